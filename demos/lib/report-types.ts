@@ -1,0 +1,92 @@
+/**
+ * What a demo process tells the bridge about itself, over Node's IPC channel.
+ * The bridge stamps each report with its run and node before it reaches a browser.
+ * Timestamps are milliseconds of the system's monotonic clock (process.hrtime), which every
+ * process on the machine shares, so a receive can be compared with the send it matches.
+ */
+
+/** A short, printable view of one frame, for labels and the inspector. */
+export interface FramePreview {
+  /** The frame as text when it is printable UTF-8, else as hex; cut to a bounded length. */
+  text: string;
+  /** True when `text` is hex because the frame was not printable. */
+  binary: boolean;
+  /** The frame's full length in bytes. */
+  size: number;
+}
+
+/** Fields every report about one socket carries. */
+interface SocketReportBase {
+  /** Monotonic time in ms. */
+  t: number;
+  /** Which socket of the process: its number in order of creation, from 0. */
+  socket: number;
+}
+
+export interface SocketOpenReport extends SocketReportBase {
+  kind: "socket";
+  /** The ZeroMQ socket type, as libzmq names it: "REQ", "REP", "PUSH", … */
+  type: string;
+}
+
+export interface BoundReport extends SocketReportBase {
+  kind: "bound";
+  /** What the program asked for, such as `tcp://127.0.0.1:*`. */
+  requested: string;
+  /** What libzmq bound to (the port chosen for a wildcard). */
+  endpoint: string;
+}
+
+export interface ConnectReport extends SocketReportBase {
+  kind: "connecting";
+  endpoint: string;
+}
+
+export interface MessageReport extends SocketReportBase {
+  kind: "send" | "recv";
+  /** This socket's own count of messages in this direction, including this one. */
+  seq: number;
+  /** Digest of all frames, in order: equal on both ends of a delivery. */
+  digest: string;
+  /** Total bytes over all frames. */
+  size: number;
+  frames: FramePreview[];
+}
+
+export interface MonitorReport extends SocketReportBase {
+  kind: "monitor";
+  /** The socket monitor's event name as zeromq.js gives it: "connect", "accept", … */
+  event: string;
+  endpoint?: string;
+}
+
+export interface ErrorReport {
+  kind: "error";
+  t: number;
+  socket?: number;
+  /** libzmq's or Node's error code, such as "EFSM" or "EAGAIN". */
+  code: string;
+  message: string;
+}
+
+/** The process's own totals, sent once as it ends. */
+export interface TallyReport {
+  kind: "tally";
+  t: number;
+  sent: number;
+  received: number;
+}
+
+export type ChildReport =
+  | SocketOpenReport
+  | BoundReport
+  | ConnectReport
+  | MessageReport
+  | MonitorReport
+  | ErrorReport
+  | TallyReport;
+
+/** One IPC message from a demo process: reports in the order they happened. */
+export interface ChildReportBatch {
+  reports: ChildReport[];
+}

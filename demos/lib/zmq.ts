@@ -1,0 +1,154 @@
+/**
+ * The zeromq API the demos import, with every socket reporting what it does.
+ *
+ * Each class here is the zeromq.js class of the same name; its instances additionally report
+ * their sends, receives, binds, connects and socket-monitor events to the bridge (see
+ * report.ts). The demo's own code stays the code on the slide: `new zmq.Request()`,
+ * `await socket.send("Hello")`, `for await (const [msg] of socket)`.
+ */
+import * as zeromq from "zeromq";
+import { digestFrames, previewFrame, toBuffer } from "./digest.js";
+import { monotonicMs, report } from "./report.js";
+
+export * from "zeromq";
+
+type MessagePart = zeromq.MessageLike;
+type AnySocket = zeromq.Socket;
+
+/** Every traced socket of this process, so shutdown can close them and count totals. */
+const openSockets: zeromq.Socket[] = [];
+const totals = { sent: 0, received: 0 };
+
+/** The process's own counts of messages sent and received, over all its sockets. */
+export function messageTotals(): { sent: number; received: number } {
+  return { ...totals };
+}
+
+/** Closes every socket this process opened. Pending sends and receives reject, by design. */
+export function closeAllSockets(): void {
+  for (const socket of openSockets) if (!socket.closed) socket.close();
+}
+
+function partToBuffer(part: MessagePart): Buffer {
+  if (part === null) return Buffer.alloc(0);
+  if (typeof part === "number") return Buffer.from(String(part));
+  if (part instanceof ArrayBuffer || part instanceof SharedArrayBuffer) return Buffer.from(part);
+  return toBuffer(part as Buffer | Uint8Array | string);
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return { code: typeof code === "string" ? code : "ERROR", message: String(message ?? error) };
+}
+
+function messageReport(kind: "send" | "recv", t: number, socket: number, seq: number, frames: Buffer[]) {
+  let size = 0;
+  for (const frame of frames) size += frame.length;
+  report({ kind, t, socket, seq, digest: digestFrames(frames), size, frames: frames.map(previewFrame) });
+}
+
+/** What a traced socket keeps about itself; the sockets are sealed, so it lives beside them. */
+interface SocketTrace {
+  id: number;
+  sent: number;
+  received: number;
+}
+const traces = new WeakMap<zeromq.Socket, SocketTrace>();
+
+function traceOf(socket: zeromq.Socket): SocketTrace {
+  return traces.get(socket)!;
+}
+
+type SocketClass<S extends zeromq.Socket> = new (options?: Partial<S>) => S;
+
+/**
+ * Makes a subclass of a zeromq.js socket class that reports everything its sockets do and
+ * defaults to linger 0, so a demo process never hangs at exit on messages nobody will take.
+ */
+function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): SocketClass<S> {
+  // zeromq.js declares send/receive per socket type; the subclass handles them for all.
+  const Untyped = Base as unknown as new (options?: object) => AnySocket & {
+    send(message: MessagePart | MessagePart[], ...options: object[]): Promise<void>;
+    receive(): Promise<Buffer[]>;
+  };
+  class Traced extends Untyped {
+    constructor(options?: object) {
+      super({ linger: 0, ...options });
+      const id = openSockets.length;
+      openSockets.push(this);
+      traces.set(this, { id, sent: 0, received: 0 });
+      report({ kind: "socket", t: monotonicMs(), socket: id, type });
+      void watchMonitor(this, id);
+    }
+
+    override async bind(address: string): Promise<void> {
+      await super.bind(address);
+      report({ kind: "bound", t: monotonicMs(), socket: traceOf(this).id, requested: address, endpoint: this.lastEndpoint ?? address });
+    }
+
+    override connect(address: string): void {
+      super.connect(address);
+      report({ kind: "connecting", t: monotonicMs(), socket: traceOf(this).id, endpoint: address });
+    }
+
+    override async send(message: MessagePart | MessagePart[], ...options: object[]): Promise<void> {
+      const trace = traceOf(this);
+      const t = monotonicMs();
+      try {
+        await super.send(message, ...options);
+      } catch (error) {
+        report({ kind: "error", t: monotonicMs(), socket: trace.id, ...describeError(error) });
+        throw error;
+      }
+      trace.sent += 1;
+      totals.sent += 1;
+      messageReport("send", t, trace.id, trace.sent, (Array.isArray(message) ? message : [message]).map(partToBuffer));
+    }
+
+    // The async iterator calls this.receive(), so `for await` loops are traced too.
+    override async receive(): Promise<Buffer[]> {
+      const trace = traceOf(this);
+      let frames: Buffer[];
+      try {
+        frames = await super.receive();
+      } catch (error) {
+        // A receive cut short by closing the socket is how every demo ends, not an error.
+        if (!this.closed) report({ kind: "error", t: monotonicMs(), socket: trace.id, ...describeError(error) });
+        throw error;
+      }
+      trace.received += 1;
+      totals.received += 1;
+      messageReport("recv", monotonicMs(), trace.id, trace.received, frames);
+      return frames;
+    }
+  }
+  return Traced as unknown as SocketClass<S>;
+}
+
+async function watchMonitor(socket: zeromq.Socket, id: number): Promise<void> {
+  for await (const event of socket.events) {
+    const endpoint = "address" in event ? event.address : undefined;
+    report({ kind: "monitor", t: monotonicMs(), socket: id, event: event.type, ...(endpoint ? { endpoint } : {}) });
+  }
+}
+
+export const Request = traced(zeromq.Request, "REQ");
+export type Request = zeromq.Request;
+export const Reply = traced(zeromq.Reply, "REP");
+export type Reply = zeromq.Reply;
+export const Push = traced(zeromq.Push, "PUSH");
+export type Push = zeromq.Push;
+export const Pull = traced(zeromq.Pull, "PULL");
+export type Pull = zeromq.Pull;
+export const Publisher = traced(zeromq.Publisher, "PUB");
+export type Publisher = zeromq.Publisher;
+export const Subscriber = traced(zeromq.Subscriber, "SUB");
+export type Subscriber = zeromq.Subscriber;
+export const Router = traced(zeromq.Router, "ROUTER");
+export type Router = zeromq.Router;
+export const Dealer = traced(zeromq.Dealer, "DEALER");
+export type Dealer = zeromq.Dealer;
+export const XPublisher = traced(zeromq.XPublisher, "XPUB");
+export type XPublisher = zeromq.XPublisher;
+export const XSubscriber = traced(zeromq.XSubscriber, "XSUB");
+export type XSubscriber = zeromq.XSubscriber;

@@ -1,0 +1,33 @@
+import type { DemoManifest } from "../lib/manifest.js";
+
+/** Request/Reply: the talk's hello-world client and server. */
+export const reqRep: DemoManifest = {
+  name: "req-rep",
+  title: "Request/Reply",
+  version: 1,
+  roles: {
+    client: {
+      label: "Client",
+      socket: "REQ",
+      script: "client.js",
+      count: { default: 1, min: 1, max: 1 },
+      endpoint: { connect: "hello" },
+      params: ["interval"],
+    },
+    server: {
+      label: "Server",
+      socket: "REP",
+      script: "server.js",
+      count: { default: 1, min: 1, max: 1 },
+      endpoint: { bind: "hello" },
+      params: ["work"],
+    },
+  },
+  endpoints: { hello: { standalone: "tcp://127.0.0.1:5555" } },
+  edges: [{ from: "client", to: "server", forwardLabel: "Hello", backLabel: "World" }],
+  params: {
+    interval: { label: "Pause between requests", default: 500, min: 0, max: 5000, step: 50, unit: "ms" },
+    work: { label: "Server work per request", default: 200, min: 0, max: 5000, step: 50, unit: "ms" },
+  },
+  layout: [["client"], ["server"]],
+};

@@ -1,0 +1,58 @@
+/**
+ * Takes a piece of a demo's source by name, as the talk's `literalinclude :pyobject:` did:
+ * the code on a slide is cut from the file that runs, at build time, never pasted.
+ */
+import { readFileSync } from "node:fs";
+import ts from "typescript";
+
+/** What a slide names: a file under the repository, and a function (or a line range) in it. */
+export interface CodeReference {
+  /** Path from the repository root, such as `demos/req-rep/client.ts`. */
+  file: string;
+  /** A top-level function, class, interface, type or const, by name. */
+  symbol?: string;
+  /** Or lines, 1-based and inclusive. */
+  lines?: { from: number; to: number };
+}
+
+/** Parses `demos/req-rep/client.ts#startClient` or `demos/req-rep/client.ts#L3-L9`. */
+export function parseCodeReference(text: string): CodeReference {
+  const [file, anchor] = text.trim().split("#", 2) as [string, string | undefined];
+  if (!file) throw new Error(`no file in code reference "${text}"`);
+  if (!anchor) return { file };
+  const range = /^L(\d+)-L(\d+)$/.exec(anchor);
+  if (range) return { file, lines: { from: Number(range[1]), to: Number(range[2]) } };
+  if (!/^[A-Za-z_$][\w$]*$/.test(anchor)) throw new Error(`"${anchor}" is neither a name nor a line range (L3-L9)`);
+  return { file, symbol: anchor };
+}
+
+function declaredName(statement: ts.Statement): string[] {
+  if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) {
+    return statement.name ? [statement.name.text] : [];
+  }
+  if (ts.isVariableStatement(statement)) {
+    return statement.declarationList.declarations.flatMap((declaration) => (ts.isIdentifier(declaration.name) ? [declaration.name.text] : []));
+  }
+  return [];
+}
+
+/** The source text of a top-level declaration, with its doc comment left out. */
+export function extractSymbol(source: string, fileName: string, symbol: string): string {
+  const sourceFile = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const statement = sourceFile.statements.find((candidate) => declaredName(candidate).includes(symbol));
+  if (!statement) throw new Error(`${fileName} has no top-level ${symbol}`);
+  return source.slice(statement.getStart(sourceFile), statement.getEnd());
+}
+
+/** The code a reference names, read from disk relative to `root`. */
+export function extractCode(root: string, reference: CodeReference): string {
+  const source = readFileSync(`${root}/${reference.file}`, "utf8");
+  if (reference.symbol) return extractSymbol(source, reference.file, reference.symbol);
+  const lines = source.split("\n");
+  if (reference.lines) {
+    const { from, to } = reference.lines;
+    if (from < 1 || to > lines.length || from > to) throw new Error(`${reference.file} has no lines ${from}-${to}`);
+    return lines.slice(from - 1, to).join("\n");
+  }
+  return source.trimEnd();
+}

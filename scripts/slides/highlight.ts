@@ -1,0 +1,25 @@
+/**
+ * Colours code for the slides at build time with shiki, in a light and a dark theme at once
+ * (CSS picks one), so the browser ships HTML and no highlighter.
+ */
+import { createHighlighter, type Highlighter } from "shiki";
+
+const LANGUAGES = ["typescript", "javascript", "python", "shell", "json"] as const;
+let highlighter: Promise<Highlighter> | undefined;
+
+export async function highlight(code: string, language: string, highlightedLines: Set<number> = new Set()): Promise<string> {
+  highlighter ??= createHighlighter({ themes: ["github-light", "github-dark"], langs: [...LANGUAGES] });
+  const shiki = await highlighter;
+  return shiki.codeToHtml(code, {
+    lang: language,
+    themes: { light: "github-light", dark: "github-dark" },
+    defaultColor: false,
+    transformers: [
+      {
+        line(node, line) {
+          if (highlightedLines.has(line)) this.addClassToHast(node, "highlighted");
+        },
+      },
+    ],
+  });
+}

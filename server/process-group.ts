@@ -1,0 +1,77 @@
+/**
+ * One demo process, started by the bridge in a process group of its own, with its IPC channel
+ * for reports and its stdout/stderr read line by line.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { ChildReportBatch } from "../demos/lib/report-types.js";
+
+/** How long a process has to end after SIGTERM before its group gets SIGKILL. */
+export const STOP_GRACE_MS = 2000;
+/** Longest log line passed on; the rest of a line is cut. */
+const MAX_LOG_LINE = 2000;
+
+export interface ProcessHandlers {
+  onReports(batch: ChildReportBatch): void;
+  onLine(stream: "stdout" | "stderr", text: string): void;
+  onExit(code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+function isReportBatch(message: unknown): message is ChildReportBatch {
+  return typeof message === "object" && message !== null && Array.isArray((message as ChildReportBatch).reports);
+}
+
+export class DemoProcess {
+  readonly pid: number;
+  readonly #child: ChildProcess;
+  #exited = false;
+  readonly exited: Promise<void>;
+
+  /** Starts `script` with `args`. Throws when the process cannot be started. */
+  constructor(script: string, args: string[], handlers: ProcessHandlers) {
+    // detached: the child leads a new process group, so one signal reaches all it may start.
+    this.#child = fork(script, args, { detached: true, stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: [], serialization: "json" });
+    if (this.#child.pid === undefined) throw new Error(`could not start ${script}`);
+    this.pid = this.#child.pid;
+    this.exited = new Promise((resolve) => {
+      // "close", not "exit": it waits for the last line of output and the last IPC report.
+      this.#child.once("close", (code, signal) => {
+        this.#exited = true;
+        handlers.onExit(code, signal);
+        resolve();
+      });
+    });
+    this.#child.on("message", (message) => {
+      if (isReportBatch(message)) handlers.onReports(message);
+    });
+    // A failed IPC write after the child died is not the bridge's problem: exit tells the story.
+    this.#child.on("error", () => {});
+    for (const stream of ["stdout", "stderr"] as const) {
+      const lines = createInterface({ input: this.#child[stream]!, crlfDelay: Infinity });
+      lines.on("line", (line) => handlers.onLine(stream, line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}…` : line));
+    }
+  }
+
+  get running(): boolean {
+    return !this.#exited;
+  }
+
+  /** Sends a signal to the process's whole group; a group already gone is not an error. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.#exited) return;
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      // ESRCH: the group ended between the check and the kill.
+    }
+  }
+
+  /** Ends the process: SIGTERM, then SIGKILL to its group if it is still there after the grace period. */
+  async stop(): Promise<void> {
+    if (this.#exited) return;
+    this.signal("SIGTERM");
+    const timer = setTimeout(() => this.signal("SIGKILL"), STOP_GRACE_MS);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

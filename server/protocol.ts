@@ -1,0 +1,157 @@
+/**
+ * The messages between a browser and the bridge, as types (the documentation) and as schemas
+ * (the check at the boundary). Browser code imports the types only; zod stays on the server.
+ */
+import { z } from "zod";
+import type { ChildReport, FramePreview } from "../demos/lib/report-types.js";
+
+/** Bump when a message changes shape, so an old page and a new bridge can tell. */
+export const PROTOCOL_VERSION = 1;
+
+/** The largest WebSocket message the bridge reads from a client, in bytes. */
+export const MAX_CLIENT_MESSAGE_BYTES = 4096;
+
+const requestId = z.string().min(1).max(64);
+const identifier = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
+
+const runRequest = z.strictObject({
+  type: z.literal("run"),
+  requestId,
+  demo: identifier,
+  /** Parameter values by name; the demo's manifest bounds them. Missing ones take defaults. */
+  params: z.record(identifier, z.number()).optional(),
+});
+
+const stopRequest = z.strictObject({
+  type: z.literal("stop"),
+  requestId,
+  runId: identifier,
+});
+
+const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest]);
+
+/** What a browser may ask of the bridge. */
+export type ClientMessage = z.infer<typeof clientMessage>;
+export type RunRequest = z.infer<typeof runRequest>;
+export type StopRequest = z.infer<typeof stopRequest>;
+
+/** Why the bridge said no, as a code a client can act on and show. */
+export type ErrorCode =
+  | "bad-json"
+  | "bad-message"
+  | "binary-not-accepted"
+  | "too-large"
+  | "unknown-demo"
+  | "bad-params"
+  | "unknown-run"
+  | "too-many-runs"
+  | "spawn-failed";
+
+/** One process of a run, as the diagram names it. */
+export interface NodeInfo {
+  /** `${role}-${index}`, unique within a run: "client-0". */
+  id: string;
+  role: string;
+  index: number;
+  pid: number;
+}
+
+/** An event a process reported about itself, stamped with the node it came from. */
+export type NodeEvent = ChildReport & { node: string };
+
+/** The bridge started a process. */
+export interface SpawnEvent {
+  kind: "spawn";
+  t: number;
+  node: string;
+  role: string;
+  index: number;
+  pid: number;
+}
+
+/** A line a process printed. */
+export interface LogEvent {
+  kind: "log";
+  t: number;
+  node: string;
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+/** A process ended: with its exit code, or the signal that ended it. */
+export interface ExitEvent {
+  kind: "exit";
+  t: number;
+  node: string;
+  code: number | null;
+  signal: string | null;
+}
+
+/**
+ * A message went from one process to another: a send matched with a receive by digest, in
+ * order. `node` is the receiver. `latencyMs` is receive time minus send time on the shared
+ * monotonic clock.
+ */
+export interface DeliverEvent {
+  kind: "deliver";
+  t: number;
+  node: string;
+  from: string;
+  digest: string;
+  size: number;
+  frames: FramePreview[];
+  sendSeq: number;
+  recvSeq: number;
+  latencyMs: number;
+}
+
+export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent;
+
+/** Why a run ended. */
+export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed";
+
+/** What the bridge sends a browser. */
+export type ServerMessage =
+  | { type: "hello"; protocol: number; demos: string[] }
+  /** The run exists; its processes follow as spawn events, their endpoints as bound events. */
+  | { type: "started"; requestId: string; runId: string; demo: string; params: Record<string, number> }
+  | { type: "events"; runId: string; events: RunEvent[] }
+  | { type: "stopped"; runId: string; reason: StopReason; requestId?: string }
+  | { type: "error"; code: ErrorCode; message: string; requestId?: string };
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string; requestId?: string };
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+/**
+ * Checks one WebSocket message from a client. Everything from the network passes here before
+ * any of it is used.
+ */
+export function parseClientMessage(data: Buffer | string, isBinary: boolean): ParseResult {
+  if (isBinary) return { ok: false, code: "binary-not-accepted", message: "messages must be JSON text" };
+  const text = typeof data === "string" ? data : data.toString("utf8");
+  if (Buffer.byteLength(text) > MAX_CLIENT_MESSAGE_BYTES) {
+    return { ok: false, code: "too-large", message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, code: "bad-json", message: "message is not valid JSON" };
+  }
+  const parsed = clientMessage.safeParse(json);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  // Echo a well-formed requestId so the client can tie the error to its request.
+  const echoed = requestId.safeParse((json as { requestId?: unknown } | null)?.requestId);
+  return {
+    ok: false,
+    code: "bad-message",
+    message: describeIssues(parsed.error),
+    ...(echoed.success ? { requestId: echoed.data } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Starts the real bridge (the compiled server) on a free port, as `npm start` would, and
+ * stops it again. Tests talk to it over real HTTP and WebSockets.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { once } from "node:events";
+
+const MAIN = fileURLToPath(new URL("../../server/main.js", import.meta.url));
+
+export interface RunningBridge {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Everything the bridge printed so far. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startBridge(extraArgs: string[] = []): Promise<RunningBridge> {
+  const child = spawn(process.execPath, [MAIN, "--port", "0", ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the bridge did not start:\n${output}`)), 15_000);
+    const check = () => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout.on("data", check);
+    child.once("exit", () => reject(new Error(`the bridge exited:\n${output}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    process: child,
+    output: () => output,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill(signal);
+      await exited;
+    },
+  };
+}

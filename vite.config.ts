@@ -1,0 +1,12 @@
+import { defineConfig } from "vite";
+import { slidesPlugin } from "./scripts/slides/plugin.js";
+
+export default defineConfig({
+  plugins: [slidesPlugin()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // The deck is one page; its code is small enough not to need splitting.
+    chunkSizeWarningLimit: 400,
+  },
+});
