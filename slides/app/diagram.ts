@@ -9,7 +9,9 @@ import type { DeliverEvent } from "../../server/protocol.js";
 import type { NodeState, RunModel } from "./run-model.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const WIDTH = 760;
+/** Horizontal room per node in the widest row; a row of one still gets room for its labels. */
+const COLUMN_WIDTH = 250;
+const MIN_WIDTH = 460;
 const NODE_WIDTH = 190;
 const NODE_HEIGHT = 92;
 const ROW_GAP = 130;
@@ -77,11 +79,13 @@ export class DiagramView {
 
   /** Lays the picture out for the model's nodes; called again when the set of nodes changes. */
   render(model: RunModel): void {
+    this.destroy();
     this.element.replaceChildren();
     this.#nodes.clear();
     const rows = this.#manifest.layout.map((roles) => [...model.nodes.values()].filter((node) => roles.includes(node.role)));
     const height = MARGIN * 2 + rows.length * NODE_HEIGHT + (rows.length - 1) * ROW_GAP;
-    this.element.setAttribute("viewBox", `0 0 ${WIDTH} ${height}`);
+    const width = Math.max(MIN_WIDTH, COLUMN_WIDTH * Math.max(...rows.map((nodes) => nodes.length)));
+    this.element.setAttribute("viewBox", `0 0 ${width} ${height}`);
 
     const rowOfRole = new Map<string, number>();
     this.#manifest.layout.forEach((roles, row) => roles.forEach((role) => rowOfRole.set(role, row)));
@@ -91,7 +95,7 @@ export class DiagramView {
     rows.forEach((nodes, row) => {
       const y = MARGIN + row * (NODE_HEIGHT + ROW_GAP);
       nodes.forEach((node, column) => {
-        const x = (WIDTH * (column + 0.5)) / nodes.length - NODE_WIDTH / 2;
+        const x = (width * (column + 0.5)) / nodes.length - NODE_WIDTH / 2;
         const facesDown = this.#manifest.edges.some((edge) => [edge.from, edge.to].includes(node.role) && (rowOfRole.get(edge.from === node.role ? edge.to : edge.from) ?? 0) > row);
         this.#nodes.set(node.id, this.#drawNode(nodeLayer, node, x, y, facesDown));
       });
@@ -181,9 +185,12 @@ export class DiagramView {
     const strip = 26;
     const stripY = facesDown ? NODE_HEIGHT - strip : 0;
     const bodyY = facesDown ? 0 : strip;
+    // The strip is rounded on the node's outer corners and square where it meets the body.
     group.append(
       svg("rect", { class: "node-box", width: NODE_WIDTH, height: NODE_HEIGHT, rx: 10 }),
-      svg("rect", { class: "socket-strip", y: stripY, width: NODE_WIDTH, height: strip, rx: 0 }),
+      svg("rect", { class: "socket-strip", y: stripY, width: NODE_WIDTH, height: strip, rx: 10 }),
+      svg("rect", { class: "socket-strip", y: facesDown ? stripY : strip / 2, width: NODE_WIDTH, height: strip / 2 }),
+      svg("rect", { class: "node-outline", width: NODE_WIDTH, height: NODE_HEIGHT, rx: 10 }),
       svg("text", { class: "socket-type", x: NODE_WIDTH / 2, y: stripY + 18, "text-anchor": "middle" }, spec.socket),
     );
     const count = this.#manifest.roles[node.role]!.count.default;

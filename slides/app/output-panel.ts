@@ -25,7 +25,7 @@ export class OutputPanel {
     for (const event of events) {
       if (event.kind !== "log" && event.kind !== "exit") continue;
       const line = document.createElement("li");
-      line.dataset.node = event.node;
+      line.dataset.printedBy = event.node;
       if (event.kind === "log") {
         line.dataset.stream = event.stream;
         line.textContent = event.text;

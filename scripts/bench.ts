@@ -1,0 +1,106 @@
+/// <reference lib="dom" />
+/**
+ * `npm run bench`: measures what the talk promises, on this machine, and writes
+ * bench/results.json. Not a test: it asserts nothing; it reports. Loopback only, bounded.
+ *
+ * Figures:
+ *  - run-to-first-message: Playwright clicks Run on the Request/Reply slide; time until the
+ *    first delivered message is drawn (median, min, max over RUNS runs).
+ *  - first-load: gzip bytes of the JS and CSS the deck's page loads.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import os from "node:os";
+import { gzipSync } from "node:zlib";
+import { launchChromium } from "../tests/helpers/browser.js";
+import { startBridge } from "../tests/helpers/bridge.js";
+import { REPO_ROOT } from "../server/http.js";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+
+interface Figure {
+  name: string;
+  unit: string;
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+  target?: string;
+}
+
+function summarise(name: string, unit: string, samples: number[], target?: string): Figure {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { name, unit, median, min: sorted[0]!, max: sorted.at(-1)!, runs: samples.length, ...(target ? { target } : {}) };
+}
+
+async function runToFirstMessage(): Promise<number[]> {
+  const bridge = await startBridge();
+  const browser = await launchChromium();
+  const samples: number[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${bridge.url}/#/req-rep`);
+    await page.locator("section#req-rep.present").waitFor();
+    for (let run = 0; run < RUNS; run++) {
+      const elapsed = await page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const widget = document.querySelector("zmq-demo")!;
+            const start = performance.now();
+            const observer = new MutationObserver(() => {
+              if (!widget.querySelector(".message")) return;
+              observer.disconnect();
+              // The dot is in the DOM; the next frame is when it is on screen.
+              requestAnimationFrame(() => resolve(performance.now() - start));
+            });
+            observer.observe(widget, { subtree: true, childList: true });
+            widget.querySelector<HTMLButtonElement>("button.demo-run")!.click();
+          }),
+      );
+      samples.push(elapsed);
+      await page.getByRole("button", { name: "Stop" }).click();
+      await page.waitForFunction(() => document.querySelector("zmq-demo")?.getAttribute("data-state") === "stopped");
+    }
+  } finally {
+    await browser.close();
+    await bridge.stop();
+  }
+  return samples;
+}
+
+function firstLoadBytes(): { js: number; css: number } {
+  const html = readFileSync(`${REPO_ROOT}dist/index.html`, "utf8");
+  const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((match) => match[1]!);
+  const gzipped = (ending: string) =>
+    assets.filter((asset) => asset.endsWith(ending)).reduce((total, asset) => total + gzipSync(readFileSync(`${REPO_ROOT}dist/${asset}`), { level: 9 }).length, 0);
+  return { js: gzipped(".js"), css: gzipped(".css") };
+}
+
+const zeromq = await import("zeromq");
+const machine = {
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  cores: os.cpus().length,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  os: `${os.type()} ${os.release()}`,
+  node: process.version,
+  libzmq: zeromq.version,
+  chromium: (() => {
+    try {
+      return execFileSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", ["--version"], { encoding: "utf8" }).trim();
+    } catch {
+      return "unknown";
+    }
+  })(),
+};
+
+const figures: Figure[] = [summarise("run-to-first-message", "ms", await runToFirstMessage(), "≤ 100 ms")];
+const bytes = firstLoadBytes();
+figures.push(summarise("first-load-js-gzip", "bytes", [bytes.js], "≤ 150 KB"));
+figures.push(summarise("first-load-css-gzip", "bytes", [bytes.css]));
+
+mkdirSync(`${REPO_ROOT}bench`, { recursive: true });
+writeFileSync(`${REPO_ROOT}bench/results.json`, `${JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2)}\n`);
+console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, libzmq ${machine.libzmq}`);
+console.table(figures.map(({ name, unit, median, min, max, runs, target }) => ({ name, unit, median: +median.toFixed(1), min: +min.toFixed(1), max: +max.toFixed(1), runs, target: target ?? "" })));

@@ -1,0 +1,118 @@
+/**
+ * The bridge refuses what it must refuse, with a clear error, and starts nothing for it.
+ */
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { after, before, describe, it } from "node:test";
+import { WebSocket } from "ws";
+import type { ServerMessage } from "../server/protocol.js";
+import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { childrenOf } from "./helpers/processes.js";
+
+let bridge: RunningBridge;
+before(async () => {
+  bridge = await startBridge();
+});
+after(async () => {
+  await bridge?.stop();
+});
+
+/** Opens a WebSocket to the bridge as a page on `origin` would; resolves once it is open. */
+async function connect(origin: string | undefined = bridge.url): Promise<{ socket: WebSocket; next(): Promise<ServerMessage> }> {
+  const socket = new WebSocket(`${bridge.url.replace("http", "ws")}/ws`, origin ? { origin } : {});
+  const queue: ServerMessage[] = [];
+  const waiters: ((message: ServerMessage) => void)[] = [];
+  socket.on("message", (data) => {
+    const message = JSON.parse(String(data)) as ServerMessage;
+    const waiter = waiters.shift();
+    if (waiter) waiter(message);
+    else queue.push(message);
+  });
+  await once(socket, "open");
+  return {
+    socket,
+    next: () => {
+      const queued = queue.shift();
+      return queued ? Promise.resolve(queued) : new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+}
+
+describe("the bridge's boundary", () => {
+  it("refuses a WebSocket from a foreign origin", async () => {
+    const socket = new WebSocket(`${bridge.url.replace("http", "ws")}/ws`, { origin: "http://evil.example" });
+    const [, response] = (await once(socket, "unexpected-response")) as [unknown, { statusCode: number }];
+    assert.equal(response.statusCode, 403);
+  });
+
+  it("refuses a WebSocket whose Host is not the bridge's own (DNS rebinding)", async () => {
+    const socket = new WebSocket(`${bridge.url.replace("http", "ws")}/ws`, { headers: { host: `attacker.example:${bridge.port}` }, origin: `http://attacker.example:${bridge.port}` });
+    const [, response] = (await once(socket, "unexpected-response")) as [unknown, { statusCode: number }];
+    assert.equal(response.statusCode, 403);
+  });
+
+  it("accepts the deck's own origin and says hello with the demos it has", async () => {
+    const { socket, next } = await connect();
+    const hello = await next();
+    assert.equal(hello.type, "hello");
+    assert.ok(hello.type === "hello" && hello.demos.includes("req-rep"));
+    socket.close();
+  });
+
+  it("answers an unknown demo with a clear error and starts no process", async () => {
+    const { socket, next } = await connect();
+    await next();
+    socket.send(JSON.stringify({ type: "run", requestId: "q1", demo: "no-such-demo" }));
+    const reply = await next();
+    assert.equal(reply.type, "error");
+    assert.ok(reply.type === "error" && reply.code === "unknown-demo" && reply.requestId === "q1");
+    assert.match(reply.type === "error" ? reply.message : "", /no-such-demo/);
+    assert.deepEqual(childrenOf(bridge.process.pid!), []);
+    socket.close();
+  });
+
+  it("answers an out-of-range parameter with a clear error and starts no process", async () => {
+    const { socket, next } = await connect();
+    await next();
+    socket.send(JSON.stringify({ type: "run", requestId: "q2", demo: "req-rep", params: { interval: 1e9 } }));
+    const reply = await next();
+    assert.ok(reply.type === "error" && reply.code === "bad-params", JSON.stringify(reply));
+    socket.send(JSON.stringify({ type: "run", requestId: "q3", demo: "req-rep", params: { command: 1 } }));
+    const unknown = await next();
+    assert.ok(unknown.type === "error" && unknown.code === "bad-params", JSON.stringify(unknown));
+    assert.deepEqual(childrenOf(bridge.process.pid!), []);
+    socket.close();
+  });
+
+  it("answers each malformed message with one error and keeps the connection", async () => {
+    const { socket, next } = await connect();
+    await next();
+    const malformed = ["nope", "{}", '{"type":"run"}', JSON.stringify({ type: "stop", requestId: "q", runId: "run-999999" })];
+    for (const text of malformed) socket.send(text);
+    socket.send(Buffer.from([0, 1, 2]), { binary: true });
+    const codes: string[] = [];
+    for (let i = 0; i < malformed.length + 1; i++) {
+      const reply = await next();
+      assert.equal(reply.type, "error");
+      codes.push(reply.type === "error" ? reply.code : "");
+    }
+    assert.deepEqual(codes, ["bad-json", "bad-message", "bad-message", "unknown-run", "binary-not-accepted"]);
+    assert.equal(socket.readyState, WebSocket.OPEN);
+    assert.deepEqual(childrenOf(bridge.process.pid!), []);
+    socket.close();
+  });
+
+  it("ends every demo process when the bridge is stopped with SIGTERM", async () => {
+    const own = await startBridge();
+    const socket = new WebSocket(`${own.url.replace("http", "ws")}/ws`);
+    await once(socket, "open");
+    socket.send(JSON.stringify({ type: "run", requestId: "q1", demo: "req-rep" }));
+    const deadline = Date.now() + 10_000;
+    while (childrenOf(own.process.pid!).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const pids = childrenOf(own.process.pid!);
+    assert.equal(pids.length, 2);
+    await own.stop("SIGTERM");
+    const { waitForExit } = await import("./helpers/processes.js");
+    assert.deepEqual(await waitForExit(pids), []);
+  });
+});

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DeliveryMatcher, type MessageEvent } from "../server/matcher.js";
+
+/** client-0 talks to server-0; pub-0 fans out to sub-0 and sub-1; lonely-0 talks to nobody. */
+const topology = {
+  arePeers: (a: string, b: string) => {
+    const pairs = [["client-0", "server-0"], ["pub-0", "sub-0"], ["pub-0", "sub-1"]];
+    return pairs.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
+  },
+  fansOut: (node: string) => node.startsWith("pub"),
+};
+
+let clock = 0;
+function message(kind: "send" | "recv", node: string, text: string, seq: number, t = (clock += 1)): MessageEvent {
+  return { kind, node, t, socket: 0, seq, digest: `digest:${text}`, size: text.length, frames: [{ text, binary: false, size: text.length }] };
+}
+
+describe("matching sends to receives", () => {
+  it("pairs a send with the receive that follows it, with the latency between them", () => {
+    const matcher = new DeliveryMatcher(topology);
+    assert.deepEqual(matcher.add(message("send", "client-0", "Hello", 1, 100)), []);
+    const [delivery] = matcher.add(message("recv", "server-0", "Hello", 1, 100.5));
+    assert.equal(delivery?.from, "client-0");
+    assert.equal(delivery?.node, "server-0");
+    assert.equal(delivery?.latencyMs, 0.5);
+  });
+
+  it("pairs a receive that was reported before its send", () => {
+    const matcher = new DeliveryMatcher(topology);
+    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 1, 200.2)), []);
+    const deliveries = matcher.add(message("send", "client-0", "Hello", 1, 200));
+    assert.equal(deliveries.length, 1);
+    assert.equal(deliveries[0]?.node, "server-0");
+  });
+
+  it("pairs identical payloads in the order they were sent", () => {
+    const matcher = new DeliveryMatcher(topology);
+    matcher.add(message("send", "client-0", "Hello", 1, 10));
+    matcher.add(message("send", "client-0", "Hello", 2, 20));
+    assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, 11))[0]?.sendSeq, 1);
+    assert.equal(matcher.add(message("recv", "server-0", "Hello", 2, 21))[0]?.sendSeq, 2);
+    assert.equal(matcher.pendingSends, 0);
+  });
+
+  it("does not pair a receive with a send stamped after it", () => {
+    const matcher = new DeliveryMatcher(topology);
+    matcher.add(message("send", "client-0", "Hello", 1, 50));
+    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 1, 40)), []);
+  });
+
+  it("does not pair messages between nodes that are not peers", () => {
+    const matcher = new DeliveryMatcher(topology);
+    matcher.add(message("send", "lonely-0", "Hello", 1));
+    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 1)), []);
+  });
+
+  it("keeps a received message apart from a different one", () => {
+    const matcher = new DeliveryMatcher(topology);
+    matcher.add(message("send", "client-0", "Hello", 1));
+    assert.deepEqual(matcher.add(message("recv", "server-0", "Goodbye", 1)), []);
+    assert.equal(matcher.pendingSends, 1);
+  });
+
+  it("fans one published message out to each subscriber that received it, once each", () => {
+    const matcher = new DeliveryMatcher(topology);
+    matcher.add(message("send", "pub-0", "news", 1, 1));
+    assert.equal(matcher.add(message("recv", "sub-0", "news", 1, 2))[0]?.from, "pub-0");
+    assert.equal(matcher.add(message("recv", "sub-1", "news", 1, 3))[0]?.from, "pub-0");
+    // A second receive of the same payload by sub-0 is a different message, not yet sent.
+    assert.deepEqual(matcher.add(message("recv", "sub-0", "news", 2, 4)), []);
+    const deliveries = matcher.add(message("send", "pub-0", "news", 2, 3.5));
+    assert.deepEqual(deliveries.map((delivery) => delivery.node), ["sub-0"]);
+  });
+
+  it("fans out to subscribers whose receives were reported before the publish", () => {
+    const matcher = new DeliveryMatcher(topology);
+    matcher.add(message("recv", "sub-0", "tick", 1, 5));
+    matcher.add(message("recv", "sub-1", "tick", 1, 6));
+    const deliveries = matcher.add(message("send", "pub-0", "tick", 1, 4));
+    assert.deepEqual(deliveries.map((delivery) => delivery.node).sort(), ["sub-0", "sub-1"]);
+  });
+});

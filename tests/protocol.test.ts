@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from "../server/protocol.js";
+
+const parse = (value: unknown) => parseClientMessage(typeof value === "string" ? value : JSON.stringify(value), false);
+
+describe("client message validation", () => {
+  it("accepts a run request with parameters", () => {
+    const result = parse({ type: "run", requestId: "q1", demo: "req-rep", params: { interval: 100 } });
+    assert.deepEqual(result, { ok: true, message: { type: "run", requestId: "q1", demo: "req-rep", params: { interval: 100 } } });
+  });
+
+  it("accepts a stop request", () => {
+    const result = parse({ type: "stop", requestId: "q2", runId: "run-7" });
+    assert.equal(result.ok, true);
+  });
+
+  it("refuses text that is not JSON", () => {
+    assert.deepEqual(parse("{not json"), { ok: false, code: "bad-json", message: "message is not valid JSON" });
+  });
+
+  it("refuses binary frames", () => {
+    const result = parseClientMessage(Buffer.from([1, 2, 3]), true);
+    assert.equal(result.ok, false);
+    assert.equal(!result.ok && result.code, "binary-not-accepted");
+  });
+
+  it("refuses a message over the size limit", () => {
+    const huge = JSON.stringify({ type: "run", requestId: "q1", demo: "x".repeat(MAX_CLIENT_MESSAGE_BYTES) });
+    const result = parseClientMessage(huge, false);
+    assert.equal(!result.ok && result.code, "too-large");
+  });
+
+  for (const [what, message] of [
+    ["an unknown type", { type: "exec", requestId: "q1", command: "rm -rf /" }],
+    ["an unknown field", { type: "run", requestId: "q1", demo: "req-rep", script: "/bin/sh" }],
+    ["a demo name that is a path", { type: "run", requestId: "q1", demo: "../../etc/passwd" }],
+    ["a parameter that is not a number", { type: "run", requestId: "q1", demo: "req-rep", params: { interval: "5" } }],
+    ["a missing requestId", { type: "run", demo: "req-rep" }],
+    ["an array", [1, 2, 3]],
+    ["null", null],
+  ] as const) {
+    it(`refuses ${what} with a bad-message error`, () => {
+      const result = parse(message);
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.code, "bad-message");
+      assert.ok(!result.ok && result.message.length > 0);
+    });
+  }
+
+  it("echoes a well-formed requestId with the error, so the page can tie it to its request", () => {
+    const result = parse({ type: "run", requestId: "q9", demo: "Bad Name" });
+    assert.equal(!result.ok && result.requestId, "q9");
+  });
+});
