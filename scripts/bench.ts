@@ -5,7 +5,8 @@
  *
  * Figures:
  *  - run-to-first-message: Playwright clicks Run on the Request/Reply slide; time until the
- *    first delivered message is drawn (median, min, max over RUNS runs).
+ *    first delivered message is drawn (median, min, max over RUNS runs). Runs are
+ *    PAUSE_MS apart, as a presenter's are: seconds, not milliseconds.
  *  - first-load: gzip bytes of the JS and CSS the deck's page loads.
  */
 import { execFileSync } from "node:child_process";
@@ -17,6 +18,7 @@ import { startBridge } from "../tests/helpers/bridge.js";
 import { REPO_ROOT } from "../server/http.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const PAUSE_MS = 1500;
 
 interface Figure {
   name: string;
@@ -62,6 +64,7 @@ async function runToFirstMessage(): Promise<number[]> {
       samples.push(elapsed);
       await page.getByRole("button", { name: "Stop" }).click();
       await page.waitForFunction(() => document.querySelector("zmq-demo")?.getAttribute("data-state") === "stopped");
+      await page.waitForTimeout(PAUSE_MS);
     }
   } finally {
     await browser.close();

@@ -8,8 +8,11 @@
 import { parseArgs } from "node:util";
 import { attachBridge, BRIDGE_PATH } from "./bridge.js";
 import { createDeckServer, createDevServer } from "./http.js";
+import { startWarmPool, stopWarmPool } from "./warm-pool.js";
 
 export const DEFAULT_PORT = 4177;
+/** Demo processes kept started and waiting, so Run does not wait for Node to boot. */
+const WARM_PROCESSES = 4;
 const HOST = "127.0.0.1";
 
 function exitWith(message: string): never {
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     if (address && typeof address === "object") boundPort = address.port;
     console.log(`ZeroMQ from scratch${values.dev ? " (dev, hot reload)" : ""}: http://${HOST}:${boundPort}/`);
     console.log(`bridge at ws://${HOST}:${boundPort}${BRIDGE_PATH} · Ctrl-C stops it and every demo it started`);
+    startWarmPool(WARM_PROCESSES);
   });
 
   let exiting = false;
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
     if (exiting) return;
     exiting = true;
     console.log(`${signal}: stopping ${bridge.liveRuns} run(s)…`);
+    stopWarmPool();
     await bridge.close();
     await deck.close();
     server.close();

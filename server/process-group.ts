@@ -2,9 +2,10 @@
  * One demo process, started by the bridge in a process group of its own, with its IPC channel
  * for reports and its stdout/stderr read line by line.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { ChildReportBatch } from "../demos/lib/report-types.js";
+import { startDemoProcess } from "./warm-pool.js";
 
 /** How long a process has to end after SIGTERM before its group gets SIGKILL. */
 export const STOP_GRACE_MS = 2000;
@@ -29,8 +30,8 @@ export class DemoProcess {
 
   /** Starts `script` with `args`. Throws when the process cannot be started. */
   constructor(script: string, args: string[], handlers: ProcessHandlers) {
-    // detached: the child leads a new process group, so one signal reaches all it may start.
-    this.#child = fork(script, args, { detached: true, stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: [], serialization: "json" });
+    // Each demo process leads its own process group, so one signal reaches all it may start.
+    this.#child = startDemoProcess(script, args);
     if (this.#child.pid === undefined) throw new Error(`could not start ${script}`);
     this.pid = this.#child.pid;
     this.exited = new Promise((resolve) => {

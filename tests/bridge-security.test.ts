@@ -7,7 +7,8 @@ import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
 import type { ServerMessage } from "../server/protocol.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { childrenOf } from "./helpers/processes.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { childrenOf, demoProcessesOf, waitForExit } from "./helpers/processes.js";
 
 let bridge: RunningBridge;
 before(async () => {
@@ -67,7 +68,7 @@ describe("the bridge's boundary", () => {
     assert.equal(reply.type, "error");
     assert.ok(reply.type === "error" && reply.code === "unknown-demo" && reply.requestId === "q1");
     assert.match(reply.type === "error" ? reply.message : "", /no-such-demo/);
-    assert.deepEqual(childrenOf(bridge.process.pid!), []);
+    assert.deepEqual(demoProcessesOf(bridge.process.pid!), []);
     socket.close();
   });
 
@@ -80,7 +81,7 @@ describe("the bridge's boundary", () => {
     socket.send(JSON.stringify({ type: "run", requestId: "q3", demo: "req-rep", params: { command: 1 } }));
     const unknown = await next();
     assert.ok(unknown.type === "error" && unknown.code === "bad-params", JSON.stringify(unknown));
-    assert.deepEqual(childrenOf(bridge.process.pid!), []);
+    assert.deepEqual(demoProcessesOf(bridge.process.pid!), []);
     socket.close();
   });
 
@@ -98,21 +99,32 @@ describe("the bridge's boundary", () => {
     }
     assert.deepEqual(codes, ["bad-json", "bad-message", "bad-message", "unknown-run", "binary-not-accepted"]);
     assert.equal(socket.readyState, WebSocket.OPEN);
-    assert.deepEqual(childrenOf(bridge.process.pid!), []);
+    assert.deepEqual(demoProcessesOf(bridge.process.pid!), []);
     socket.close();
   });
 
-  it("ends every demo process when the bridge is stopped with SIGTERM", async () => {
+  /** Starts a bridge of its own with one req-rep run going; returns it and every child pid. */
+  async function bridgeWithRun(): Promise<{ own: RunningBridge; everyChild: number[] }> {
     const own = await startBridge();
     const socket = new WebSocket(`${own.url.replace("http", "ws")}/ws`);
     await once(socket, "open");
     socket.send(JSON.stringify({ type: "run", requestId: "q1", demo: "req-rep" }));
     const deadline = Date.now() + 10_000;
-    while (childrenOf(own.process.pid!).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const pids = childrenOf(own.process.pid!);
-    assert.equal(pids.length, 2);
+    while (demoProcessesOf(own.process.pid!).length < 2 && Date.now() < deadline) await sleep(50);
+    assert.equal(demoProcessesOf(own.process.pid!).length, 2, "the run's two processes started");
+    // Every child: the run's processes and the warm ones waiting for a role.
+    return { own, everyChild: childrenOf(own.process.pid!) };
+  }
+
+  it("ends every process it started, warm ones included, when stopped with SIGTERM", async () => {
+    const { own, everyChild } = await bridgeWithRun();
     await own.stop("SIGTERM");
-    const { waitForExit } = await import("./helpers/processes.js");
-    assert.deepEqual(await waitForExit(pids), []);
+    assert.deepEqual(await waitForExit(everyChild), []);
+  });
+
+  it("leaves no process behind when it is killed with SIGKILL: each exits within two seconds", async () => {
+    const { own, everyChild } = await bridgeWithRun();
+    await own.stop("SIGKILL");
+    assert.deepEqual(await waitForExit(everyChild, 2000), []);
   });
 });

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "./helpers/browser.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { childrenOf, isAlive, waitForExit } from "./helpers/processes.js";
+import { demoProcessesOf, isAlive, waitForExit } from "./helpers/processes.js";
 
 let bridge: RunningBridge;
 let browser: Browser;
@@ -61,7 +61,7 @@ describe("Request/Reply, live from its slide", () => {
 
     const pids = await pidsOnScreen(page);
     assert.equal(pids.length, 2);
-    assert.deepEqual(childrenOf(bridge.process.pid!).sort(), [...pids].sort(), "the processes on screen are the bridge's children");
+    assert.deepEqual(demoProcessesOf(bridge.process.pid!).sort(), [...pids].sort(), "the processes on screen are the bridge's children");
 
     // Messages are drawn from their real sender to their real receiver.
     await page.locator('.message[data-from="client-0"][data-to="server-0"]').first().waitFor({ timeout: 5000 });
@@ -113,7 +113,7 @@ describe("Request/Reply, live from its slide", () => {
     const pids = await pidsOnScreen(page);
     await page.close();
     assert.deepEqual(await waitForExit(pids), [], "the processes end with the page");
-    assert.deepEqual(childrenOf(bridge.process.pid!), []);
+    assert.deepEqual(demoProcessesOf(bridge.process.pid!), []);
   });
 });
 

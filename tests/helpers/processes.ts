@@ -12,16 +12,32 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The pids of a process's children. */
-export function childrenOf(pid: number): number[] {
+/** The children of a process: pid and command line, as `ps` shows them. */
+function listChildren(pid: number): { pid: number; args: string }[] {
   try {
-    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
+    return execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(pid)], { encoding: "utf8" })
       .split("\n")
-      .map((line) => Number(line.trim()))
-      .filter((child) => child > 0);
+      .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => ({ pid: Number(match[1]), args: match[2]! }));
   } catch {
     return []; // ps exits 1 when there are none
   }
+}
+
+/** The pids of every child of a process, warm hosts included. */
+export function childrenOf(pid: number): number[] {
+  return listChildren(pid).map((child) => child.pid);
+}
+
+/**
+ * The bridge's demo processes: its children, less the warm hosts still waiting for a role
+ * (they run demos/lib/host.js until they are handed one and take its name).
+ */
+export function demoProcessesOf(bridgePid: number): number[] {
+  return listChildren(bridgePid)
+    .filter((child) => !child.args.includes("demos/lib/host.js") && !child.args.includes("<defunct>"))
+    .map((child) => child.pid);
 }
 
 /** Waits until none of `pids` is alive; returns those still alive after `timeoutMs`. */

@@ -1,0 +1,114 @@
+/**
+ * Demo processes started ahead of time. Each has loaded zeromq and waits to be handed a role
+ * (demos/lib/host.ts), so pressing Run costs a few milliseconds instead of a cold Node start
+ * per process. Taking one schedules replacements a little later, so refilling does not compete
+ * for the CPU with the run that just started.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const HOST_SCRIPT = fileURLToPath(new URL("../demos/lib/host.js", import.meta.url));
+/** Wait after a take before starting replacements: the run being started needs the CPU now. */
+const REFILL_DELAY_MS = 250;
+
+/** How a demo process is started: forked detached, so it leads its own process group. */
+export function forkDemoProcess(script: string, args: string[]): ChildProcess {
+  return fork(script, args, { detached: true, stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: [], serialization: "json" });
+}
+
+export class WarmPool {
+  readonly #size: number;
+  readonly #ready: ChildProcess[] = [];
+  readonly #starting = new Set<ChildProcess>();
+  #refillTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(size: number) {
+    this.#size = size;
+    this.#refill();
+  }
+
+  /** How many hosts are waiting for a role now. */
+  get ready(): number {
+    return this.#ready.length;
+  }
+
+  /** A waiting host, now the caller's, or undefined when none is ready. */
+  take(): ChildProcess | undefined {
+    const host = this.#ready.shift();
+    if (host) {
+      host.removeAllListeners("exit");
+      this.#scheduleRefill();
+    }
+    return host;
+  }
+
+  /** Ends every waiting host; the pool starts no more. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#refillTimer);
+    for (const host of [...this.#ready, ...this.#starting]) {
+      try {
+        process.kill(-host.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    this.#ready.length = 0;
+  }
+
+  #scheduleRefill(): void {
+    clearTimeout(this.#refillTimer);
+    this.#refillTimer = setTimeout(() => this.#refill(), REFILL_DELAY_MS);
+  }
+
+  /** Starts as many hosts as the pool is short of. */
+  #refill(): void {
+    while (!this.#closed && this.#ready.length + this.#starting.size < this.#size) this.#startHost();
+  }
+
+  #startHost(): void {
+    const host = forkDemoProcess(HOST_SCRIPT, []);
+    this.#starting.add(host);
+    const onMessage = (message: unknown) => {
+      if ((message as { hostReady?: boolean } | null)?.hostReady !== true) return;
+      host.off("message", onMessage);
+      this.#starting.delete(host);
+      if (this.#closed) host.kill("SIGKILL");
+      else this.#ready.push(host);
+    };
+    host.on("message", onMessage);
+    host.on("error", () => {});
+    // A host that dies while waiting (killed by hand, say) is replaced.
+    host.once("exit", () => {
+      this.#starting.delete(host);
+      const index = this.#ready.indexOf(host);
+      if (index !== -1) this.#ready.splice(index, 1);
+      this.#scheduleRefill();
+    });
+  }
+}
+
+let shared: WarmPool | undefined;
+
+/** Starts the bridge's pool of `size` waiting hosts. */
+export function startWarmPool(size: number): void {
+  shared ??= new WarmPool(size);
+}
+
+/** Ends the waiting hosts; demo processes already handed out are their runs' business. */
+export function stopWarmPool(): void {
+  shared?.close();
+  shared = undefined;
+}
+
+/**
+ * Starts `script` with `args` as a demo process: a warm host becomes it when one is waiting,
+ * otherwise a fresh process is forked.
+ */
+export function startDemoProcess(script: string, args: string[]): ChildProcess {
+  const host = shared?.take();
+  if (!host) return forkDemoProcess(script, args);
+  host.send({ assign: { script, args } });
+  return host;
+}
