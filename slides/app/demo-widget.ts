@@ -157,7 +157,9 @@ export class ZmqDemo extends HTMLElement {
 
   #setState(state: DemoState, message?: string): void {
     this.#state = state;
-    this.dataset.state = state;
+    // data-state is part of the widget's interface (idle|starting|running|stopped|error|replay);
+    // a run being stopped is still running until its processes are gone.
+    this.dataset.state = state === "stopping" ? "running" : state;
     if (!this.#button) return;
     const active = this.isActive;
     this.#button.textContent = active ? "Stop" : "Run";
