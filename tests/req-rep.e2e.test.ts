@@ -99,10 +99,40 @@ describe("Request/Reply, live from its slide", () => {
     await page.getByRole("button", { name: "Run" }).click();
     await waitForRoundTrips(page, 1);
     const pids = await pidsOnScreen(page);
-    await page.keyboard.press("ArrowRight");
-    await page.locator("section#req-rep-client.present").waitFor();
+    await page.keyboard.press("ArrowLeft");
+    await page.locator("section#title.present").waitFor();
     assert.deepEqual(await waitForExit(pids), [], "the processes end when the slide is left");
     assert.equal(await widget(page).getAttribute("data-state"), "stopped");
+    await page.close();
+  });
+
+  it("a run spans the code slides it names, shows in the dock there, and ends after the last", async () => {
+    const page = await openSlide("req-rep");
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitForRoundTrips(page, 1);
+    const pids = await pidsOnScreen(page);
+    for (const id of ["req-rep-client", "req-rep-server"]) {
+      await page.keyboard.press("ArrowRight");
+      await page.locator(`section#${id}.present`).waitFor();
+      await page.getByRole("button", { name: "Stop Request/Reply" }).waitFor();
+      assert.deepEqual(pids.filter(isAlive), pids, `the run lives on while ${id} is shown`);
+    }
+    await page.keyboard.press("Home");
+    await page.locator("section#title.present").waitFor();
+    assert.deepEqual(await waitForExit(pids), [], "the run ends once its last slide is left");
+    await page.locator(".run-dock").waitFor({ state: "hidden" });
+    await page.close();
+  });
+
+  it("the dock stops a run that is alive away from its slide", async () => {
+    const page = await openSlide("req-rep");
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitForRoundTrips(page, 1);
+    const pids = await pidsOnScreen(page);
+    await page.keyboard.press("ArrowRight");
+    await page.getByRole("button", { name: "Stop Request/Reply" }).click();
+    assert.deepEqual(await waitForExit(pids), []);
+    await page.locator(".run-dock").waitFor({ state: "hidden" });
     await page.close();
   });
 

@@ -5,7 +5,8 @@
  * that names its stable id: `# Request/Reply {#req-rep}` (classes may follow: `{#title .big}`).
  * A line `Note:` starts the speaker notes. Two directives stand on lines of their own:
  *   @code demos/req-rep/client.ts#startClient [lines=4-6]   code cut from a demo, highlighted
- *   @demo req-rep                                            the live demo widget
+ *   @demo req-rep [spans=slide-id,slide-id]                  the live demo widget; a run lives
+ *                                                            on across the slides it spans
  */
 import { existsSync } from "node:fs";
 import { Marked } from "marked";
@@ -114,9 +115,13 @@ function codeDirective(root: string, argument: string, where: string, codeFiles:
   };
 }
 
-function demoDirective(root: string, name: string, where: string): () => Promise<string> {
+function demoDirective(root: string, argument: string, where: string): () => Promise<string> {
+  const [name = "", ...options] = argument.split(/\s+/);
   if (!/^[a-z0-9-]+$/.test(name) || !existsSync(`${root}/demos/${name}/manifest.ts`)) {
     throw new Error(`${where}: there is no demo "${name}" (demos/${name}/manifest.ts)`);
   }
-  return async () => `<zmq-demo demo="${name}"></zmq-demo>`;
+  const spans = options.find((option) => option.startsWith("spans="))?.slice("spans=".length).split(",").filter(Boolean) ?? [];
+  for (const id of spans) if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`${where}: "${id}" is not a slide id`);
+  const spansAttribute = spans.length > 0 ? ` spans="${spans.join(" ")}"` : "";
+  return async () => `<zmq-demo demo="${name}"${spansAttribute}></zmq-demo>`;
 }

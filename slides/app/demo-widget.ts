@@ -1,7 +1,8 @@
 /**
- * <zmq-demo demo="req-rep">: a live demo any slide can hold. Run starts the demo's real
- * processes through the bridge; the diagram, counters and output follow their events; Stop,
- * leaving the slide or closing the page ends them.
+ * <zmq-demo demo="req-rep" [spans="slide-id …"]>: a live demo any slide can hold. Run starts
+ * the demo's real processes through the bridge; the diagram, counters and output follow their
+ * events; Stop, leaving the slide (and the slides it spans) or closing the page ends them.
+ * Where no bridge answers, Run plays the demo's recorded trace and says "replay".
  *
  * Lifecycle, as reveal.js's controllers have it: render() builds the DOM, bind()/unbind()
  * attach and detach listeners, update() follows the run, destroy() lets everything go.
@@ -10,12 +11,21 @@ import { manifests } from "../../demos/manifests.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
 import { defaultParams } from "../../demos/lib/manifest.js";
 import type { ErrorCode, RunEvent, StopReason } from "../../server/protocol.js";
-import { BridgeClient, BridgeError } from "./bridge-client.js";
+import { BridgeClient, BridgeError, type RunListener } from "./bridge-client.js";
 import { DiagramView } from "./diagram.js";
 import { OutputPanel } from "./output-panel.js";
+import { type MirrorMessage, presenterLink } from "./presenter-link.js";
 import { RunModel } from "./run-model.js";
+import { TracePlayer, eventsUntil, loadTrace } from "./trace-player.js";
 
 export type DemoState = "idle" | "starting" | "running" | "stopping" | "stopped" | "error" | "replay";
+
+/**
+ * Where this page is: the deck the audience sees (live), a preview inside reveal.js's speaker
+ * view (mirror: never starts processes, follows and drives the main window), or the print
+ * view behind the PDF (print: a still frame of a recorded run, no bridge at all).
+ */
+export type WidgetMode = "live" | "mirror" | "print";
 
 const STOP_WORDS: Record<StopReason, string> = {
   requested: "Stopped",
@@ -25,9 +35,18 @@ const STOP_WORDS: Record<StopReason, string> = {
   failed: "Failed to start",
 };
 
+const STATE_WORDS: Record<DemoState, string> = {
+  idle: "Press Run (or R) to start the real processes",
+  starting: "Starting processes…",
+  running: "Running: real processes, live",
+  stopping: "Stopping…",
+  stopped: "Stopped",
+  error: "Error",
+  replay: "Replay of a recorded run",
+};
+
 export class ZmqDemo extends HTMLElement {
-  /** Set in reveal.js's speaker-view previews, which must never start processes of their own. */
-  static passive = false;
+  static mode: WidgetMode = "live";
 
   #manifest!: DemoManifest;
   #model!: RunModel;
@@ -36,20 +55,39 @@ export class ZmqDemo extends HTMLElement {
   #button!: HTMLButtonElement;
   #status!: HTMLElement;
   #runId: string | undefined;
+  #player: TracePlayer | undefined;
   #state: DemoState = "idle";
+  #stopListening: (() => void) | undefined;
   readonly #onClick = () => this.toggle();
 
   get state(): DemoState {
     return this.#state;
   }
 
+  get demoTitle(): string {
+    return this.#manifest?.title ?? this.getAttribute("demo") ?? "";
+  }
+
+  /** True while processes run (or a replay plays) for this widget. */
   get isActive(): boolean {
-    return this.#state === "starting" || this.#state === "running" || this.#state === "stopping";
+    return this.#state === "starting" || this.#state === "running" || this.#state === "stopping" || (this.#state === "replay" && this.#player !== undefined);
+  }
+
+  /** Whether a run of this widget lives on while slide `slideId` is shown. */
+  livesOn(slideId: string): boolean {
+    const spans = (this.getAttribute("spans") ?? "").split(/[\s,]+/).filter(Boolean);
+    return this.closest("section")?.id === slideId || spans.includes(slideId);
+  }
+
+  /** Names this widget across windows: its slide and its demo. */
+  get #key(): string {
+    return `${this.closest("section")?.id ?? ""}:${this.getAttribute("demo")}`;
   }
 
   connectedCallback(): void {
     if (!this.#manifest) this.render();
     this.bind();
+    if (ZmqDemo.mode === "print") void this.#showStill();
   }
 
   disconnectedCallback(): void {
@@ -78,6 +116,7 @@ export class ZmqDemo extends HTMLElement {
     this.#button = document.createElement("button");
     this.#button.type = "button";
     this.#button.className = "demo-run";
+    this.#button.hidden = ZmqDemo.mode === "print";
     this.#status = document.createElement("span");
     this.#status.className = "demo-status";
     this.#status.setAttribute("role", "status");
@@ -93,10 +132,14 @@ export class ZmqDemo extends HTMLElement {
 
   bind(): void {
     this.#button?.addEventListener("click", this.#onClick);
+    this.#stopListening ??= presenterLink.listen((message) => this.#onMirrorMessage(message));
+    if (ZmqDemo.mode === "mirror") presenterLink.post({ kind: "sync", key: this.#key });
   }
 
   unbind(): void {
     this.#button?.removeEventListener("click", this.#onClick);
+    this.#stopListening?.();
+    this.#stopListening = undefined;
   }
 
   destroy(): void {
@@ -105,34 +148,37 @@ export class ZmqDemo extends HTMLElement {
 
   /** Run if idle, stop if running: what the button and the R key do. */
   toggle(): void {
-    if (this.isActive) this.stop();
+    if (ZmqDemo.mode === "mirror") presenterLink.post({ kind: "toggle", key: this.#key });
+    else if (this.isActive) this.stop();
     else void this.run();
   }
 
   async run(): Promise<void> {
-    if (!this.#manifest || this.isActive || ZmqDemo.passive) return;
-    this.#model.reset();
-    this.#diagram.render(this.#model);
-    this.#output.clear();
+    if (!this.#manifest || this.isActive || ZmqDemo.mode !== "live") return;
+    this.#reset();
     this.#setState("starting");
     try {
-      this.#runId = await BridgeClient.shared().run(this.#manifest.name, defaultParams(this.#manifest), {
-        onEvents: (events) => this.update(events),
-        onStopped: (reason) => this.#onStopped(reason),
-        onError: (code, message) => this.#onError(code, message),
-      });
+      this.#runId = await BridgeClient.shared().run(this.#manifest.name, defaultParams(this.#manifest), this.#listener());
       // Stop was pressed, or the slide left, while the bridge was still accepting the run.
       if (this.#state === "stopping") BridgeClient.shared().stop(this.#runId);
       else this.#setState("running");
     } catch (error) {
-      const message = error instanceof BridgeError ? error.message : String(error);
-      this.#onError(error instanceof BridgeError ? error.code : "spawn-failed", message);
+      if (error instanceof BridgeError && error.code === "unreachable") await this.#replay();
+      else this.#onError(error instanceof BridgeError ? error.code : "spawn-failed", String((error as Error).message ?? error));
     }
   }
 
-  /** Ends the run, if there is one. The processes end on the bridge; onStopped follows. */
+  /** Ends the run or the replay, if there is one. */
   stop(): void {
-    if (!this.isActive) return;
+    if (ZmqDemo.mode === "mirror") {
+      if (this.isActive) presenterLink.post({ kind: "toggle", key: this.#key });
+      return;
+    }
+    if (this.#player) {
+      this.#player.stop();
+      return;
+    }
+    if (!this.isActive || this.#state === "replay") return;
     this.#setState("stopping");
     if (this.#runId) BridgeClient.shared().stop(this.#runId);
   }
@@ -143,6 +189,75 @@ export class ZmqDemo extends HTMLElement {
     for (const delivery of deliveries) this.#diagram.animate(delivery);
     this.#diagram.update(this.#model);
     this.#output.append(events);
+    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
+  }
+
+  #listener(): RunListener {
+    return {
+      onEvents: (events) => this.update(events),
+      onStopped: (reason) => this.#onStopped(reason),
+      onError: (code, message) => this.#onError(code, message),
+    };
+  }
+
+  #reset(): void {
+    this.#model.reset();
+    this.#diagram.render(this.#model);
+    this.#output.clear();
+    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "reset", key: this.#key });
+  }
+
+  /** No bridge answers: play the demo's recorded run instead, and say so. */
+  async #replay(): Promise<void> {
+    const trace = await loadTrace(this.#manifest.name);
+    if (!trace) {
+      this.#onError("unreachable", "No bridge is running (start it with `npm start`) and this demo has no recording");
+      return;
+    }
+    this.#player = new TracePlayer(trace, {
+      onEvents: (events) => this.update(events),
+      onStopped: () => {
+        this.#player = undefined;
+        this.#setState("replay", `Replay ended: a run recorded ${trace.recordedAt.slice(0, 10)}. Run plays it again`);
+      },
+      onError: () => {},
+    });
+    this.#setState("replay", `Replay of a run recorded ${trace.recordedAt.slice(0, 10)} (no bridge reachable)`);
+    this.#player.start();
+  }
+
+  /** For the PDF: the diagram as it was halfway through the recorded run, messages in flight. */
+  async #showStill(): Promise<void> {
+    const trace = this.#manifest && (await loadTrace(this.#manifest.name));
+    if (!trace) {
+      this.dataset.still = "none";
+      return;
+    }
+    const deliveries = this.#model.apply(eventsUntil(trace, 0.5));
+    this.#diagram.update(this.#model);
+    for (const delivery of deliveries.slice(-2)) this.#diagram.drawInFlight(delivery, 0.5);
+    this.#output.append(eventsUntil(trace, 0.5));
+    this.#setState("replay", `Recorded run, ${trace.recordedAt.slice(0, 10)}: halfway through`);
+    this.dataset.still = "ready";
+  }
+
+  #onMirrorMessage(message: MirrorMessage): void {
+    if (message.key !== this.#key || !this.#manifest) return;
+    if (ZmqDemo.mode === "live") {
+      if (message.kind === "toggle") this.toggle();
+      if (message.kind === "sync") presenterLink.post({ kind: "state", key: this.#key, state: this.#state, status: this.#status.textContent ?? "" });
+      return;
+    }
+    if (ZmqDemo.mode !== "mirror") return;
+    if (message.kind === "reset") {
+      this.#model.reset();
+      this.#diagram.render(this.#model);
+      this.#output.clear();
+    } else if (message.kind === "events") {
+      this.update(message.events);
+    } else if (message.kind === "state") {
+      this.#setState(message.state as DemoState, message.status);
+    }
   }
 
   #onStopped(reason: StopReason): void {
@@ -164,17 +279,11 @@ export class ZmqDemo extends HTMLElement {
     const active = this.isActive;
     this.#button.textContent = active ? "Stop" : "Run";
     this.#button.setAttribute("aria-pressed", String(active));
-    this.#button.disabled = ZmqDemo.passive || state === "stopping";
-    const words: Record<DemoState, string> = {
-      idle: "Press Run (or R) to start the real processes",
-      starting: "Starting processes…",
-      running: "Running: real processes, live",
-      stopping: "Stopping…",
-      stopped: "Stopped",
-      error: "Error",
-      replay: "Replay of a recorded run",
-    };
-    this.#status.textContent = ZmqDemo.passive ? "Runs from the main window" : (message ?? words[state]);
+    this.#button.disabled = state === "stopping";
+    const status = message ?? STATE_WORDS[state];
+    this.#status.textContent = status;
+    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "state", key: this.#key, state, status });
+    this.dispatchEvent(new CustomEvent("zmq-demo-state", { bubbles: true, detail: { state } }));
   }
 }
 

@@ -141,19 +141,38 @@ export class DiagramView {
   /** Sends a dot along the edge from the message's sender to its receiver. */
   animate(delivery: DeliverEvent): void {
     if (this.#flights.size >= MAX_FLIGHTS) return;
+    const flight = this.#messageDot(delivery);
+    if (!flight) return;
+    this.#flights.add({ ...flight, start: performance.now() });
+    this.#frame ||= requestAnimationFrame((now) => this.#step(now));
+  }
+
+  /** Draws a message standing still `progress` (0–1) of the way along its edge: a still frame. */
+  drawInFlight(delivery: DeliverEvent, progress: number): void {
+    const flight = this.#messageDot(delivery);
+    if (flight) this.#place(flight, progress);
+  }
+
+  /** A dot for one delivery, on the lane it travels: forward on the left going down, back on the right going up, as the talk draws it. */
+  #messageDot(delivery: DeliverEvent): Omit<Flight, "start"> | undefined {
     const sender = this.#nodes.get(delivery.from);
     const receiver = this.#nodes.get(delivery.node);
-    if (!sender || !receiver) return;
+    if (!sender || !receiver) return undefined;
     const downwards = receiver.center.y > sender.center.y;
-    // Forward lane on the left going down, back lane on the right going up, as the talk draws it.
     const offset = downwards ? -LANE_OFFSET : LANE_OFFSET;
     const from = downwards ? { x: sender.bottom.x + offset, y: sender.bottom.y } : { x: sender.top.x + offset, y: sender.top.y };
     const to = downwards ? { x: receiver.top.x + offset, y: receiver.top.y } : { x: receiver.bottom.x + offset, y: receiver.bottom.y };
     const element = svg("g", { class: "message", "data-from": delivery.from, "data-to": delivery.node });
     element.append(svg("circle", { r: 7 }), svg("text", { x: downwards ? -12 : 12, y: 4, "text-anchor": downwards ? "end" : "start" }, label(delivery)));
     this.#flightLayer.append(element);
-    this.#flights.add({ element, from, to, start: performance.now() });
-    this.#frame ||= requestAnimationFrame((now) => this.#step(now));
+    return { element, from, to };
+  }
+
+  #place(flight: Omit<Flight, "start">, progress: number): void {
+    const eased = progress < 0.5 ? 2 * progress * progress : 1 - (-2 * progress + 2) ** 2 / 2;
+    const x = flight.from.x + (flight.to.x - flight.from.x) * eased;
+    const y = flight.from.y + (flight.to.y - flight.from.y) * eased;
+    flight.element.setAttribute("transform", `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
   }
 
   /** Stops all animation and forgets messages in the air. */
@@ -162,15 +181,13 @@ export class DiagramView {
     this.#frame = 0;
     for (const flight of this.#flights) flight.element.remove();
     this.#flights.clear();
+    this.#flightLayer.replaceChildren();
   }
 
   #step(now: number): void {
     for (const flight of this.#flights) {
       const progress = Math.min(1, (now - flight.start) / TRAVEL_MS);
-      const eased = progress < 0.5 ? 2 * progress * progress : 1 - (-2 * progress + 2) ** 2 / 2;
-      const x = flight.from.x + (flight.to.x - flight.from.x) * eased;
-      const y = flight.from.y + (flight.to.y - flight.from.y) * eased;
-      flight.element.setAttribute("transform", `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
+      this.#place(flight, progress);
       if (progress >= 1) {
         flight.element.remove();
         this.#flights.delete(flight);

@@ -9,6 +9,13 @@ import "reveal.js/reveal.css";
 import "./theme.css";
 import { slidesHtml } from "virtual:slides";
 import { ZmqDemo } from "./demo-widget.js";
+import { RunDock } from "./run-dock.js";
+
+// Decided before the widgets exist: the PDF's print view shows still frames of recorded runs;
+// the speaker view's previews (reveal.js adds ?receiver) mirror the main window and never
+// start processes of their own.
+if (/print-pdf/i.test(location.search)) ZmqDemo.mode = "print";
+else if (/receiver/i.test(location.search)) ZmqDemo.mode = "mirror";
 
 const slidesElement = document.querySelector<HTMLElement>(".reveal .slides")!;
 slidesElement.innerHTML = slidesHtml;
@@ -21,25 +28,28 @@ const deck = new Reveal({
   transition: "slide",
   // A narrow presenter window keeps slide mode instead of reveal.js's scroll view.
   scrollActivationWidth: 0,
+  // One PDF page per slide, fragments shown.
+  pdfSeparateFragments: false,
   plugins: [Notes],
 });
 
-function widgetsIn(slide: Element | undefined): ZmqDemo[] {
-  return slide ? [...slide.querySelectorAll<ZmqDemo>("zmq-demo")] : [];
-}
+const widgets = () => [...document.querySelectorAll<ZmqDemo>("zmq-demo")];
 
 await deck.initialize();
-// The speaker view's previews load this same page; they must not start processes.
-if (deck.isSpeakerNotes()) ZmqDemo.passive = true;
 
 deck.addKeyBinding({ keyCode: 82, key: "R", description: "Run or stop this slide's demo" }, () => {
-  for (const widget of widgetsIn(deck.getCurrentSlide())) widget.toggle();
+  for (const widget of deck.getCurrentSlide()?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();
 });
 
-// A run lives on its slide: leaving the slide stops it.
-deck.on("slidechanged", (event) => {
-  const current = (event as unknown as { currentSlide: Element }).currentSlide;
-  for (const widget of document.querySelectorAll<ZmqDemo>("zmq-demo")) {
-    if (!current.contains(widget)) widget.stop();
-  }
-});
+if (ZmqDemo.mode === "live") {
+  const dock = new RunDock();
+  dock.render(document.body);
+  // A run lives on its slide, and on the slides it says it spans: leaving them stops it.
+  deck.on("slidechanged", (event) => {
+    const current = (event as unknown as { currentSlide: Element }).currentSlide;
+    for (const widget of widgets()) if (!widget.livesOn(current.id)) widget.stop();
+    dock.update(current.id);
+  });
+  document.addEventListener("zmq-demo-state", () => dock.update());
+  dock.update(deck.getCurrentSlide()?.id ?? "");
+}

@@ -1,0 +1,43 @@
+/**
+ * Keeps reveal.js's speaker view in step with the main window. The speaker view's previews
+ * load this deck again; their widgets never start processes. Instead they mirror the main
+ * window's widget of the same slide (state, events) and their Run button asks the main window
+ * to run or stop, so the presenter can drive and watch a demo from the speaker view while the
+ * audience window follows. Same-origin windows talk over a BroadcastChannel.
+ */
+import type { RunEvent } from "../../server/protocol.js";
+
+export type MirrorMessage =
+  | { kind: "state"; key: string; state: string; status: string }
+  | { kind: "reset"; key: string }
+  | { kind: "events"; key: string; events: RunEvent[] }
+  | { kind: "toggle"; key: string }
+  /** A mirror that just opened asks the main window where its widget stands. */
+  | { kind: "sync"; key: string };
+
+const CHANNEL = "zmq-from-scratch:widgets";
+
+export class PresenterLink {
+  readonly #channel: BroadcastChannel | undefined;
+  readonly #listeners = new Set<(message: MirrorMessage) => void>();
+
+  constructor() {
+    this.#channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : undefined;
+    this.#channel?.addEventListener("message", (event: MessageEvent<MirrorMessage>) => {
+      for (const listener of this.#listeners) listener(event.data);
+    });
+  }
+
+  post(message: MirrorMessage): void {
+    this.#channel?.postMessage(message);
+  }
+
+  /** Listens to messages from the other windows; returns the function that stops listening. */
+  listen(listener: (message: MirrorMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+/** The page's one link. */
+export const presenterLink = new PresenterLink();
