@@ -233,10 +233,15 @@ export class ZmqDemo extends HTMLElement {
       this.dataset.still = "none";
       return;
     }
-    const deliveries = this.#model.apply(eventsUntil(trace, 0.5));
+    // Print layout moves slides around, which connects the widget again: start from clean.
+    this.#model.reset();
+    this.#diagram.render(this.#model);
+    this.#output.clear();
+    const events = eventsUntil(trace, 0.5);
+    const deliveries = this.#model.apply(events);
     this.#diagram.update(this.#model);
-    for (const delivery of deliveries.slice(-2)) this.#diagram.drawInFlight(delivery, 0.5);
-    this.#output.append(eventsUntil(trace, 0.5));
+    for (const delivery of deliveries.slice(-2)) this.#diagram.drawInFlight(delivery, 0.3);
+    this.#output.append(events);
     this.#setState("replay", `Recorded run, ${trace.recordedAt.slice(0, 10)}: halfway through`);
     this.dataset.still = "ready";
   }
