@@ -250,7 +250,10 @@ export class ZmqDemo extends HTMLElement {
     if (message.key !== this.#key || !this.#manifest) return;
     if (ZmqDemo.mode === "live") {
       if (message.kind === "toggle") this.toggle();
-      if (message.kind === "sync") presenterLink.post({ kind: "state", key: this.#key, state: this.#state, status: this.#status.textContent ?? "" });
+      if (message.kind === "sync") {
+        presenterLink.post({ kind: "snapshot", key: this.#key, snapshot: this.#model.snapshot() });
+        presenterLink.post({ kind: "state", key: this.#key, state: this.#state, status: this.#status.textContent ?? "" });
+      }
       return;
     }
     if (ZmqDemo.mode !== "mirror") return;
@@ -260,6 +263,9 @@ export class ZmqDemo extends HTMLElement {
       this.#output.clear();
     } else if (message.kind === "events") {
       this.update(message.events);
+    } else if (message.kind === "snapshot") {
+      this.#model.restore(message.snapshot);
+      this.#diagram.render(this.#model);
     } else if (message.kind === "state") {
       this.#setState(message.state as DemoState, message.status);
     }

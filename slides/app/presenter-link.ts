@@ -6,9 +6,12 @@
  * audience window follows. Same-origin windows talk over a BroadcastChannel.
  */
 import type { RunEvent } from "../../server/protocol.js";
+import type { RunSnapshot } from "./run-model.js";
 
 export type MirrorMessage =
   | { kind: "state"; key: string; state: string; status: string }
+  /** Everything a mirror needs to catch up with a run already going. */
+  | { kind: "snapshot"; key: string; snapshot: RunSnapshot }
   | { kind: "reset"; key: string }
   | { kind: "events"; key: string; events: RunEvent[] }
   | { kind: "toggle"; key: string }

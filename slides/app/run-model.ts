@@ -33,6 +33,11 @@ function pushBounded<T>(list: T[], item: T): void {
   if (list.length > HISTORY) list.splice(0, list.length - HISTORY);
 }
 
+export interface RunSnapshot {
+  nodes: NodeState[];
+  deliveredCount: number;
+}
+
 export class RunModel {
   readonly manifest: DemoManifest;
   readonly nodes = new Map<string, NodeState>();
@@ -56,6 +61,18 @@ export class RunModel {
     const node: NodeState = { id: `${role}-${index}`, role, index, status: "planned", sent: 0, received: 0, socketTypes: [], endpoints: [], monitor: [], output: [] };
     this.nodes.set(node.id, node);
     return node;
+  }
+
+  /** The whole state as plain data, for another window to take up (see restore). */
+  snapshot(): RunSnapshot {
+    return { nodes: [...this.nodes.values()], deliveredCount: this.deliveredCount };
+  }
+
+  /** Takes up a state another model exported. */
+  restore(snapshot: RunSnapshot): void {
+    this.nodes.clear();
+    for (const node of snapshot.nodes) this.nodes.set(node.id, structuredClone(node));
+    this.deliveredCount = snapshot.deliveredCount;
   }
 
   /** Takes a batch of events; returns the deliveries in it, for the diagram to animate. */
