@@ -3,6 +3,8 @@ import { slidesPlugin } from "./scripts/slides/plugin.js";
 
 export default defineConfig({
   plugins: [slidesPlugin()],
+  // Relative asset paths: the built deck works from any folder of any static host.
+  base: "./",
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -1,19 +1,22 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /**
- * `npm run pdf [out.pdf]`: prints the talk to a PDF through Chromium's print view
+ * `npm run pdf -- [out.pdf] [--notes]`: prints the talk to a PDF through Chromium's print view
  * (`?print-pdf`), one page per slide, each demo's diagram a still frame halfway through its
- * recorded run. It serves the built deck as static files and starts no demo process.
+ * recorded run; --notes adds each slide's speaker notes on a page after it. It serves the
+ * built deck as static files and starts no demo process.
  */
 import { launchChromium } from "../tests/helpers/browser.js";
 import { serveStatic } from "../tests/helpers/static-server.js";
 
-const output = process.argv[2] ?? "zeromq-from-scratch.pdf";
+const args = process.argv.slice(2);
+const withNotes = args.includes("--notes");
+const output = args.find((arg) => !arg.startsWith("--")) ?? "zeromq-from-scratch.pdf";
 const site = await serveStatic();
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(`${site.url}/?print-pdf`);
+  await page.goto(`${site.url}/?print-pdf${withNotes ? "&showNotes=separate-page" : ""}`);
   await page.locator(".reveal.ready").waitFor({ state: "attached" });
   // Every demo has drawn its still frame (or found it has no recording).
   await page.waitForFunction(() => [...document.querySelectorAll("zmq-demo")].every((widget) => (widget as HTMLElement).dataset.still !== undefined));
