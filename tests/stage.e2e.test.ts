@@ -62,7 +62,7 @@ describe("presenting with the speaker view", () => {
     const preview = await openSpeakerView(page);
 
     await page.getByRole("button", { name: "Run" }).click();
-    await page.waitForFunction(() => Number(document.querySelector('zmq-demo [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 15_000 });
     // Both previews (current and upcoming) have loaded and had time to do anything they would.
     await page.waitForTimeout(1000);
     const pids = demoProcessesOf(bridge.process.pid!);
@@ -70,7 +70,7 @@ describe("presenting with the speaker view", () => {
 
     // The preview mirrors the main window's run: its state and its counters.
     await preview.locator('zmq-demo[data-state="running"]').waitFor();
-    await preview.waitForFunction(() => Number(document.querySelector('zmq-demo [data-role="client"]')?.getAttribute("data-received")) >= 1);
+    await preview.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 1);
 
     await page.getByRole("button", { name: "Stop" }).click();
     assert.deepEqual(await waitForExit(pids), []);
@@ -85,7 +85,7 @@ describe("presenting with the speaker view", () => {
 
     await preview.locator("section#req-rep zmq-demo button.demo-run").click();
     await page.locator('zmq-demo[data-state="running"]').waitFor({ timeout: 15_000 });
-    await page.waitForFunction(() => Number(document.querySelector('zmq-demo [data-role="client"]')?.getAttribute("data-received")) >= 1, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 1, undefined, { timeout: 15_000 });
     assert.equal(demoProcessesOf(bridge.process.pid!).length, 2);
     await preview.locator('section#req-rep zmq-demo[data-state="running"]').waitFor();
 
@@ -126,7 +126,7 @@ describe("offline and static", () => {
       await page.locator('zmq-demo[data-state="replay"]').waitFor({ timeout: 10_000 });
       await page.getByText(/Replay of a run recorded/).waitFor();
       // The recorded messages travel and count up, through the same diagram as a live run.
-      await page.waitForFunction(() => Number(document.querySelector('zmq-demo [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 15_000 });
       await page.locator('.message[data-from="client-0"][data-to="server-0"]').first().waitFor({ state: "attached" });
       assert.equal(await stateOf(page), "replay");
       const foreign = requests.filter((url) => !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(url) && !url.startsWith("data:"));

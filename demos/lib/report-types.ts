@@ -53,6 +53,17 @@ export interface MessageReport extends SocketReportBase {
   frames: FramePreview[];
 }
 
+/**
+ * Messages counted but not reported one by one, because the socket is busier than a person
+ * can follow (see report.ts): how many, and their bytes, since the last flow report.
+ */
+export interface FlowReport extends SocketReportBase {
+  kind: "flow";
+  direction: "send" | "recv";
+  count: number;
+  bytes: number;
+}
+
 export interface MonitorReport extends SocketReportBase {
   kind: "monitor";
   /** The socket monitor's event name as zeromq.js gives it: "connect", "accept", … */
@@ -82,6 +93,7 @@ export type ChildReport =
   | BoundReport
   | ConnectReport
   | MessageReport
+  | FlowReport
   | MonitorReport
   | ErrorReport
   | TallyReport;

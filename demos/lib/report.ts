@@ -2,13 +2,27 @@ import type { ChildReport } from "./report-types.js";
 
 /**
  * Carries a demo process's reports to the bridge. Under the bridge (an IPC channel exists)
- * reports are batched and sent once per turn of the event loop, so a busy socket costs one
- * IPC message per turn rather than one per ZeroMQ message. Standalone, nothing is sent:
- * the program's own printing is its output.
+ * reports are batched: the first after a quiet spell goes on the next turn of the event loop,
+ * then at most one IPC message every FLUSH_INTERVAL_MS, so a busy socket costs a few IPC
+ * messages a second rather than one per ZeroMQ message. Standalone, nothing is sent: the
+ * program's own printing is its output.
+ *
+ * Messages are reported one by one (with digest and previews, so the bridge can draw each
+ * from its sender to its receiver) up to DETAILS_PER_SECOND per socket and direction — more
+ * than a person can follow. Above that, they are counted: one `flow` report per batch carries
+ * how many and how many bytes, so counters stay exact at any rate without tracing costing
+ * more than the messaging it traces.
  */
 
+const FLUSH_INTERVAL_MS = 16;
+// ZMQ_DETAILS_PER_SECOND raises it for the benchmark that measures the event path at full load.
+const DETAILS_PER_SECOND = Number(process.env.ZMQ_DETAILS_PER_SECOND ?? 60);
+/** Reported one by one even in a burst: a short burst still shows as dots. */
+const DETAIL_BURST = Math.min(30, DETAILS_PER_SECOND);
+
 const pending: ChildReport[] = [];
-let flushScheduled = false;
+let flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+let lastFlush = 0;
 
 /** Whether a bridge is listening: true when this process was started with an IPC channel. */
 export const underBridge = typeof process.send === "function";
@@ -22,24 +36,86 @@ export function monotonicMs(): number {
 export function report(entry: ChildReport): void {
   if (!underBridge) return;
   pending.push(entry);
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flush);
+  scheduleFlush();
+}
+
+export type Direction = "send" | "recv";
+
+/** One socket's messages in one direction: the budget of one-by-one reports, and what is counted beyond it. */
+export interface Flow {
+  socket: number;
+  direction: Direction;
+  tokens: number;
+  refilledAt: number;
+  count: number;
+  bytes: number;
+}
+const flows: Flow[] = [];
+
+/** A new flow for a socket and direction, flushed with every batch. */
+export function openFlow(socket: number, direction: Direction): Flow {
+  const flow: Flow = { socket, direction, tokens: DETAIL_BURST, refilledAt: performance.now(), count: 0, bytes: 0 };
+  flows.push(flow);
+  return flow;
+}
+
+/**
+ * Whether the next message of this flow is reported one by one. When it is not, the caller
+ * counts it with countInFlow. Called once per message: it must stay cheap.
+ */
+export function takeDetail(flow: Flow): boolean {
+  if (flow.tokens < 1) {
+    const now = performance.now();
+    flow.tokens = Math.min(DETAIL_BURST, flow.tokens + ((now - flow.refilledAt) / 1000) * DETAILS_PER_SECOND);
+    flow.refilledAt = now;
+    if (flow.tokens < 1) return false;
   }
+  flow.tokens -= 1;
+  return true;
+}
+
+/** Counts one message that is not reported one by one; sent with the next batch. */
+export function countInFlow(flow: Flow, bytes: number): void {
+  flow.count += 1;
+  flow.bytes += bytes;
+  if (!flushTimer) scheduleFlush();
+}
+
+function scheduleFlush(): void {
+  if (flushTimer) return;
+  const wait = lastFlush + FLUSH_INTERVAL_MS - performance.now();
+  flushTimer = wait > 0 ? setTimeout(flush, wait) : setImmediate(flush);
+}
+
+/** Takes everything queued, counted flows included, as one batch. */
+function takeBatch(): ChildReport[] {
+  const t = monotonicMs();
+  for (const flow of flows) {
+    if (flow.count === 0) continue;
+    pending.push({ kind: "flow", t, socket: flow.socket, direction: flow.direction, count: flow.count, bytes: flow.bytes });
+    flow.count = 0;
+    flow.bytes = 0;
+  }
+  return pending.splice(0, pending.length);
 }
 
 function flush(): void {
-  flushScheduled = false;
-  if (pending.length === 0 || !process.connected) return;
-  const reports = pending.splice(0, pending.length);
+  flushTimer = undefined;
+  lastFlush = performance.now();
+  const reports = takeBatch();
+  if (reports.length === 0 || !process.connected) return;
   process.send!({ reports });
 }
 
 /** Sends whatever is queued and resolves once the IPC channel has taken it. */
 export function flushNow(): Promise<void> {
-  flushScheduled = false;
-  if (pending.length === 0 || !process.connected) return Promise.resolve();
-  const reports = pending.splice(0, pending.length);
+  if (flushTimer) {
+    clearTimeout(flushTimer as NodeJS.Timeout);
+    clearImmediate(flushTimer as NodeJS.Immediate);
+    flushTimer = undefined;
+  }
+  const reports = takeBatch();
+  if (reports.length === 0 || !process.connected) return Promise.resolve();
   return new Promise((resolve) => {
     process.send!({ reports }, undefined, {}, () => resolve());
   });

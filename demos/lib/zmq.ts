@@ -8,7 +8,7 @@
  */
 import * as zeromq from "zeromq";
 import { digestFrames, previewFrame, toBuffer } from "./digest.js";
-import { monotonicMs, report } from "./report.js";
+import { type Direction, type Flow, countInFlow, monotonicMs, openFlow, report, takeDetail, underBridge } from "./report.js";
 
 export * from "zeromq";
 
@@ -41,10 +41,40 @@ function describeError(error: unknown): { code: string; message: string } {
   return { code: typeof code === "string" ? code : "ERROR", message: String(message ?? error) };
 }
 
-function messageReport(kind: "send" | "recv", t: number, socket: number, seq: number, frames: Buffer[]) {
+function partSize(part: MessagePart): number {
+  if (part === null) return 0;
+  if (typeof part === "string") return Buffer.byteLength(part);
+  if (typeof part === "number") return String(part).length;
+  return part.byteLength;
+}
+
+/**
+ * Reports one message: one by one (digest, previews, time) while the socket is slow enough
+ * to follow, else only counted — see report.ts. The counted path runs for every message of a
+ * busy socket, so it allocates nothing.
+ */
+function reportSend(trace: SocketTrace, detailedAt: number | undefined, message: MessagePart | MessagePart[]): void {
+  if (detailedAt === undefined) {
+    countInFlow(trace.sendFlow!, Array.isArray(message) ? message.reduce<number>((total, part) => total + partSize(part), 0) : partSize(message));
+    return;
+  }
+  reportDetailed("send", detailedAt, trace, trace.sent, Array.isArray(message) ? message.map(partToBuffer) : [partToBuffer(message)]);
+}
+
+function reportReceive(trace: SocketTrace, frames: Buffer[]): void {
+  if (!takeDetail(trace.recvFlow!)) {
+    let size = 0;
+    for (const frame of frames) size += frame.length;
+    countInFlow(trace.recvFlow!, size);
+    return;
+  }
+  reportDetailed("recv", monotonicMs(), trace, trace.received, frames);
+}
+
+function reportDetailed(kind: Direction, t: number, trace: SocketTrace, seq: number, frames: Buffer[]): void {
   let size = 0;
   for (const frame of frames) size += frame.length;
-  report({ kind, t, socket, seq, digest: digestFrames(frames), size, frames: frames.map(previewFrame) });
+  report({ kind, t, socket: trace.id, seq, digest: digestFrames(frames), size, frames: frames.map(previewFrame) });
 }
 
 /** What a traced socket keeps about itself; the sockets are sealed, so it lives beside them. */
@@ -52,6 +82,9 @@ interface SocketTrace {
   id: number;
   sent: number;
   received: number;
+  /** Under the bridge only: how this socket's messages are reported, each way. */
+  sendFlow?: Flow;
+  recvFlow?: Flow;
 }
 const traces = new WeakMap<zeromq.Socket, SocketTrace>();
 
@@ -66,6 +99,8 @@ type SocketClass<S extends zeromq.Socket> = new (options?: Partial<S>) => S;
  * defaults to linger 0, so a demo process never hangs at exit on messages nobody will take.
  */
 function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): SocketClass<S> {
+  // The benchmark's baseline: the same demo program without the reporting layer (npm run bench).
+  if (process.env.ZMQ_UNTRACED === "1") return Base;
   // zeromq.js declares send/receive per socket type; the subclass handles them for all.
   const Untyped = Base as unknown as new (options?: object) => AnySocket & {
     send(message: MessagePart | MessagePart[], ...options: object[]): Promise<void>;
@@ -76,7 +111,7 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
       super({ linger: 0, ...options });
       const id = openSockets.length;
       openSockets.push(this);
-      traces.set(this, { id, sent: 0, received: 0 });
+      traces.set(this, { id, sent: 0, received: 0, ...(underBridge ? { sendFlow: openFlow(id, "send"), recvFlow: openFlow(id, "recv") } : {}) });
       report({ kind: "socket", t: monotonicMs(), socket: id, type });
       void watchMonitor(this, id);
     }
@@ -93,7 +128,8 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
 
     override async send(message: MessagePart | MessagePart[], ...options: object[]): Promise<void> {
       const trace = traceOf(this);
-      const t = monotonicMs();
+      // Decided before sending: a message reported one by one carries its send time.
+      const detailedAt = trace.sendFlow && takeDetail(trace.sendFlow) ? monotonicMs() : undefined;
       try {
         await super.send(message, ...options);
       } catch (error) {
@@ -102,7 +138,7 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
       }
       trace.sent += 1;
       totals.sent += 1;
-      messageReport("send", t, trace.id, trace.sent, (Array.isArray(message) ? message : [message]).map(partToBuffer));
+      if (trace.sendFlow) reportSend(trace, detailedAt, message);
     }
 
     // The async iterator calls this.receive(), so `for await` loops are traced too.
@@ -118,7 +154,7 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
       }
       trace.received += 1;
       totals.received += 1;
-      messageReport("recv", monotonicMs(), trace.id, trace.received, frames);
+      if (trace.recvFlow) reportReceive(trace, frames);
       return frames;
     }
   }

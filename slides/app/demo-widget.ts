@@ -1,5 +1,6 @@
 /**
- * <zmq-demo demo="req-rep" [spans="slide-id …"]>: a live demo any slide can hold. Run starts
+ * <zmq-demo demo="req-rep" [spans="slide-id …"] [params="interval=100 …"]>: a live demo any
+ * slide can hold, with parameters over the manifest's defaults (the bridge checks them). Run starts
  * the demo's real processes through the bridge; the diagram, counters and output follow their
  * events; Stop, leaving the slide (and the slides it spans) or closing the page ends them.
  * Where no bridge answers, Run plays the demo's recorded trace and says "replay".
@@ -158,7 +159,7 @@ export class ZmqDemo extends HTMLElement {
     this.#reset();
     this.#setState("starting");
     try {
-      this.#runId = await BridgeClient.shared().run(this.#manifest.name, defaultParams(this.#manifest), this.#listener());
+      this.#runId = await BridgeClient.shared().run(this.#manifest.name, this.#params(), this.#listener());
       // Stop was pressed, or the slide left, while the bridge was still accepting the run.
       if (this.#state === "stopping") BridgeClient.shared().stop(this.#runId);
       else this.#setState("running");
@@ -190,6 +191,12 @@ export class ZmqDemo extends HTMLElement {
     this.#diagram.update(this.#model);
     this.#output.append(events);
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
+  }
+
+  /** The run's parameters: the manifest's defaults, then the `params` attribute's values. */
+  #params(): Record<string, number> {
+    const given = (this.getAttribute("params") ?? "").split(/\s+/).filter(Boolean).map((pair) => pair.split("=", 2));
+    return { ...defaultParams(this.#manifest), ...Object.fromEntries(given.map(([name, value]) => [name, Number(value)])) };
   }
 
   #listener(): RunListener {

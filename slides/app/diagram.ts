@@ -61,6 +61,18 @@ function label(delivery: DeliverEvent): string {
 
 let diagramCount = 0;
 
+const counting = new Intl.NumberFormat("en");
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
+function count(value: number): string {
+  return value < 100_000 ? counting.format(value) : compact.format(value);
+}
+
+/** A node's message rate, shown once it is past what single dots can show. */
+function rate(perSecond: number): string {
+  return perSecond >= 50 ? ` (${compact.format(perSecond)}/s)` : "";
+}
+
 export class DiagramView {
   readonly element: SVGSVGElement;
   readonly #manifest: DemoManifest;
@@ -127,7 +139,7 @@ export class DiagramView {
       group.dataset.sent = String(node.sent);
       group.dataset.received = String(node.received);
       group.dataset.status = node.status;
-      view.counters.textContent = `sent ${node.sent} · received ${node.received}`;
+      view.counters.textContent = `sent ${count(node.sent)}${rate(node.sendRate)} · received ${count(node.received)}${rate(node.receiveRate)}`;
       view.detail.textContent = this.#detail(node);
     }
   }

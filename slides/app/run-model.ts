@@ -7,6 +7,8 @@ import type { DeliverEvent, RunEvent } from "../../server/protocol.js";
 
 /** How many output lines and monitor events a node keeps. */
 const HISTORY = 200;
+/** Rates are measured over windows at least this long. */
+const RATE_WINDOW_MS = 1000;
 
 export type NodeStatus = "planned" | "running" | "exited";
 
@@ -23,6 +25,11 @@ export interface NodeState {
   endpoints: string[];
   monitor: { t: number; event: string; endpoint?: string }[];
   output: { t: number; stream: "stdout" | "stderr"; text: string }[];
+  /** Messages a second, sent and received, over the last second or so of the run's own clock. */
+  sendRate: number;
+  receiveRate: number;
+  /** Counters at the start of the current rate window. */
+  rateWindow: { t: number; sent: number; received: number };
   exitCode?: number | null;
   exitSignal?: string | null;
   lastError?: string;
@@ -58,9 +65,32 @@ export class RunModel {
   }
 
   #plan(role: string, index: number): NodeState {
-    const node: NodeState = { id: `${role}-${index}`, role, index, status: "planned", sent: 0, received: 0, socketTypes: [], endpoints: [], monitor: [], output: [] };
+    const node: NodeState = {
+      id: `${role}-${index}`,
+      role,
+      index,
+      status: "planned",
+      sent: 0,
+      received: 0,
+      sendRate: 0,
+      receiveRate: 0,
+      rateWindow: { t: 0, sent: 0, received: 0 },
+      socketTypes: [],
+      endpoints: [],
+      monitor: [],
+      output: [],
+    };
     this.nodes.set(node.id, node);
     return node;
+  }
+
+  /** Rates from the node's counters over windows of about a second of event time. */
+  #measureRate(node: NodeState, t: number): void {
+    const elapsed = t - node.rateWindow.t;
+    if (elapsed < RATE_WINDOW_MS) return;
+    node.sendRate = ((node.sent - node.rateWindow.sent) * 1000) / elapsed;
+    node.receiveRate = ((node.received - node.rateWindow.received) * 1000) / elapsed;
+    node.rateWindow = { t, sent: node.sent, received: node.received };
   }
 
   /** The whole state as plain data, for another window to take up (see restore). */
@@ -87,16 +117,22 @@ export class RunModel {
       if (event.kind === "spawn") {
         const node = this.nodes.get(event.node) ?? this.#plan(event.role, event.index);
         Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, exitCode: undefined, exitSignal: undefined });
+        node.rateWindow = { t: event.t, sent: 0, received: 0 };
         continue;
       }
       const node = this.nodes.get(event.node);
       if (!node) continue;
+      this.#measureRate(node, event.t);
       switch (event.kind) {
         case "send":
           node.sent += 1;
           break;
         case "recv":
           node.received += 1;
+          break;
+        case "flow":
+          if (event.direction === "send") node.sent += event.count;
+          else node.received += event.count;
           break;
         case "socket":
           node.socketTypes.push(event.type);
@@ -116,6 +152,8 @@ export class RunModel {
           break;
         case "exit":
           node.status = "exited";
+          node.sendRate = 0;
+          node.receiveRate = 0;
           node.exitCode = event.code;
           node.exitSignal = event.signal;
           break;

@@ -17,8 +17,9 @@ export interface RunningBridge {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startBridge(extraArgs: string[] = []): Promise<RunningBridge> {
-  const child = spawn(process.execPath, [MAIN, "--port", "0", ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+/** Starts the bridge; `env` adds to its environment (and so to its demo processes'). */
+export async function startBridge(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningBridge> {
+  const child = spawn(process.execPath, [MAIN, "--port", "0", ...extraArgs], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));

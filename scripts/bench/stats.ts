@@ -1,0 +1,19 @@
+/** A figure of the benchmark: the median of its runs, with the least and the most. */
+export interface Figure {
+  name: string;
+  unit: string;
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+  target?: string;
+  /** What else a reader needs to judge it: the rate it ran at, whether counts were exact. */
+  note?: string;
+}
+
+export function summarise(name: string, unit: string, samples: number[], extra: { target?: string; note?: string } = {}): Figure {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { name, unit, median, min: sorted[0]!, max: sorted.at(-1)!, runs: samples.length, ...extra };
+}
