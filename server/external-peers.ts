@@ -27,6 +27,7 @@ export class ExternalPeers {
   /** The run's own connecting processes that are alive, by the endpoint they connect to. */
   readonly #connectors = new Map<string, Set<string>>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #everSeen = new Set<string>();
 
   constructor(emit: (event: ExternalPeersEvent) => void, now: () => number) {
     this.#emit = emit;
@@ -60,6 +61,11 @@ export class ExternalPeers {
     this.#changed();
   }
 
+  /** Whether a peer from outside the run has been seen on any endpoint `binder` binds. */
+  everSeenBy(binder: string): boolean {
+    return this.#everSeen.has(binder);
+  }
+
   dispose(): void {
     clearTimeout(this.#timer);
   }
@@ -74,6 +80,7 @@ export class ExternalPeers {
       const count = Math.max(0, bound.accepted - (this.#connectors.get(endpoint)?.size ?? 0));
       if (count === bound.published) continue;
       bound.published = count;
+      if (count > 0) this.#everSeen.add(bound.binder);
       this.#emit({ kind: "external", t: this.#now(), node: bound.binder, endpoint, count });
     }
   }

@@ -25,6 +25,12 @@ export interface LossTopology {
   distribution(node: string, socket: number): "round-robin" | "fan-out" | "untracked";
   /** The nodes downstream of the sender (an edge leads from its role to theirs) that are alive now. */
   liveReceivers(node: string): string[];
+  /**
+   * Whether a peer from outside the run has ever connected to this node. Then a round-robin
+   * send nobody in the run received may be in that peer's hands: its fate cannot be known,
+   * so none of this sender's messages is declared lost.
+   */
+  hadExternalPeers(node: string): boolean;
 }
 
 /** Sequence numbers count per socket, so a sender is a node's socket. */
@@ -125,6 +131,10 @@ export class LossTracker {
     const pending = this.#unreceived.get(sender);
     const live = this.#topology.liveReceivers(nodeOf(sender));
     if (!pending || pending.size === 0 || live.length === 0) return [];
+    if (this.#topology.hadExternalPeers(nodeOf(sender))) {
+      pending.clear();
+      return [];
+    }
     const received = this.#lastReceived.get(sender);
     // Every live receiver has had messages up to here; anything older nobody got is gone.
     const floor = Math.min(...live.map((receiver) => received?.get(receiver) ?? 0));

@@ -97,6 +97,7 @@ export class Run {
         const downstream = new Set(this.manifest.edges.filter((edge) => edge.from === role).map((edge) => edge.to));
         return [...this.#processes].filter(([id, process]) => process.running && downstream.has(this.#nodeRoles.get(id)!)).map(([id]) => id);
       },
+      hadExternalPeers: (node) => this.#externalPeers.everSeenBy(node),
     });
     this.#externalPeers = new ExternalPeers((event) => this.#emit(event), monotonicMs);
   }
