@@ -55,13 +55,20 @@ export class ExternalPeers {
   monitor(node: string, event: string, endpoint: string | undefined): void {
     const bound = endpoint === undefined ? undefined : this.#bound.get(endpoint);
     if (!bound || bound.binder !== node) return;
-    if (event === "accept") bound.accepted += 1;
-    else if (event === "disconnect") bound.accepted = Math.max(0, bound.accepted - 1);
+    if (event === "accept") {
+      bound.accepted += 1;
+      // More connections than the run's own connectors, even for an instant: someone else is here.
+      if (bound.accepted > (this.#connectors.get(endpoint)?.size ?? 0)) this.#everSeen.add(bound.binder);
+    } else if (event === "disconnect") bound.accepted = Math.max(0, bound.accepted - 1);
     else return;
     this.#changed();
   }
 
-  /** Whether a peer from outside the run has been seen on any endpoint `binder` binds. */
+  /**
+   * Whether a peer from outside the run may have connected to an endpoint `binder` binds: at
+   * some accept, there were more connections than the run's own connecting processes. Unlike
+   * the published count this does not wait to settle: it errs towards "yes".
+   */
   everSeenBy(binder: string): boolean {
     return this.#everSeen.has(binder);
   }
@@ -80,7 +87,6 @@ export class ExternalPeers {
       const count = Math.max(0, bound.accepted - (this.#connectors.get(endpoint)?.size ?? 0));
       if (count === bound.published) continue;
       bound.published = count;
-      if (count > 0) this.#everSeen.add(bound.binder);
       this.#emit({ kind: "external", t: this.#now(), node: bound.binder, endpoint, count });
     }
   }

@@ -77,6 +77,8 @@ export class Run {
   /** A temporary directory for this run's ipc endpoints, made on first need, removed at the end. */
   #ipcDir: string | undefined;
   #stopping: Promise<void> | undefined;
+  /** Whether every process of the run's first start has been started: actions wait for it. */
+  #started = false;
 
   constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver) {
     this.id = id;
@@ -122,6 +124,7 @@ export class Run {
     try {
       await Promise.all(binders.map(([name, spec]) => this.#startRole(name, spec)));
       await Promise.all(connectors.map(([name, spec]) => this.#startRole(name, spec)));
+      this.#started = true;
     } catch (error) {
       await this.stop("failed");
       throw error;
@@ -147,6 +150,7 @@ export class Run {
    */
   act(request: ActionRequest): string {
     if (this.#stopping) throw new ActionRefused("unknown-run", "the run is stopping");
+    if (!this.#started) throw new ActionRefused("bad-action", "the run is still starting its processes; try again in a moment");
     const { action } = request;
     if (ROLE_ACTIONS.includes(action)) return this.#add(request.role ?? "", action);
 
@@ -230,13 +234,16 @@ export class Run {
     if (this.#stopping) return Promise.reject(new RunFailed("the run is stopping"));
     const nodeId = `${roleName}-${index}`;
     const args = ["--index", String(index)];
-    /** Endpoint names still to be reported bound, by the address the role was told to bind. */
-    const awaitingBind = new Map<string, string>();
+    /**
+     * Endpoints still to be reported bound. Two tcp binds are both told `tcp://127.0.0.1:*`,
+     * so reports are paired with them in order: a role binds in the manifest's order.
+     */
+    const awaitingBind: { address: string; name: string }[] = [];
     const connectsTo: string[] = [];
     for (const use of spec.endpoints) {
       const { name, binds } = endpointName(use);
       const address = binds ? this.#bindAddress(name) : this.endpoints[name]!;
-      if (binds) awaitingBind.set(address, name);
+      if (binds) awaitingBind.push({ address, name });
       else connectsTo.push(address);
       args.push(`--${endpointOption(spec, use)}`, address);
     }
@@ -252,18 +259,19 @@ export class Run {
         else resolve();
       };
       // A connecting role is ready once started; a binding one once it has told us its endpoints.
-      const timer = awaitingBind.size > 0 ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS) : undefined;
+      const timer = awaitingBind.length > 0 ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS) : undefined;
 
       const process = new DemoProcess(`${DEMOS_DIR}${this.manifest.name}/${spec.script}`, args, {
         onReports: ({ reports }) => {
           for (const report of reports) {
             if (report.kind === "socket") this.#socketTypes.get(nodeId)![report.socket] = report.type;
             this.#onReport(nodeId, report);
-            if (report.kind === "bound" && awaitingBind.has(report.requested)) {
-              this.endpoints[awaitingBind.get(report.requested)!] = report.endpoint;
+            const pending = report.kind === "bound" ? awaitingBind.findIndex(({ address }) => address === report.requested) : -1;
+            if (report.kind === "bound" && pending !== -1) {
+              this.endpoints[awaitingBind[pending]!.name] = report.endpoint;
               this.#externalPeers.bound(nodeId, report.endpoint);
-              awaitingBind.delete(report.requested);
-              if (awaitingBind.size === 0) settle();
+              awaitingBind.splice(pending, 1);
+              if (awaitingBind.length === 0) settle();
             }
           }
         },
@@ -284,7 +292,7 @@ export class Run {
       this.#losses.spawned(nodeId, t);
       for (const address of connectsTo) this.#externalPeers.connectorStarted(nodeId, address);
       this.#emit({ kind: "spawn", t, node: nodeId, role: roleName, index, pid: process.pid });
-      if (awaitingBind.size === 0) settle();
+      if (awaitingBind.length === 0) settle();
     });
   }
 

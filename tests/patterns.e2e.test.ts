@@ -109,6 +109,7 @@ describe("push-pull", () => {
 
   it("workers can be added and a killed one restarted, within the manifest's bounds", async () => {
     const runId = await client.run("push-pull", { workers: 1, rate: 20, work: 0 });
+    await client.waitUntil(() => client.count("worker-0", "recv") >= 1, 15_000, "the first worker at work");
     const added = await client.request({ type: "action", runId, action: "add", role: "worker" });
     assert.deepEqual([added.type, (added as { node: string }).node], ["acted", "worker-1"]);
     await client.waitUntil(() => client.count("worker-1", "recv") >= 2, 15_000, "the added worker's tasks");
@@ -133,11 +134,11 @@ describe("push-pull", () => {
     const runId = await client.run("push-pull", { workers: 2, rate: 40, work: 0 });
     await client.waitUntil(() => eventsOf("bound", "ventilator-0").length === 1, 10_000, "the ventilator's endpoint");
     const endpoint = (eventsOf("bound", "ventilator-0")[0] as { endpoint: string }).endpoint;
-    const peer = python("pull_worker.py", [endpoint, "5"]);
+    const peer = python("pull_worker.py", [endpoint, "20"]);
     await client.waitUntil(() => eventsOf("external").some((event) => (event as { count: number }).count === 1), 15_000, "the external peer");
     const { code, output } = await peer;
     assert.equal(code, 0, output);
-    assert.equal(output.match(/python got task \d+/g)?.length, 5);
+    assert.equal(output.match(/python got task \d+/g)?.length, 20);
     await client.waitUntil(() => (eventsOf("external").at(-1) as { count: number }).count === 0, 15_000, "the peer's departure");
     assert.equal(client.lost().length, 0, "tasks the Python worker took are not reported lost");
     await client.stop(runId);
