@@ -58,7 +58,7 @@ export class ExternalPeers {
     if (event === "accept") {
       bound.accepted += 1;
       // More connections than the run's own connectors, even for an instant: someone else is here.
-      if (bound.accepted > (this.#connectors.get(endpoint)?.size ?? 0)) this.#everSeen.add(bound.binder);
+      if (bound.accepted > (this.#connectors.get(endpoint!)?.size ?? 0)) this.#everSeen.add(bound.binder);
     } else if (event === "disconnect") bound.accepted = Math.max(0, bound.accepted - 1);
     else return;
     this.#changed();
