@@ -6,7 +6,7 @@
  */
 import type { DemoManifest } from "../../demos/lib/manifest.js";
 import type { DeliverEvent } from "../../server/protocol.js";
-import type { NodeState, RunModel } from "./run-model.js";
+import { EXTERNAL_ROLE, type NodeState, type RunModel } from "./run-model.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Horizontal room per node in the widest row; a row of one still gets room for its labels. */
@@ -52,11 +52,12 @@ function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<s
   return element;
 }
 
+/** A message's label: its last frame, the body (the first may be a topic or an identity). */
 function label(delivery: DeliverEvent): string {
-  const first = delivery.frames[0];
-  if (!first) return "∅";
-  const text = first.binary ? `0x${first.text}` : first.text;
-  return text.length > 12 ? `${text.slice(0, 11)}…` : text;
+  const body = delivery.frames.at(-1);
+  if (!body) return "∅";
+  const text = body.binary ? `0x${body.text}` : body.text;
+  return text.length > 14 ? `${text.slice(0, 13)}…` : text;
 }
 
 let diagramCount = 0;
@@ -70,6 +71,10 @@ export class DiagramView {
   #frame = 0;
   /** Marker ids are page-wide, so each diagram gets its own. */
   readonly #arrowId = `arrow-${++diagramCount}`;
+  /** Called when a viewer picks a node (click, Enter or Space on it). */
+  onSelect: ((nodeId: string) => void) | undefined;
+  #selected: string | undefined;
+  #layoutVersion = -1;
 
   constructor(manifest: DemoManifest) {
     this.#manifest = manifest;
@@ -82,7 +87,17 @@ export class DiagramView {
     this.destroy();
     this.element.replaceChildren();
     this.#nodes.clear();
+    this.#layoutVersion = model.layoutVersion;
     const rows = this.#manifest.layout.map((roles) => [...model.nodes.values()].filter((node) => roles.includes(node.role)));
+    // Peers from outside the run stand in the row of the run's own peers of their binder.
+    for (const node of model.nodes.values()) {
+      if (node.role !== EXTERNAL_ROLE || !node.external) continue;
+      const binderRole = model.nodes.get(node.external.binder)?.role;
+      const peerRole = this.#manifest.edges.find((edge) => edge.from === binderRole || edge.to === binderRole);
+      const partner = peerRole ? (peerRole.from === binderRole ? peerRole.to : peerRole.from) : undefined;
+      const row = this.#manifest.layout.findIndex((roles) => partner !== undefined && roles.includes(partner));
+      rows[row === -1 ? rows.length - 1 : row]!.push(node);
+    }
     const height = MARGIN * 2 + rows.length * NODE_HEIGHT + (rows.length - 1) * ROW_GAP;
     const width = Math.max(MIN_WIDTH, COLUMN_WIDTH * Math.max(...rows.map((nodes) => nodes.length)));
     this.element.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -101,6 +116,9 @@ export class DiagramView {
       });
     });
 
+    for (const node of model.nodes.values()) {
+      if (node.external) this.#drawEdge(edgeLayer, node.external.binder, node.id);
+    }
     for (const edge of this.#manifest.edges) {
       for (const from of model.nodes.values()) {
         if (from.role !== edge.from) continue;
@@ -119,6 +137,10 @@ export class DiagramView {
 
   /** Brings every node's counters, pid and status up to date with the model. */
   update(model: RunModel): void {
+    if (model.layoutVersion !== this.#layoutVersion) {
+      this.render(model);
+      return;
+    }
     for (const node of model.nodes.values()) {
       const view = this.#nodes.get(node.id);
       if (!view) continue;
@@ -126,13 +148,32 @@ export class DiagramView {
       group.dataset.pid = node.pid === undefined ? "" : String(node.pid);
       group.dataset.sent = String(node.sent);
       group.dataset.received = String(node.received);
+      group.dataset.lost = String(node.lost);
+      group.dataset.missed = String(node.missed);
       group.dataset.status = node.status;
-      view.counters.textContent = `sent ${node.sent} · received ${node.received}`;
+      group.classList.toggle("has-losses", node.lost > 0 || node.missed > 0);
+      if (node.external) {
+        group.dataset.external = String(node.external.count);
+        view.counters.textContent = `${node.external.count} connected`;
+        view.detail.textContent = "seen by the socket monitor";
+        continue;
+      }
+      const losses = [node.lost > 0 ? `lost ${node.lost}` : "", node.missed > 0 ? `missed ${node.missed}` : ""].filter(Boolean);
+      view.counters.textContent = [`sent ${node.sent}`, `received ${node.received}`, ...losses].join(" · ");
       view.detail.textContent = this.#detail(node);
     }
   }
 
+  /** Marks the node a viewer picked, so its actions apply to it. */
+  select(nodeId: string | undefined): void {
+    this.#selected = nodeId;
+    for (const [id, view] of this.#nodes) view.group.classList.toggle("selected", id === nodeId);
+  }
+
   #detail(node: NodeState): string {
+    if (node.filters.length > 0 && node.status === "running") {
+      return `pid ${node.pid} · ${node.filters.map((filter) => (filter === "" ? "everything" : `"${filter}"`)).join(", ")}`;
+    }
     if (node.status === "planned") return "not running";
     if (node.status === "exited") return `pid ${node.pid} · exited (${node.exitSignal ?? `code ${node.exitCode}`})`;
     return `pid ${node.pid}`;
@@ -180,8 +221,23 @@ export class DiagramView {
   }
 
   #drawNode(layer: SVGGElement, node: NodeState, x: number, y: number, facesDown: boolean): NodeView {
-    const spec = this.#manifest.roles[node.role]!;
+    const spec = this.#manifest.roles[node.role] ?? { label: "From outside the run", socket: "peer", count: { default: 1, max: 1 } };
     const group = svg("g", { class: "node", "data-node": node.id, "data-role": node.role, transform: `translate(${x} ${y})` });
+    // Nodes with something a viewer can do are picked by click or keyboard.
+    if (this.#manifest.roles[node.role]?.actions?.length) {
+      group.setAttribute("tabindex", "0");
+      group.setAttribute("role", "button");
+      group.setAttribute("aria-label", `${node.id}: choose its actions`);
+      const pick = () => this.onSelect?.(node.id);
+      group.addEventListener("click", pick);
+      group.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        event.stopPropagation();
+        pick();
+      });
+      if (node.id === this.#selected) group.classList.add("selected");
+    }
     const strip = 26;
     const stripY = facesDown ? NODE_HEIGHT - strip : 0;
     const bodyY = facesDown ? 0 : strip;
@@ -193,8 +249,7 @@ export class DiagramView {
       svg("rect", { class: "node-outline", width: NODE_WIDTH, height: NODE_HEIGHT, rx: 10 }),
       svg("text", { class: "socket-type", x: NODE_WIDTH / 2, y: stripY + 18, "text-anchor": "middle" }, spec.socket),
     );
-    const count = this.#manifest.roles[node.role]!.count.default;
-    const title = count > 1 ? `${spec.label} ${node.index + 1}` : spec.label;
+    const title = spec.count.default > 1 || spec.count.max > 1 ? `${spec.label} ${node.index + 1}` : spec.label;
     group.append(svg("text", { class: "node-label", x: NODE_WIDTH / 2, y: bodyY + 22, "text-anchor": "middle" }, title));
     const detail = svg("text", { class: "node-detail", x: NODE_WIDTH / 2, y: bodyY + 40, "text-anchor": "middle" });
     const counters = svg("text", { class: "node-counters", x: NODE_WIDTH / 2, y: bodyY + 58, "text-anchor": "middle" });
