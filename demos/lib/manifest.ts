@@ -92,7 +92,7 @@ export interface DemoManifest {
   endpoints: Record<string, EndpointSpec>;
   edges: EdgeSpec[];
   params: Record<string, ParamSpec>;
-  /** Rows of roles from top to bottom, as the talk draws the pattern. */
+  /** Rows of roles from top to bottom, as the talk draws the pattern; "" is an empty column. */
   layout: string[][];
 }
 

@@ -31,6 +31,7 @@ export class ActionBar {
   readonly #nodeMenu: HTMLSelectElement;
   readonly #nodeButtons: HTMLElement;
   readonly #roleButtons: HTMLElement;
+  readonly #endpoints: HTMLElement;
   #selected: string | undefined;
   #signature = "";
 
@@ -45,6 +46,8 @@ export class ActionBar {
     this.#nodeButtons.className = "node-actions";
     this.#roleButtons = document.createElement("span");
     this.#roleButtons.className = "role-actions";
+    this.#endpoints = document.createElement("span");
+    this.#endpoints.className = "demo-endpoints";
   }
 
   /** Builds the controls; they stay hidden until a run is live. */
@@ -54,15 +57,16 @@ export class ActionBar {
       if (!spec.actions?.includes("add")) continue;
       this.#roleButtons.append(this.#button(`Add ${spec.label.toLowerCase()}`, () => this.onAction?.({ action: "add", role })));
     }
-    this.element.replaceChildren(this.#nodeMenu, this.#nodeButtons, this.#roleButtons);
+    this.element.replaceChildren(this.#nodeMenu, this.#nodeButtons, this.#roleButtons, this.#endpoints);
     this.element.hidden = true;
   }
 
   /** Shows the bar while a run is live, with the model's actionable nodes in the menu. */
   update(model: RunModel, live: boolean): void {
     const actionable = [...model.nodes.values()].filter((node) => this.#manifest.roles[node.role]?.actions?.some((action) => action !== "add"));
-    this.element.hidden = !live || (actionable.length === 0 && this.#roleButtons.childElementCount === 0);
+    this.element.hidden = !live;
     if (!live) return;
+    this.#showEndpoints(model);
     const signature = actionable.map((node) => `${node.id}:${node.status}`).join(",");
     if (signature === this.#signature) return;
     this.#signature = signature;
@@ -100,8 +104,23 @@ export class ActionBar {
   /** Forgets the last run's nodes. */
   reset(): void {
     this.#signature = "";
+    this.#endpoints.replaceChildren();
     this.#selected = undefined;
     this.element.hidden = true;
+  }
+
+  /** The endpoints the run bound, so a person can connect a peer of their own, in any language. */
+  #showEndpoints(model: RunModel): void {
+    if (this.#endpoints.childElementCount === model.boundEndpoints.length) return;
+    this.#endpoints.replaceChildren(
+      ...model.boundEndpoints.map(({ node, endpoint }) => {
+        const code = document.createElement("code");
+        code.dataset.endpoint = endpoint;
+        code.title = `bound by ${node}`;
+        code.textContent = endpoint;
+        return code;
+      }),
+    );
   }
 
   #button(text: string, onClick: () => void): HTMLButtonElement {

@@ -88,7 +88,10 @@ export class DiagramView {
     this.element.replaceChildren();
     this.#nodes.clear();
     this.#layoutVersion = model.layoutVersion;
-    const rows = this.#manifest.layout.map((roles) => [...model.nodes.values()].filter((node) => roles.includes(node.role)));
+    // A row lists roles in order; "" leaves a column empty, so rows of different length line up.
+    const rows: (NodeState | null)[][] = this.#manifest.layout.map((roles) =>
+      roles.flatMap((role) => (role === "" ? [null] : [...model.nodes.values()].filter((node) => node.role === role))),
+    );
     // Peers from outside the run stand in the row of the run's own peers of their binder.
     for (const node of model.nodes.values()) {
       if (node.role !== EXTERNAL_ROLE || !node.external) continue;
@@ -110,6 +113,7 @@ export class DiagramView {
     rows.forEach((nodes, row) => {
       const y = MARGIN + row * (NODE_HEIGHT + ROW_GAP);
       nodes.forEach((node, column) => {
+        if (!node) return;
         const x = (width * (column + 0.5)) / nodes.length - NODE_WIDTH / 2;
         const facesDown = this.#manifest.edges.some((edge) => [edge.from, edge.to].includes(node.role) && (rowOfRole.get(edge.from === node.role ? edge.to : edge.from) ?? 0) > row);
         this.#nodes.set(node.id, this.#drawNode(nodeLayer, node, x, y, facesDown));

@@ -49,6 +49,8 @@ export class RunModel {
   readonly nodes = new Map<string, NodeState>();
   deliveredCount = 0;
   lostCount = 0;
+  /** Every endpoint a process of the run bound, with the node that bound it: where outside peers connect. */
+  readonly boundEndpoints: { node: string; endpoint: string }[] = [];
   /** Bumped whenever nodes are added or removed, so the diagram knows to lay itself out again. */
   layoutVersion = 0;
 
@@ -62,6 +64,7 @@ export class RunModel {
     this.nodes.clear();
     this.deliveredCount = 0;
     this.lostCount = 0;
+    this.boundEndpoints.length = 0;
     this.layoutVersion += 1;
     for (const [role, spec] of Object.entries(this.manifest.roles)) {
       for (let index = 0; index < roleCount(spec, params); index++) this.#plan(role, index);
@@ -140,6 +143,9 @@ export class RunModel {
           node.socketTypes.push(event.type);
           break;
         case "bound":
+          this.boundEndpoints.push({ node: node.id, endpoint: event.endpoint });
+          node.endpoints.push(event.endpoint);
+          break;
         case "connecting":
           node.endpoints.push(event.endpoint);
           break;
