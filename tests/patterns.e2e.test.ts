@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { RunEvent } from "../server/protocol.js";
@@ -222,6 +223,17 @@ describe("devices and transports", () => {
       await client.stop(runId);
     });
   }
+
+  it("an ipc run binds in a directory of its own, which the bridge removes when the run ends", async () => {
+    const runId = await client.run("push-pull", { transport: 1, workers: 1 });
+    await client.waitUntil(() => client.count("worker-0", "recv") >= 1, 15_000, "a task over ipc");
+    const endpoint = (eventsOf("bound", "ventilator-0")[0] as { endpoint: string }).endpoint;
+    assert.match(endpoint, /^ipc:\/\/.*zmq-run-[^/]+\/tasks$/);
+    const directory = endpoint.slice("ipc://".length).replace(/\/tasks$/, "");
+    assert.ok(existsSync(directory));
+    await client.stop(runId);
+    assert.equal(existsSync(directory), false, "the run's ipc directory is gone");
+  });
 
   it("the forwarder passes subscriptions upstream as frames it prints", async () => {
     const runId = await client.run("forwarder", {});
