@@ -81,6 +81,11 @@ export interface EdgeSpec {
   /** What flows from `from` to `to`, and back, as the talk's picture labels it. */
   forwardLabel?: string;
   backLabel?: string;
+  /**
+   * Which frame of a message names it on the diagram: 0 the first (a topic, a log level), -1
+   * the last (the body, the default).
+   */
+  labelFrame?: number;
 }
 
 export interface DemoManifest {

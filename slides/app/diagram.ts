@@ -52,9 +52,9 @@ function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<s
   return element;
 }
 
-/** A message's label: its last frame, the body (the first may be a topic or an identity). */
-function label(delivery: DeliverEvent): string {
-  const body = delivery.frames.at(-1);
+/** A message's label: the edge's chosen frame, by default the last (the first may be an identity). */
+function label(delivery: DeliverEvent, frame: number): string {
+  const body = delivery.frames.at(frame) ?? delivery.frames.at(-1);
   if (!body) return "∅";
   const text = body.binary ? `0x${body.text}` : body.text;
   return text.length > 14 ? `${text.slice(0, 13)}…` : text;
@@ -124,10 +124,15 @@ export class DiagramView {
       if (node.external) this.#drawEdge(edgeLayer, node.external.binder, node.id);
     }
     for (const edge of this.#manifest.edges) {
+      // One label per edge of the pattern, on its first line: repeated, they would overlap.
+      let labelled = false;
       for (const from of model.nodes.values()) {
         if (from.role !== edge.from) continue;
         for (const to of model.nodes.values()) {
-          if (to.role === edge.to) this.#drawEdge(edgeLayer, from.id, to.id, edge.forwardLabel, edge.backLabel);
+          if (to.role !== edge.to) continue;
+          if (labelled) this.#drawEdge(edgeLayer, from.id, to.id, undefined, undefined, edge.backLabel !== undefined);
+          else this.#drawEdge(edgeLayer, from.id, to.id, edge.forwardLabel, edge.backLabel);
+          labelled = true;
         }
       }
     }
@@ -163,7 +168,8 @@ export class DiagramView {
         continue;
       }
       const losses = [node.lost > 0 ? `lost ${node.lost}` : "", node.missed > 0 ? `missed ${node.missed}` : ""].filter(Boolean);
-      view.counters.textContent = [`sent ${node.sent}`, `received ${node.received}`, ...losses].join(" · ");
+      // With losses the line says more, so "received" gives way to "recv" to stay inside the box.
+      view.counters.textContent = [`sent ${node.sent}`, `${losses.length > 0 ? "recv" : "received"} ${node.received}`, ...losses].join(" · ");
       view.detail.textContent = this.#detail(node);
     }
   }
@@ -195,7 +201,9 @@ export class DiagramView {
     const from = downwards ? { x: sender.bottom.x + offset, y: sender.bottom.y } : { x: sender.top.x + offset, y: sender.top.y };
     const to = downwards ? { x: receiver.top.x + offset, y: receiver.top.y } : { x: receiver.bottom.x + offset, y: receiver.bottom.y };
     const element = svg("g", { class: "message", "data-from": delivery.from, "data-to": delivery.node });
-    element.append(svg("circle", { r: 7 }), svg("text", { x: downwards ? -12 : 12, y: 4, "text-anchor": downwards ? "end" : "start" }, label(delivery)));
+    const roles = [delivery.from, delivery.node].map((id) => id.slice(0, id.lastIndexOf("-")));
+    const edge = this.#manifest.edges.find((candidate) => roles.includes(candidate.from) && roles.includes(candidate.to));
+    element.append(svg("circle", { r: 7 }), svg("text", { x: downwards ? -12 : 12, y: 4, "text-anchor": downwards ? "end" : "start" }, label(delivery, edge?.labelFrame ?? -1)));
     this.#flightLayer.append(element);
     this.#flights.add({ element, from, to, start: performance.now() });
     this.#frame ||= requestAnimationFrame((now) => this.#step(now));
@@ -269,7 +277,7 @@ export class DiagramView {
     };
   }
 
-  #drawEdge(layer: SVGGElement, fromId: string, toId: string, forwardLabel?: string, backLabel?: string): void {
+  #drawEdge(layer: SVGGElement, fromId: string, toId: string, forwardLabel?: string, backLabel?: string, twoWay = backLabel !== undefined): void {
     const from = this.#nodes.get(fromId);
     const to = this.#nodes.get(toId);
     if (!from || !to) return;
@@ -281,7 +289,7 @@ export class DiagramView {
       [-LANE_OFFSET, forwardLabel, end],
       [LANE_OFFSET, backLabel, start],
     ] as const) {
-      if (offset > 0 && !backLabel) continue;
+      if (offset > 0 && !twoWay) continue;
       const away = towards === end ? start : end;
       // Stop short of the node so the arrow head is not hidden under it.
       const inset = Math.sign(towards.y - away.y) * 3;
