@@ -185,6 +185,23 @@ describe("pub-sub", () => {
   });
 });
 
+describe("pub-logger", () => {
+  it("the watcher filtering by level prints only that level's records, from every program", async () => {
+    const runId = await client.run("pub-logger", { programs: 2, rate: 20 });
+    await client.waitUntil(() => client.count("watcher-0", "recv") >= 4, 15_000, "log records");
+    const acted = await client.request({ type: "action", runId, action: "filter", node: "watcher-0", filter: "ERROR" });
+    assert.equal(acted.type, "acted");
+    await client.waitUntil(() => eventsOf("filters", "watcher-0").length >= 3, 10_000, "the new filter");
+    const since = eventsOf("filters", "watcher-0").at(-1)!.t;
+    const levels = () => eventsOf("recv", "watcher-0").filter((event) => event.t > since).map((event) => (event as { frames: { text: string }[] }).frames[0]!.text);
+    await client.waitUntil(() => levels().length >= 6, 15_000, "error records");
+    assert.ok(levels().every((level) => level === "ERROR"), `only errors: ${levels()}`);
+    const writers = eventsOf("deliver", "watcher-0").filter((event) => event.t > since).map((event) => (event as { from: string }).from);
+    assert.deepEqual(new Set(writers), new Set(["app-0", "app-1"]));
+    await client.stop(runId);
+  });
+});
+
 describe("request-reply extras", () => {
   it("a second request before the reply gets libzmq's EFSM, and the client carries on", async () => {
     const runId = await client.run("req-rep", { interval: 0, work: 400 });
