@@ -256,6 +256,13 @@ describe("devices and transports", () => {
     const runId = await client.run("forwarder", {});
     await client.waitUntil(() => client.output("device-0").filter((line) => line.startsWith("subscribe")).length >= 3, 15_000, "subscriptions");
     assert.ok(client.output("device-0").includes('subscribe "weather"'));
+    // Each subscriber's subscription frame is drawn reaching the device's XPUB, where it was received.
+    await client.waitUntil(
+      () => new Set(eventsOf("deliver", "device-0").map((event) => (event as { from: string }).from).filter((from) => from.startsWith("subscriber"))).size === 3,
+      10_000,
+      "subscription frames matched",
+    );
+    assert.equal(client.count("subscriber-0", "send"), 0, "a subscription is not counted as a send of the subscriber");
     await client.stop(runId);
     assert.deepEqual(childrenOf(bridge.process.pid!), [], "no process outlives its run");
   });

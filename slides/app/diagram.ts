@@ -52,11 +52,23 @@ function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<s
   return element;
 }
 
+/**
+ * A subscription frame (1 or 0, then a prefix; shown in hex as it is not text) as the talk
+ * writes it: "+weather", "−weather", "+(all)". Undefined for anything else.
+ */
+function subscriptionLabel(hex: string): string | undefined {
+  const match = /^0([01])((?:[0-9a-f]{2})*)$/.exec(hex);
+  if (!match) return undefined;
+  const prefix = match[2]!.replace(/../g, (byte) => String.fromCharCode(parseInt(byte, 16)));
+  if (/[^\x20-\x7e]/.test(prefix)) return undefined;
+  return `${match[1] === "1" ? "+" : "−"}${prefix || "(all)"}`;
+}
+
 /** A message's label: the edge's chosen frame, by default the last (the first may be an identity). */
 function label(delivery: DeliverEvent, frame: number): string {
   const body = delivery.frames.at(frame) ?? delivery.frames.at(-1);
   if (!body) return "∅";
-  const text = body.binary ? `0x${body.text}` : body.text;
+  const text = body.binary ? (subscriptionLabel(body.text) ?? `0x${body.text}`) : body.text;
   return text.length > 14 ? `${text.slice(0, 13)}…` : text;
 }
 
