@@ -156,7 +156,10 @@ export class ZmqDemo extends HTMLElement {
   update(events: RunEvent[]): void {
     const deliveries = this.#model.apply(events);
     this.#diagram.update(this.#model);
-    for (const delivery of deliveries) this.#diagram.animate(delivery);
+    for (const message of deliveries) {
+      if (message.kind === "lost") this.#diagram.animateLost(message);
+      else this.#diagram.animate(message);
+    }
     this.#actions.update(this.#model, this.#state === "running");
     this.#output.append(events);
   }

@@ -5,7 +5,7 @@
  * It draws a RunModel and animates deliveries; it holds no state of the run itself.
  */
 import type { DemoManifest } from "../../demos/lib/manifest.js";
-import type { DeliverEvent } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
 import { EXTERNAL_ROLE, type NodeState, type RunModel } from "./run-model.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -43,7 +43,12 @@ interface Flight {
   from: Point;
   to: Point;
   start: number;
+  /** A lost message sets off and fades out halfway: it never arrives. */
+  lost: boolean;
 }
+
+/** How far along its way a lost message fades out. */
+const LOST_AT = 0.55;
 
 function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG, name);
@@ -203,21 +208,36 @@ export class DiagramView {
 
   /** Sends a dot along the edge from the message's sender to its receiver. */
   animate(delivery: DeliverEvent): void {
+    this.#fly(delivery.from, delivery.node, label(delivery, this.#labelFrame(delivery.from, delivery.node)), false);
+  }
+
+  /** Shows a message that will never arrive: towards the receiver it was lost for, fading out. */
+  animateLost(lost: LostEvent): void {
+    if (lost.to === undefined) return;
+    const frame = lost.frames.at(this.#labelFrame(lost.node, lost.to)) ?? lost.frames.at(-1);
+    const text = frame ? (frame.binary ? `0x${frame.text}` : frame.text) : "∅";
+    this.#fly(lost.node, lost.to, `✗ ${text.length > 12 ? `${text.slice(0, 11)}…` : text}`, true);
+  }
+
+  #labelFrame(fromId: string, toId: string): number {
+    const roles = [fromId, toId].map((id) => id.slice(0, id.lastIndexOf("-")));
+    return this.#manifest.edges.find((candidate) => roles.includes(candidate.from) && roles.includes(candidate.to))?.labelFrame ?? -1;
+  }
+
+  #fly(fromId: string, toId: string, text: string, lost: boolean): void {
     if (this.#flights.size >= MAX_FLIGHTS) return;
-    const sender = this.#nodes.get(delivery.from);
-    const receiver = this.#nodes.get(delivery.node);
+    const sender = this.#nodes.get(fromId);
+    const receiver = this.#nodes.get(toId);
     if (!sender || !receiver) return;
     const downwards = receiver.center.y > sender.center.y;
     // Forward lane on the left going down, back lane on the right going up, as the talk draws it.
     const offset = downwards ? -LANE_OFFSET : LANE_OFFSET;
     const from = downwards ? { x: sender.bottom.x + offset, y: sender.bottom.y } : { x: sender.top.x + offset, y: sender.top.y };
     const to = downwards ? { x: receiver.top.x + offset, y: receiver.top.y } : { x: receiver.bottom.x + offset, y: receiver.bottom.y };
-    const element = svg("g", { class: "message", "data-from": delivery.from, "data-to": delivery.node });
-    const roles = [delivery.from, delivery.node].map((id) => id.slice(0, id.lastIndexOf("-")));
-    const edge = this.#manifest.edges.find((candidate) => roles.includes(candidate.from) && roles.includes(candidate.to));
-    element.append(svg("circle", { r: 7 }), svg("text", { x: downwards ? -12 : 12, y: 4, "text-anchor": downwards ? "end" : "start" }, label(delivery, edge?.labelFrame ?? -1)));
+    const element = svg("g", { class: lost ? "message lost" : "message", "data-from": fromId, "data-to": toId });
+    element.append(svg("circle", { r: 7 }), svg("text", { x: downwards ? -12 : 12, y: 4, "text-anchor": downwards ? "end" : "start" }, text));
     this.#flightLayer.append(element);
-    this.#flights.add({ element, from, to, start: performance.now() });
+    this.#flights.add({ element, from, to, start: performance.now(), lost });
     this.#frame ||= requestAnimationFrame((now) => this.#step(now));
   }
 
@@ -232,7 +252,8 @@ export class DiagramView {
   #step(now: number): void {
     for (const flight of this.#flights) {
       const progress = Math.min(1, (now - flight.start) / TRAVEL_MS);
-      const eased = progress < 0.5 ? 2 * progress * progress : 1 - (-2 * progress + 2) ** 2 / 2;
+      const eased = (progress < 0.5 ? 2 * progress * progress : 1 - (-2 * progress + 2) ** 2 / 2) * (flight.lost ? LOST_AT : 1);
+      if (flight.lost) flight.element.setAttribute("opacity", String(1 - progress));
       const x = flight.from.x + (flight.to.x - flight.from.x) * eased;
       const y = flight.from.y + (flight.to.y - flight.from.y) * eased;
       flight.element.setAttribute("transform", `translate(${x.toFixed(1)} ${y.toFixed(1)})`);

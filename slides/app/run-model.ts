@@ -3,7 +3,7 @@
  * endpoints, monitor timeline and output. The diagram draws this; it never asks a process.
  */
 import { type DemoManifest, type ParamValues, defaultParams, roleCount } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, RunEvent } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
 
 /** The role name the model gives peers from outside the run; no manifest has such a role. */
 export const EXTERNAL_ROLE = "external";
@@ -104,9 +104,9 @@ export class RunModel {
     node.external = { count, binder, endpoint };
   }
 
-  /** Takes a batch of events; returns the deliveries in it, for the diagram to animate. */
-  apply(events: RunEvent[]): DeliverEvent[] {
-    const deliveries: DeliverEvent[] = [];
+  /** Takes a batch of events; returns the deliveries and losses in it, for the diagram to animate. */
+  apply(events: RunEvent[]): (DeliverEvent | LostEvent)[] {
+    const deliveries: (DeliverEvent | LostEvent)[] = [];
     for (const event of events) {
       if (event.kind === "deliver") {
         this.deliveredCount += 1;
@@ -124,6 +124,7 @@ export class RunModel {
       }
       if (event.kind === "lost") {
         this.lostCount += 1;
+        deliveries.push(event);
         const sender = this.nodes.get(event.node);
         if (sender) sender.lost += 1;
         const receiver = event.to === undefined ? undefined : this.nodes.get(event.to);
