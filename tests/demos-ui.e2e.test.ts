@@ -34,17 +34,19 @@ async function openSlide(id: string): Promise<Page> {
   return page;
 }
 
-function waitForAttribute(page: Page, selector: string, name: string, test: string, timeout = 20_000) {
-  // `test` is a JavaScript expression over `value`, evaluated in the page.
-  return page.waitForFunction(
-    ([selector, name, test]) => {
-      const value = document.querySelector(`section.present ${selector}`)?.getAttribute(name);
-      return value !== null && value !== undefined && (new Function("value", `return ${test}`) as (value: string) => boolean)(value);
-    },
-    [selector, name, test] as const,
-    { timeout },
-  );
+/** Waits until an attribute of the current slide's element passes `test`; polled from here. */
+async function waitForAttribute(page: Page, selector: string, name: string, test: (value: string) => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const element = page.locator(`section.present ${selector}`);
+  for (;;) {
+    const value = (await element.count()) > 0 ? await element.first().getAttribute(name) : null;
+    if (value !== null && test(value)) return;
+    if (Date.now() > deadline) throw new Error(`${selector} ${name} is ${value}, still not as expected`);
+    await page.waitForTimeout(100);
+  }
 }
+
+const atLeast = (minimum: number) => (value: string) => Number(value) >= minimum;
 
 async function pids(page: Page): Promise<number[]> {
   return page.locator("section.present zmq-demo [data-node][data-pid]").evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.pid)).filter((pid) => pid > 0));
@@ -64,7 +66,7 @@ describe("push-pull, live from its slide", () => {
     await page.locator('section.present zmq-demo input[name="workers"]').fill("4");
     await page.locator('section.present zmq-demo input[name="rate"]').fill("40");
     await page.locator("section.present").getByRole("button", { name: "Run" }).click();
-    await waitForAttribute(page, '[data-node="worker-3"]', "data-received", "Number(value) >= 2");
+    await waitForAttribute(page, '[data-node="worker-3"]', "data-received", atLeast(2));
     assert.equal(await page.locator('section.present zmq-demo [data-role="worker"]').count(), 4);
     assert.ok(await page.locator('section.present zmq-demo input[name="workers"]').isDisabled(), "parameters are fixed while running");
     await assertFits(page);
@@ -74,15 +76,15 @@ describe("push-pull, live from its slide", () => {
     await page.keyboard.press("Enter");
     assert.equal(await page.locator("section.present").getByRole("combobox", { name: "Node to act on" }).inputValue(), "worker-2");
     await page.locator("section.present zmq-demo .node-actions button", { hasText: "Kill" }).click();
-    await waitForAttribute(page, '[data-node="worker-2"]', "data-status", 'value === "exited"');
+    await waitForAttribute(page, '[data-node="worker-2"]', "data-status", (value) => value === "exited");
     // Its queue: 40 tasks a second against four workers of 200 ms each leaves tasks waiting in every pipe.
-    await waitForAttribute(page, '[data-node="ventilator-0"]', "data-lost", "Number(value) > 0");
-    await waitForAttribute(page, '[data-node="worker-2"]', "data-missed", "Number(value) > 0");
+    await waitForAttribute(page, '[data-node="ventilator-0"]', "data-lost", atLeast(1));
+    await waitForAttribute(page, '[data-node="worker-2"]', "data-missed", atLeast(1));
     const lost = Number(await page.locator('section.present [data-node="ventilator-0"]').getAttribute("data-lost"));
     assert.equal(Number(await page.locator('section.present [data-node="worker-2"]').getAttribute("data-missed")), lost, "the lost tasks are the killed worker's");
 
     await page.locator("section.present").getByRole("button", { name: "Add worker" }).click();
-    await waitForAttribute(page, '[data-node="worker-4"]', "data-received", "Number(value) >= 1");
+    await waitForAttribute(page, '[data-node="worker-4"]', "data-received", atLeast(1));
     await assertFits(page);
 
     const running = await pids(page);
@@ -95,13 +97,13 @@ describe("push-pull, live from its slide", () => {
   it("a Python worker connecting from outside appears in the diagram, and goes when it leaves", async () => {
     const page = await openSlide("try-push-pull");
     await page.locator("section.present").getByRole("button", { name: "Run" }).click();
-    await waitForAttribute(page, '[data-node="worker-0"]', "data-received", "Number(value) >= 1");
+    await waitForAttribute(page, '[data-node="worker-0"]', "data-received", atLeast(1));
     // The endpoint the ventilator bound, as the widget shows it for peers from outside.
     const bound = await page.locator("section.present zmq-demo [data-endpoint]").evaluateAll((elements) => elements.map((element) => (element as HTMLElement).dataset.endpoint!));
     assert.equal(bound.length, 1, `one endpoint: ${bound}`);
     assert.match(bound[0]!, /^tcp:\/\/127\.0\.0\.1:\d+$/);
     const python = spawn("/usr/bin/python3", [`${PEERS_DIR}pull_worker.py`, bound[0]!, "15"], { stdio: "ignore" });
-    await waitForAttribute(page, '[data-role="external"]', "data-external", 'value === "1"');
+    await waitForAttribute(page, '[data-role="external"]', "data-external", (value) => value === "1");
     await new Promise((resolve) => python.on("close", resolve));
     await page.waitForFunction(() => document.querySelector('section.present zmq-demo [data-role="external"]') === null, undefined, { timeout: 15_000 });
     await page.locator("section.present").getByRole("button", { name: "Stop" }).click();
@@ -130,7 +132,7 @@ describe("request-reply, the lockstep", () => {
   it("Send twice on the client shows libzmq's EFSM in the client's own output", async () => {
     const page = await openSlide("req-rep");
     await page.locator("section.present").getByRole("button", { name: "Run" }).click();
-    await waitForAttribute(page, '[data-node="client-0"]', "data-received", "Number(value) >= 1");
+    await waitForAttribute(page, '[data-node="client-0"]', "data-received", atLeast(1));
     await page.locator('section.present [data-node="client-0"]').click();
     await page.locator("section.present").getByRole("button", { name: "Send twice" }).click();
     await page.locator('section.present zmq-demo .demo-output li[data-printed-by="client-0"]', { hasText: "Refused: EFSM" }).waitFor({ timeout: 10_000 });

@@ -13,8 +13,15 @@ const SVG = "http://www.w3.org/2000/svg";
 const COLUMN_WIDTH = 250;
 const MIN_WIDTH = 460;
 const NODE_WIDTH = 190;
+const NODE_WIDTH_FULL = NODE_WIDTH;
 const NODE_HEIGHT = 92;
 const ROW_GAP = 130;
+/** A row with more nodes than this draws them compact, and on two lines beyond LINE_CAPACITY. */
+const CROWDED = 5;
+const LINE_CAPACITY = 8;
+const COMPACT_WIDTH = 128;
+const COMPACT_COLUMN = 142;
+const LINE_GAP = 26;
 const MARGIN = 16;
 /** Horizontal offset of the two lanes of an edge: forward on the left, back on the right. */
 const LANE_OFFSET = 14;
@@ -30,6 +37,8 @@ interface Point {
 
 interface NodeView {
   group: SVGGElement;
+  /** Drawn small, in a crowded row: shorter texts. */
+  compact: boolean;
   counters: SVGTextElement;
   detail: SVGTextElement;
   center: Point;
@@ -118,8 +127,16 @@ export class DiagramView {
       const row = this.#manifest.layout.findIndex((roles) => partner !== undefined && roles.includes(partner));
       rows[row === -1 ? rows.length - 1 : row]!.push(node);
     }
-    const height = MARGIN * 2 + rows.length * NODE_HEIGHT + (rows.length - 1) * ROW_GAP;
-    const width = Math.max(MIN_WIDTH, COLUMN_WIDTH * Math.max(...rows.map((nodes) => nodes.length)));
+    // Each row becomes one line of nodes, or two when crowded (a second, offset by half a
+    // column, so lines to the far row pass between the nodes of the first).
+    const lines = rows.flatMap((nodes, row) => {
+      const compact = nodes.length > CROWDED;
+      const count = nodes.length > LINE_CAPACITY ? 2 : 1;
+      const size = Math.ceil(nodes.length / count);
+      return Array.from({ length: count }, (_, line) => ({ row, compact, line, count, nodes: nodes.slice(line * size, (line + 1) * size) }));
+    });
+    const height = MARGIN * 2 + lines.length * NODE_HEIGHT + (rows.length - 1) * ROW_GAP + (lines.length - rows.length) * LINE_GAP;
+    const width = Math.max(MIN_WIDTH, ...lines.map(({ nodes, compact }) => (compact ? COMPACT_COLUMN : COLUMN_WIDTH) * (nodes.length + 0.5)));
     this.element.setAttribute("viewBox", `0 0 ${width} ${height}`);
 
     const rowOfRole = new Map<string, number>();
@@ -127,14 +144,20 @@ export class DiagramView {
     const edgeLayer = svg("g", { class: "edges" });
     const nodeLayer = svg("g", { class: "nodes" });
 
-    rows.forEach((nodes, row) => {
-      const y = MARGIN + row * (NODE_HEIGHT + ROW_GAP);
-      nodes.forEach((node, column) => {
+    let y = MARGIN;
+    lines.forEach(({ row, compact, line, count, nodes }, index) => {
+      if (index > 0) y += lines[index - 1]!.row === row ? LINE_GAP : ROW_GAP;
+      const nodeWidth = compact ? COMPACT_WIDTH : NODE_WIDTH;
+      // Two lines share the width with half a column to spare, the second starting half a column in.
+      const column = count === 1 ? width / nodes.length : width / (nodes.length + 0.5);
+      const shift = count === 1 || line === 0 ? 0 : column / 2;
+      nodes.forEach((node, position) => {
         if (!node) return;
-        const x = (width * (column + 0.5)) / nodes.length - NODE_WIDTH / 2;
+        const x = column * (position + 0.5) + shift - nodeWidth / 2;
         const facesDown = this.#manifest.edges.some((edge) => [edge.from, edge.to].includes(node.role) && (rowOfRole.get(edge.from === node.role ? edge.to : edge.from) ?? 0) > row);
-        this.#nodes.set(node.id, this.#drawNode(nodeLayer, node, x, y, facesDown));
+        this.#nodes.set(node.id, this.#drawNode(nodeLayer, node, x, y, facesDown, compact));
       });
+      y += NODE_HEIGHT;
     });
 
     for (const node of model.nodes.values()) {
@@ -186,7 +209,13 @@ export class DiagramView {
       }
       const losses = [node.lost > 0 ? `lost ${node.lost}` : "", node.missed > 0 ? `missed ${node.missed}` : ""].filter(Boolean);
       // With losses the line says more, so "received" gives way to "recv" to stay inside the box.
-      view.counters.textContent = [`sent ${node.sent}`, `${losses.length > 0 ? "recv" : "received"} ${node.received}`, ...losses].join(" · ");
+      if (view.compact) {
+        // Small nodes: the counts, and losses as one figure; the attributes keep them apart.
+        const lostOrMissed = node.lost + node.missed;
+        view.counters.textContent = [`sent ${node.sent}`, `recv ${node.received}`, ...(lostOrMissed > 0 ? [`✗ ${lostOrMissed}`] : [])].join(" · ");
+      } else {
+        view.counters.textContent = [`sent ${node.sent}`, `${losses.length > 0 ? "recv" : "received"} ${node.received}`, ...losses].join(" · ");
+      }
       view.detail.textContent = this.#detail(node);
     }
   }
@@ -265,9 +294,10 @@ export class DiagramView {
     this.#frame = this.#flights.size > 0 ? requestAnimationFrame((next) => this.#step(next)) : 0;
   }
 
-  #drawNode(layer: SVGGElement, node: NodeState, x: number, y: number, facesDown: boolean): NodeView {
+  #drawNode(layer: SVGGElement, node: NodeState, x: number, y: number, facesDown: boolean, compact: boolean): NodeView {
+    const NODE_WIDTH = compact ? COMPACT_WIDTH : NODE_WIDTH_FULL;
     const spec = this.#manifest.roles[node.role] ?? { label: "From outside the run", socket: "peer", count: { default: 1, max: 1 } };
-    const group = svg("g", { class: "node", "data-node": node.id, "data-role": node.role, transform: `translate(${x} ${y})` });
+    const group = svg("g", { class: compact ? "node compact" : "node", "data-node": node.id, "data-role": node.role, transform: `translate(${x} ${y})` });
     // Nodes with something a viewer can do are picked by click or keyboard.
     if (this.#manifest.roles[node.role]?.actions?.length) {
       group.setAttribute("tabindex", "0");
@@ -302,6 +332,7 @@ export class DiagramView {
     layer.append(group);
     return {
       group,
+      compact,
       counters,
       detail,
       center: { x: x + NODE_WIDTH / 2, y: y + NODE_HEIGHT / 2 },
