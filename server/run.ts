@@ -244,7 +244,8 @@ export class Run {
     const connectsTo: string[] = [];
     for (const use of spec.endpoints) {
       const { name, binds } = endpointName(use);
-      const address = binds ? this.#bindAddress(name) : this.endpoints[name]!;
+      // A restarted binder takes back the address it had, so its peers, reconnecting, find it.
+      const address = binds ? (this.endpoints[name] ?? this.#bindAddress(name)) : this.endpoints[name]!;
       if (binds) awaitingBind.push({ address, name });
       else connectsTo.push(address);
       args.push(`--${endpointOption(spec, use)}`, address);

@@ -219,6 +219,15 @@ describe("request-reply extras", () => {
     await client.waitUntil(() => eventsOf("exit", "server-0").length === 1, 10_000, "the kill");
     assert.equal((eventsOf("exit", "server-0")[0] as { signal: string }).signal, "SIGKILL");
     assert.equal(eventsOf("exit", "client-0").length, 0, "the client is still running, waiting");
+
+    // Restarted, the server binds the address it had; the client reconnects, but its request
+    // died with the old server: a REQ waits for that reply for ever (why the guide's Lazy Pirate exists).
+    const restarted = await client.request({ type: "action", runId, action: "restart", node: "server-0" });
+    assert.equal(restarted.type, "acted");
+    await client.waitUntil(() => eventsOf("bound", "server-0").length === 2, 10_000, "the server bound again");
+    const [first, second] = eventsOf("bound", "server-0") as { endpoint: string }[];
+    assert.equal(second!.endpoint, first!.endpoint, "the same endpoint as before");
+    await client.waitUntil(() => eventsOf("monitor", "client-0").filter((event) => (event as { event: string }).event === "handshake").length >= 2, 10_000, "the client reconnected");
     await client.stop(runId);
   });
 });
