@@ -123,7 +123,7 @@ describe("the distributed adder, live", () => {
     const workersReceived = () =>
       page.locator('section.present zmq-demo [data-role="worker"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.received)));
     await page.waitForFunction(
-      () => [...document.querySelectorAll('section.present zmq-demo [data-role="worker"]')].reduce((sum, node) => sum + Number((node as HTMLElement).dataset.received), 0) >= 100,
+      () => Array.from(document.querySelectorAll('section.present zmq-demo [data-role="worker"]')).reduce((sum, node) => sum + Number((node as HTMLElement).dataset.received), 0) >= 100,
       undefined,
       { timeout: 10_000 },
     );
