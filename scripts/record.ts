@@ -16,7 +16,7 @@ import { startBridge } from "../tests/helpers/bridge.js";
 /** How long each demo runs while recorded, unless it finishes first. */
 const RECORD_MS = Number(process.env.RECORD_MS ?? 6000);
 /** A trace keeps at most this many events, so a fast demo does not make a huge file. */
-const MAX_EVENTS = 20_000;
+const MAX_EVENTS = 4000;
 
 async function record(url: string, demo: string): Promise<RecordedTrace> {
   const manifest = manifests.get(demo);
@@ -64,7 +64,9 @@ async function record(url: string, demo: string): Promise<RecordedTrace> {
 }
 
 const names = process.argv.slice(2);
-const bridge = await startBridge();
+// A recording keeps messages one by one up to a rate a viewer can follow, and counts the
+// rest in flows (see demos/lib/report.ts): replays stay small and their counters exact.
+const bridge = await startBridge([], { ZMQ_DETAILS_PER_SECOND: "20" });
 try {
   mkdirSync(`${REPO_ROOT}public/traces`, { recursive: true });
   for (const demo of names.length > 0 ? names : [...manifests.keys()]) {

@@ -100,7 +100,7 @@ describe("Request/Reply, live from its slide", () => {
     await waitForRoundTrips(page, 1);
     const pids = await pidsOnScreen(page);
     await page.keyboard.press("ArrowLeft");
-    await page.locator("section#title.present").waitFor();
+    await page.waitForFunction(() => document.querySelector("section#req-rep.present") === null);
     assert.deepEqual(await waitForExit(pids), [], "the processes end when the slide is left");
     assert.equal(await widget(page).getAttribute("data-state"), "stopped");
     await page.close();

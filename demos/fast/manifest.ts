@@ -15,7 +15,7 @@ export const fast: DemoManifest = {
       socket: "PUSH",
       script: "sender.js",
       count: { default: 1, min: 1, max: 1 },
-      endpoint: { connect: "stream" },
+      endpoints: [{ connect: "stream" }],
       params: ["count", "size"],
     },
     receiver: {
@@ -23,7 +23,7 @@ export const fast: DemoManifest = {
       socket: "PULL",
       script: "receiver.js",
       count: { default: 1, min: 1, max: 1 },
-      endpoint: { bind: "stream" },
+      endpoints: [{ bind: "stream" }],
       params: ["count"],
     },
     pinger: {
@@ -31,7 +31,7 @@ export const fast: DemoManifest = {
       socket: "REQ",
       script: "pinger.js",
       count: { default: 1, min: 1, max: 1 },
-      endpoint: { connect: "echo" },
+      endpoints: [{ connect: "echo" }],
       params: ["size", "roundTrips"],
     },
     ponger: {
@@ -39,7 +39,7 @@ export const fast: DemoManifest = {
       socket: "REP",
       script: "ponger.js",
       count: { default: 1, min: 1, max: 1 },
-      endpoint: { bind: "echo" },
+      endpoints: [{ bind: "echo" }],
       params: [],
     },
   },

@@ -8,17 +8,17 @@ import type { ChildReport } from "./report-types.js";
  * program's own printing is its output.
  *
  * Messages are reported one by one (with digest and previews, so the bridge can draw each
- * from its sender to its receiver) up to DETAILS_PER_SECOND per socket and direction — more
- * than a person can follow. Above that, they are counted: one `flow` report per batch carries
- * how many and how many bytes, so counters stay exact at any rate without tracing costing
- * more than the messaging it traces.
+ * from its sender to its receiver and tell which were lost) up to DETAILS_PER_SECOND per
+ * socket and direction — far more than a person can follow, and cheap at that rate. Above
+ * that, they are counted: one `flow` report per batch carries how many and how many bytes, so
+ * counters stay exact at any rate without tracing costing more than the messaging it traces.
  */
 
 const FLUSH_INTERVAL_MS = 16;
 // ZMQ_DETAILS_PER_SECOND raises it for the benchmark that measures the event path at full load.
-const DETAILS_PER_SECOND = Number(process.env.ZMQ_DETAILS_PER_SECOND ?? 60);
-/** Reported one by one even in a burst: a short burst still shows as dots. */
-const DETAIL_BURST = Math.min(30, DETAILS_PER_SECOND);
+const DETAILS_PER_SECOND = Number(process.env.ZMQ_DETAILS_PER_SECOND ?? 2000);
+/** Reported one by one even in a burst (a distributed adder's tasks, say). */
+const DETAIL_BURST = Math.min(2000, DETAILS_PER_SECOND);
 
 const pending: ChildReport[] = [];
 let flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;

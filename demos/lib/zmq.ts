@@ -48,6 +48,19 @@ function partSize(part: MessagePart): number {
   return part.byteLength;
 }
 
+/** Socket types whose messages carry a routing envelope (identities, then an empty frame). */
+const ENVELOPED = new Set(["ROUTER", "DEALER"]);
+
+/**
+ * The frames a peer on the far side sees: a ROUTER or DEALER carries the envelope that REQ and
+ * REP add and strip out of sight, so only what follows the empty delimiter is compared.
+ */
+function bodyOf(type: string, frames: Buffer[]): Buffer[] {
+  if (!ENVELOPED.has(type)) return frames;
+  const delimiter = frames.findIndex((frame) => frame.length === 0);
+  return delimiter === -1 ? frames : frames.slice(delimiter + 1);
+}
+
 /**
  * Reports one message: one by one (digest, previews, time) while the socket is slow enough
  * to follow, else only counted — see report.ts. The counted path runs for every message of a
@@ -74,17 +87,24 @@ function reportReceive(trace: SocketTrace, frames: Buffer[]): void {
 function reportDetailed(kind: Direction, t: number, trace: SocketTrace, seq: number, frames: Buffer[]): void {
   let size = 0;
   for (const frame of frames) size += frame.length;
-  report({ kind, t, socket: trace.id, seq, digest: digestFrames(frames), size, frames: frames.map(previewFrame) });
+  report({ kind, t, socket: trace.id, seq, digest: digestFrames(bodyOf(trace.type, frames)), size, frames: frames.map(previewFrame) });
 }
 
 /** What a traced socket keeps about itself; the sockets are sealed, so it lives beside them. */
 interface SocketTrace {
   id: number;
+  type: string;
   sent: number;
   received: number;
   /** Under the bridge only: how this socket's messages are reported, each way. */
   sendFlow?: Flow;
   recvFlow?: Flow;
+  /** Peers whose handshake completed and that have not disconnected since. */
+  peers: number;
+  /** Called whenever `peers` changes. */
+  onPeers: Set<() => void>;
+  /** A SUB's current subscriptions. */
+  filters: string[];
 }
 const traces = new WeakMap<zeromq.Socket, SocketTrace>();
 
@@ -111,7 +131,16 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
       super({ linger: 0, ...options });
       const id = openSockets.length;
       openSockets.push(this);
-      traces.set(this, { id, sent: 0, received: 0, ...(underBridge ? { sendFlow: openFlow(id, "send"), recvFlow: openFlow(id, "recv") } : {}) });
+      traces.set(this, {
+        id,
+        type,
+        sent: 0,
+        received: 0,
+        peers: 0,
+        onPeers: new Set(),
+        filters: [],
+        ...(underBridge ? { sendFlow: openFlow(id, "send"), recvFlow: openFlow(id, "recv") } : {}),
+      });
       report({ kind: "socket", t: monotonicMs(), socket: id, type });
       void watchMonitor(this, id);
     }
@@ -157,14 +186,101 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
       if (trace.recvFlow) reportReceive(trace, frames);
       return frames;
     }
+
+    // Only SUB sockets have these; tracing them tells the bridge what a subscriber wants.
+    subscribe(...prefixes: Array<Buffer | string>): void {
+      // Stamped before the call: libzmq may have the frame on the wire before this returns.
+      const t = monotonicMs();
+      (Untyped.prototype as unknown as { subscribe(...p: Array<Buffer | string>): void }).subscribe.apply(this, prefixes);
+      const trace = traceOf(this);
+      const added = prefixes.length === 0 ? [""] : prefixes.map(String);
+      trace.filters = [...new Set([...trace.filters, ...added])];
+      report({ kind: "filters", t, socket: trace.id, filters: trace.filters });
+    }
+
+    unsubscribe(...prefixes: Array<Buffer | string>): void {
+      const t = monotonicMs();
+      (Untyped.prototype as unknown as { unsubscribe(...p: Array<Buffer | string>): void }).unsubscribe.apply(this, prefixes);
+      const trace = traceOf(this);
+      const removed = new Set(prefixes.length === 0 ? [""] : prefixes.map(String));
+      trace.filters = trace.filters.filter((filter) => !removed.has(filter));
+      report({ kind: "filters", t, socket: trace.id, filters: trace.filters });
+    }
+  }
+  // subscribe/unsubscribe exist on SUB and XSUB only; other sockets must not grow them.
+  if (!("subscribe" in Untyped.prototype)) {
+    delete (Traced.prototype as { subscribe?: unknown }).subscribe;
+    delete (Traced.prototype as { unsubscribe?: unknown }).unsubscribe;
   }
   return Traced as unknown as SocketClass<S>;
 }
 
 async function watchMonitor(socket: zeromq.Socket, id: number): Promise<void> {
+  const trace = traceOf(socket);
   for await (const event of socket.events) {
     const endpoint = "address" in event ? event.address : undefined;
     report({ kind: "monitor", t: monotonicMs(), socket: id, event: event.type, ...(endpoint ? { endpoint } : {}) });
+    if (event.type === "handshake" || event.type === "disconnect") {
+      trace.peers = Math.max(0, trace.peers + (event.type === "handshake" ? 1 : -1));
+      for (const listener of trace.onPeers) listener();
+    }
+  }
+}
+
+/**
+ * Resolves once `count` peers have completed their handshake with `socket` (as its socket
+ * monitor tells). For a PUSH this is the moment they are all in its round-robin.
+ */
+export function peersConnected(socket: zeromq.Socket, count: number): Promise<void> {
+  const trace = traceOf(socket);
+  return new Promise((resolve) => {
+    const check = () => {
+      if (trace.peers < count) return;
+      trace.onPeers.delete(check);
+      resolve();
+    };
+    trace.onPeers.add(check);
+    check();
+  });
+}
+
+/** The bridge's `filter` command: every SUB of this process now takes `filter` only. */
+export function replaceFilters(filter: string): void {
+  for (const socket of openSockets) {
+    const trace = traceOf(socket);
+    if (trace.type !== "SUB" || socket.closed) continue;
+    const subscriber = socket as zeromq.Subscriber;
+    if (trace.filters.length > 0) subscriber.unsubscribe(...trace.filters);
+    subscriber.subscribe(filter);
+    console.log(`Subscribed to ${filter === "" ? "everything" : `"${filter}"`}`);
+  }
+}
+
+/** How long the send-twice command waits for the REQ to be between request and reply. */
+const SEND_TWICE_WAIT_MS = 5000;
+
+/**
+ * The bridge's `send-twice` command: once a REQ socket is waiting for its reply, send it
+ * another request. REQ's lockstep forbids it, and with a send timeout libzmq says so at once
+ * with EFSM (without one, zeromq.js would wait for the socket to become writable, forever).
+ */
+export async function sendSecondRequest(): Promise<void> {
+  const socket = openSockets.find((candidate) => traceOf(candidate).type === "REQ" && !candidate.closed) as zeromq.Request | undefined;
+  if (!socket) return;
+  const trace = traceOf(socket);
+  const deadline = monotonicMs() + SEND_TWICE_WAIT_MS;
+  while (trace.sent <= trace.received && monotonicMs() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  const previousTimeout = socket.sendTimeout;
+  socket.sendTimeout = 0;
+  try {
+    console.log("Sending a second request before the reply …");
+    await socket.send("Hello again");
+    console.log("The second request went out (the first had been answered)");
+  } catch (error) {
+    const { code, message } = describeError(error);
+    console.error(`Refused: ${code} (${message}): a REQ must receive its reply before it sends again`);
+  } finally {
+    if (!socket.closed) socket.sendTimeout = previousTimeout;
   }
 }
 

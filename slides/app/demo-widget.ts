@@ -10,10 +10,11 @@
  */
 import { manifests } from "../../demos/manifests.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
-import { defaultParams } from "../../demos/lib/manifest.js";
 import type { ErrorCode, RunEvent, StopReason } from "../../server/protocol.js";
 import { BridgeClient, BridgeError, type RunListener } from "./bridge-client.js";
+import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { DiagramView } from "./diagram.js";
+import { ParamsForm } from "./params-form.js";
 import { OutputPanel } from "./output-panel.js";
 import { type MirrorMessage, presenterLink } from "./presenter-link.js";
 import { RunModel } from "./run-model.js";
@@ -53,6 +54,8 @@ export class ZmqDemo extends HTMLElement {
   #model!: RunModel;
   #diagram!: DiagramView;
   #output!: OutputPanel;
+  #params!: ParamsForm;
+  #actions!: ActionBar;
   #button!: HTMLButtonElement;
   #status!: HTMLElement;
   #runId: string | undefined;
@@ -111,6 +114,13 @@ export class ZmqDemo extends HTMLElement {
     this.#model = new RunModel(manifest);
     this.#diagram = new DiagramView(manifest);
     this.#output = new OutputPanel();
+    this.#params = new ParamsForm(manifest);
+    this.#params.render();
+    this.#actions = new ActionBar(manifest);
+    this.#actions.render();
+    this.#actions.onAction = (choice) => void this.act(choice);
+    this.#actions.onSelect = (nodeId) => this.#select(nodeId);
+    this.#diagram.onSelect = (nodeId) => this.#select(nodeId);
 
     const toolbar = document.createElement("div");
     toolbar.className = "demo-toolbar";
@@ -121,11 +131,14 @@ export class ZmqDemo extends HTMLElement {
     this.#status = document.createElement("span");
     this.#status.className = "demo-status";
     this.#status.setAttribute("role", "status");
-    toolbar.append(this.#button, this.#status);
+    toolbar.append(this.#button, this.#params.element, this.#status);
 
     const body = document.createElement("div");
     body.className = "demo-body";
-    body.append(this.#diagram.element, this.#output.element);
+    const picture = document.createElement("div");
+    picture.className = "demo-picture";
+    picture.append(this.#diagram.element, this.#actions.element);
+    body.append(picture, this.#output.element);
     this.replaceChildren(toolbar, body);
     this.#diagram.render(this.#model);
     this.#setState("idle");
@@ -156,10 +169,11 @@ export class ZmqDemo extends HTMLElement {
 
   async run(): Promise<void> {
     if (!this.#manifest || this.isActive || ZmqDemo.mode !== "live") return;
-    this.#reset();
+    const params = this.#runParams();
+    this.#reset(params);
     this.#setState("starting");
     try {
-      this.#runId = await BridgeClient.shared().run(this.#manifest.name, this.#params(), this.#listener());
+      this.#runId = await BridgeClient.shared().run(this.#manifest.name, params, this.#listener());
       // Stop was pressed, or the slide left, while the bridge was still accepting the run.
       if (this.#state === "stopping") BridgeClient.shared().stop(this.#runId);
       else this.#setState("running");
@@ -187,16 +201,20 @@ export class ZmqDemo extends HTMLElement {
   /** Follows the run: a batch of its events updates the model, the picture and the output. */
   update(events: RunEvent[]): void {
     const deliveries = this.#model.apply(events);
-    for (const delivery of deliveries) this.#diagram.animate(delivery);
     this.#diagram.update(this.#model);
+    for (const message of deliveries) {
+      if (message.kind === "lost") this.#diagram.animateLost(message);
+      else this.#diagram.animate(message);
+    }
+    this.#actions.update(this.#model, this.#state === "running");
     this.#output.append(events);
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
   }
 
-  /** The run's parameters: the manifest's defaults, then the `params` attribute's values. */
-  #params(): Record<string, number> {
+  /** The run's parameters: the form's values, over which the `params` attribute's win. */
+  #runParams(): Record<string, number> {
     const given = (this.getAttribute("params") ?? "").split(/\s+/).filter(Boolean).map((pair) => pair.split("=", 2));
-    return { ...defaultParams(this.#manifest), ...Object.fromEntries(given.map(([name, value]) => [name, Number(value)])) };
+    return { ...this.#params.values(), ...Object.fromEntries(given.map(([name, value]) => [name, Number(value)])) };
   }
 
   #listener(): RunListener {
@@ -207,11 +225,12 @@ export class ZmqDemo extends HTMLElement {
     };
   }
 
-  #reset(): void {
-    this.#model.reset();
+  #reset(params: Record<string, number>): void {
+    this.#model.reset(params);
     this.#diagram.render(this.#model);
+    this.#actions.reset();
     this.#output.clear();
-    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "reset", key: this.#key });
+    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "reset", key: this.#key, params });
   }
 
   /** No bridge answers: play the demo's recorded run instead, and say so. */
@@ -241,13 +260,11 @@ export class ZmqDemo extends HTMLElement {
       return;
     }
     // Print layout moves slides around, which connects the widget again: start from clean.
-    this.#model.reset();
-    this.#diagram.render(this.#model);
-    this.#output.clear();
+    this.#reset(trace.params);
     const events = eventsUntil(trace, 0.5);
     const deliveries = this.#model.apply(events);
     this.#diagram.update(this.#model);
-    for (const delivery of deliveries.slice(-2)) this.#diagram.drawInFlight(delivery, 0.3);
+    for (const delivery of deliveries.filter((message) => message.kind === "deliver").slice(-2)) this.#diagram.drawInFlight(delivery, 0.3);
     this.#output.append(events);
     this.#setState("replay", `Recorded run, ${trace.recordedAt.slice(0, 10)}: halfway through`);
     this.dataset.still = "ready";
@@ -265,9 +282,7 @@ export class ZmqDemo extends HTMLElement {
     }
     if (ZmqDemo.mode !== "mirror") return;
     if (message.kind === "reset") {
-      this.#model.reset();
-      this.#diagram.render(this.#model);
-      this.#output.clear();
+      this.#reset(message.params);
     } else if (message.kind === "events") {
       this.update(message.events);
     } else if (message.kind === "snapshot") {
@@ -276,6 +291,22 @@ export class ZmqDemo extends HTMLElement {
     } else if (message.kind === "state") {
       this.#setState(message.state as DemoState, message.status);
     }
+  }
+
+  /** Asks the bridge to do what the viewer chose; a refusal is shown, and changes nothing. */
+  async act(choice: ActionChoice): Promise<void> {
+    if (!this.#runId || this.#state !== "running") return;
+    try {
+      await BridgeClient.shared().act(this.#runId, choice);
+      this.#status.textContent = `${choice.action}${choice.node ? ` ${choice.node}` : ""}${choice.filter !== undefined ? ` → ${choice.filter || "everything"}` : ""}`;
+    } catch (error) {
+      this.#status.textContent = error instanceof BridgeError ? `${error.code}: ${error.message}` : String(error);
+    }
+  }
+
+  #select(nodeId: string): void {
+    this.#diagram.select(nodeId);
+    this.#actions.select(nodeId, this.#model);
   }
 
   #onStopped(reason: StopReason): void {
@@ -298,6 +329,8 @@ export class ZmqDemo extends HTMLElement {
     this.#button.textContent = active ? "Stop" : "Run";
     this.#button.setAttribute("aria-pressed", String(active));
     this.#button.disabled = state === "stopping";
+    this.#params.setDisabled(active || ZmqDemo.mode !== "live");
+    this.#actions.update(this.#model, state === "running");
     const status = message ?? STATE_WORDS[state];
     this.#status.textContent = status;
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "state", key: this.#key, state, status });

@@ -12,7 +12,8 @@ export type MirrorMessage =
   | { kind: "state"; key: string; state: string; status: string }
   /** Everything a mirror needs to catch up with a run already going. */
   | { kind: "snapshot"; key: string; snapshot: RunSnapshot }
-  | { kind: "reset"; key: string }
+  /** A new run starts, with these parameters. */
+  | { kind: "reset"; key: string; params: Record<string, number> }
   | { kind: "events"; key: string; events: RunEvent[] }
   | { kind: "toggle"; key: string }
   /** A mirror that just opened asks the main window where its widget stands. */
