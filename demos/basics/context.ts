@@ -1,0 +1,18 @@
+/**
+ * Basic concepts, runnable: a context (one per process, the container of its sockets) and a
+ * REQ socket made in it. The talk opened a Python shell here; this is the same look around:
+ *   node build/demos/basics/context.js
+ */
+import * as zmq from "../lib/zmq.js";
+
+export function createRequestSocket() {
+  const context = new zmq.Context();
+  const socket = new zmq.Request({ context });
+  return { context, socket };
+}
+
+const { context, socket } = createRequestSocket();
+console.log(`context: ${context.ioThreads} I/O thread(s), room for ${context.maxSockets} sockets`);
+console.log(`socket: REQ, in that context: ${socket.context === context}, connected to nothing yet`);
+socket.close();
+console.log(`closed: ${socket.closed}`);

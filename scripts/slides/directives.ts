@@ -1,0 +1,99 @@
+/**
+ * The directives a slide may hold, each on a line of its own. Each one is checked when the
+ * deck is built, so a slide that names a file, function, demo or figure that does not exist
+ * fails the build instead of showing something stale:
+ *   @code demos/req-rep/client.ts#startClient [lines=4-6] [steps=3|5-6]
+ *   @demo req-rep
+ *   @figure sockets-on-steroids
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { type CodeReference, extractCode, parseCodeReference } from "./extract-code.js";
+import { highlight, type LineMarks } from "./highlight.js";
+
+/** Directive lines, as the slide's Markdown has them. */
+export const DIRECTIVE = /^@(code|demo|figure)\s+(.+?)\s*$/;
+
+/** reveal.js steps through at most this many highlights in a block: the theme styles each. */
+export const MAX_CODE_STEPS = 8;
+
+export type DirectiveKind = "code" | "demo" | "figure";
+
+/** A directive, checked; render() makes its HTML. */
+export interface Directive {
+  render(): Promise<string>;
+  /** Files this directive reads, so editing one rebuilds the deck. */
+  sourceFiles: string[];
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+}
+
+/** `2,4-6` → {2, 4, 5, 6}. */
+export function parseLineSet(text: string): Set<number> {
+  const lines = new Set<number>();
+  for (const part of text.split(",").filter(Boolean)) {
+    const [from, to] = part.split("-").map(Number) as [number, number | undefined];
+    if (!Number.isInteger(from) || (to !== undefined && !Number.isInteger(to))) throw new Error(`"${part}" is not a line or a range of lines`);
+    for (let line = from; line <= (to ?? from); line++) lines.add(line);
+  }
+  return lines;
+}
+
+/** Reads `lines=…` and `steps=…|…` after a code reference. */
+function parseCodeOptions(options: string[]): LineMarks {
+  const marks: LineMarks = { highlighted: new Set(), steps: [] };
+  for (const option of options) {
+    const [name, value = ""] = option.split("=", 2) as [string, string | undefined];
+    if (name === "lines") marks.highlighted = parseLineSet(value);
+    else if (name === "steps") marks.steps = value.split("|").map(parseLineSet);
+    else throw new Error(`unknown @code option "${option}" (lines=…, steps=…|…)`);
+  }
+  if (marks.steps.length > MAX_CODE_STEPS) throw new Error(`at most ${MAX_CODE_STEPS} steps in one code block`);
+  return marks;
+}
+
+function codeDirective(root: string, argument: string): Directive {
+  const [referenceText, ...options] = argument.split(/\s+/) as [string, ...string[]];
+  const reference: CodeReference = parseCodeReference(referenceText);
+  const marks = parseCodeOptions(options);
+  // Extracted now, so a missing file or function fails before anything is rendered.
+  const code = extractCode(root, reference);
+  const lineCount = code.split("\n").length;
+  for (const line of [...marks.highlighted, ...marks.steps.flatMap((step) => [...step])]) {
+    if (line < 1 || line > lineCount) throw new Error(`${referenceText} has ${lineCount} lines; there is no line ${line} to highlight`);
+  }
+  return {
+    sourceFiles: [reference.file],
+    async render() {
+      const language = reference.file.endsWith(".py") ? "python" : "typescript";
+      const html = await highlight(code, language, marks);
+      // Empty fragments: reveal.js steps through them, and the theme highlights the lines
+      // of whichever step is the current fragment.
+      const stepFragments = marks.steps.map((_, index) => `<span class="fragment code-step" data-step="${index + 1}" aria-hidden="true"></span>`).join("");
+      return `<div class="code-block" data-source="${escapeAttribute(referenceText)}">${html}${stepFragments}</div>`;
+    },
+  };
+}
+
+function demoDirective(root: string, name: string): Directive {
+  const manifest = `demos/${name}/manifest.ts`;
+  if (!/^[a-z0-9-]+$/.test(name) || !existsSync(`${root}/${manifest}`)) throw new Error(`there is no demo "${name}" (${manifest})`);
+  return { sourceFiles: [manifest], render: async () => `<zmq-demo demo="${name}"></zmq-demo>` };
+}
+
+/** Figures are our own SVG drawings under slides/figures/, inlined so they follow the theme. */
+function figureDirective(root: string, name: string): Directive {
+  const file = `slides/figures/${name}.svg`;
+  if (!/^[a-z0-9-]+$/.test(name) || !existsSync(`${root}/${file}`)) throw new Error(`there is no figure "${name}" (${file})`);
+  const svg = readFileSync(`${root}/${file}`, "utf8").replace(/^<\?xml[^>]*>\s*/, "").trim();
+  if (!svg.startsWith("<svg")) throw new Error(`${file} must start with <svg`);
+  return { sourceFiles: [file], render: async () => `<figure class="figure" data-figure="${name}">${svg}</figure>` };
+}
+
+/** Checks a directive and prepares its rendering. Throws with the reason when it names nothing real. */
+export function makeDirective(root: string, kind: DirectiveKind, argument: string): Directive {
+  if (kind === "code") return codeDirective(root, argument);
+  if (kind === "demo") return demoDirective(root, argument);
+  return figureDirective(root, argument);
+}
