@@ -1,12 +1,15 @@
 /**
- * Basic concepts, runnable: a context (one per process, the container of its sockets) and a
+ * Basic concepts, runnable: the context (one per process, the container of its sockets) and a
  * REQ socket made in it. The talk opened a Python shell here; this is the same look around:
  *   node build/demos/basics/context.js
+ * zeromq.js makes the process's context itself, as `zmq.context`. (A second `new zmq.Context()`
+ * is possible but fights the one-per-process rule, and a monitored socket in it can keep the
+ * process from exiting: the context waits for the monitor's internal socket.)
  */
 import * as zmq from "../lib/zmq.js";
 
 export function createRequestSocket() {
-  const context = new zmq.Context();
+  const context = zmq.context;
   const socket = new zmq.Request({ context });
   return { context, socket };
 }
