@@ -11,6 +11,7 @@ import { type DemoManifest, type ParamValues, paramProblem } from "../demos/lib/
 import { EventBatcher } from "./batcher.js";
 import { MAX_RUNS_PER_CONNECTION, RunBudget } from "./limits.js";
 import {
+  type ActionRequest,
   type ErrorCode,
   PROTOCOL_VERSION,
   type RunRequest,
@@ -18,7 +19,7 @@ import {
   type StopRequest,
   parseClientMessage,
 } from "./protocol.js";
-import { Run } from "./run.js";
+import { ActionRefused, Run } from "./run.js";
 
 export const BRIDGE_PATH = "/ws";
 /** Frames above this size are cut off by ws itself; smaller oversized ones get an error reply. */
@@ -97,9 +98,10 @@ class Connection {
     const request = parsed.message;
     try {
       if (request.type === "run") this.#run(request);
-      else this.#stop(request);
+      else if (request.type === "stop") this.#stop(request);
+      else this.#act(request);
     } catch (error) {
-      if (!(error instanceof RequestError)) throw error;
+      if (!(error instanceof RequestError || error instanceof ActionRefused)) throw error;
       this.#send({ type: "error", code: error.code, message: error.message, requestId: request.requestId });
     }
   }
@@ -128,6 +130,13 @@ class Connection {
     run.start().catch((error: unknown) => {
       this.#send({ type: "error", code: "spawn-failed", message: (error as Error).message, requestId: request.requestId });
     });
+  }
+
+  #act(request: ActionRequest): void {
+    const run = this.#runs.get(request.runId);
+    if (!run) throw new RequestError("unknown-run", `this page has no run ${request.runId}`);
+    const node = run.act(request);
+    this.#send({ type: "acted", requestId: request.requestId, runId: run.id, node });
   }
 
   #stop(request: StopRequest): void {

@@ -35,6 +35,7 @@ function deliver(send: MessageEvent, recv: MessageEvent): DeliverEvent {
     t: recv.t,
     node: recv.node,
     from: send.node,
+    fromSocket: send.socket,
     digest: send.digest,
     size: send.size,
     frames: send.frames,

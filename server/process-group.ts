@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { createInterface } from "node:readline";
+import type { RoleCommand } from "../demos/lib/commands.js";
 import type { ChildReportBatch } from "../demos/lib/report-types.js";
 
 /** How long a process has to end after SIGTERM before its group gets SIGKILL. */
@@ -50,6 +51,13 @@ export class DemoProcess {
       const lines = createInterface({ input: this.#child[stream]!, crlfDelay: Infinity });
       lines.on("line", (line) => handlers.onLine(stream, line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}…` : line));
     }
+  }
+
+  /** Passes a command to the process over its IPC channel; false when it can no longer take one. */
+  command(command: RoleCommand): boolean {
+    if (this.#exited || !this.#child.connected) return false;
+    this.#child.send(command);
+    return true;
   }
 
   get running(): boolean {

@@ -4,9 +4,10 @@
  */
 import { z } from "zod";
 import type { ChildReport, FramePreview } from "../demos/lib/report-types.js";
+import { ACTION_NAMES, type ActionName } from "../demos/lib/manifest.js";
 
 /** Bump when a message changes shape, so an old page and a new bridge can tell. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The largest WebSocket message the bridge reads from a client, in bytes. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
@@ -28,12 +29,28 @@ const stopRequest = z.strictObject({
   runId: identifier,
 });
 
-const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest]);
+/**
+ * Something a viewer does to a live run, as the demo's manifest allows: `node` names a process
+ * ("worker-2") for kill, restart, send-twice and filter; `role` names a role for add. `filter`
+ * is one of the role's listed filters. Names and choices only: never a command or a path.
+ */
+const actionRequest = z.strictObject({
+  type: z.literal("action"),
+  requestId,
+  runId: identifier,
+  action: z.enum(ACTION_NAMES as [ActionName, ...ActionName[]]),
+  node: identifier.optional(),
+  role: identifier.optional(),
+  filter: z.string().max(64).optional(),
+});
+
+const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest]);
 
 /** What a browser may ask of the bridge. */
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type RunRequest = z.infer<typeof runRequest>;
 export type StopRequest = z.infer<typeof stopRequest>;
+export type ActionRequest = z.infer<typeof actionRequest>;
 
 /** Why the bridge said no, as a code a client can act on and show. */
 export type ErrorCode =
@@ -44,6 +61,8 @@ export type ErrorCode =
   | "unknown-demo"
   | "bad-params"
   | "unknown-run"
+  | "unknown-node"
+  | "bad-action"
   | "too-many-runs"
   | "spawn-failed";
 
@@ -97,6 +116,8 @@ export interface DeliverEvent {
   t: number;
   node: string;
   from: string;
+  /** Which of the sender's sockets sent it (sequence numbers count per socket). */
+  fromSocket: number;
   digest: string;
   size: number;
   frames: FramePreview[];
@@ -105,7 +126,53 @@ export interface DeliverEvent {
   latencyMs: number;
 }
 
-export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent;
+/** Why a message will never be received. */
+export type LostReason =
+  /** Round-robin: it went to a receiver that died before taking it (a killed worker's queue). */
+  | "receiver-gone"
+  /** Fan-out: a subscriber started before it was sent, wanted it, and never got it, as it was still joining. */
+  | "slow-joiner"
+  /** Fan-out: a subscriber that was already receiving wanted it and got later ones instead. */
+  | "dropped";
+
+/**
+ * A message was sent and will never be received (see server/loss.ts for how that is known).
+ * `node` is the sender; `to`, when known, the receiver it was lost for.
+ */
+export interface LostEvent {
+  kind: "lost";
+  t: number;
+  node: string;
+  to?: string;
+  reason: LostReason;
+  digest: string;
+  sendSeq: number;
+  frames: FramePreview[];
+}
+
+/**
+ * Peers from outside the run (a program someone started by hand, in any language) connected to
+ * a bound endpoint, counted from the binding socket's monitor: accepted connections minus
+ * disconnections, minus those of the run's own connecting processes. `node` is the binder.
+ */
+export interface ExternalPeersEvent {
+  kind: "external";
+  t: number;
+  node: string;
+  endpoint: string;
+  count: number;
+}
+
+/** A viewer's action was carried out on a node. */
+export interface ActionEvent {
+  kind: "action";
+  t: number;
+  node: string;
+  action: ActionName;
+  filter?: string;
+}
+
+export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent | LostEvent | ExternalPeersEvent | ActionEvent;
 
 /** Why a run ended. */
 export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed";
@@ -115,6 +182,8 @@ export type ServerMessage =
   | { type: "hello"; protocol: number; demos: string[] }
   /** The run exists; its processes follow as spawn events, their endpoints as bound events. */
   | { type: "started"; requestId: string; runId: string; demo: string; params: Record<string, number> }
+  /** An action was accepted; what it did follows as events (spawn, exit, action). */
+  | { type: "acted"; requestId: string; runId: string; node: string }
   | { type: "events"; runId: string; events: RunEvent[] }
   | { type: "stopped"; runId: string; reason: StopReason; requestId?: string }
   | { type: "error"; code: ErrorCode; message: string; requestId?: string };

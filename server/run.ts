@@ -1,22 +1,41 @@
 /**
  * One run of a demo: its processes, started from the demo's manifest, and the stream of
- * events they make. Roles that bind start first; once each has reported the endpoint libzmq
- * bound (a wildcard port, so runs never collide), the roles that connect start with it.
+ * events they make. Roles that bind start first; once each has reported the endpoints libzmq
+ * bound (a wildcard port, or an ipc path in a directory private to the run, so runs never
+ * collide), the roles that connect start with them. While it runs, a viewer may add, kill or
+ * restart processes, or pass them a command, as the manifest allows.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DemoManifest, ParamValues, RoleSpec } from "../demos/lib/manifest.js";
+import {
+  type ActionName,
+  type DemoManifest,
+  type ParamValues,
+  ROLE_ACTIONS,
+  type RoleSpec,
+  TRANSPORTS,
+  type Transport,
+  bindsAny,
+  endpointName,
+  endpointOption,
+  roleCount,
+} from "../demos/lib/manifest.js";
+import type { RoleCommand } from "../demos/lib/commands.js";
 import type { ChildReport } from "../demos/lib/report-types.js";
+import { ExternalPeers } from "./external-peers.js";
+import { LossTracker } from "./loss.js";
 import { DeliveryMatcher } from "./matcher.js";
 import { DemoProcess } from "./process-group.js";
-import type { NodeInfo, RunEvent, StopReason } from "./protocol.js";
+import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "./protocol.js";
 
 /** Where compiled demos live, next to the compiled bridge. */
 const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));
-/** What a binding role is told to bind: loopback, any free port. */
-const BIND_ANYWHERE = "tcp://127.0.0.1:*";
-/** How long a binding role may take to report its endpoint before the run fails. */
+/** How long a binding role may take to report its endpoints before the run fails. */
 const BIND_TIMEOUT_MS = 10_000;
 const FAN_OUT_SOCKETS = new Set(["PUB", "XPUB"]);
+const ROUND_ROBIN_SOCKETS = new Set(["PUSH"]);
 
 export function monotonicMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
@@ -31,16 +50,35 @@ export interface RunObserver {
 
 class RunFailed extends Error {}
 
+/** A viewer's action the manifest does not allow, or on a node that is not there. */
+export class ActionRefused extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class Run {
   readonly id: string;
   readonly manifest: DemoManifest;
   readonly params: ParamValues;
+  /** The address each endpoint was bound at, by the manifest's endpoint name. */
   readonly endpoints: Record<string, string> = {};
   readonly #observer: RunObserver;
   readonly #processes = new Map<string, DemoProcess>();
   readonly #nodeRoles = new Map<string, string>();
+  /** Each node's socket types, by socket number, from its own reports. */
+  readonly #socketTypes = new Map<string, string[]>();
   readonly #matcher: DeliveryMatcher;
+  readonly #losses: LossTracker;
+  readonly #externalPeers: ExternalPeers;
+  /** A temporary directory for this run's ipc endpoints, made on first need, removed at the end. */
+  #ipcDir: string | undefined;
   #stopping: Promise<void> | undefined;
+  /** Whether every process of the run's first start has been started: actions wait for it. */
+  #started = false;
 
   constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver) {
     this.id = id;
@@ -49,8 +87,21 @@ export class Run {
     this.#observer = observer;
     this.#matcher = new DeliveryMatcher({
       arePeers: (sender, receiver) => this.#rolesJoined(this.#nodeRoles.get(sender), this.#nodeRoles.get(receiver)),
-      fansOut: (sender) => FAN_OUT_SOCKETS.has(this.manifest.roles[this.#nodeRoles.get(sender) ?? ""]?.socket ?? ""),
+      fansOut: (sender) => (this.#socketTypes.get(sender) ?? []).some((type) => FAN_OUT_SOCKETS.has(type)),
     });
+    this.#losses = new LossTracker({
+      distribution: (node, socket) => {
+        const type = this.#socketTypes.get(node)?.[socket] ?? "";
+        return ROUND_ROBIN_SOCKETS.has(type) ? "round-robin" : FAN_OUT_SOCKETS.has(type) ? "fan-out" : "untracked";
+      },
+      liveReceivers: (node) => {
+        const role = this.#nodeRoles.get(node);
+        const downstream = new Set(this.manifest.edges.filter((edge) => edge.from === role).map((edge) => edge.to));
+        return [...this.#processes].filter(([id, process]) => process.running && downstream.has(this.#nodeRoles.get(id)!)).map(([id]) => id);
+      },
+      hadExternalPeers: (node) => this.#externalPeers.everSeenBy(node),
+    });
+    this.#externalPeers = new ExternalPeers((event) => this.#emit(event), monotonicMs);
   }
 
   /** The run's processes, as the diagram names them. */
@@ -68,11 +119,12 @@ export class Run {
   /** Starts every role; resolves when all processes are started, rejects if one cannot be. */
   async start(): Promise<void> {
     const roles = Object.entries(this.manifest.roles);
-    const binders = roles.filter(([, spec]) => "bind" in spec.endpoint);
-    const connectors = roles.filter(([, spec]) => "connect" in spec.endpoint);
+    const binders = roles.filter(([, spec]) => bindsAny(spec));
+    const connectors = roles.filter(([, spec]) => !bindsAny(spec));
     try {
       await Promise.all(binders.map(([name, spec]) => this.#startRole(name, spec)));
       await Promise.all(connectors.map(([name, spec]) => this.#startRole(name, spec)));
+      this.#started = true;
     } catch (error) {
       await this.stop("failed");
       throw error;
@@ -84,10 +136,75 @@ export class Run {
    * Safe to call again: the first reason given is the one reported.
    */
   stop(reason: StopReason): Promise<void> {
-    this.#stopping ??= Promise.all([...this.#processes.values()].map((process) => process.stop())).then(() =>
-      this.#observer.onStopped(this.id, reason),
-    );
+    this.#stopping ??= Promise.all([...this.#processes.values()].map((process) => process.stop())).then(() => {
+      this.#externalPeers.dispose();
+      if (this.#ipcDir) rmSync(this.#ipcDir, { recursive: true, force: true });
+      this.#observer.onStopped(this.id, reason);
+    });
     return this.#stopping;
+  }
+
+  /**
+   * Carries out a viewer's action; throws ActionRefused, having changed nothing, when the
+   * manifest does not allow it or its node is not there. Returns the node it concerned.
+   */
+  act(request: ActionRequest): string {
+    if (this.#stopping) throw new ActionRefused("unknown-run", "the run is stopping");
+    if (!this.#started) throw new ActionRefused("bad-action", "the run is still starting its processes; try again in a moment");
+    const { action } = request;
+    if (ROLE_ACTIONS.includes(action)) return this.#add(request.role ?? "", action);
+
+    const node = request.node ?? "";
+    const process = this.#processes.get(node);
+    const roleName = this.#nodeRoles.get(node);
+    if (!process || !roleName) throw new ActionRefused("unknown-node", `this run has no node ${node || "(none named)"}`);
+    const spec = this.manifest.roles[roleName]!;
+    if (!spec.actions?.includes(action)) throw new ActionRefused("bad-action", `a ${spec.label.toLowerCase()} cannot ${action}; it can: ${(spec.actions ?? []).join(", ") || "nothing"}`);
+
+    switch (action) {
+      case "kill":
+        if (!process.running) throw new ActionRefused("bad-action", `${node} is not running`);
+        this.#emit({ kind: "action", t: monotonicMs(), node, action });
+        process.signal("SIGKILL");
+        break;
+      case "restart":
+        if (process.running) throw new ActionRefused("bad-action", `${node} is still running; kill it first`);
+        this.#emit({ kind: "action", t: monotonicMs(), node, action });
+        void this.#startProcess(roleName, spec, Number(node.slice(roleName.length + 1))).catch(() => {});
+        break;
+      case "filter": {
+        const filter = request.filter;
+        if (filter === undefined || !spec.filters?.includes(filter)) {
+          throw new ActionRefused("bad-action", `filter must be one of: ${(spec.filters ?? []).map((choice) => JSON.stringify(choice)).join(", ")}`);
+        }
+        this.#command(node, process, { command: "filter", filter });
+        this.#emit({ kind: "action", t: monotonicMs(), node, action, filter });
+        break;
+      }
+      case "send-twice":
+        this.#command(node, process, { command: "send-twice" });
+        this.#emit({ kind: "action", t: monotonicMs(), node, action });
+        break;
+      default:
+        throw new ActionRefused("bad-action", `${action} applies to a role, not a node`);
+    }
+    return node;
+  }
+
+  #add(roleName: string, action: ActionName): string {
+    const spec = this.manifest.roles[roleName];
+    if (!spec) throw new ActionRefused("unknown-node", `this demo has no role ${roleName || "(none named)"}`);
+    if (!spec.actions?.includes(action)) throw new ActionRefused("bad-action", `a ${spec.label.toLowerCase()} cannot be added`);
+    const live = [...this.#processes].filter(([id, process]) => this.#nodeRoles.get(id) === roleName && process.running).length;
+    if (live >= spec.count.max) throw new ActionRefused("bad-action", `at most ${spec.count.max} of ${spec.label.toLowerCase()} may run`);
+    let index = 0;
+    while (this.#processes.has(`${roleName}-${index}`)) index += 1;
+    void this.#startProcess(roleName, spec, index).catch(() => {});
+    return `${roleName}-${index}`;
+  }
+
+  #command(node: string, process: DemoProcess, command: RoleCommand): void {
+    if (!process.running || !process.command(command)) throw new ActionRefused("bad-action", `${node} is not running`);
   }
 
   #rolesJoined(a: string | undefined, b: string | undefined): boolean {
@@ -100,17 +217,36 @@ export class Run {
 
   async #startRole(roleName: string, spec: RoleSpec): Promise<void> {
     const starts: Promise<void>[] = [];
-    const count = spec.count.default;
+    const count = roleCount(spec, this.params);
     for (let index = 0; index < count; index++) starts.push(this.#startProcess(roleName, spec, index));
     await Promise.all(starts);
+  }
+
+  /** Where a role binds an endpoint: loopback on any free port, or a path private to this run. */
+  #bindAddress(name: string): string {
+    const transport: Transport = this.manifest.endpoints[name]?.transport ?? TRANSPORTS[this.params.transport ?? 0] ?? "tcp";
+    if (transport === "tcp") return "tcp://127.0.0.1:*";
+    this.#ipcDir ??= mkdtempSync(join(tmpdir(), "zmq-run-"));
+    return `ipc://${join(this.#ipcDir, name)}`;
   }
 
   #startProcess(roleName: string, spec: RoleSpec, index: number): Promise<void> {
     if (this.#stopping) return Promise.reject(new RunFailed("the run is stopping"));
     const nodeId = `${roleName}-${index}`;
-    const binds = "bind" in spec.endpoint;
-    const endpointName = "bind" in spec.endpoint ? spec.endpoint.bind : spec.endpoint.connect;
-    const args = binds ? ["--bind", BIND_ANYWHERE] : ["--connect", this.endpoints[endpointName]!];
+    const args = ["--index", String(index)];
+    /**
+     * Endpoints still to be reported bound. Two tcp binds are both told `tcp://127.0.0.1:*`,
+     * so reports are paired with them in order: a role binds in the manifest's order.
+     */
+    const awaitingBind: { address: string; name: string }[] = [];
+    const connectsTo: string[] = [];
+    for (const use of spec.endpoints) {
+      const { name, binds } = endpointName(use);
+      const address = binds ? this.#bindAddress(name) : this.endpoints[name]!;
+      if (binds) awaitingBind.push({ address, name });
+      else connectsTo.push(address);
+      args.push(`--${endpointOption(spec, use)}`, address);
+    }
     for (const name of spec.params) args.push(`--${name}`, String(this.params[name]));
 
     return new Promise((resolve, reject) => {
@@ -122,37 +258,55 @@ export class Run {
         if (error) reject(error);
         else resolve();
       };
-      // A connecting role is ready once started; a binding one once it has told us its endpoint.
-      const timer = binds ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS) : undefined;
+      // A connecting role is ready once started; a binding one once it has told us its endpoints.
+      const timer = awaitingBind.length > 0 ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS) : undefined;
 
       const process = new DemoProcess(`${DEMOS_DIR}${this.manifest.name}/${spec.script}`, args, {
         onReports: ({ reports }) => {
           for (const report of reports) {
+            if (report.kind === "socket") this.#socketTypes.get(nodeId)![report.socket] = report.type;
             this.#onReport(nodeId, report);
-            if (binds && report.kind === "bound") {
-              this.endpoints[endpointName] = report.endpoint;
-              settle();
+            const pending = report.kind === "bound" ? awaitingBind.findIndex(({ address }) => address === report.requested) : -1;
+            if (report.kind === "bound" && pending !== -1) {
+              this.endpoints[awaitingBind[pending]!.name] = report.endpoint;
+              this.#externalPeers.bound(nodeId, report.endpoint);
+              awaitingBind.splice(pending, 1);
+              if (awaitingBind.length === 0) settle();
             }
           }
         },
         onLine: (stream, text) => this.#emit({ kind: "log", t: monotonicMs(), node: nodeId, stream, text }),
         onExit: (code, signal) => {
-          this.#emit({ kind: "exit", t: monotonicMs(), node: nodeId, code, signal });
+          const t = monotonicMs();
+          this.#emit({ kind: "exit", t, node: nodeId, code, signal });
+          this.#externalPeers.connectorEnded(nodeId);
+          for (const lost of this.#losses.exited(nodeId, t)) this.#emit(lost);
           settle(new RunFailed(`${nodeId} exited before it was ready (${signal ?? `code ${code}`})`));
           this.#afterExit();
         },
       });
       this.#processes.set(nodeId, process);
       this.#nodeRoles.set(nodeId, roleName);
-      this.#emit({ kind: "spawn", t: monotonicMs(), node: nodeId, role: roleName, index, pid: process.pid });
-      if (!binds) settle();
+      this.#socketTypes.set(nodeId, []);
+      const t = monotonicMs();
+      this.#losses.spawned(nodeId, t);
+      for (const address of connectsTo) this.#externalPeers.connectorStarted(nodeId, address);
+      this.#emit({ kind: "spawn", t, node: nodeId, role: roleName, index, pid: process.pid });
+      if (awaitingBind.length === 0) settle();
     });
   }
 
   #onReport(node: string, report: ChildReport): void {
     const event = { ...report, node };
     this.#emit(event);
-    if (DeliveryMatcher.isMessage(event)) for (const delivery of this.#matcher.add(event)) this.#emit(delivery);
+    if (event.kind === "monitor") this.#externalPeers.monitor(node, event.event, event.endpoint);
+    if (event.kind === "filters") this.#losses.filtersChanged(node, event.t, event.filters);
+    if (!DeliveryMatcher.isMessage(event)) return;
+    if (event.kind === "send") this.#losses.sent(event);
+    for (const delivery of this.#matcher.add(event)) {
+      this.#emit(delivery);
+      for (const lost of this.#losses.delivered(delivery)) this.#emit(lost);
+    }
   }
 
   /** When the last process has ended by itself, the run is over. */

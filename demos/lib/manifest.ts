@@ -13,10 +13,27 @@ export interface ParamSpec {
   max: number;
   step?: number;
   unit?: string;
+  /** Names for the values min…max, when the number picks one of a few choices (0 off, 1 on). */
+  choices?: string[];
 }
 
 /** How a role reaches one endpoint: it binds it or connects to it. */
 export type EndpointUse = { bind: string } | { connect: string };
+
+/**
+ * What a viewer may do to a node while a run is live. The bridge does the first three itself
+ * (it is the only one that spawns or signals processes); the others are commands it passes to
+ * the process over its IPC channel, handled in demos/lib, never by the demo's own code.
+ * - `add`: start one more process of the role (up to its count's maximum).
+ * - `kill`: SIGKILL, so whatever was queued for it is lost, as in a crash.
+ * - `restart`: start a killed or exited node again, under the same name.
+ * - `send-twice`: a REQ sends a second request before its reply, to show libzmq's EFSM.
+ * - `filter`: a SUB replaces its subscriptions with one of the role's `filters`.
+ */
+export type ActionName = "add" | "kill" | "restart" | "send-twice" | "filter";
+export const ACTION_NAMES: readonly ActionName[] = ["add", "kill", "restart", "send-twice", "filter"];
+/** Actions that concern a role as a whole rather than one of its processes. */
+export const ROLE_ACTIONS: readonly ActionName[] = ["add"];
 
 export interface RoleSpec {
   /** What the diagram calls one process of this role ("Client"). */
@@ -27,15 +44,35 @@ export interface RoleSpec {
   script: string;
   /** How many processes of this role a run has. */
   count: { default: number; min: number; max: number };
-  endpoint: EndpointUse;
+  /**
+   * The demo parameter that sets how many processes of this role a run starts (within
+   * `count`'s bounds); without it, a run starts `count.default`.
+   */
+  countParam?: string;
+  /** The endpoints the role binds or connects, in the order its program takes them. */
+  endpoints: EndpointUse[];
   /** Names of the demo parameters this role's program takes on its command line. */
   params: string[];
+  /** What a viewer may do to a node of this role while it runs. */
+  actions?: ActionName[];
+  /** For the `filter` action: the subscriptions a viewer may choose ("" is everything). */
+  filters?: string[];
 }
 
 export interface EndpointSpec {
   /** Where a role run by hand in a terminal binds or connects when not told otherwise. */
   standalone: string;
+  /**
+   * A transport this endpoint always uses, whatever the run's `transport` parameter says
+   * (the transports demo puts tcp and ipc side by side).
+   */
+  transport?: Transport;
 }
+
+/** The transports a run can bind its endpoints on; inproc lives inside one process. */
+export type Transport = "tcp" | "ipc";
+/** The `transport` parameter's values, by number (parameters are numbers on the wire). */
+export const TRANSPORTS: readonly Transport[] = ["tcp", "ipc"];
 
 /** A line on the diagram between two roles; messages travel along it both ways. */
 export interface EdgeSpec {
@@ -57,6 +94,31 @@ export interface DemoManifest {
   params: Record<string, ParamSpec>;
   /** Rows of roles from top to bottom, as the talk draws the pattern. */
   layout: string[][];
+}
+
+/** The endpoint's name and whether the role binds it. */
+export function endpointName(use: EndpointUse): { name: string; binds: boolean } {
+  return "bind" in use ? { name: use.bind, binds: true } : { name: use.connect, binds: false };
+}
+
+/** Whether the role binds any endpoint: binders start first, so connectors have somewhere to go. */
+export function bindsAny(role: RoleSpec): boolean {
+  return role.endpoints.some((use) => "bind" in use);
+}
+
+/** How many processes of `role` a run with `params` starts. */
+export function roleCount(role: RoleSpec, params: ParamValues): number {
+  return role.countParam ? (params[role.countParam] ?? role.count.default) : role.count.default;
+}
+
+/**
+ * The command-line option a role takes for one endpoint: `--bind`/`--connect` when the role
+ * has one endpoint, `--bind-NAME`/`--connect-NAME` when it has several.
+ */
+export function endpointOption(role: RoleSpec, use: EndpointUse): string {
+  const { name, binds } = endpointName(use);
+  const verb = binds ? "bind" : "connect";
+  return role.endpoints.length === 1 ? verb : `${verb}-${name}`;
 }
 
 /** Parameter values of one run, by parameter name. */

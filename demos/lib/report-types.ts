@@ -69,6 +69,16 @@ export interface ErrorReport {
   message: string;
 }
 
+/**
+ * A SUB socket's filters changed. The bridge needs them to tell which published messages a
+ * subscriber should have had (a message it never got but wanted is lost, not filtered out).
+ */
+export interface FilterReport extends SocketReportBase {
+  kind: "filters";
+  /** Every prefix the socket is now subscribed to ("" is everything). */
+  filters: string[];
+}
+
 /** The process's own totals, sent once as it ends. */
 export interface TallyReport {
   kind: "tally";
@@ -84,6 +94,7 @@ export type ChildReport =
   | MessageReport
   | MonitorReport
   | ErrorReport
+  | FilterReport
   | TallyReport;
 
 /** One IPC message from a demo process: reports in the order they happened. */

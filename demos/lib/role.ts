@@ -1,18 +1,24 @@
 /**
- * Runs one role of a demo as a program: reads its endpoint and parameters from the command
- * line (checked against the manifest), starts the demo's function, and ends the process
- * cleanly — sockets closed, totals printed and reported — on SIGTERM, SIGINT, or when the
- * bridge that started it goes away.
+ * Runs one role of a demo as a program: reads its endpoints and parameters from the command
+ * line (checked against the manifest), starts the demo's function, carries out the commands
+ * the bridge passes on (a new filter, a second request), and ends the process cleanly —
+ * sockets closed, totals printed and reported — on SIGTERM, SIGINT, or when the bridge that
+ * started it goes away.
  */
 import { parseArgs } from "node:util";
-import { type DemoManifest, type ParamValues, paramProblem } from "./manifest.js";
-import { closeAllSockets, messageTotals } from "./zmq.js";
+import { type DemoManifest, type ParamValues, endpointName, endpointOption, paramProblem } from "./manifest.js";
+import { isRoleCommand } from "./commands.js";
+import { closeAllSockets, messageTotals, replaceFilters, sendSecondRequest } from "./zmq.js";
 import { flushNow, monotonicMs, report, underBridge } from "./report.js";
 
 export interface RoleContext {
-  /** The endpoint to bind or connect, from --bind/--connect or the manifest's standalone one. */
+  /** The role's first endpoint, from --bind/--connect or the manifest's standalone one. */
   endpoint: string;
+  /** Every endpoint of the role, by the manifest's endpoint name. */
+  endpoints: Record<string, string>;
   params: ParamValues;
+  /** This process's number among its role's processes, from 0 (`--index`, default 0). */
+  index: number;
 }
 
 let shuttingDown = false;
@@ -22,12 +28,30 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+function usage(manifest: DemoManifest, roleName: string): string {
+  const role = manifest.roles[roleName]!;
+  const endpointHelp = role.endpoints.map((use) => {
+    const { name } = endpointName(use);
+    return `  --${endpointOption(role, use)} ENDPOINT   ${name}; default ${manifest.endpoints[name]!.standalone}`;
+  });
+  const paramHelp = role.params.map((name) => {
+    const spec = manifest.params[name]!;
+    return `  --${name} N   ${spec.label} (${spec.min}–${spec.max}${spec.unit ? ` ${spec.unit}` : ""}, default ${spec.default})`;
+  });
+  return [
+    `${manifest.title}: the ${role.label.toLowerCase()} (${role.socket})`,
+    ...endpointHelp,
+    ...paramHelp,
+    "  --index N   this process's number among its role's, for its messages (default 0)",
+    "",
+  ].join("\n");
+}
+
 function readCommandLine(manifest: DemoManifest, roleName: string): RoleContext {
   const role = manifest.roles[roleName];
   if (!role) fail(`${manifest.name} has no role ${roleName}`);
-  const use = "bind" in role.endpoint ? "bind" : "connect";
-  const endpointName = "bind" in role.endpoint ? role.endpoint.bind : role.endpoint.connect;
-  const options: Record<string, { type: "string" } | { type: "boolean" }> = { [use]: { type: "string" }, help: { type: "boolean" } };
+  const options: Record<string, { type: "string" } | { type: "boolean" }> = { help: { type: "boolean" }, index: { type: "string" } };
+  for (const use of role.endpoints) options[endpointOption(role, use)] = { type: "string" };
   for (const name of role.params) options[name] = { type: "string" };
 
   let values: Record<string, string | boolean | undefined>;
@@ -37,13 +61,7 @@ function readCommandLine(manifest: DemoManifest, roleName: string): RoleContext 
     fail(`${(error as Error).message}\nTry --help.`);
   }
   if (values.help) {
-    const paramHelp = role.params.map((name) => {
-      const spec = manifest.params[name]!;
-      return `  --${name} N   ${spec.label} (${spec.min}–${spec.max}${spec.unit ?? ""}, default ${spec.default})`;
-    });
-    process.stdout.write(
-      [`${manifest.title}: the ${role.label.toLowerCase()} (${role.socket})`, `  --${use} ENDPOINT   default ${manifest.endpoints[endpointName]!.standalone}`, ...paramHelp, ""].join("\n"),
-    );
+    process.stdout.write(usage(manifest, roleName));
     process.exit(0);
   }
 
@@ -56,8 +74,16 @@ function readCommandLine(manifest: DemoManifest, roleName: string): RoleContext 
     if (problem) fail(problem);
     params[name] = value;
   }
-  const given = values[use];
-  return { endpoint: typeof given === "string" ? given : manifest.endpoints[endpointName]!.standalone, params };
+  const endpoints: Record<string, string> = {};
+  for (const use of role.endpoints) {
+    const { name } = endpointName(use);
+    const given = values[endpointOption(role, use)];
+    endpoints[name] = typeof given === "string" ? given : manifest.endpoints[name]!.standalone;
+  }
+  const index = typeof values.index === "string" ? Number(values.index) : 0;
+  if (!Number.isInteger(index) || index < 0) fail("--index must be a whole number");
+  const first = role.endpoints[0];
+  return { endpoint: first ? endpoints[endpointName(first).name]! : "", endpoints, params, index };
 }
 
 /** Ends the process: report and print this process's totals, close every socket, exit. */
@@ -73,6 +99,13 @@ async function shutdown(exitCode: number): Promise<never> {
   process.exit(exitCode);
 }
 
+/** Carries out what the bridge asks of this process; anything unknown is ignored. */
+function onBridgeMessage(message: unknown): void {
+  if (!isRoleCommand(message)) return;
+  if (message.command === "filter") replaceFilters(message.filter);
+  else void sendSecondRequest();
+}
+
 /**
  * Runs `main` as this program's role. `main` is the function the slide shows; everything
  * a process needs around it lives here.
@@ -81,8 +114,11 @@ export function runRole(manifest: DemoManifest, roleName: string, main: (context
   const context = readCommandLine(manifest, roleName);
   process.on("SIGTERM", () => void shutdown(0));
   process.on("SIGINT", () => void shutdown(0));
-  // The bridge is gone (it exited or was killed): nobody is watching, so leave at once.
-  if (underBridge) process.on("disconnect", () => process.exit(0));
+  if (underBridge) {
+    // The bridge is gone (it exited or was killed): nobody is watching, so leave at once.
+    process.on("disconnect", () => process.exit(0));
+    process.on("message", onBridgeMessage);
+  }
   process.on("unhandledRejection", (error) => {
     if (shuttingDown) return;
     throw error;
@@ -97,4 +133,12 @@ export function runRole(manifest: DemoManifest, roleName: string, main: (context
       void shutdown(1);
     },
   );
+}
+
+/**
+ * Keeps a finished sender alive until it is stopped: a process that exits right after its last
+ * send can take messages still queued in its pipes with it.
+ */
+export function untilStopped(): Promise<never> {
+  return new Promise(() => setInterval(() => {}, 60_000));
 }

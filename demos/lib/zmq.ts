@@ -41,17 +41,37 @@ function describeError(error: unknown): { code: string; message: string } {
   return { code: typeof code === "string" ? code : "ERROR", message: String(message ?? error) };
 }
 
-function messageReport(kind: "send" | "recv", t: number, socket: number, seq: number, frames: Buffer[]) {
+/** Socket types whose messages carry a routing envelope (identities, then an empty frame). */
+const ENVELOPED = new Set(["ROUTER", "DEALER"]);
+
+/**
+ * The frames a peer on the far side sees: a ROUTER or DEALER carries the envelope that REQ and
+ * REP add and strip out of sight, so only what follows the empty delimiter is compared.
+ */
+function bodyOf(type: string, frames: Buffer[]): Buffer[] {
+  if (!ENVELOPED.has(type)) return frames;
+  const delimiter = frames.findIndex((frame) => frame.length === 0);
+  return delimiter === -1 ? frames : frames.slice(delimiter + 1);
+}
+
+function messageReport(kind: "send" | "recv", t: number, socket: number, seq: number, type: string, frames: Buffer[]) {
   let size = 0;
   for (const frame of frames) size += frame.length;
-  report({ kind, t, socket, seq, digest: digestFrames(frames), size, frames: frames.map(previewFrame) });
+  report({ kind, t, socket, seq, digest: digestFrames(bodyOf(type, frames)), size, frames: frames.map(previewFrame) });
 }
 
 /** What a traced socket keeps about itself; the sockets are sealed, so it lives beside them. */
 interface SocketTrace {
   id: number;
+  type: string;
   sent: number;
   received: number;
+  /** Peers whose handshake completed and that have not disconnected since. */
+  peers: number;
+  /** Called whenever `peers` changes. */
+  onPeers: Set<() => void>;
+  /** A SUB's current subscriptions. */
+  filters: string[];
 }
 const traces = new WeakMap<zeromq.Socket, SocketTrace>();
 
@@ -76,7 +96,7 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
       super({ linger: 0, ...options });
       const id = openSockets.length;
       openSockets.push(this);
-      traces.set(this, { id, sent: 0, received: 0 });
+      traces.set(this, { id, type, sent: 0, received: 0, peers: 0, onPeers: new Set(), filters: [] });
       report({ kind: "socket", t: monotonicMs(), socket: id, type });
       void watchMonitor(this, id);
     }
@@ -102,7 +122,7 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
       }
       trace.sent += 1;
       totals.sent += 1;
-      messageReport("send", t, trace.id, trace.sent, (Array.isArray(message) ? message : [message]).map(partToBuffer));
+      messageReport("send", t, trace.id, trace.sent, trace.type, (Array.isArray(message) ? message : [message]).map(partToBuffer));
     }
 
     // The async iterator calls this.receive(), so `for await` loops are traced too.
@@ -118,17 +138,101 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
       }
       trace.received += 1;
       totals.received += 1;
-      messageReport("recv", monotonicMs(), trace.id, trace.received, frames);
+      messageReport("recv", monotonicMs(), trace.id, trace.received, trace.type, frames);
       return frames;
     }
+
+    // Only SUB sockets have these; tracing them tells the bridge what a subscriber wants.
+    subscribe(...prefixes: Array<Buffer | string>): void {
+      (Untyped.prototype as unknown as { subscribe(...p: Array<Buffer | string>): void }).subscribe.apply(this, prefixes);
+      const trace = traceOf(this);
+      const added = prefixes.length === 0 ? [""] : prefixes.map(String);
+      trace.filters = [...new Set([...trace.filters, ...added])];
+      report({ kind: "filters", t: monotonicMs(), socket: trace.id, filters: trace.filters });
+    }
+
+    unsubscribe(...prefixes: Array<Buffer | string>): void {
+      (Untyped.prototype as unknown as { unsubscribe(...p: Array<Buffer | string>): void }).unsubscribe.apply(this, prefixes);
+      const trace = traceOf(this);
+      const removed = new Set(prefixes.length === 0 ? [""] : prefixes.map(String));
+      trace.filters = trace.filters.filter((filter) => !removed.has(filter));
+      report({ kind: "filters", t: monotonicMs(), socket: trace.id, filters: trace.filters });
+    }
+  }
+  // subscribe/unsubscribe exist on SUB and XSUB only; other sockets must not grow them.
+  if (!("subscribe" in Untyped.prototype)) {
+    delete (Traced.prototype as { subscribe?: unknown }).subscribe;
+    delete (Traced.prototype as { unsubscribe?: unknown }).unsubscribe;
   }
   return Traced as unknown as SocketClass<S>;
 }
 
 async function watchMonitor(socket: zeromq.Socket, id: number): Promise<void> {
+  const trace = traceOf(socket);
   for await (const event of socket.events) {
     const endpoint = "address" in event ? event.address : undefined;
     report({ kind: "monitor", t: monotonicMs(), socket: id, event: event.type, ...(endpoint ? { endpoint } : {}) });
+    if (event.type === "handshake" || event.type === "disconnect") {
+      trace.peers = Math.max(0, trace.peers + (event.type === "handshake" ? 1 : -1));
+      for (const listener of trace.onPeers) listener();
+    }
+  }
+}
+
+/**
+ * Resolves once `count` peers have completed their handshake with `socket` (as its socket
+ * monitor tells). For a PUSH this is the moment they are all in its round-robin.
+ */
+export function peersConnected(socket: zeromq.Socket, count: number): Promise<void> {
+  const trace = traceOf(socket);
+  return new Promise((resolve) => {
+    const check = () => {
+      if (trace.peers < count) return;
+      trace.onPeers.delete(check);
+      resolve();
+    };
+    trace.onPeers.add(check);
+    check();
+  });
+}
+
+/** The bridge's `filter` command: every SUB of this process now takes `filter` only. */
+export function replaceFilters(filter: string): void {
+  for (const socket of openSockets) {
+    const trace = traceOf(socket);
+    if (trace.type !== "SUB" || socket.closed) continue;
+    const subscriber = socket as zeromq.Subscriber;
+    if (trace.filters.length > 0) subscriber.unsubscribe(...trace.filters);
+    subscriber.subscribe(filter);
+    console.log(`Subscribed to ${filter === "" ? "everything" : `"${filter}"`}`);
+  }
+}
+
+/** How long the send-twice command waits for the REQ to be between request and reply. */
+const SEND_TWICE_WAIT_MS = 5000;
+
+/**
+ * The bridge's `send-twice` command: once a REQ socket is waiting for its reply, send it
+ * another request. REQ's lockstep forbids it, and with a send timeout libzmq says so at once
+ * with EFSM (without one, zeromq.js would wait for the socket to become writable, forever).
+ */
+export async function sendSecondRequest(): Promise<void> {
+  const socket = openSockets.find((candidate) => traceOf(candidate).type === "REQ" && !candidate.closed) as zeromq.Request | undefined;
+  if (!socket) return;
+  const trace = traceOf(socket);
+  const deadline = monotonicMs() + SEND_TWICE_WAIT_MS;
+  while (trace.sent <= trace.received && monotonicMs() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  const previousTimeout = socket.sendTimeout;
+  socket.sendTimeout = 0;
+  try {
+    console.log("Sending a second request before the reply …");
+    await socket.send("Hello again");
+    console.log("The second request went out (the first had been answered)");
+  } catch (error) {
+    const { code, message } = describeError(error);
+    console.error(`Refused: ${code} (${message}): a REQ must receive its reply before it sends again`);
+  } finally {
+    if (!socket.closed) socket.sendTimeout = previousTimeout;
   }
 }
 

@@ -1,26 +1,29 @@
 import type { DemoManifest } from "../lib/manifest.js";
+import { transportParam } from "../lib/transport.js";
 
 /** Request/Reply: the talk's hello-world client and server. */
 export const reqRep: DemoManifest = {
   name: "req-rep",
   title: "Request/Reply",
-  version: 1,
+  version: 2,
   roles: {
     client: {
       label: "Client",
       socket: "REQ",
       script: "client.js",
       count: { default: 1, min: 1, max: 1 },
-      endpoint: { connect: "hello" },
+      endpoints: [{ connect: "hello" }],
       params: ["interval"],
+      actions: ["send-twice", "kill", "restart"],
     },
     server: {
       label: "Server",
       socket: "REP",
       script: "server.js",
       count: { default: 1, min: 1, max: 1 },
-      endpoint: { bind: "hello" },
+      endpoints: [{ bind: "hello" }],
       params: ["work"],
+      actions: ["kill", "restart"],
     },
   },
   endpoints: { hello: { standalone: "tcp://127.0.0.1:5555" } },
@@ -28,6 +31,7 @@ export const reqRep: DemoManifest = {
   params: {
     interval: { label: "Pause between requests", default: 500, min: 0, max: 5000, step: 50, unit: "ms" },
     work: { label: "Server work per request", default: 200, min: 0, max: 5000, step: 50, unit: "ms" },
+    transport: transportParam,
   },
   layout: [["client"], ["server"]],
 };

@@ -1,0 +1,29 @@
+import * as zmq from "../lib/zmq.js";
+import { runRole } from "../lib/role.js";
+import { distAdder } from "./manifest.js";
+import { Result, Task } from "./proto.js";
+
+/** A worker: sums each Task it pulls and publishes the Result to the sink. */
+export async function startWorker(tasksEndpoint: string, resultsEndpoint: string, worker: number) {
+  const tasks = new zmq.Pull();
+  const results = new zmq.Publisher();
+  results.connect(resultsEndpoint);
+  // A PUB drops what it sends before its subscriber is there: be connected before taking work.
+  await zmq.peersConnected(results, 1);
+  tasks.connect(tasksEndpoint);
+
+  for await (const [frame] of tasks) {
+    let task: Task;
+    try {
+      task = Task.load(frame!);
+    } catch (error) {
+      console.error(`Ignored a bad task: ${(error as Error).message}`);
+      continue;
+    }
+    const sum = task.numbers.reduce((total, number) => total + number, 0);
+    await results.send(new Result(task.id, worker, sum).dump());
+    console.log(`Task ${task.id}: sum ${sum}`);
+  }
+}
+
+runRole(distAdder, "worker", ({ endpoints, index }) => startWorker(endpoints.tasks!, endpoints.results!, index + 1));

@@ -1,0 +1,40 @@
+import type { DemoManifest } from "../lib/manifest.js";
+import { transportParam } from "../lib/transport.js";
+import { LEVELS } from "./logger.js";
+
+/** Logging over PUB/SUB: programs publish their log records, a watcher prints those it wants. */
+export const pubLogger: DemoManifest = {
+  name: "pub-logger",
+  title: "Logging over PUB/SUB",
+  version: 1,
+  roles: {
+    app: {
+      label: "Program",
+      socket: "PUB",
+      script: "app.js",
+      count: { default: 2, min: 1, max: 4 },
+      countParam: "programs",
+      endpoints: [{ connect: "logs" }],
+      params: ["rate"],
+      actions: ["add", "kill", "restart"],
+    },
+    watcher: {
+      label: "Watcher",
+      socket: "SUB",
+      script: "watcher.js",
+      count: { default: 1, min: 1, max: 1 },
+      endpoints: [{ bind: "logs" }],
+      params: [],
+      actions: ["filter"],
+      filters: ["", ...LEVELS],
+    },
+  },
+  endpoints: { logs: { standalone: "tcp://127.0.0.1:5558" } },
+  edges: [{ from: "app", to: "watcher", forwardLabel: "log record" }],
+  params: {
+    programs: { label: "Programs", default: 2, min: 1, max: 4, step: 1 },
+    rate: { label: "Records per second", default: 4, min: 1, max: 100, step: 1, unit: "/s" },
+    transport: transportParam,
+  },
+  layout: [["app"], ["watcher"]],
+};

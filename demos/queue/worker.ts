@@ -1,0 +1,18 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import * as zmq from "../lib/zmq.js";
+import { runRole } from "../lib/role.js";
+import { queueDemo } from "./manifest.js";
+
+/** A worker: answers whatever request the device hands it. It knows only the device. */
+export async function worker(endpoint: string, name: string, work: number) {
+  const socket = new zmq.Reply();
+  socket.connect(endpoint);
+
+  for await (const [request] of socket) {
+    console.log(`Received request: [ ${request} ]`);
+    await sleep(work); // do some 'work'
+    await socket.send(`World from ${name}, for ${request}`);
+  }
+}
+
+runRole(queueDemo, "worker", ({ endpoint, index, params }) => worker(endpoint, `worker ${index + 1}`, params.work!));

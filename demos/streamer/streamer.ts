@@ -1,0 +1,15 @@
+import * as zmq from "../lib/zmq.js";
+import { runRole } from "../lib/role.js";
+import { streamerDemo } from "./manifest.js";
+
+/** The STREAMER device: every task pulled from the producers is pushed on to the next worker. */
+export async function streamer(frontendEndpoint: string, backendEndpoint: string) {
+  const frontend = new zmq.Pull();
+  const backend = new zmq.Push();
+  await frontend.bind(frontendEndpoint);
+  await backend.bind(backendEndpoint);
+
+  for await (const message of frontend) await backend.send(message);
+}
+
+runRole(streamerDemo, "device", ({ endpoints }) => streamer(endpoints.frontend!, endpoints.backend!));

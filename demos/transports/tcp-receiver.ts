@@ -1,0 +1,5 @@
+import { runRole } from "../lib/role.js";
+import { transports } from "./manifest.js";
+import { receive } from "./pair.js";
+
+runRole(transports, "tcp-receiver", ({ endpoint }) => receive(endpoint));

@@ -1,0 +1,233 @@
+/**
+ * Every pattern, run as real processes through the real bridge, checked from the events the
+ * processes reported. Loopback only; every run is bounded in messages and time and stopped.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import type { RunEvent } from "../server/protocol.js";
+import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { RunClient } from "./helpers/run-client.js";
+import { childrenOf } from "./helpers/processes.js";
+
+let bridge: RunningBridge;
+let client: RunClient;
+
+before(async () => {
+  bridge = await startBridge();
+});
+// A fresh connection per test: a test that fails part-way leaves no run behind (closing a
+// connection ends its runs).
+beforeEach(async () => {
+  client = await RunClient.open(bridge.url);
+});
+afterEach(() => client?.close());
+after(async () => {
+  await bridge?.stop();
+});
+
+const PEERS_DIR = fileURLToPath(new URL("../../tests/peers/", import.meta.url));
+
+function eventsOf(kind: RunEvent["kind"], node?: string) {
+  return client.events.filter((event) => event.kind === kind && (node === undefined || event.node === node));
+}
+
+function lastFrame(event: RunEvent): string {
+  return (event as { frames: { text: string }[] }).frames.at(-1)!.text;
+}
+
+/** Runs a Python (pyzmq) program, not Node, and resolves with what it printed. */
+function python(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("/usr/bin/python3", [`${PEERS_DIR}${script}`, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe("the distributed adder", () => {
+  for (const { length, size, workers, wait } of [
+    { length: 100, size: 10, workers: 1, wait: 0 },
+    { length: 1000, size: 7, workers: 3, wait: 1 },
+    { length: 5000, size: 64, workers: 6, wait: 0 },
+    { length: 2000, size: 50, workers: 5, wait: 1 },
+  ]) {
+    it(`adds 0..${length - 1} exactly in sub-arrays of ${size} with ${workers} worker(s), waiting for them: ${wait === 1}`, async () => {
+      const runId = await client.run("dist-adder", { length, size, workers, wait });
+      const expected = (length * (length - 1)) / 2;
+      const tasks = Math.ceil(length / size);
+      await client.waitUntil(() => client.output("sink-0").some((line) => line.startsWith("Total:")), 30_000, "the sink's total");
+      const total = client.output("sink-0").find((line) => line.startsWith("Total:"));
+      assert.equal(total, `Total: ${expected} (${tasks} sub-arrays)`);
+      const perWorker = Array.from({ length: workers }, (_, index) => client.count(`worker-${index}`, "recv"));
+      assert.equal(perWorker.reduce((a, b) => a + b, 0), tasks, "the workers took every task once");
+      // The fix: a manager that waits for its workers hands every one of them a share.
+      if (wait === 1) assert.ok(perWorker.every((count) => count > 0), `every worker got work: ${perWorker}`);
+      await client.stop(runId);
+    });
+  }
+
+  it("a malformed Result from a Python publisher gets a clear error in the sink, and the total stays exact", async () => {
+    const runId = await client.run("dist-adder", { length: 300, size: 10, workers: 3, wait: 1 });
+    await client.waitUntil(() => client.output("sink-0").some((line) => line.startsWith("Total: 44850")), 30_000, "the first total");
+    const started = client.events.find((event) => event.kind === "bound" && event.node === "sink-0") as { endpoint: string } | undefined;
+    const peer = await python("pub_results.py", [started!.endpoint]);
+    assert.equal(peer.code, 0, peer.output);
+    await client.waitUntil(() => client.output("sink-0").some((line) => line.startsWith("Ignored a bad result")), 10_000, "the sink's error");
+    assert.match(client.output("sink-0").find((line) => line.startsWith("Ignored"))!, /a Result must be JSON/);
+    assert.equal(eventsOf("exit", "sink-0").length, 0, "the sink is still running");
+    await client.stop(runId);
+  });
+});
+
+describe("push-pull", () => {
+  it("a killed worker's queued tasks are reported lost: each worker's count plus the lost count is what the ventilator sent", async () => {
+    const tasks = 120;
+    const runId = await client.run("push-pull", { workers: 3, rate: 60, work: 100, tasks });
+    // Tasks come faster than three workers take them, so each worker's pipe fills up.
+    await client.waitUntil(() => [0, 1, 2].every((index) => client.count(`worker-${index}`, "recv") >= 3), 20_000, "every worker at work");
+    const killed = await client.request({ type: "action", runId, action: "kill", node: "worker-1" });
+    assert.equal(killed.type, "acted");
+    await client.waitUntil(() => eventsOf("exit", "worker-1").length === 1, 10_000, "the kill");
+
+    const accounted = () =>
+      [0, 1, 2].reduce((sum, index) => sum + client.count(`worker-${index}`, "recv"), 0) + client.lost().length;
+    await client.waitUntil(() => client.count("ventilator-0", "send") === tasks && accounted() === tasks, 60_000, "every task received or lost");
+    const lost = client.lost();
+    assert.ok(lost.length > 0, "the killed worker had tasks queued");
+    assert.ok(lost.every((event) => event.reason === "receiver-gone" && event.to === "worker-1" && event.node === "ventilator-0"));
+    assert.equal(accounted(), tasks);
+    await client.stop(runId);
+  });
+
+  it("workers can be added and a killed one restarted, within the manifest's bounds", async () => {
+    const runId = await client.run("push-pull", { workers: 1, rate: 20, work: 0 });
+    await client.waitUntil(() => client.count("worker-0", "recv") >= 1, 15_000, "the first worker at work");
+    const added = await client.request({ type: "action", runId, action: "add", role: "worker" });
+    assert.deepEqual([added.type, (added as { node: string }).node], ["acted", "worker-1"]);
+    await client.waitUntil(() => client.count("worker-1", "recv") >= 2, 15_000, "the added worker's tasks");
+    await client.request({ type: "action", runId, action: "kill", node: "worker-0" });
+    await client.waitUntil(() => eventsOf("exit", "worker-0").length === 1, 10_000, "the kill");
+    const spawnsBefore = eventsOf("spawn", "worker-0").length;
+    const restarted = await client.request({ type: "action", runId, action: "restart", node: "worker-0" });
+    assert.equal(restarted.type, "acted");
+    await client.waitUntil(() => eventsOf("spawn", "worker-0").length === spawnsBefore + 1, 10_000, "the restart");
+
+    const refused = await client.request({ type: "action", runId, action: "send-twice", node: "worker-0" });
+    assert.equal(refused.type, "error");
+    assert.equal((refused as { code: string }).code, "bad-action");
+    const unknown = await client.request({ type: "action", runId, action: "kill", node: "worker-9" });
+    assert.equal((unknown as { code: string }).code, "unknown-node");
+    const smuggled = await client.request({ type: "action", runId, action: "kill", node: "worker-0", command: "rm -rf /" });
+    assert.equal((smuggled as { code: string }).code, "bad-message");
+    await client.stop(runId);
+  });
+
+  it("a Python PULL worker joins a live run, takes tasks, and is counted as an external peer", async () => {
+    const runId = await client.run("push-pull", { workers: 2, rate: 40, work: 0 });
+    await client.waitUntil(() => eventsOf("bound", "ventilator-0").length === 1, 10_000, "the ventilator's endpoint");
+    const endpoint = (eventsOf("bound", "ventilator-0")[0] as { endpoint: string }).endpoint;
+    const peer = python("pull_worker.py", [endpoint, "20"]);
+    await client.waitUntil(() => eventsOf("external").some((event) => (event as { count: number }).count === 1), 15_000, "the external peer");
+    const { code, output } = await peer;
+    assert.equal(code, 0, output);
+    assert.equal(output.match(/python got task \d+/g)?.length, 20);
+    await client.waitUntil(() => (eventsOf("external").at(-1) as { count: number }).count === 0, 15_000, "the peer's departure");
+    assert.equal(client.lost().length, 0, "tasks the Python worker took are not reported lost");
+    await client.stop(runId);
+  });
+});
+
+describe("pub-sub", () => {
+  it("topic filters deliver only matching messages, and a filter changed while running takes effect", async () => {
+    const runId = await client.run("pub-sub", { subscribers: 3, rate: 60, sync: 1 });
+    await client.waitUntil(() => client.count("subscriber-2", "recv") >= 5, 15_000, "sports updates");
+    const topics = (node: string) => eventsOf("recv", node).map((event) => (event as { frames: { text: string }[] }).frames[0]!.text);
+    assert.ok(topics("subscriber-1").every((topic) => topic.startsWith("weather")), "subscriber-1 takes weather only");
+    assert.ok(topics("subscriber-2").every((topic) => topic.startsWith("sports")), "subscriber-2 takes sports only");
+    assert.ok(new Set(topics("subscriber-0")).size === 4, "subscriber-0 takes everything");
+
+    const bad = await client.request({ type: "action", runId, action: "filter", node: "subscriber-2", filter: "secrets" });
+    assert.equal((bad as { code: string }).code, "bad-action");
+    const changed = await client.request({ type: "action", runId, action: "filter", node: "subscriber-2", filter: "news" });
+    assert.equal(changed.type, "acted");
+    await client.waitUntil(() => topics("subscriber-2").filter((topic) => topic.startsWith("news")).length >= 5, 15_000, "news updates");
+    const afterChange = topics("subscriber-2").slice(topics("subscriber-2").findIndex((topic) => topic.startsWith("news")));
+    assert.ok(afterChange.every((topic) => topic.startsWith("news")), "after the change, news only");
+    await client.stop(runId);
+  });
+
+  it("subscribers that join after the publisher starts lose its first messages; waiting for them loses none", async () => {
+    const late = await client.run("pub-sub", { subscribers: 2, rate: 100, sync: 0 });
+    await client.waitUntil(() => client.lost().some((event) => event.reason === "slow-joiner"), 15_000, "slow-joiner losses");
+    await client.stop(late);
+    const lostBefore = client.lost().length;
+
+    const synced = await client.run("pub-sub", { subscribers: 2, rate: 100, sync: 1 });
+    await client.waitUntil(
+      () => client.events.filter((event) => event.kind === "recv" && event.node === "subscriber-0").length >= 100,
+      20_000,
+      "a hundred updates",
+    );
+    await client.stop(synced);
+    assert.ok(lostBefore > 0);
+    assert.equal(client.lost().length, 0, "no message lost when the publisher waits for its subscribers");
+    const first = client.events.find((event) => event.kind === "recv" && event.node === "subscriber-0");
+    assert.equal(lastFrame(first!), "weather/paris #0", "the first subscriber's first message is the very first one published");
+  });
+});
+
+describe("request-reply extras", () => {
+  it("a second request before the reply gets libzmq's EFSM, and the client carries on", async () => {
+    const runId = await client.run("req-rep", { interval: 0, work: 400 });
+    await client.waitUntil(() => client.count("client-0", "recv") >= 1, 15_000, "a first reply");
+    const acted = await client.request({ type: "action", runId, action: "send-twice", node: "client-0" });
+    assert.equal(acted.type, "acted");
+    await client.waitUntil(() => eventsOf("error", "client-0").length > 0, 10_000, "the error");
+    assert.equal((eventsOf("error", "client-0")[0] as { code: string }).code, "EFSM");
+    assert.ok(client.output("client-0").some((line) => line.startsWith("Refused: EFSM")));
+    const replies = client.count("client-0", "recv");
+    await client.waitUntil(() => client.count("client-0", "recv") >= replies + 2, 10_000, "more replies");
+
+    // Kill the server while the client waits: the client stays stuck in recv, as REQ does.
+    await client.request({ type: "action", runId, action: "kill", node: "server-0" });
+    await client.waitUntil(() => eventsOf("exit", "server-0").length === 1, 10_000, "the kill");
+    assert.equal((eventsOf("exit", "server-0")[0] as { signal: string }).signal, "SIGKILL");
+    assert.equal(eventsOf("exit", "client-0").length, 0, "the client is still running, waiting");
+    await client.stop(runId);
+  });
+});
+
+describe("devices and transports", () => {
+  for (const [demo, params, checks] of [
+    ["queue", {}, ["client-0", "client-1", "worker-0", "worker-1"]],
+    ["streamer", {}, ["worker-0", "worker-1", "worker-2"]],
+    ["forwarder", {}, ["subscriber-0", "subscriber-1", "subscriber-2"]],
+    ["pub-logger", {}, ["watcher-0"]],
+    ["transports", {}, ["inproc-0", "ipc-receiver-0", "tcp-receiver-0"]],
+    ["push-pull", { transport: 1 }, ["worker-0", "worker-1", "worker-2"]],
+  ] as const) {
+    it(`${demo}${"transport" in params ? " over ipc" : ""}: messages get through, and every one received is matched to its send`, async () => {
+      const runId = await client.run(demo, params);
+      await client.waitUntil(() => checks.every((node) => client.count(node, "recv") >= 2), 20_000, `messages at ${checks.join(", ")}`);
+      const delivered = eventsOf("deliver").filter((event) => checks.includes(event.node as never)).length;
+      assert.ok(delivered > 0 || demo === "transports", "deliveries are drawn");
+      await client.stop(runId);
+    });
+  }
+
+  it("the forwarder passes subscriptions upstream as frames it prints", async () => {
+    const runId = await client.run("forwarder", {});
+    await client.waitUntil(() => client.output("device-0").filter((line) => line.startsWith("subscribe")).length >= 3, 15_000, "subscriptions");
+    assert.ok(client.output("device-0").includes('subscribe "weather"'));
+    await client.stop(runId);
+    assert.deepEqual(childrenOf(bridge.process.pid!), [], "no process outlives its run");
+  });
+});
