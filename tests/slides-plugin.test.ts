@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { CODE_SIZES, codeSize } from "../scripts/slides/directives.js";
 import { renderDeck } from "../scripts/slides/markdown.js";
 
 let root: string;
@@ -44,7 +45,7 @@ describe("the slides plugin", () => {
 
   it("cuts a function out of its file and highlights it", async () => {
     const { html, sourceFiles } = await deck("# Code {#code}\n\n@code demos/echo/echo.ts#echo\n");
-    assert.match(html, /<div class="code-block" data-source="demos\/echo\/echo.ts#echo"><pre class="shiki/);
+    assert.match(html, /<div class="code-block code-large" data-source="demos\/echo\/echo.ts#echo"><pre class="shiki/);
     assert.match(html, /toUpperCase/);
     assert.doesNotMatch(html, /import x/, "only the function, not the rest of the file");
     assert.deepEqual(sourceFiles, ["demos/echo/echo.ts"]);
@@ -56,6 +57,14 @@ describe("the slides plugin", () => {
     assert.match(html, /data-step="1".*data-step="2"/s);
     const lineClasses = [...html.matchAll(/<span class="(line[^"]*)"/g)].map((match) => match[1]);
     assert.deepEqual(lineClasses, ["line highlighted", "line step-1", "line step-2", "line step-2", "line"]);
+  });
+
+  it("gives code the largest type it fits, and says when it fits none", () => {
+    const code = (lines: number, columns: number) => Array.from({ length: lines }, () => "x".repeat(columns)).join("\n");
+    assert.deepEqual(codeSize(code(12, 60)), { name: "large", fits: true });
+    assert.deepEqual(codeSize(code(12, CODE_SIZES[0].columns + 1)), { name: "medium", fits: true });
+    assert.deepEqual(codeSize(code(CODE_SIZES[1].lines + 1, 60)), { name: "small", fits: true });
+    assert.deepEqual(codeSize(code(12, CODE_SIZES[2].columns + 1)), { name: "small", fits: false });
   });
 
   it("refuses to highlight a line the code does not have", async () => {

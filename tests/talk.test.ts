@@ -37,7 +37,7 @@ describe("the talk, as built", () => {
   });
 
   it("shows code only as blocks cut from real files: no pasted code, no ASCII pictures", () => {
-    const withoutCodeBlocks = deck.html.replace(/<div class="code-block"[^>]*><pre[\s\S]*?<\/pre>/g, "");
+    const withoutCodeBlocks = deck.html.replace(/<div class="code-block[^"]*"[^>]*><pre[\s\S]*?<\/pre>/g, "");
     assert.doesNotMatch(withoutCodeBlocks, /<pre[\s>]/, "every <pre> on a slide is an @code block");
     const visibleText = withoutCodeBlocks.replace(/<!--[\s\S]*?-->/g, "").replace(/<[^>]+>/g, "");
     assert.doesNotMatch(visibleText, ASCII_ART);

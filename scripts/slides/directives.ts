@@ -16,6 +16,25 @@ export const DIRECTIVE = /^@(code|demo|figure)\s+(.+?)\s*$/;
 /** reveal.js steps through at most this many highlights in a block: the theme styles each. */
 export const MAX_CODE_STEPS = 8;
 
+/**
+ * Type sizes for code, largest first, with the most columns and lines each fits on a slide
+ * (theme.css sets the sizes). The build picks the largest a block fits, so short code is as
+ * big as the back row needs and long code still fits; past the last, long lines wrap.
+ */
+export const CODE_SIZES = [
+  { name: "large", columns: 80, lines: 15 },
+  { name: "medium", columns: 92, lines: 17 },
+  { name: "small", columns: 102, lines: 20 },
+] as const;
+
+/** The largest type size `code` fits, and whether it fits even the smallest. */
+export function codeSize(code: string): { name: (typeof CODE_SIZES)[number]["name"]; fits: boolean } {
+  const lines = code.split("\n");
+  const columns = Math.max(...lines.map((line) => line.length));
+  const size = CODE_SIZES.find((candidate) => columns <= candidate.columns && lines.length <= candidate.lines);
+  return size ? { name: size.name, fits: true } : { name: "small", fits: false };
+}
+
 export type DirectiveKind = "code" | "demo" | "figure";
 
 /** A directive, checked; render() makes its HTML. */
@@ -63,6 +82,11 @@ function codeDirective(root: string, argument: string): Directive {
   for (const line of [...marks.highlighted, ...marks.steps.flatMap((step) => [...step])]) {
     if (line < 1 || line > lineCount) throw new Error(`${referenceText} has ${lineCount} lines; there is no line ${line} to highlight`);
   }
+  const size = codeSize(code);
+  if (!size.fits) {
+    // Still shown, wrapped; said at build time so the demo's author can tighten it.
+    console.warn(`${referenceText}: ${lineCount} lines, longest ${Math.max(...code.split("\n").map((line) => line.length))} columns; a slide fits ${CODE_SIZES.at(-1)!.lines} lines of ${CODE_SIZES.at(-1)!.columns}`);
+  }
   return {
     sourceFiles: [reference.file],
     async render() {
@@ -71,7 +95,7 @@ function codeDirective(root: string, argument: string): Directive {
       // Empty fragments: reveal.js steps through them, and the theme highlights the lines
       // of whichever step is the current fragment.
       const stepFragments = marks.steps.map((_, index) => `<span class="fragment code-step" data-step="${index + 1}" aria-hidden="true"></span>`).join("");
-      return `<div class="code-block" data-source="${escapeAttribute(referenceText)}">${html}${stepFragments}</div>`;
+      return `<div class="code-block code-${size.name}" data-source="${escapeAttribute(referenceText)}">${html}${stepFragments}</div>`;
     },
   };
 }

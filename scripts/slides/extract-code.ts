@@ -44,6 +44,13 @@ export function extractSymbol(source: string, fileName: string, symbol: string):
   return source.slice(statement.getStart(sourceFile), statement.getEnd());
 }
 
+/** Lines with their common indentation taken off, so a range cut from a loop body sits at the left. */
+function dedent(lines: string[]): string[] {
+  const indents = lines.filter((line) => line.trim() !== "").map((line) => /^ */.exec(line)![0].length);
+  const common = indents.length > 0 ? Math.min(...indents) : 0;
+  return lines.map((line) => line.slice(common));
+}
+
 /** The code a reference names, read from disk relative to `root`. */
 export function extractCode(root: string, reference: CodeReference): string {
   const source = readFileSync(`${root}/${reference.file}`, "utf8");
@@ -52,7 +59,7 @@ export function extractCode(root: string, reference: CodeReference): string {
   if (reference.lines) {
     const { from, to } = reference.lines;
     if (from < 1 || to > lines.length || from > to) throw new Error(`${reference.file} has no lines ${from}-${to}`);
-    return lines.slice(from - 1, to).join("\n");
+    return dedent(lines.slice(from - 1, to)).join("\n");
   }
   return source.trimEnd();
 }
