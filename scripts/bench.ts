@@ -6,7 +6,9 @@
  * Figures:
  *  - run-to-first-message: Playwright clicks Run on the Request/Reply slide; time until the
  *    first delivered message is drawn (median, min, max over RUNS runs).
- *  - first-load: gzip bytes of the JS and CSS the deck's page loads.
+ *  - first-load: gzip bytes of the JS and CSS the deck's page loads, and bytes of the upright
+ *    fonts its stylesheet names (woff2 is compressed already; the italic face loads only on
+ *    the slide that quotes).
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -70,12 +72,18 @@ async function runToFirstMessage(): Promise<number[]> {
   return samples;
 }
 
-function firstLoadBytes(): { js: number; css: number } {
+function firstLoadBytes(): { js: number; css: number; fonts: number } {
   const html = readFileSync(`${REPO_ROOT}dist/index.html`, "utf8");
   const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((match) => match[1]!);
   const gzipped = (ending: string) =>
     assets.filter((asset) => asset.endsWith(ending)).reduce((total, asset) => total + gzipSync(readFileSync(`${REPO_ROOT}dist/${asset}`), { level: 9 }).length, 0);
-  return { js: gzipped(".js"), css: gzipped(".css") };
+  const css = assets.filter((asset) => asset.endsWith(".css")).map((asset) => readFileSync(`${REPO_ROOT}dist/${asset}`, "utf8")).join("\n");
+  const uprightFonts = [...css.matchAll(/@font-face\s*{[^}]*}/g)]
+    .map((block) => block[0])
+    .filter((block) => !/font-style:\s*italic/.test(block))
+    .flatMap((block) => [...block.matchAll(/url\(\/?(assets\/[^)"']+\.woff2)\)/g)].map((match) => match[1]!));
+  const fonts = [...new Set(uprightFonts)].reduce((total, font) => total + readFileSync(`${REPO_ROOT}dist/${font}`).length, 0);
+  return { js: gzipped(".js"), css: gzipped(".css"), fonts };
 }
 
 const zeromq = await import("zeromq");
@@ -99,6 +107,7 @@ const figures: Figure[] = [summarise("run-to-first-message", "ms", await runToFi
 const bytes = firstLoadBytes();
 figures.push(summarise("first-load-js-gzip", "bytes", [bytes.js], "≤ 150 KB"));
 figures.push(summarise("first-load-css-gzip", "bytes", [bytes.css]));
+figures.push(summarise("first-load-fonts", "bytes", [bytes.fonts]));
 
 mkdirSync(`${REPO_ROOT}bench`, { recursive: true });
 writeFileSync(`${REPO_ROOT}bench/results.json`, `${JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2)}\n`);

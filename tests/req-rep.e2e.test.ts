@@ -45,7 +45,7 @@ async function pidsOnScreen(page: Page): Promise<number[]> {
 /** Waits until the client has had `count` replies, as the diagram shows. */
 async function waitForRoundTrips(page: Page, count: number): Promise<void> {
   await page.waitForFunction(
-    (wanted) => Number(document.querySelector('zmq-demo [data-role="client"]')?.getAttribute("data-received")) >= wanted,
+    (wanted) => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= wanted,
     count,
     { timeout: 15_000 },
   );
@@ -68,7 +68,7 @@ describe("Request/Reply, live from its slide", () => {
     await page.locator('.message[data-from="server-0"][data-to="client-0"]').first().waitFor({ timeout: 5000 });
 
     await page.getByRole("button", { name: "Stop" }).click();
-    await page.waitForFunction(() => document.querySelector("zmq-demo")?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
 
     // Each process prints its own totals as it ends; the diagram's counters must equal them.
     for (const role of ["client", "server"]) {
@@ -89,7 +89,7 @@ describe("Request/Reply, live from its slide", () => {
     await waitForRoundTrips(page, 1);
     const pids = await pidsOnScreen(page);
     await page.keyboard.press("r");
-    await page.waitForFunction(() => document.querySelector("zmq-demo")?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
     assert.deepEqual(await waitForExit(pids), []);
     await page.close();
   });

@@ -44,7 +44,8 @@ export interface Directive {
   sourceFiles: string[];
 }
 
-function escapeAttribute(text: string): string {
+/** Text made safe inside a double-quoted HTML attribute. */
+export function escapeAttribute(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 }
 

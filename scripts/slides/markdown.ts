@@ -8,7 +8,7 @@
  * lines of their own; directives.ts says what each does.
  */
 import { Marked } from "marked";
-import { DIRECTIVE, type DirectiveKind, makeDirective } from "./directives.js";
+import { DIRECTIVE, type DirectiveKind, escapeAttribute, makeDirective } from "./directives.js";
 
 export interface SlideFile {
   /** For messages: where the slide came from. */
@@ -37,10 +37,6 @@ const marked = new Marked({ gfm: true });
 const HEADING = /^(#{1,3})\s+(.*?)\s*\{([^}]*)\}\s*$/;
 /** A slide class that reveals its list items one at a time. */
 const BUILD_CLASS = "build";
-
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-}
 
 /** The title as text, for data-title and for tests: Markdown emphasis and code marks dropped. */
 function plainTitle(title: string): string {
