@@ -101,11 +101,18 @@ export class DiagramView {
       });
     });
 
+    const rowWidth = new Map(rows.flatMap((nodes) => nodes.map((node) => [node.id, nodes.length] as const)));
     for (const edge of this.#manifest.edges) {
       for (const from of model.nodes.values()) {
         if (from.role !== edge.from) continue;
         for (const to of model.nodes.values()) {
-          if (to.role === edge.to) this.#drawEdge(edgeLayer, from.id, to.id, edge.forwardLabel, edge.backLabel);
+          if (to.role !== edge.to) continue;
+          // Lines fanning out from one node to many meet at the one: label them near the many,
+          // where they are apart, so their labels do not pile up on each other.
+          const fromRow = rowWidth.get(from.id) ?? 1;
+          const toRow = rowWidth.get(to.id) ?? 1;
+          const labelAt = fromRow === toRow ? 0.5 : fromRow > toRow ? 0.3 : 0.7;
+          this.#drawEdge(edgeLayer, from.id, to.id, labelAt, edge.forwardLabel, edge.backLabel);
         }
       }
     }
@@ -210,7 +217,8 @@ export class DiagramView {
     };
   }
 
-  #drawEdge(layer: SVGGElement, fromId: string, toId: string, forwardLabel?: string, backLabel?: string): void {
+  /** Draws the lanes between two nodes, labelled at `labelAt` (0 at `from`, 1 at `to`). */
+  #drawEdge(layer: SVGGElement, fromId: string, toId: string, labelAt: number, forwardLabel?: string, backLabel?: string): void {
     const from = this.#nodes.get(fromId);
     const to = this.#nodes.get(toId);
     if (!from || !to) return;
@@ -228,8 +236,8 @@ export class DiagramView {
       const inset = Math.sign(towards.y - away.y) * 3;
       group.append(svg("line", { class: "lane", x1: away.x + offset, y1: away.y + inset, x2: towards.x + offset, y2: towards.y - inset, "marker-end": `url(#${this.#arrowId})` }));
       if (text) {
-        const middle = { x: (start.x + end.x) / 2 + offset * 2, y: (start.y + end.y) / 2 + 5 };
-        group.append(svg("text", { class: "edge-label", x: middle.x, y: middle.y, "text-anchor": offset < 0 ? "end" : "start" }, `"${text}"`));
+        const at = { x: start.x + (end.x - start.x) * labelAt + offset * 2, y: start.y + (end.y - start.y) * labelAt + 5 };
+        group.append(svg("text", { class: "edge-label", x: at.x, y: at.y, "text-anchor": offset < 0 ? "end" : "start" }, `"${text}"`));
       }
     }
     layer.append(group);
