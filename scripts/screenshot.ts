@@ -24,7 +24,7 @@ try {
       await page.waitForSelector(`section#${id}.present`);
       await revealAllFragments(page, id);
       if (run && (await page.locator(`section#${id} zmq-demo`).count()) > 0) {
-        await page.locator(`section#${id} zmq-demo button`).click();
+        await page.locator(`section#${id} zmq-demo button.demo-run`).click();
         await page.waitForTimeout(3000);
       }
       await page.waitForTimeout(800);

@@ -26,6 +26,7 @@ import type { RoleCommand } from "../demos/lib/commands.js";
 import type { ChildReport } from "../demos/lib/report-types.js";
 import { ExternalPeers } from "./external-peers.js";
 import { LossTracker } from "./loss.js";
+import { SubscriptionFrames } from "./subscriptions.js";
 import { DeliveryMatcher } from "./matcher.js";
 import { DemoProcess } from "./process-group.js";
 import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "./protocol.js";
@@ -74,6 +75,7 @@ export class Run {
   readonly #matcher: DeliveryMatcher;
   readonly #losses: LossTracker;
   readonly #externalPeers: ExternalPeers;
+  readonly #subscriptionFrames = new SubscriptionFrames();
   /** A temporary directory for this run's ipc endpoints, made on first need, removed at the end. */
   #ipcDir: string | undefined;
   #stopping: Promise<void> | undefined;
@@ -242,7 +244,8 @@ export class Run {
     const connectsTo: string[] = [];
     for (const use of spec.endpoints) {
       const { name, binds } = endpointName(use);
-      const address = binds ? this.#bindAddress(name) : this.endpoints[name]!;
+      // A restarted binder takes back the address it had, so its peers, reconnecting, find it.
+      const address = binds ? (this.endpoints[name] ?? this.#bindAddress(name)) : this.endpoints[name]!;
       if (binds) awaitingBind.push({ address, name });
       else connectsTo.push(address);
       args.push(`--${endpointOption(spec, use)}`, address);
@@ -290,6 +293,7 @@ export class Run {
       this.#socketTypes.set(nodeId, []);
       const t = monotonicMs();
       this.#losses.spawned(nodeId, t);
+      this.#subscriptionFrames.forget(nodeId);
       for (const address of connectsTo) this.#externalPeers.connectorStarted(nodeId, address);
       this.#emit({ kind: "spawn", t, node: nodeId, role: roleName, index, pid: process.pid });
       if (awaitingBind.length === 0) settle();
@@ -300,7 +304,11 @@ export class Run {
     const event = { ...report, node };
     this.#emit(event);
     if (event.kind === "monitor") this.#externalPeers.monitor(node, event.event, event.endpoint);
-    if (event.kind === "filters") this.#losses.filtersChanged(node, event.t, event.filters);
+    if (event.kind === "filters") {
+      this.#losses.filtersChanged(node, event.t, event.filters);
+      // Matched like sends, so a subscription is drawn reaching its XPUB; never emitted as sends.
+      for (const frame of this.#subscriptionFrames.changed(event)) for (const delivery of this.#matcher.add(frame)) this.#emit(delivery);
+    }
     if (!DeliveryMatcher.isMessage(event)) return;
     if (event.kind === "send") this.#losses.sent(event);
     for (const delivery of this.#matcher.add(event)) {

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { RunEvent } from "../server/protocol.js";
@@ -184,6 +185,23 @@ describe("pub-sub", () => {
   });
 });
 
+describe("pub-logger", () => {
+  it("the watcher filtering by level prints only that level's records, from every program", async () => {
+    const runId = await client.run("pub-logger", { programs: 2, rate: 20 });
+    await client.waitUntil(() => client.count("watcher-0", "recv") >= 4, 15_000, "log records");
+    const acted = await client.request({ type: "action", runId, action: "filter", node: "watcher-0", filter: "ERROR" });
+    assert.equal(acted.type, "acted");
+    await client.waitUntil(() => eventsOf("filters", "watcher-0").length >= 3, 10_000, "the new filter");
+    const since = eventsOf("filters", "watcher-0").at(-1)!.t;
+    const levels = () => eventsOf("recv", "watcher-0").filter((event) => event.t > since).map((event) => (event as { frames: { text: string }[] }).frames[0]!.text);
+    await client.waitUntil(() => levels().length >= 6, 15_000, "error records");
+    assert.ok(levels().every((level) => level === "ERROR"), `only errors: ${levels()}`);
+    const writers = eventsOf("deliver", "watcher-0").filter((event) => event.t > since).map((event) => (event as { from: string }).from);
+    assert.deepEqual(new Set(writers), new Set(["app-0", "app-1"]));
+    await client.stop(runId);
+  });
+});
+
 describe("request-reply extras", () => {
   it("a second request before the reply gets libzmq's EFSM, and the client carries on", async () => {
     const runId = await client.run("req-rep", { interval: 0, work: 400 });
@@ -201,6 +219,15 @@ describe("request-reply extras", () => {
     await client.waitUntil(() => eventsOf("exit", "server-0").length === 1, 10_000, "the kill");
     assert.equal((eventsOf("exit", "server-0")[0] as { signal: string }).signal, "SIGKILL");
     assert.equal(eventsOf("exit", "client-0").length, 0, "the client is still running, waiting");
+
+    // Restarted, the server binds the address it had; the client reconnects, but its request
+    // died with the old server: a REQ waits for that reply for ever (why the guide's Lazy Pirate exists).
+    const restarted = await client.request({ type: "action", runId, action: "restart", node: "server-0" });
+    assert.equal(restarted.type, "acted");
+    await client.waitUntil(() => eventsOf("bound", "server-0").length === 2, 10_000, "the server bound again");
+    const [first, second] = eventsOf("bound", "server-0") as { endpoint: string }[];
+    assert.equal(second!.endpoint, first!.endpoint, "the same endpoint as before");
+    await client.waitUntil(() => eventsOf("monitor", "client-0").filter((event) => (event as { event: string }).event === "handshake").length >= 2, 10_000, "the client reconnected");
     await client.stop(runId);
   });
 });
@@ -223,10 +250,28 @@ describe("devices and transports", () => {
     });
   }
 
+  it("an ipc run binds in a directory of its own, which the bridge removes when the run ends", async () => {
+    const runId = await client.run("push-pull", { transport: 1, workers: 1 });
+    await client.waitUntil(() => client.count("worker-0", "recv") >= 1, 15_000, "a task over ipc");
+    const endpoint = (eventsOf("bound", "ventilator-0")[0] as { endpoint: string }).endpoint;
+    assert.match(endpoint, /^ipc:\/\/.*zmq-run-[^/]+\/tasks$/);
+    const directory = endpoint.slice("ipc://".length).replace(/\/tasks$/, "");
+    assert.ok(existsSync(directory));
+    await client.stop(runId);
+    assert.equal(existsSync(directory), false, "the run's ipc directory is gone");
+  });
+
   it("the forwarder passes subscriptions upstream as frames it prints", async () => {
     const runId = await client.run("forwarder", {});
     await client.waitUntil(() => client.output("device-0").filter((line) => line.startsWith("subscribe")).length >= 3, 15_000, "subscriptions");
     assert.ok(client.output("device-0").includes('subscribe "weather"'));
+    // Each subscriber's subscription frame is drawn reaching the device's XPUB, where it was received.
+    await client.waitUntil(
+      () => new Set(eventsOf("deliver", "device-0").map((event) => (event as { from: string }).from).filter((from) => from.startsWith("subscriber"))).size === 3,
+      10_000,
+      "subscription frames matched",
+    );
+    assert.equal(client.count("subscriber-0", "send"), 0, "a subscription is not counted as a send of the subscriber");
     await client.stop(runId);
     assert.deepEqual(childrenOf(bridge.process.pid!), [], "no process outlives its run");
   });

@@ -1,4 +1,5 @@
 import * as zmq from "../lib/zmq.js";
+import { peersConnected } from "../lib/monitor.js";
 import { runRole, untilStopped } from "../lib/role.js";
 import { distAdder } from "./manifest.js";
 import { Task } from "./proto.js";
@@ -12,7 +13,7 @@ import { Task } from "./proto.js";
 export async function startManager(endpoint: string, length: number, size: number, workers: number, waitForWorkers: boolean) {
   const tasks = new zmq.Push();
   await tasks.bind(endpoint);
-  if (waitForWorkers) await zmq.peersConnected(tasks, workers);
+  if (waitForWorkers) await peersConnected(tasks, workers);
 
   for (let start = 0, id = 0; start < length; start += size, id++) {
     const numbers = Array.from({ length: Math.min(size, length - start) }, (_, i) => start + i);

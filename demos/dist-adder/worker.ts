@@ -1,4 +1,5 @@
 import * as zmq from "../lib/zmq.js";
+import { peersConnected } from "../lib/monitor.js";
 import { runRole } from "../lib/role.js";
 import { distAdder } from "./manifest.js";
 import { Result, Task } from "./proto.js";
@@ -9,7 +10,7 @@ export async function startWorker(tasksEndpoint: string, resultsEndpoint: string
   const results = new zmq.Publisher();
   results.connect(resultsEndpoint);
   // A PUB drops what it sends before its subscriber is there: be connected before taking work.
-  await zmq.peersConnected(results, 1);
+  await peersConnected(results, 1);
   tasks.connect(tasksEndpoint);
 
   for await (const [frame] of tasks) {

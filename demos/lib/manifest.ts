@@ -81,6 +81,11 @@ export interface EdgeSpec {
   /** What flows from `from` to `to`, and back, as the talk's picture labels it. */
   forwardLabel?: string;
   backLabel?: string;
+  /**
+   * Which frame of a message names it on the diagram: 0 the first (a topic, a log level), -1
+   * the last (the body, the default).
+   */
+  labelFrame?: number;
 }
 
 export interface DemoManifest {
@@ -92,7 +97,7 @@ export interface DemoManifest {
   endpoints: Record<string, EndpointSpec>;
   edges: EdgeSpec[];
   params: Record<string, ParamSpec>;
-  /** Rows of roles from top to bottom, as the talk draws the pattern. */
+  /** Rows of roles from top to bottom, as the talk draws the pattern; "" is an empty column. */
   layout: string[][];
 }
 

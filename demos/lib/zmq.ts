@@ -144,19 +144,22 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
 
     // Only SUB sockets have these; tracing them tells the bridge what a subscriber wants.
     subscribe(...prefixes: Array<Buffer | string>): void {
+      // Stamped before the call: libzmq may have the frame on the wire before this returns.
+      const t = monotonicMs();
       (Untyped.prototype as unknown as { subscribe(...p: Array<Buffer | string>): void }).subscribe.apply(this, prefixes);
       const trace = traceOf(this);
       const added = prefixes.length === 0 ? [""] : prefixes.map(String);
       trace.filters = [...new Set([...trace.filters, ...added])];
-      report({ kind: "filters", t: monotonicMs(), socket: trace.id, filters: trace.filters });
+      report({ kind: "filters", t, socket: trace.id, filters: trace.filters });
     }
 
     unsubscribe(...prefixes: Array<Buffer | string>): void {
+      const t = monotonicMs();
       (Untyped.prototype as unknown as { unsubscribe(...p: Array<Buffer | string>): void }).unsubscribe.apply(this, prefixes);
       const trace = traceOf(this);
       const removed = new Set(prefixes.length === 0 ? [""] : prefixes.map(String));
       trace.filters = trace.filters.filter((filter) => !removed.has(filter));
-      report({ kind: "filters", t: monotonicMs(), socket: trace.id, filters: trace.filters });
+      report({ kind: "filters", t, socket: trace.id, filters: trace.filters });
     }
   }
   // subscribe/unsubscribe exist on SUB and XSUB only; other sockets must not grow them.

@@ -30,7 +30,7 @@ export const pubLogger: DemoManifest = {
     },
   },
   endpoints: { logs: { standalone: "tcp://127.0.0.1:5558" } },
-  edges: [{ from: "app", to: "watcher", forwardLabel: "log record" }],
+  edges: [{ from: "app", to: "watcher", forwardLabel: "log record", labelFrame: 0 }],
   params: {
     programs: { label: "Programs", default: 2, min: 1, max: 4, step: 1 },
     rate: { label: "Records per second", default: 4, min: 1, max: 100, step: 1, unit: "/s" },

@@ -11,7 +11,7 @@ export const transports: DemoManifest = {
   version: 1,
   roles: {
     inproc: {
-      label: "inproc: one process",
+      label: "inproc",
       socket: "PUSH → PULL",
       script: "inproc.js",
       count: { default: 1, min: 1, max: 1 },
@@ -64,5 +64,5 @@ export const transports: DemoManifest = {
   params: {
     rate: { label: "Messages per second", default: 5, min: 1, max: 200, step: 1, unit: "/s" },
   },
-  layout: [["inproc", "ipc-sender", "tcp-sender"], ["ipc-receiver", "tcp-receiver"]],
+  layout: [["inproc", "ipc-sender", "tcp-sender"], ["", "ipc-receiver", "tcp-receiver"]],
 };

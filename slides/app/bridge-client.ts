@@ -34,6 +34,8 @@ export class BridgeClient {
   readonly #runs = new Map<string, RunListener>();
   /** Which run each accepted request started, for errors that come after "started". */
   readonly #runOfRequest = new Map<string, string>();
+  /** Actions sent and not yet answered, by requestId. */
+  readonly #pendingActions = new Map<string, { resolve(node: string): void; reject(error: BridgeError): void }>();
   #requestCounter = 0;
 
   /** The bridge that served this page, at /ws on the same origin. */
@@ -62,6 +64,20 @@ export class BridgeClient {
     this.#socket.send(JSON.stringify({ type: "stop", requestId: `q${++this.#requestCounter}`, runId }));
   }
 
+  /**
+   * Asks the bridge to act on a node of a run (kill, restart, add, send-twice, filter);
+   * resolves with the node it concerned, rejects with the bridge's reason when refused.
+   */
+  act(runId: string, action: { action: string; node?: string; role?: string; filter?: string }): Promise<string> {
+    const socket = this.#socket;
+    if (socket?.readyState !== WebSocket.OPEN) return Promise.reject(new BridgeError("unreachable", "the bridge is not connected"));
+    const requestId = `q${++this.#requestCounter}`;
+    return new Promise((resolve, reject) => {
+      this.#pendingActions.set(requestId, { resolve, reject });
+      socket.send(JSON.stringify({ type: "action", requestId, runId, ...action }));
+    });
+  }
+
   #open(): Promise<WebSocket> {
     if (this.#socket?.readyState === WebSocket.OPEN) return Promise.resolve(this.#socket);
     this.#opening ??= new Promise<WebSocket>((resolve, reject) => {
@@ -84,8 +100,11 @@ export class BridgeClient {
 
   /** The bridge is gone, so are its processes: every run this page had has ended. */
   #onClosed(): void {
-    for (const request of this.#pending.values()) request.reject(new BridgeError("unreachable", "the connection to the bridge closed"));
+    for (const request of [...this.#pending.values(), ...this.#pendingActions.values()]) {
+      request.reject(new BridgeError("unreachable", "the connection to the bridge closed"));
+    }
     this.#pending.clear();
+    this.#pendingActions.clear();
     for (const listener of this.#runs.values()) listener.onStopped("bridge-exit");
     this.#runs.clear();
   }
@@ -103,6 +122,12 @@ export class BridgeClient {
         request.resolve(message.runId);
         return;
       }
+      case "acted": {
+        const action = this.#pendingActions.get(message.requestId);
+        this.#pendingActions.delete(message.requestId);
+        action?.resolve(message.node);
+        return;
+      }
       case "events":
         this.#runs.get(message.runId)?.onEvents(message.events);
         return;
@@ -112,6 +137,12 @@ export class BridgeClient {
         for (const [requestId, runId] of this.#runOfRequest) if (runId === message.runId) this.#runOfRequest.delete(requestId);
         return;
       case "error": {
+        const action = message.requestId ? this.#pendingActions.get(message.requestId) : undefined;
+        if (action) {
+          this.#pendingActions.delete(message.requestId!);
+          action.reject(new BridgeError(message.code, message.message));
+          return;
+        }
         const request = message.requestId ? this.#pending.get(message.requestId) : undefined;
         if (request) {
           this.#pending.delete(message.requestId!);

@@ -8,10 +8,11 @@
  */
 import { manifests } from "../../demos/manifests.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
-import { defaultParams } from "../../demos/lib/manifest.js";
 import type { ErrorCode, RunEvent, StopReason } from "../../server/protocol.js";
 import { BridgeClient, BridgeError } from "./bridge-client.js";
+import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { DiagramView } from "./diagram.js";
+import { ParamsForm } from "./params-form.js";
 import { OutputPanel } from "./output-panel.js";
 import { RunModel } from "./run-model.js";
 
@@ -33,6 +34,8 @@ export class ZmqDemo extends HTMLElement {
   #model!: RunModel;
   #diagram!: DiagramView;
   #output!: OutputPanel;
+  #params!: ParamsForm;
+  #actions!: ActionBar;
   #button!: HTMLButtonElement;
   #status!: HTMLElement;
   #runId: string | undefined;
@@ -72,6 +75,13 @@ export class ZmqDemo extends HTMLElement {
     this.#model = new RunModel(manifest);
     this.#diagram = new DiagramView(manifest);
     this.#output = new OutputPanel();
+    this.#params = new ParamsForm(manifest);
+    this.#params.render();
+    this.#actions = new ActionBar(manifest);
+    this.#actions.render();
+    this.#actions.onAction = (choice) => void this.act(choice);
+    this.#actions.onSelect = (nodeId) => this.#select(nodeId);
+    this.#diagram.onSelect = (nodeId) => this.#select(nodeId);
 
     const toolbar = document.createElement("div");
     toolbar.className = "demo-toolbar";
@@ -81,11 +91,14 @@ export class ZmqDemo extends HTMLElement {
     this.#status = document.createElement("span");
     this.#status.className = "demo-status";
     this.#status.setAttribute("role", "status");
-    toolbar.append(this.#button, this.#status);
+    toolbar.append(this.#button, this.#params.element, this.#status);
 
     const body = document.createElement("div");
     body.className = "demo-body";
-    body.append(this.#diagram.element, this.#output.element);
+    const picture = document.createElement("div");
+    picture.className = "demo-picture";
+    picture.append(this.#diagram.element, this.#actions.element);
+    body.append(picture, this.#output.element);
     this.replaceChildren(toolbar, body);
     this.#diagram.render(this.#model);
     this.#setState("idle");
@@ -111,12 +124,14 @@ export class ZmqDemo extends HTMLElement {
 
   async run(): Promise<void> {
     if (!this.#manifest || this.isActive || ZmqDemo.passive) return;
-    this.#model.reset();
+    const params = this.#params.values();
+    this.#model.reset(params);
     this.#diagram.render(this.#model);
+    this.#actions.reset();
     this.#output.clear();
     this.#setState("starting");
     try {
-      this.#runId = await BridgeClient.shared().run(this.#manifest.name, defaultParams(this.#manifest), {
+      this.#runId = await BridgeClient.shared().run(this.#manifest.name, params, {
         onEvents: (events) => this.update(events),
         onStopped: (reason) => this.#onStopped(reason),
         onError: (code, message) => this.#onError(code, message),
@@ -140,9 +155,29 @@ export class ZmqDemo extends HTMLElement {
   /** Follows the run: a batch of its events updates the model, the picture and the output. */
   update(events: RunEvent[]): void {
     const deliveries = this.#model.apply(events);
-    for (const delivery of deliveries) this.#diagram.animate(delivery);
     this.#diagram.update(this.#model);
+    for (const message of deliveries) {
+      if (message.kind === "lost") this.#diagram.animateLost(message);
+      else this.#diagram.animate(message);
+    }
+    this.#actions.update(this.#model, this.#state === "running");
     this.#output.append(events);
+  }
+
+  /** Asks the bridge to do what the viewer chose; a refusal is shown, and changes nothing. */
+  async act(choice: ActionChoice): Promise<void> {
+    if (!this.#runId || this.#state !== "running") return;
+    try {
+      await BridgeClient.shared().act(this.#runId, choice);
+      this.#status.textContent = `${choice.action}${choice.node ? ` ${choice.node}` : ""}${choice.filter !== undefined ? ` → ${choice.filter || "everything"}` : ""}`;
+    } catch (error) {
+      this.#status.textContent = error instanceof BridgeError ? `${error.code}: ${error.message}` : String(error);
+    }
+  }
+
+  #select(nodeId: string): void {
+    this.#diagram.select(nodeId);
+    this.#actions.select(nodeId, this.#model);
   }
 
   #onStopped(reason: StopReason): void {
@@ -163,6 +198,8 @@ export class ZmqDemo extends HTMLElement {
     this.#button.textContent = active ? "Stop" : "Run";
     this.#button.setAttribute("aria-pressed", String(active));
     this.#button.disabled = ZmqDemo.passive || state === "stopping";
+    this.#params.setDisabled(active);
+    this.#actions.update(this.#model, state === "running");
     const words: Record<DemoState, string> = {
       idle: "Press Run (or R) to start the real processes",
       starting: "Starting processes…",

@@ -5,16 +5,23 @@
  * It draws a RunModel and animates deliveries; it holds no state of the run itself.
  */
 import type { DemoManifest } from "../../demos/lib/manifest.js";
-import type { DeliverEvent } from "../../server/protocol.js";
-import type { NodeState, RunModel } from "./run-model.js";
+import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
+import { EXTERNAL_ROLE, type NodeState, type RunModel } from "./run-model.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Horizontal room per node in the widest row; a row of one still gets room for its labels. */
 const COLUMN_WIDTH = 250;
 const MIN_WIDTH = 460;
 const NODE_WIDTH = 190;
+const NODE_WIDTH_FULL = NODE_WIDTH;
 const NODE_HEIGHT = 92;
 const ROW_GAP = 130;
+/** A row with more nodes than this draws them compact, and on two lines beyond LINE_CAPACITY. */
+const CROWDED = 5;
+const LINE_CAPACITY = 8;
+const COMPACT_WIDTH = 128;
+const COMPACT_COLUMN = 142;
+const LINE_GAP = 26;
 const MARGIN = 16;
 /** Horizontal offset of the two lanes of an edge: forward on the left, back on the right. */
 const LANE_OFFSET = 14;
@@ -30,6 +37,8 @@ interface Point {
 
 interface NodeView {
   group: SVGGElement;
+  /** Drawn small, in a crowded row: shorter texts. */
+  compact: boolean;
   counters: SVGTextElement;
   detail: SVGTextElement;
   center: Point;
@@ -43,7 +52,12 @@ interface Flight {
   from: Point;
   to: Point;
   start: number;
+  /** A lost message sets off and fades out halfway: it never arrives. */
+  lost: boolean;
 }
+
+/** How far along its way a lost message fades out. */
+const LOST_AT = 0.55;
 
 function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG, name);
@@ -52,11 +66,24 @@ function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<s
   return element;
 }
 
-function label(delivery: DeliverEvent): string {
-  const first = delivery.frames[0];
-  if (!first) return "∅";
-  const text = first.binary ? `0x${first.text}` : first.text;
-  return text.length > 12 ? `${text.slice(0, 11)}…` : text;
+/**
+ * A subscription frame (1 or 0, then a prefix; shown in hex as it is not text) as the talk
+ * writes it: "+weather", "−weather", "+(all)". Undefined for anything else.
+ */
+function subscriptionLabel(hex: string): string | undefined {
+  const match = /^0([01])((?:[0-9a-f]{2})*)$/.exec(hex);
+  if (!match) return undefined;
+  const prefix = match[2]!.replace(/../g, (byte) => String.fromCharCode(parseInt(byte, 16)));
+  if (/[^\x20-\x7e]/.test(prefix)) return undefined;
+  return `${match[1] === "1" ? "+" : "−"}${prefix || "(all)"}`;
+}
+
+/** A message's label: the edge's chosen frame, by default the last (the first may be an identity). */
+function label(delivery: DeliverEvent, frame: number): string {
+  const body = delivery.frames.at(frame) ?? delivery.frames.at(-1);
+  if (!body) return "∅";
+  const text = body.binary ? (subscriptionLabel(body.text) ?? `0x${body.text}`) : body.text;
+  return text.length > 14 ? `${text.slice(0, 13)}…` : text;
 }
 
 let diagramCount = 0;
@@ -70,6 +97,10 @@ export class DiagramView {
   #frame = 0;
   /** Marker ids are page-wide, so each diagram gets its own. */
   readonly #arrowId = `arrow-${++diagramCount}`;
+  /** Called when a viewer picks a node (click, Enter or Space on it). */
+  onSelect: ((nodeId: string) => void) | undefined;
+  #selected: string | undefined;
+  #layoutVersion = -1;
 
   constructor(manifest: DemoManifest) {
     this.#manifest = manifest;
@@ -82,9 +113,30 @@ export class DiagramView {
     this.destroy();
     this.element.replaceChildren();
     this.#nodes.clear();
-    const rows = this.#manifest.layout.map((roles) => [...model.nodes.values()].filter((node) => roles.includes(node.role)));
-    const height = MARGIN * 2 + rows.length * NODE_HEIGHT + (rows.length - 1) * ROW_GAP;
-    const width = Math.max(MIN_WIDTH, COLUMN_WIDTH * Math.max(...rows.map((nodes) => nodes.length)));
+    this.#layoutVersion = model.layoutVersion;
+    // A row lists roles in order; "" leaves a column empty, so rows of different length line up.
+    const rows: (NodeState | null)[][] = this.#manifest.layout.map((roles) =>
+      roles.flatMap((role) => (role === "" ? [null] : [...model.nodes.values()].filter((node) => node.role === role))),
+    );
+    // Peers from outside the run stand in the row of the run's own peers of their binder.
+    for (const node of model.nodes.values()) {
+      if (node.role !== EXTERNAL_ROLE || !node.external) continue;
+      const binderRole = model.nodes.get(node.external.binder)?.role;
+      const peerRole = this.#manifest.edges.find((edge) => edge.from === binderRole || edge.to === binderRole);
+      const partner = peerRole ? (peerRole.from === binderRole ? peerRole.to : peerRole.from) : undefined;
+      const row = this.#manifest.layout.findIndex((roles) => partner !== undefined && roles.includes(partner));
+      rows[row === -1 ? rows.length - 1 : row]!.push(node);
+    }
+    // Each row becomes one line of nodes, or two when crowded (a second, offset by half a
+    // column, so lines to the far row pass between the nodes of the first).
+    const lines = rows.flatMap((nodes, row) => {
+      const compact = nodes.length > CROWDED;
+      const count = nodes.length > LINE_CAPACITY ? 2 : 1;
+      const size = Math.ceil(nodes.length / count);
+      return Array.from({ length: count }, (_, line) => ({ row, compact, line, count, nodes: nodes.slice(line * size, (line + 1) * size) }));
+    });
+    const height = MARGIN * 2 + lines.length * NODE_HEIGHT + (rows.length - 1) * ROW_GAP + (lines.length - rows.length) * LINE_GAP;
+    const width = Math.max(MIN_WIDTH, ...lines.map(({ nodes, compact }) => (compact ? COMPACT_COLUMN : COLUMN_WIDTH) * (nodes.length + 0.5)));
     this.element.setAttribute("viewBox", `0 0 ${width} ${height}`);
 
     const rowOfRole = new Map<string, number>();
@@ -92,27 +144,35 @@ export class DiagramView {
     const edgeLayer = svg("g", { class: "edges" });
     const nodeLayer = svg("g", { class: "nodes" });
 
-    rows.forEach((nodes, row) => {
-      const y = MARGIN + row * (NODE_HEIGHT + ROW_GAP);
-      nodes.forEach((node, column) => {
-        const x = (width * (column + 0.5)) / nodes.length - NODE_WIDTH / 2;
+    let y = MARGIN;
+    lines.forEach(({ row, compact, line, count, nodes }, index) => {
+      if (index > 0) y += lines[index - 1]!.row === row ? LINE_GAP : ROW_GAP;
+      const nodeWidth = compact ? COMPACT_WIDTH : NODE_WIDTH;
+      // Two lines share the width with half a column to spare, the second starting half a column in.
+      const column = count === 1 ? width / nodes.length : width / (nodes.length + 0.5);
+      const shift = count === 1 || line === 0 ? 0 : column / 2;
+      nodes.forEach((node, position) => {
+        if (!node) return;
+        const x = column * (position + 0.5) + shift - nodeWidth / 2;
         const facesDown = this.#manifest.edges.some((edge) => [edge.from, edge.to].includes(node.role) && (rowOfRole.get(edge.from === node.role ? edge.to : edge.from) ?? 0) > row);
-        this.#nodes.set(node.id, this.#drawNode(nodeLayer, node, x, y, facesDown));
+        this.#nodes.set(node.id, this.#drawNode(nodeLayer, node, x, y, facesDown, compact));
       });
+      y += NODE_HEIGHT;
     });
 
-    const rowWidth = new Map(rows.flatMap((nodes) => nodes.map((node) => [node.id, nodes.length] as const)));
+    for (const node of model.nodes.values()) {
+      if (node.external) this.#drawEdge(edgeLayer, node.external.binder, node.id);
+    }
     for (const edge of this.#manifest.edges) {
+      // One label per edge of the pattern, on its first line: repeated, they would overlap.
+      let labelled = false;
       for (const from of model.nodes.values()) {
         if (from.role !== edge.from) continue;
         for (const to of model.nodes.values()) {
           if (to.role !== edge.to) continue;
-          // Lines fanning out from one node to many meet at the one: label them near the many,
-          // where they are apart, so their labels do not pile up on each other.
-          const fromRow = rowWidth.get(from.id) ?? 1;
-          const toRow = rowWidth.get(to.id) ?? 1;
-          const labelAt = fromRow === toRow ? 0.5 : fromRow > toRow ? 0.3 : 0.7;
-          this.#drawEdge(edgeLayer, from.id, to.id, labelAt, edge.forwardLabel, edge.backLabel);
+          if (labelled) this.#drawEdge(edgeLayer, from.id, to.id, undefined, undefined, edge.backLabel !== undefined);
+          else this.#drawEdge(edgeLayer, from.id, to.id, edge.forwardLabel, edge.backLabel);
+          labelled = true;
         }
       }
     }
@@ -126,6 +186,10 @@ export class DiagramView {
 
   /** Brings every node's counters, pid and status up to date with the model. */
   update(model: RunModel): void {
+    if (model.layoutVersion !== this.#layoutVersion) {
+      this.render(model);
+      return;
+    }
     for (const node of model.nodes.values()) {
       const view = this.#nodes.get(node.id);
       if (!view) continue;
@@ -133,13 +197,39 @@ export class DiagramView {
       group.dataset.pid = node.pid === undefined ? "" : String(node.pid);
       group.dataset.sent = String(node.sent);
       group.dataset.received = String(node.received);
+      group.dataset.lost = String(node.lost);
+      group.dataset.missed = String(node.missed);
       group.dataset.status = node.status;
-      view.counters.textContent = `sent ${node.sent} · received ${node.received}`;
+      group.classList.toggle("has-losses", node.lost > 0 || node.missed > 0);
+      if (node.external) {
+        group.dataset.external = String(node.external.count);
+        view.counters.textContent = `${node.external.count} connected`;
+        view.detail.textContent = "seen by the socket monitor";
+        continue;
+      }
+      const losses = [node.lost > 0 ? `lost ${node.lost}` : "", node.missed > 0 ? `missed ${node.missed}` : ""].filter(Boolean);
+      // With losses the line says more, so "received" gives way to "recv" to stay inside the box.
+      if (view.compact) {
+        // Small nodes: the counts, and losses as one figure; the attributes keep them apart.
+        const lostOrMissed = node.lost + node.missed;
+        view.counters.textContent = [`sent ${node.sent}`, `recv ${node.received}`, ...(lostOrMissed > 0 ? [`✗ ${lostOrMissed}`] : [])].join(" · ");
+      } else {
+        view.counters.textContent = [`sent ${node.sent}`, `${losses.length > 0 ? "recv" : "received"} ${node.received}`, ...losses].join(" · ");
+      }
       view.detail.textContent = this.#detail(node);
     }
   }
 
+  /** Marks the node a viewer picked, so its actions apply to it. */
+  select(nodeId: string | undefined): void {
+    this.#selected = nodeId;
+    for (const [id, view] of this.#nodes) view.group.classList.toggle("selected", id === nodeId);
+  }
+
   #detail(node: NodeState): string {
+    if (node.filters.length > 0 && node.status === "running") {
+      return `pid ${node.pid} · ${node.filters.map((filter) => (filter === "" ? "everything" : `"${filter}"`)).join(", ")}`;
+    }
     if (node.status === "planned") return "not running";
     if (node.status === "exited") return `pid ${node.pid} · exited (${node.exitSignal ?? `code ${node.exitCode}`})`;
     return `pid ${node.pid}`;
@@ -147,19 +237,36 @@ export class DiagramView {
 
   /** Sends a dot along the edge from the message's sender to its receiver. */
   animate(delivery: DeliverEvent): void {
+    this.#fly(delivery.from, delivery.node, label(delivery, this.#labelFrame(delivery.from, delivery.node)), false);
+  }
+
+  /** Shows a message that will never arrive: towards the receiver it was lost for, fading out. */
+  animateLost(lost: LostEvent): void {
+    if (lost.to === undefined) return;
+    const frame = lost.frames.at(this.#labelFrame(lost.node, lost.to)) ?? lost.frames.at(-1);
+    const text = frame ? (frame.binary ? `0x${frame.text}` : frame.text) : "∅";
+    this.#fly(lost.node, lost.to, `✗ ${text.length > 12 ? `${text.slice(0, 11)}…` : text}`, true);
+  }
+
+  #labelFrame(fromId: string, toId: string): number {
+    const roles = [fromId, toId].map((id) => id.slice(0, id.lastIndexOf("-")));
+    return this.#manifest.edges.find((candidate) => roles.includes(candidate.from) && roles.includes(candidate.to))?.labelFrame ?? -1;
+  }
+
+  #fly(fromId: string, toId: string, text: string, lost: boolean): void {
     if (this.#flights.size >= MAX_FLIGHTS) return;
-    const sender = this.#nodes.get(delivery.from);
-    const receiver = this.#nodes.get(delivery.node);
+    const sender = this.#nodes.get(fromId);
+    const receiver = this.#nodes.get(toId);
     if (!sender || !receiver) return;
     const downwards = receiver.center.y > sender.center.y;
     // Forward lane on the left going down, back lane on the right going up, as the talk draws it.
     const offset = downwards ? -LANE_OFFSET : LANE_OFFSET;
     const from = downwards ? { x: sender.bottom.x + offset, y: sender.bottom.y } : { x: sender.top.x + offset, y: sender.top.y };
     const to = downwards ? { x: receiver.top.x + offset, y: receiver.top.y } : { x: receiver.bottom.x + offset, y: receiver.bottom.y };
-    const element = svg("g", { class: "message", "data-from": delivery.from, "data-to": delivery.node });
-    element.append(svg("circle", { r: 7 }), svg("text", { x: downwards ? -12 : 12, y: 4, "text-anchor": downwards ? "end" : "start" }, label(delivery)));
+    const element = svg("g", { class: lost ? "message lost" : "message", "data-from": fromId, "data-to": toId });
+    element.append(svg("circle", { r: 7 }), svg("text", { x: downwards ? -12 : 12, y: 4, "text-anchor": downwards ? "end" : "start" }, text));
     this.#flightLayer.append(element);
-    this.#flights.add({ element, from, to, start: performance.now() });
+    this.#flights.add({ element, from, to, start: performance.now(), lost });
     this.#frame ||= requestAnimationFrame((now) => this.#step(now));
   }
 
@@ -174,7 +281,8 @@ export class DiagramView {
   #step(now: number): void {
     for (const flight of this.#flights) {
       const progress = Math.min(1, (now - flight.start) / TRAVEL_MS);
-      const eased = progress < 0.5 ? 2 * progress * progress : 1 - (-2 * progress + 2) ** 2 / 2;
+      const eased = (progress < 0.5 ? 2 * progress * progress : 1 - (-2 * progress + 2) ** 2 / 2) * (flight.lost ? LOST_AT : 1);
+      if (flight.lost) flight.element.setAttribute("opacity", String(1 - progress));
       const x = flight.from.x + (flight.to.x - flight.from.x) * eased;
       const y = flight.from.y + (flight.to.y - flight.from.y) * eased;
       flight.element.setAttribute("transform", `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
@@ -186,9 +294,25 @@ export class DiagramView {
     this.#frame = this.#flights.size > 0 ? requestAnimationFrame((next) => this.#step(next)) : 0;
   }
 
-  #drawNode(layer: SVGGElement, node: NodeState, x: number, y: number, facesDown: boolean): NodeView {
-    const spec = this.#manifest.roles[node.role]!;
-    const group = svg("g", { class: "node", "data-node": node.id, "data-role": node.role, transform: `translate(${x} ${y})` });
+  #drawNode(layer: SVGGElement, node: NodeState, x: number, y: number, facesDown: boolean, compact: boolean): NodeView {
+    const NODE_WIDTH = compact ? COMPACT_WIDTH : NODE_WIDTH_FULL;
+    const spec = this.#manifest.roles[node.role] ?? { label: "From outside the run", socket: "peer", count: { default: 1, max: 1 } };
+    const group = svg("g", { class: compact ? "node compact" : "node", "data-node": node.id, "data-role": node.role, transform: `translate(${x} ${y})` });
+    // Nodes with something a viewer can do are picked by click or keyboard.
+    if (this.#manifest.roles[node.role]?.actions?.length) {
+      group.setAttribute("tabindex", "0");
+      group.setAttribute("role", "button");
+      group.setAttribute("aria-label", `${node.id}: choose its actions`);
+      const pick = () => this.onSelect?.(node.id);
+      group.addEventListener("click", pick);
+      group.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        event.stopPropagation();
+        pick();
+      });
+      if (node.id === this.#selected) group.classList.add("selected");
+    }
     const strip = 26;
     const stripY = facesDown ? NODE_HEIGHT - strip : 0;
     const bodyY = facesDown ? 0 : strip;
@@ -200,8 +324,7 @@ export class DiagramView {
       svg("rect", { class: "node-outline", width: NODE_WIDTH, height: NODE_HEIGHT, rx: 10 }),
       svg("text", { class: "socket-type", x: NODE_WIDTH / 2, y: stripY + 18, "text-anchor": "middle" }, spec.socket),
     );
-    const count = this.#manifest.roles[node.role]!.count.default;
-    const title = count > 1 ? `${spec.label} ${node.index + 1}` : spec.label;
+    const title = spec.count.default > 1 || spec.count.max > 1 ? `${spec.label} ${node.index + 1}` : spec.label;
     group.append(svg("text", { class: "node-label", x: NODE_WIDTH / 2, y: bodyY + 22, "text-anchor": "middle" }, title));
     const detail = svg("text", { class: "node-detail", x: NODE_WIDTH / 2, y: bodyY + 40, "text-anchor": "middle" });
     const counters = svg("text", { class: "node-counters", x: NODE_WIDTH / 2, y: bodyY + 58, "text-anchor": "middle" });
@@ -209,6 +332,7 @@ export class DiagramView {
     layer.append(group);
     return {
       group,
+      compact,
       counters,
       detail,
       center: { x: x + NODE_WIDTH / 2, y: y + NODE_HEIGHT / 2 },
@@ -217,8 +341,7 @@ export class DiagramView {
     };
   }
 
-  /** Draws the lanes between two nodes, labelled at `labelAt` (0 at `from`, 1 at `to`). */
-  #drawEdge(layer: SVGGElement, fromId: string, toId: string, labelAt: number, forwardLabel?: string, backLabel?: string): void {
+  #drawEdge(layer: SVGGElement, fromId: string, toId: string, forwardLabel?: string, backLabel?: string, twoWay = backLabel !== undefined): void {
     const from = this.#nodes.get(fromId);
     const to = this.#nodes.get(toId);
     if (!from || !to) return;
@@ -230,14 +353,14 @@ export class DiagramView {
       [-LANE_OFFSET, forwardLabel, end],
       [LANE_OFFSET, backLabel, start],
     ] as const) {
-      if (offset > 0 && !backLabel) continue;
+      if (offset > 0 && !twoWay) continue;
       const away = towards === end ? start : end;
       // Stop short of the node so the arrow head is not hidden under it.
       const inset = Math.sign(towards.y - away.y) * 3;
       group.append(svg("line", { class: "lane", x1: away.x + offset, y1: away.y + inset, x2: towards.x + offset, y2: towards.y - inset, "marker-end": `url(#${this.#arrowId})` }));
       if (text) {
-        const at = { x: start.x + (end.x - start.x) * labelAt + offset * 2, y: start.y + (end.y - start.y) * labelAt + 5 };
-        group.append(svg("text", { class: "edge-label", x: at.x, y: at.y, "text-anchor": offset < 0 ? "end" : "start" }, `"${text}"`));
+        const middle = { x: (start.x + end.x) / 2 + offset * 2, y: (start.y + end.y) / 2 + 5 };
+        group.append(svg("text", { class: "edge-label", x: middle.x, y: middle.y, "text-anchor": offset < 0 ? "end" : "start" }, `"${text}"`));
       }
     }
     layer.append(group);

@@ -2,8 +2,11 @@
  * What a run looks like, built only from its events: each node's process, counters, sockets,
  * endpoints, monitor timeline and output. The diagram draws this; it never asks a process.
  */
-import type { DemoManifest } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, RunEvent } from "../../server/protocol.js";
+import { type DemoManifest, type ParamValues, defaultParams, roleCount } from "../../demos/lib/manifest.js";
+import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
+
+/** The role name the model gives peers from outside the run; no manifest has such a role. */
+export const EXTERNAL_ROLE = "external";
 
 /** How many output lines and monitor events a node keeps. */
 const HISTORY = 200;
@@ -19,6 +22,14 @@ export interface NodeState {
   /** Messages this process reported sending and receiving. */
   sent: number;
   received: number;
+  /** Messages this node sent that the bridge found will never be received. */
+  lost: number;
+  /** Messages lost on their way to this node (it wanted them and never got them). */
+  missed: number;
+  /** A SUB's current filters, as it reported them. */
+  filters: string[];
+  /** For an external node: how many peers from outside, and the binder they connect to. */
+  external?: { count: number; binder: string; endpoint: string };
   socketTypes: string[];
   endpoints: string[];
   monitor: { t: number; event: string; endpoint?: string }[];
@@ -37,30 +48,65 @@ export class RunModel {
   readonly manifest: DemoManifest;
   readonly nodes = new Map<string, NodeState>();
   deliveredCount = 0;
+  lostCount = 0;
+  /** Every endpoint a process of the run bound, with the node that bound it: where outside peers connect. */
+  readonly boundEndpoints: { node: string; endpoint: string }[] = [];
+  /** Bumped whenever nodes are added or removed, so the diagram knows to lay itself out again. */
+  layoutVersion = 0;
 
   constructor(manifest: DemoManifest) {
     this.manifest = manifest;
-    this.reset();
+    this.reset(defaultParams(manifest));
   }
 
-  /** Back to the picture before a run: each role's default number of processes, not started. */
-  reset(): void {
+  /** Back to the picture before a run: as many processes of each role as `params` ask, not started. */
+  reset(params: ParamValues): void {
     this.nodes.clear();
     this.deliveredCount = 0;
+    this.lostCount = 0;
+    this.boundEndpoints.length = 0;
+    this.layoutVersion += 1;
     for (const [role, spec] of Object.entries(this.manifest.roles)) {
-      for (let index = 0; index < spec.count.default; index++) this.#plan(role, index);
+      for (let index = 0; index < roleCount(spec, params); index++) this.#plan(role, index);
     }
   }
 
-  #plan(role: string, index: number): NodeState {
-    const node: NodeState = { id: `${role}-${index}`, role, index, status: "planned", sent: 0, received: 0, socketTypes: [], endpoints: [], monitor: [], output: [] };
+  #plan(role: string, index: number, id = `${role}-${index}`): NodeState {
+    const node: NodeState = {
+      id,
+      role,
+      index,
+      status: "planned",
+      sent: 0,
+      received: 0,
+      lost: 0,
+      missed: 0,
+      filters: [],
+      socketTypes: [],
+      endpoints: [],
+      monitor: [],
+      output: [],
+    };
     this.nodes.set(node.id, node);
+    this.layoutVersion += 1;
     return node;
   }
 
-  /** Takes a batch of events; returns the deliveries in it, for the diagram to animate. */
-  apply(events: RunEvent[]): DeliverEvent[] {
-    const deliveries: DeliverEvent[] = [];
+  /** Peers from outside the run at a binder: a node of their own while there are any. */
+  #external(binder: string, endpoint: string, count: number): void {
+    const id = `${EXTERNAL_ROLE}-${binder}`;
+    if (count === 0) {
+      if (this.nodes.delete(id)) this.layoutVersion += 1;
+      return;
+    }
+    const node = this.nodes.get(id) ?? this.#plan(EXTERNAL_ROLE, 0, id);
+    node.status = "running";
+    node.external = { count, binder, endpoint };
+  }
+
+  /** Takes a batch of events; returns the deliveries and losses in it, for the diagram to animate. */
+  apply(events: RunEvent[]): (DeliverEvent | LostEvent)[] {
+    const deliveries: (DeliverEvent | LostEvent)[] = [];
     for (const event of events) {
       if (event.kind === "deliver") {
         this.deliveredCount += 1;
@@ -69,7 +115,20 @@ export class RunModel {
       }
       if (event.kind === "spawn") {
         const node = this.nodes.get(event.node) ?? this.#plan(event.role, event.index);
-        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, exitCode: undefined, exitSignal: undefined });
+        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, filters: [], exitCode: undefined, exitSignal: undefined });
+        continue;
+      }
+      if (event.kind === "external") {
+        this.#external(event.node, event.endpoint, event.count);
+        continue;
+      }
+      if (event.kind === "lost") {
+        this.lostCount += 1;
+        deliveries.push(event);
+        const sender = this.nodes.get(event.node);
+        if (sender) sender.lost += 1;
+        const receiver = event.to === undefined ? undefined : this.nodes.get(event.to);
+        if (receiver) receiver.missed += 1;
         continue;
       }
       const node = this.nodes.get(event.node);
@@ -85,6 +144,9 @@ export class RunModel {
           node.socketTypes.push(event.type);
           break;
         case "bound":
+          this.boundEndpoints.push({ node: node.id, endpoint: event.endpoint });
+          node.endpoints.push(event.endpoint);
+          break;
         case "connecting":
           node.endpoints.push(event.endpoint);
           break;
@@ -102,7 +164,11 @@ export class RunModel {
           node.exitCode = event.code;
           node.exitSignal = event.signal;
           break;
+        case "filters":
+          node.filters = event.filters;
+          break;
         case "tally":
+        case "action":
           break;
       }
     }

@@ -1,0 +1,144 @@
+/// <reference lib="dom" />
+/**
+ * The demos as a viewer uses them, in a real Chromium against the real bridge: parameters,
+ * node actions by mouse and keyboard, an outside Python peer appearing in the diagram, and a
+ * layout that fits the slide.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "./helpers/browser.js";
+import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { isAlive, waitForExit } from "./helpers/processes.js";
+
+let bridge: RunningBridge;
+let browser: Browser;
+
+before(async () => {
+  bridge = await startBridge();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await bridge?.stop();
+});
+
+const PEERS_DIR = fileURLToPath(new URL("../../tests/peers/", import.meta.url));
+
+async function openSlide(id: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${bridge.url}/#/${id}`);
+  await page.locator(`section#${id}.present`).waitFor();
+  return page;
+}
+
+/** Waits until an attribute of the current slide's element passes `test`; polled from here. */
+async function waitForAttribute(page: Page, selector: string, name: string, test: (value: string) => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const element = page.locator(`section.present ${selector}`);
+  for (;;) {
+    const value = (await element.count()) > 0 ? await element.first().getAttribute(name) : null;
+    if (value !== null && test(value)) return;
+    if (Date.now() > deadline) throw new Error(`${selector} ${name} is ${value}, still not as expected`);
+    await page.waitForTimeout(100);
+  }
+}
+
+const atLeast = (minimum: number) => (value: string) => Number(value) >= minimum;
+
+async function pids(page: Page): Promise<number[]> {
+  return page.locator("section.present zmq-demo [data-node][data-pid]").evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.pid)).filter((pid) => pid > 0));
+}
+
+/** Nothing of the slide spills out of the 1280×720 frame. */
+async function assertFits(page: Page): Promise<void> {
+  const box = await page.locator("section.present zmq-demo").boundingBox();
+  assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= 1280 && box.y + box.height <= 720, `the widget fits the slide: ${JSON.stringify(box)}`);
+  const overflow = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+  assert.deepEqual(overflow, [1280, 720], "the page does not scroll");
+}
+
+describe("push-pull, live from its slide", () => {
+  it("runs as many workers as the viewer sets, kills one chosen by keyboard, adds another, and shows the lost tasks", async () => {
+    const page = await openSlide("push-pull");
+    await page.locator('section.present zmq-demo input[name="workers"]').fill("4");
+    await page.locator('section.present zmq-demo input[name="rate"]').fill("40");
+    await page.locator("section.present").getByRole("button", { name: "Run" }).click();
+    await waitForAttribute(page, '[data-node="worker-3"]', "data-received", atLeast(2));
+    assert.equal(await page.locator('section.present zmq-demo [data-role="worker"]').count(), 4);
+    assert.ok(await page.locator('section.present zmq-demo input[name="workers"]').isDisabled(), "parameters are fixed while running");
+    await assertFits(page);
+
+    // Pick worker-2 with the keyboard, then kill it.
+    await page.locator('section.present [data-node="worker-2"]').focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await page.locator("section.present").getByRole("combobox", { name: "Node to act on" }).inputValue(), "worker-2");
+    await page.locator("section.present zmq-demo .node-actions button", { hasText: "Kill" }).click();
+    await waitForAttribute(page, '[data-node="worker-2"]', "data-status", (value) => value === "exited");
+    // Its queue: 40 tasks a second against four workers of 200 ms each leaves tasks waiting in every pipe.
+    await waitForAttribute(page, '[data-node="ventilator-0"]', "data-lost", atLeast(1));
+    await waitForAttribute(page, '[data-node="worker-2"]', "data-missed", atLeast(1));
+    const lost = Number(await page.locator('section.present [data-node="ventilator-0"]').getAttribute("data-lost"));
+    assert.equal(Number(await page.locator('section.present [data-node="worker-2"]').getAttribute("data-missed")), lost, "the lost tasks are the killed worker's");
+
+    await page.locator("section.present").getByRole("button", { name: "Add worker" }).click();
+    await waitForAttribute(page, '[data-node="worker-4"]', "data-received", atLeast(1));
+    await assertFits(page);
+
+    const running = await pids(page);
+    await page.locator("section.present").getByRole("button", { name: "Stop" }).click();
+    await page.waitForFunction(() => document.querySelector("section.present zmq-demo")?.getAttribute("data-state") === "stopped", undefined, { timeout: 15_000 });
+    assert.deepEqual(await waitForExit(running), []);
+    await page.close();
+  });
+
+  it("a Python worker connecting from outside appears in the diagram, and goes when it leaves", async () => {
+    const page = await openSlide("push-pull");
+    await page.locator("section.present").getByRole("button", { name: "Run" }).click();
+    await waitForAttribute(page, '[data-node="worker-0"]', "data-received", atLeast(1));
+    // The endpoint the ventilator bound, as the widget shows it for peers from outside.
+    const bound = await page.locator("section.present zmq-demo [data-endpoint]").evaluateAll((elements) => elements.map((element) => (element as HTMLElement).dataset.endpoint!));
+    assert.equal(bound.length, 1, `one endpoint: ${bound}`);
+    assert.match(bound[0]!, /^tcp:\/\/127\.0\.0\.1:\d+$/);
+    const python = spawn("/usr/bin/python3", [`${PEERS_DIR}pull_worker.py`, bound[0]!, "15"], { stdio: "ignore" });
+    await waitForAttribute(page, '[data-role="external"]', "data-external", (value) => value === "1");
+    await new Promise((resolve) => python.on("close", resolve));
+    await page.waitForFunction(() => document.querySelector('section.present zmq-demo [data-role="external"]') === null, undefined, { timeout: 15_000 });
+    await page.locator("section.present").getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
+});
+
+describe("the distributed adder, live", () => {
+  it("with the fix on, every worker gets work and the sink prints the exact total", async () => {
+    const page = await openSlide("complete-application");
+    await page.locator('section.present zmq-demo input[name="length"]').fill("1000");
+    await page.locator('section.present zmq-demo select[name="wait"]').selectOption({ label: "on" });
+    await page.locator("section.present").getByRole("button", { name: "Run" }).click();
+    await page.locator('section.present zmq-demo .demo-output li[data-printed-by="sink-0"]', { hasText: "Total: 499500 (100 sub-arrays)" }).waitFor({ timeout: 30_000 });
+    const received = await page.locator('section.present zmq-demo [data-role="worker"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.received)));
+    assert.equal(received.reduce((a, b) => a + b, 0), 100);
+    assert.ok(received.every((count) => count > 0), `every worker got work: ${received}`);
+    assert.equal(await page.locator('section.present [data-node="sink-0"]').getAttribute("data-received"), "100");
+    await assertFits(page);
+    await page.locator("section.present").getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
+});
+
+describe("request-reply, the lockstep", () => {
+  it("Send twice on the client shows libzmq's EFSM in the client's own output", async () => {
+    const page = await openSlide("req-rep");
+    await page.locator("section.present").getByRole("button", { name: "Run" }).click();
+    await waitForAttribute(page, '[data-node="client-0"]', "data-received", atLeast(1));
+    await page.locator('section.present [data-node="client-0"]').click();
+    await page.locator("section.present").getByRole("button", { name: "Send twice" }).click();
+    await page.locator('section.present zmq-demo .demo-output li[data-printed-by="client-0"]', { hasText: "Refused: EFSM" }).waitFor({ timeout: 10_000 });
+    const running = await pids(page);
+    assert.ok(running.every(isAlive), "the refusal crashed nothing");
+    await page.locator("section.present").getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
+});
