@@ -118,10 +118,18 @@ describe("the distributed adder, live", () => {
     await page.locator('section.present zmq-demo select[name="wait"]').selectOption({ label: "on" });
     await page.locator("section.present").getByRole("button", { name: "Run" }).click();
     await page.locator('section.present zmq-demo .demo-output li[data-printed-by="sink-0"]', { hasText: "Total: 499500 (100 sub-arrays)" }).waitFor({ timeout: 30_000 });
-    const received = await page.locator('section.present zmq-demo [data-role="worker"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.received)));
+    // The output line and the counters travel separate channels (stdout, IPC): wait for both.
+    await waitForAttribute(page, '[data-node="sink-0"]', "data-received", (value) => value === "100");
+    const workersReceived = () =>
+      page.locator('section.present zmq-demo [data-role="worker"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.received)));
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('section.present zmq-demo [data-role="worker"]')).reduce((sum, node) => sum + Number((node as HTMLElement).dataset.received), 0) >= 100,
+      undefined,
+      { timeout: 10_000 },
+    );
+    const received = await workersReceived();
     assert.equal(received.reduce((a, b) => a + b, 0), 100);
     assert.ok(received.every((count) => count > 0), `every worker got work: ${received}`);
-    assert.equal(await page.locator('section.present [data-node="sink-0"]').getAttribute("data-received"), "100");
     await assertFits(page);
     await page.locator("section.present").getByRole("button", { name: "Stop" }).click();
     await page.close();

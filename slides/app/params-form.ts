@@ -26,7 +26,7 @@ export class ParamsForm {
       const label = document.createElement("label");
       label.title = spec.label;
       const text = document.createElement("span");
-      text.textContent = spec.choices ? name : `${name}${spec.unit && spec.unit !== "ms" ? ` ${spec.unit}` : spec.unit === "ms" ? " ms" : ""}`;
+      text.textContent = spec.unit ? `${name} ${spec.unit}` : name;
       let control: HTMLInputElement | HTMLSelectElement;
       if (spec.choices) {
         control = document.createElement("select");
