@@ -80,8 +80,16 @@ describe("push-pull, live from its slide", () => {
     // Its queue: 40 tasks a second against four workers of 200 ms each leaves tasks waiting in every pipe.
     await waitForAttribute(page, '[data-node="ventilator-0"]', "data-lost", atLeast(1));
     await waitForAttribute(page, '[data-node="worker-2"]', "data-missed", atLeast(1));
-    const lost = Number(await page.locator('section.present [data-node="ventilator-0"]').getAttribute("data-lost"));
-    assert.equal(Number(await page.locator('section.present [data-node="worker-2"]').getAttribute("data-missed")), lost, "the lost tasks are the killed worker's");
+    // Both counters move as batches arrive; compare them in one snapshot, once they agree.
+    await page.waitForFunction(
+      () => {
+        const lost = document.querySelector('section.present [data-node="ventilator-0"]')?.getAttribute("data-lost");
+        const missed = document.querySelector('section.present [data-node="worker-2"]')?.getAttribute("data-missed");
+        return Number(lost) >= 1 && lost === missed;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
 
     await page.locator("section.present").getByRole("button", { name: "Add worker" }).click();
     await waitForAttribute(page, '[data-node="worker-4"]', "data-received", atLeast(1));
