@@ -87,6 +87,29 @@ describe("the deck", () => {
     await page.close();
   });
 
+  it("steps through the client's code: each → lights the next step's lines and dims the rest", async () => {
+    const page = await openDeck();
+    await page.goto(`${bridge.url}/#/req-rep-client`);
+    await page.locator("section#req-rep-client.present").waitFor();
+    // Which lines are lit (full opacity) while others are dimmed; empty while nothing is stepped.
+    const litLines = () =>
+      page.locator("section#req-rep-client .code-block .line").evaluateAll((lines) => {
+        const opacities = lines.map((line) => Number(getComputedStyle(line).opacity));
+        return opacities.some((opacity) => opacity < 1) ? opacities.flatMap((opacity, index) => (opacity === 1 ? [index + 1] : [])) : [];
+      });
+    await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; }" });
+    assert.deepEqual(await litLines(), [], "before the first step every line reads the same");
+    const steps: number[][] = [];
+    for (let step = 0; step < 3; step++) {
+      await page.keyboard.press("ArrowRight");
+      await page.locator(`section#req-rep-client .code-step[data-step="${step + 1}"].current-fragment`).waitFor({ state: "attached" });
+      steps.push(await litLines());
+    }
+    // startClient: the socket and its connect, then the send, then the receive (slides/08-req-rep.md).
+    assert.deepEqual(steps, [[2, 3], [7], [9]]);
+    await page.close();
+  });
+
   it("loads, fonts and all, without a single request leaving the machine", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     const requested: string[] = [];
