@@ -51,6 +51,14 @@ describe("the slides plugin", () => {
     assert.deepEqual(sourceFiles, ["demos/echo/echo.ts"]);
   });
 
+  it("cuts lines of a function, counted from its first line, and sets them at the left margin", async () => {
+    const { html } = await deck("# Code {#code}\n\n@code demos/echo/echo.ts#echo:L2-L3\n");
+    const text = html.replace(/<[^>]+>/g, "");
+    assert.match(text, /^const upper = text.toUpperCase\(\);\nconsole.log\(upper\);/m);
+    assert.doesNotMatch(text, /export function|return upper/);
+    await assert.rejects(deck("# Code {#code}\n\n@code demos/echo/echo.ts#echo:L2-L9\n"), /demos\/echo\/echo.ts#echo has no lines 2-9/);
+  });
+
   it("turns steps into reveal.js fragments and marks each step's lines", async () => {
     const { html } = await deck("# Code {#code}\n\n@code demos/echo/echo.ts#echo lines=1 steps=2|3-4\n");
     assert.equal((html.match(/class="fragment code-step"/g) ?? []).length, 2);

@@ -49,6 +49,16 @@ describe("the talk, as built", () => {
   });
 });
 
+describe("line ranges on slides", () => {
+  // Line ranges do not follow a file as it changes, as a function name does: pin what they show.
+  it("the Serialising slide shows a Result dumped onto the network and loaded back", () => {
+    const section = /<section id="serialising"[\s\S]*?<\/section>/.exec(deck.html)?.[0] ?? "";
+    const code = section.replace(/<[^>]+>/g, "").replace(/&quot;/g, '"');
+    assert.match(code, /results\.send\(new Result\(.*\)\.dump\(\)\)/, "the worker sends a Result's dump");
+    assert.match(code, /Result\.load\(frame!?\)/, "the sink loads a Result from the frame");
+  });
+});
+
 const run = promisify(execFile);
 const basics = (name: string) => run(process.execPath, [`${REPO_ROOT}build/demos/basics/${name}.js`], { timeout: 20_000 });
 

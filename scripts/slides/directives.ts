@@ -3,6 +3,7 @@
  * deck is built, so a slide that names a file, function, demo or figure that does not exist
  * fails the build instead of showing something stale:
  *   @code demos/req-rep/client.ts#startClient [lines=4-6] [steps=3|5-6]
+ *   @code demos/req-rep/client.ts#startClient:L7-L9       lines 7-9 of that function
  *   @demo req-rep
  *   @figure sockets-on-steroids
  */
