@@ -1,11 +1,13 @@
 /**
  * Takes screenshots of the deck at 1280×720, for the README and for looking at slides:
  *   node build/scripts/screenshot.js OUT_DIR [slide-id …] [--run]
- * With --run, the demo on each slide is run for a few seconds first.
+ * With --run, the demo on each slide is run for a few seconds first. Each slide is shown as it
+ * ends, every fragment revealed, since that is when it holds the most.
  */
 import { mkdirSync } from "node:fs";
 import { launchChromium } from "../tests/helpers/browser.js";
 import { startBridge } from "../tests/helpers/bridge.js";
+import { revealAllFragments } from "../tests/helpers/deck.js";
 
 const args = process.argv.slice(2);
 const run = args.includes("--run");
@@ -20,6 +22,7 @@ try {
     for (const id of ids.length > 0 ? ids : ["title"]) {
       await page.goto(`${bridge.url}/#/${id}`);
       await page.waitForSelector(`section#${id}.present`);
+      await revealAllFragments(page, id);
       if (run && (await page.locator(`section#${id} zmq-demo`).count()) > 0) {
         await page.locator(`section#${id} zmq-demo button.demo-run`).click();
         await page.waitForTimeout(3000);

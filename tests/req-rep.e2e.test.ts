@@ -112,7 +112,11 @@ describe("Request/Reply, live from its slide", () => {
     await waitForRoundTrips(page, 1);
     const pids = await pidsOnScreen(page);
     for (const id of ["req-rep-client", "req-rep-server"]) {
-      await page.keyboard.press("ArrowRight");
+      // The presenter steps through the code's highlighted lines (fragments) to the next slide.
+      for (let press = 0; press < 10 && (await page.locator(`section#${id}.present`).count()) === 0; press++) {
+        await page.keyboard.press("ArrowRight");
+        await page.waitForTimeout(150);
+      }
       await page.locator(`section#${id}.present`).waitFor();
       await page.getByRole("button", { name: "Stop Request/Reply" }).waitFor();
       assert.deepEqual(pids.filter(isAlive), pids, `the run lives on while ${id} is shown`);

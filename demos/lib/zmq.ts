@@ -227,17 +227,22 @@ async function watchMonitor(socket: zeromq.Socket, id: number): Promise<void> {
   }
 }
 
+const SUBSCRIPTION_GRACE_MS = 50;
+
 /**
  * Resolves once `count` peers have completed their handshake with `socket` (as its socket
  * monitor tells). For a PUSH this is the moment they are all in its round-robin.
  */
 export function peersConnected(socket: zeromq.Socket, count: number): Promise<void> {
   const trace = traceOf(socket);
+  // A SUB's subscription travels right after the handshake on the same connection; a PUB that
+  // publishes in that instant still drops the message. A short grace lets it land.
+  const grace = trace.type === "PUB" ? SUBSCRIPTION_GRACE_MS : 0;
   return new Promise((resolve) => {
     const check = () => {
       if (trace.peers < count) return;
       trace.onPeers.delete(check);
-      resolve();
+      setTimeout(resolve, grace);
     };
     trace.onPeers.add(check);
     check();

@@ -11,19 +11,25 @@ export interface CodeReference {
   file: string;
   /** A top-level function, class, interface, type or const, by name. */
   symbol?: string;
-  /** Or lines, 1-based and inclusive. */
+  /**
+   * Lines, 1-based and inclusive: of the symbol when there is one (so the range survives edits
+   * elsewhere in the file, such as a new import), else of the file.
+   */
   lines?: { from: number; to: number };
 }
 
-/** Parses `demos/req-rep/client.ts#startClient` or `demos/req-rep/client.ts#L3-L9`. */
+/**
+ * Parses `demos/req-rep/client.ts#startClient`, a few lines of it `…#startClient:L7-L9`, or
+ * lines of the file `demos/req-rep/client.ts#L3-L9`.
+ */
 export function parseCodeReference(text: string): CodeReference {
   const [file, anchor] = text.trim().split("#", 2) as [string, string | undefined];
   if (!file) throw new Error(`no file in code reference "${text}"`);
   if (!anchor) return { file };
-  const range = /^L(\d+)-L(\d+)$/.exec(anchor);
-  if (range) return { file, lines: { from: Number(range[1]), to: Number(range[2]) } };
-  if (!/^[A-Za-z_$][\w$]*$/.test(anchor)) throw new Error(`"${anchor}" is neither a name nor a line range (L3-L9)`);
-  return { file, symbol: anchor };
+  const parsed = /^(?:([A-Za-z_$][\w$]*))?(?:(?:^|:)L(\d+)-L(\d+))?$/.exec(anchor);
+  if (!parsed || (!parsed[1] && !parsed[2])) throw new Error(`"${anchor}" is neither a name, a line range (L3-L9) nor both (name:L3-L9)`);
+  const [, symbol, from, to] = parsed;
+  return { file, ...(symbol ? { symbol } : {}), ...(from ? { lines: { from: Number(from), to: Number(to) } } : {}) };
 }
 
 function declaredName(statement: ts.Statement): string[] {
@@ -44,15 +50,21 @@ export function extractSymbol(source: string, fileName: string, symbol: string):
   return source.slice(statement.getStart(sourceFile), statement.getEnd());
 }
 
+/** Lines with their common indentation taken off, so a range cut from a loop body sits at the left. */
+function dedent(lines: string[]): string[] {
+  const indents = lines.filter((line) => line.trim() !== "").map((line) => /^ */.exec(line)![0].length);
+  const common = indents.length > 0 ? Math.min(...indents) : 0;
+  return lines.map((line) => line.slice(common));
+}
+
 /** The code a reference names, read from disk relative to `root`. */
 export function extractCode(root: string, reference: CodeReference): string {
   const source = readFileSync(`${root}/${reference.file}`, "utf8");
-  if (reference.symbol) return extractSymbol(source, reference.file, reference.symbol);
-  const lines = source.split("\n");
-  if (reference.lines) {
-    const { from, to } = reference.lines;
-    if (from < 1 || to > lines.length || from > to) throw new Error(`${reference.file} has no lines ${from}-${to}`);
-    return lines.slice(from - 1, to).join("\n");
-  }
-  return source.trimEnd();
+  const code = reference.symbol ? extractSymbol(source, reference.file, reference.symbol) : source.trimEnd();
+  if (!reference.lines) return code;
+  const lines = code.split("\n");
+  const { from, to } = reference.lines;
+  const where = reference.symbol ? `${reference.file}#${reference.symbol}` : reference.file;
+  if (from < 1 || to > lines.length || from > to) throw new Error(`${where} has no lines ${from}-${to}`);
+  return dedent(lines.slice(from - 1, to)).join("\n");
 }

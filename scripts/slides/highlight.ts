@@ -7,7 +7,13 @@ import { createHighlighter, type Highlighter } from "shiki";
 const LANGUAGES = ["typescript", "javascript", "python", "shell", "json"] as const;
 let highlighter: Promise<Highlighter> | undefined;
 
-export async function highlight(code: string, language: string, highlightedLines: Set<number> = new Set()): Promise<string> {
+/** Lines to mark, 1-based: highlighted throughout, and the lines of each step in turn. */
+export interface LineMarks {
+  highlighted: Set<number>;
+  steps: Set<number>[];
+}
+
+export async function highlight(code: string, language: string, marks: LineMarks = { highlighted: new Set(), steps: [] }): Promise<string> {
   highlighter ??= createHighlighter({ themes: ["github-light", "github-dark"], langs: [...LANGUAGES] });
   const shiki = await highlighter;
   return shiki.codeToHtml(code, {
@@ -17,7 +23,10 @@ export async function highlight(code: string, language: string, highlightedLines
     transformers: [
       {
         line(node, line) {
-          if (highlightedLines.has(line)) this.addClassToHast(node, "highlighted");
+          if (marks.highlighted.has(line)) this.addClassToHast(node, "highlighted");
+          marks.steps.forEach((lines, index) => {
+            if (lines.has(line)) this.addClassToHast(node, `step-${index + 1}`);
+          });
         },
       },
     ],

@@ -2,16 +2,13 @@
  * Turns the talk's Markdown files into reveal.js sections.
  *
  * A file holds one or more slides, split by a line of `---`. Each slide opens with a heading
- * that names its stable id: `# Request/Reply {#req-rep}` (classes may follow: `{#title .big}`).
- * A line `Note:` starts the speaker notes. Two directives stand on lines of their own:
- *   @code demos/req-rep/client.ts#startClient [lines=4-6]   code cut from a demo, highlighted
- *   @demo req-rep [spans=slide-id,slide-id]                  the live demo widget; a run lives
- *                                                            on across the slides it spans
+ * that names its stable id: `# Request/Reply {#req-rep}`; classes may follow: `{#title .big}`.
+ * The class `.build` makes each list item appear on its own (a reveal.js fragment).
+ * A line `Note:` starts the speaker notes. Directives (`@code`, `@demo`, `@figure`) stand on
+ * lines of their own; directives.ts says what each does.
  */
-import { existsSync } from "node:fs";
 import { Marked } from "marked";
-import { type CodeReference, extractCode, parseCodeReference } from "./extract-code.js";
-import { highlight } from "./highlight.js";
+import { DIRECTIVE, type DirectiveKind, escapeAttribute, makeDirective } from "./directives.js";
 
 export interface SlideFile {
   /** For messages: where the slide came from. */
@@ -19,109 +16,81 @@ export interface SlideFile {
   text: string;
 }
 
+/** One slide as the deck has it: what tests and tools need to know without a browser. */
+export interface RenderedSlide {
+  id: string;
+  title: string;
+  /** Where the slide came from, such as `slides/08-req-rep.md, slide 2`. */
+  where: string;
+  /** The speaker notes' HTML; empty when the slide has none. */
+  notesHtml: string;
+}
+
 export interface RenderedDeck {
   html: string;
-  /** Slide ids in order. */
-  ids: string[];
-  /** Files the slides read code from, so a change to one rebuilds the deck. */
-  codeFiles: string[];
+  slides: RenderedSlide[];
+  /** Files the slides read (code, manifests, figures), so a change to one rebuilds the deck. */
+  sourceFiles: string[];
 }
 
 const marked = new Marked({ gfm: true });
 const HEADING = /^(#{1,3})\s+(.*?)\s*\{([^}]*)\}\s*$/;
-const DIRECTIVE = /^@(code|demo)\s+(.+?)\s*$/;
+/** A slide class that reveals its list items one at a time. */
+const BUILD_CLASS = "build";
 
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-}
-
-function parseLineSet(text: string | undefined): Set<number> {
-  const lines = new Set<number>();
-  for (const part of (text ?? "").split(",").filter(Boolean)) {
-    const [from, to] = part.split("-").map(Number) as [number, number | undefined];
-    for (let line = from; line <= (to ?? from); line++) lines.add(line);
-  }
-  return lines;
-}
-
-interface Directive {
-  placeholder: string;
-  render(): Promise<string>;
+/** The title as text, for data-title and for tests: Markdown emphasis and code marks dropped. */
+function plainTitle(title: string): string {
+  return title.replace(/[*_`]/g, "");
 }
 
 export async function renderDeck(root: string, files: SlideFile[]): Promise<RenderedDeck> {
   const sections: string[] = [];
-  const ids: string[] = [];
-  const codeFiles = new Set<string>();
+  const slides: RenderedSlide[] = [];
+  const sourceFiles = new Set<string>();
 
   for (const file of files) {
-    const slides = file.text.split(/^\s*---\s*$/m).filter((slide) => slide.trim() !== "");
-    for (const [number, slide] of slides.entries()) {
+    const slideTexts = file.text.split(/^\s*---\s*$/m).filter((slide) => slide.trim() !== "");
+    for (const [number, slideText] of slideTexts.entries()) {
       const where = `${file.name}, slide ${number + 1}`;
-      const [body, notes] = slide.split(/^Note:\s*$/m, 2) as [string, string | undefined];
+      const [body, notes] = slideText.split(/^Note:\s*$/m, 2) as [string, string | undefined];
       const lines = body.trim().split("\n");
       const heading = HEADING.exec(lines[0] ?? "");
       if (!heading) throw new Error(`${where}: the first line must be a heading with an id, like "# Title {#id}"`);
       const [, hashes, title, attributes] = heading as unknown as [string, string, string, string];
       const id = /#([a-z0-9-]+)/.exec(attributes)?.[1];
       if (!id) throw new Error(`${where}: the heading has no {#id}`);
-      if (ids.includes(id)) throw new Error(`${where}: the id ${id} is used twice`);
-      ids.push(id);
-      const classes = [...attributes.matchAll(/\.([\w-]+)/g)].map((match) => match[1]);
+      if (slides.some((slide) => slide.id === id)) throw new Error(`${where}: the id ${id} is used twice`);
+      const classes = [...attributes.matchAll(/\.([\w-]+)/g)].map((match) => match[1]!);
       lines[0] = `${hashes} ${title}`;
 
-      const directives: Directive[] = [];
+      const placeholders: { placeholder: string; render: () => Promise<string> }[] = [];
       const markdown = lines
         .map((line) => {
           const directive = DIRECTIVE.exec(line);
           if (!directive) return line;
-          const placeholder = `<!--directive-${directives.length}-->`;
-          const [, kind, argument] = directive as unknown as [string, "code" | "demo", string];
-          directives.push({ placeholder, render: kind === "code" ? codeDirective(root, argument, where, codeFiles) : demoDirective(root, argument, where) });
+          const [, kind, argument] = directive as unknown as [string, DirectiveKind, string];
+          let made;
+          try {
+            made = makeDirective(root, kind, argument);
+          } catch (error) {
+            throw new Error(`${where}: ${(error as Error).message}`);
+          }
+          for (const source of made.sourceFiles) sourceFiles.add(source);
+          const placeholder = `<!--directive-${placeholders.length}-->`;
+          placeholders.push({ placeholder, render: made.render });
           return `\n${placeholder}\n`;
         })
         .join("\n");
 
       let html = await marked.parse(markdown);
-      for (const directive of directives) html = html.replace(directive.placeholder, await directive.render());
-      const notesHtml = notes?.trim() ? `<aside class="notes">${await marked.parse(notes.trim())}</aside>` : "";
+      for (const { placeholder, render } of placeholders) html = html.replace(placeholder, await render());
+      if (classes.includes(BUILD_CLASS)) html = html.replace(/<li>/g, '<li class="fragment">');
+      const notesHtml = notes?.trim() ? await marked.parse(notes.trim()) : "";
+      const notesAside = notesHtml ? `<aside class="notes">${notesHtml}</aside>` : "";
       const classAttribute = classes.length > 0 ? ` class="${classes.join(" ")}"` : "";
-      sections.push(`<section id="${id}" data-title="${escapeAttribute(title)}"${classAttribute}>\n${html}${notesHtml}</section>`);
+      sections.push(`<section id="${id}" data-title="${escapeAttribute(plainTitle(title))}"${classAttribute}>\n${html}${notesAside}</section>`);
+      slides.push({ id, title: plainTitle(title), where, notesHtml });
     }
   }
-  return { html: sections.join("\n"), ids, codeFiles: [...codeFiles] };
-}
-
-function codeDirective(root: string, argument: string, where: string, codeFiles: Set<string>): () => Promise<string> {
-  const [referenceText, ...options] = argument.split(/\s+/) as [string, ...string[]];
-  let reference: CodeReference;
-  try {
-    reference = parseCodeReference(referenceText);
-  } catch (error) {
-    throw new Error(`${where}: ${(error as Error).message}`);
-  }
-  codeFiles.add(reference.file);
-  const highlighted = parseLineSet(options.find((option) => option.startsWith("lines="))?.slice("lines=".length));
-  return async () => {
-    let code: string;
-    try {
-      code = extractCode(root, reference);
-    } catch (error) {
-      throw new Error(`${where}: ${(error as Error).message}`);
-    }
-    const language = reference.file.endsWith(".py") ? "python" : "typescript";
-    const html = await highlight(code, language, highlighted);
-    return `<div class="code-block" data-source="${escapeAttribute(referenceText)}">${html}</div>`;
-  };
-}
-
-function demoDirective(root: string, argument: string, where: string): () => Promise<string> {
-  const [name = "", ...options] = argument.split(/\s+/);
-  if (!/^[a-z0-9-]+$/.test(name) || !existsSync(`${root}/demos/${name}/manifest.ts`)) {
-    throw new Error(`${where}: there is no demo "${name}" (demos/${name}/manifest.ts)`);
-  }
-  const spans = options.find((option) => option.startsWith("spans="))?.slice("spans=".length).split(",").filter(Boolean) ?? [];
-  for (const id of spans) if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`${where}: "${id}" is not a slide id`);
-  const spansAttribute = spans.length > 0 ? ` spans="${spans.join(" ")}"` : "";
-  return async () => `<zmq-demo demo="${name}"${spansAttribute}></zmq-demo>`;
+  return { html: sections.join("\n"), slides, sourceFiles: [...sourceFiles] };
 }

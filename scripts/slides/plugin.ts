@@ -22,7 +22,7 @@ export function readSlideFiles(root: string): { name: string; text: string }[] {
 
 export function slidesPlugin(): Plugin {
   let root = process.cwd();
-  let watchedCode = new Set<string>();
+  let watchedSources = new Set<string>();
   return {
     name: "zmq-slides",
     configResolved(config) {
@@ -36,14 +36,14 @@ export function slidesPlugin(): Plugin {
       const files = readSlideFiles(root);
       for (const file of files) this.addWatchFile(path.join(root, file.name));
       const deck = await renderDeck(root, files);
-      watchedCode = new Set(deck.codeFiles.map((file) => path.join(root, file)));
-      for (const file of watchedCode) this.addWatchFile(file);
-      return `export const slidesHtml = ${JSON.stringify(deck.html)};\nexport const slideIds = ${JSON.stringify(deck.ids)};\n`;
+      watchedSources = new Set(deck.sourceFiles.map((file) => path.join(root, file)));
+      for (const file of watchedSources) this.addWatchFile(file);
+      return `export const slidesHtml = ${JSON.stringify(deck.html)};\nexport const slideIds = ${JSON.stringify(deck.slides.map((slide) => slide.id))};\n`;
     },
     configureServer(server: ViteDevServer) {
       const reload = (file: string) => {
-        const isSlide = file.startsWith(path.join(root, "slides")) && file.endsWith(".md");
-        if (!isSlide && !watchedCode.has(file)) return;
+        const isSlide = file.startsWith(path.join(root, "slides")) && (file.endsWith(".md") || file.endsWith(".svg"));
+        if (!isSlide && !watchedSources.has(file)) return;
         const module = server.moduleGraph.getModuleById(RESOLVED_ID);
         if (module) server.moduleGraph.invalidateModule(module);
         server.ws.send({ type: "full-reload" });

@@ -6,6 +6,7 @@ import Reveal from "reveal.js";
 import Notes from "reveal.js/plugin/notes";
 import "reveal.js/reset.css";
 import "reveal.js/reveal.css";
+import "./fonts.css";
 import "./theme.css";
 import { slidesHtml } from "virtual:slides";
 import { ZmqDemo } from "./demo-widget.js";
@@ -30,6 +31,7 @@ const deck = new Reveal({
   scrollActivationWidth: 0,
   // One PDF page per slide, fragments shown.
   pdfSeparateFragments: false,
+  pdfMaxPagesPerSlide: 1,
   plugins: [Notes],
 });
 
