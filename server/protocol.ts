@@ -28,12 +28,20 @@ const stopRequest = z.strictObject({
   runId: identifier,
 });
 
-const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest]);
+/** A viewer (or any page) asks to be shown the presenter's runs of one demo, live and future. */
+const watchRequest = z.strictObject({
+  type: z.literal("watch"),
+  requestId,
+  demo: identifier,
+});
+
+const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, watchRequest]);
 
 /** What a browser may ask of the bridge. */
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type RunRequest = z.infer<typeof runRequest>;
 export type StopRequest = z.infer<typeof stopRequest>;
+export type WatchRequest = z.infer<typeof watchRequest>;
 
 /** Why the bridge said no, as a code a client can act on and show. */
 export type ErrorCode =
@@ -45,7 +53,21 @@ export type ErrorCode =
   | "bad-params"
   | "unknown-run"
   | "too-many-runs"
-  | "spawn-failed";
+  /** Starting the run would take this page, or the bridge, over its cap on processes. */
+  | "too-many-processes"
+  /** More messages, or more runs, than a page may send per second; try again shortly. */
+  | "rate-limited"
+  /** A viewer of a shared deck asked for something only the presenter may do. */
+  | "read-only"
+  | "spawn-failed"
+  /** The bridge failed in a way it did not expect; it kept running and changed nothing. */
+  | "internal-error";
+
+/**
+ * Who is on the other end of a connection. The presenter (a page on this machine, without a
+ * share token) may run, stop and act; a viewer (a page holding the share token) may watch.
+ */
+export type AccessRole = "presenter" | "viewer";
 
 /** One process of a run, as the diagram names it. */
 export interface NodeInfo {
@@ -108,11 +130,14 @@ export interface DeliverEvent {
 export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent;
 
 /** Why a run ended. */
-export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed";
+export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed" | "idle";
 
 /** What the bridge sends a browser. */
 export type ServerMessage =
-  | { type: "hello"; protocol: number; demos: string[] }
+  /** `role`: a viewer of a shared deck may only watch the presenter's runs. */
+  | { type: "hello"; protocol: number; demos: string[]; role: AccessRole }
+  /** A watch request was accepted: the presenter's runs of `demo` follow as started/events/stopped. */
+  | { type: "watching"; requestId: string; demo: string }
   /** The run exists; its processes follow as spawn events, their endpoints as bound events. */
   | { type: "started"; requestId: string; runId: string; demo: string; params: Record<string, number> }
   | { type: "events"; runId: string; events: RunEvent[] }

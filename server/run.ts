@@ -12,8 +12,8 @@ import type { NodeInfo, RunEvent, StopReason } from "./protocol.js";
 
 /** Where compiled demos live, next to the compiled bridge. */
 const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));
-/** What a binding role is told to bind: loopback, any free port. */
-const BIND_ANYWHERE = "tcp://127.0.0.1:*";
+/** Where binding roles bind unless the deck is shared: loopback, so no demo is reachable from elsewhere. */
+export const LOOPBACK = "127.0.0.1";
 /** How long a binding role may take to report its endpoint before the run fails. */
 const BIND_TIMEOUT_MS = 10_000;
 const FAN_OUT_SOCKETS = new Set(["PUB", "XPUB"]);
@@ -31,6 +31,11 @@ export interface RunObserver {
 
 class RunFailed extends Error {}
 
+export interface RunOptions {
+  /** The address binding roles bind, on any free port: loopback unless the deck is shared. */
+  bindHost?: string;
+}
+
 export class Run {
   readonly id: string;
   readonly manifest: DemoManifest;
@@ -40,10 +45,12 @@ export class Run {
   readonly #processes = new Map<string, DemoProcess>();
   readonly #nodeRoles = new Map<string, string>();
   readonly #matcher: DeliveryMatcher;
+  readonly #bindHost: string;
   #stopping: Promise<void> | undefined;
 
-  constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver) {
+  constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver, options: RunOptions = {}) {
     this.id = id;
+    this.#bindHost = options.bindHost ?? LOOPBACK;
     this.manifest = manifest;
     this.params = params;
     this.#observer = observer;
@@ -110,7 +117,7 @@ export class Run {
     const nodeId = `${roleName}-${index}`;
     const binds = "bind" in spec.endpoint;
     const endpointName = "bind" in spec.endpoint ? spec.endpoint.bind : spec.endpoint.connect;
-    const args = binds ? ["--bind", BIND_ANYWHERE] : ["--connect", this.endpoints[endpointName]!];
+    const args = binds ? ["--bind", `tcp://${this.#bindHost}:*`] : ["--connect", this.endpoints[endpointName]!];
     for (const name of spec.params) args.push(`--${name}`, String(this.params[name]));
 
     return new Promise((resolve, reject) => {

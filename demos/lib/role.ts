@@ -83,6 +83,8 @@ export function runRole(manifest: DemoManifest, roleName: string, main: (context
   process.on("SIGINT", () => void shutdown(0));
   // The bridge is gone (it exited or was killed): nobody is watching, so leave at once.
   if (underBridge) process.on("disconnect", () => process.exit(0));
+  // It may have gone while this program was still loading, before anyone listened for it.
+  if (underBridge && !process.connected) process.exit(0);
   process.on("unhandledRejection", (error) => {
     if (shuttingDown) return;
     throw error;

@@ -23,6 +23,7 @@ const STOP_WORDS: Record<StopReason, string> = {
   "bridge-exit": "Stopped: the bridge went away",
   finished: "Finished: every process ended",
   failed: "Failed to start",
+  idle: "Stopped: nothing happened on this page for a long while",
 };
 
 export class ZmqDemo extends HTMLElement {
