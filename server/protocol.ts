@@ -164,11 +164,17 @@ export function parseClientMessage(data: Buffer | string, isBinary: boolean): Pa
     return { ok: false, code: "too-large", message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes` };
   }
   let json: unknown;
+  let prototypeKey = false;
   try {
-    json = JSON.parse(text);
+    // zod's record() drops a "__proto__" key without a word, which would let an unknown field through.
+    json = JSON.parse(text, (key, value: unknown) => {
+      if (key === "__proto__") prototypeKey = true;
+      return value;
+    });
   } catch {
     return { ok: false, code: "bad-json", message: "message is not valid JSON" };
   }
+  if (prototypeKey) return { ok: false, code: "bad-message", message: "__proto__ is not a field of any message" };
   const parsed = clientMessage.safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data };
   // Echo a well-formed requestId so the client can tie the error to its request.

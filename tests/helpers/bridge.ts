@@ -17,8 +17,9 @@ export interface RunningBridge {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startBridge(extraArgs: string[] = []): Promise<RunningBridge> {
-  const child = spawn(process.execPath, [MAIN, "--port", "0", ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+/** Starts the bridge on `port` (a free one by default) with `extraArgs` after it. */
+export async function startBridge(extraArgs: string[] = [], port = 0): Promise<RunningBridge> {
+  const child = spawn(process.execPath, [MAIN, "--port", String(port), ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));

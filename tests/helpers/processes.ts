@@ -1,5 +1,6 @@
 /** Looking at processes from outside, as a person with `ps` would. */
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** Whether a process with this pid exists (zombies count: they have not been reaped). */
@@ -32,4 +33,25 @@ export async function waitForExit(pids: number[], timeoutMs = 5000): Promise<num
     if (alive.length === 0 || Date.now() > deadline) return alive;
     await sleep(50);
   }
+}
+
+/** Which of `ports` something on this machine listens on (TCP, IPv4 and IPv6), from /proc/net. */
+export function listeningPorts(ports: number[]): number[] {
+  const wanted = new Set(ports);
+  const listening = new Set<number>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state !== "0A" || !local) continue; // 0A: LISTEN
+      const port = parseInt(local.split(":").at(-1)!, 16);
+      if (wanted.has(port)) listening.add(port);
+    }
+  }
+  return [...listening];
 }
