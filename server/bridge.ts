@@ -193,6 +193,8 @@ class Connection implements Watcher {
     const { budget: bridgeBudget, limits, audience } = this.#context;
     const manifest = manifestOf(request.demo);
     const params = resolveParams(manifest, request.params);
+    // Counted whether or not the run then fits: hammering at the cap is what this limit is for.
+    if (!this.#runBucket.take()) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs a second; try again shortly`);
     const processes = processesOf(manifest);
     const own = this.#budget.refusal(processes);
     if (own === "too-many-runs") throw new RequestError(own, `a page may have ${limits.runsPerConnection} runs at once; stop one first`);
@@ -200,7 +202,6 @@ class Connection implements Watcher {
     const total = bridgeBudget.refusal(processes);
     if (total === "too-many-runs") throw new RequestError(total, `the bridge is running ${limits.runsTotal} demos, its most; try again when one ends`);
     if (total) throw new RequestError(total, `the bridge is running ${bridgeBudget.processes} of its ${limits.processesTotal} processes; this run needs ${processes}`);
-    if (!this.#runBucket.take()) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs a second; try again shortly`);
 
     this.#budget.take(processes);
     bridgeBudget.take(processes);

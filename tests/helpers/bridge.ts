@@ -33,7 +33,8 @@ export async function startBridge(extraArgs: string[] = [], port = 0): Promise<R
       }
     };
     child.stdout.on("data", check);
-    child.once("exit", () => reject(new Error(`the bridge exited:\n${output}`)));
+    // "close", not "exit": by then everything it printed has been read.
+    child.once("close", () => reject(new Error(`the bridge exited:\n${output}`)));
   });
   return {
     url,

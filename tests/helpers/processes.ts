@@ -13,6 +13,31 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Whether a process with this pid is still running: alive and not a zombie. An orphan that
+ * has exited stays a zombie until init reaps it, which in some containers takes a second or
+ * two; it holds no sockets and runs no code by then.
+ */
+export function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until none of `pids` is running (zombies are done); returns those still running after `timeoutMs`. */
+export async function waitUntilNotRunning(pids: number[], timeoutMs = 5000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = pids.filter(isRunning);
+    if (running.length === 0 || Date.now() > deadline) return running;
+    await sleep(20);
+  }
+}
+
 /** The pids of a process's children. */
 export function childrenOf(pid: number): number[] {
   try {
@@ -54,4 +79,29 @@ export function listeningPorts(ports: number[]): number[] {
     }
   }
   return [...listening];
+}
+
+/** The parent pid of a live process, from /proc; undefined when it has gone. */
+export function parentOf(pid: number): number | undefined {
+  try {
+    // The command name, in parentheses, may hold spaces; the fields after it do not.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * kill -9 of `pid`, only while it is still a child of `parentPid`: a pid that has ended may
+ * already belong to someone else's process on this shared machine. Returns whether it was sent.
+ */
+export function killChild(parentPid: number, pid: number): boolean {
+  if (parentOf(pid) !== parentPid) return false;
+  try {
+    process.kill(pid, "SIGKILL");
+    return true;
+  } catch {
+    return false;
+  }
 }
