@@ -47,6 +47,7 @@ export class Run {
   readonly #matcher: DeliveryMatcher;
   readonly #bindHost: string;
   #stopping: Promise<void> | undefined;
+  #stopReason: StopReason | undefined;
 
   constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver, options: RunOptions = {}) {
     this.id = id;
@@ -81,6 +82,8 @@ export class Run {
       await Promise.all(binders.map(([name, spec]) => this.#startRole(name, spec)));
       await Promise.all(connectors.map(([name, spec]) => this.#startRole(name, spec)));
     } catch (error) {
+      // Stopped on purpose while starting (Stop, the page closed, the bridge exiting): not a failure.
+      if (this.#stopReason !== undefined && this.#stopReason !== "finished") return;
       await this.stop("failed");
       throw error;
     }
@@ -91,6 +94,7 @@ export class Run {
    * Safe to call again: the first reason given is the one reported.
    */
   stop(reason: StopReason): Promise<void> {
+    this.#stopReason ??= reason;
     this.#stopping ??= Promise.all([...this.#processes.values()].map((process) => process.stop())).then(() =>
       this.#observer.onStopped(this.id, reason),
     );
