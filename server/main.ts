@@ -18,9 +18,7 @@ import { LOOPBACK } from "./run.js";
 export const DEFAULT_PORT = 4177;
 /** Where a shared deck listens unless --host says otherwise: every interface. */
 const SHARE_HOST = "0.0.0.0";
-const WILDCARDS = new Set(["0.0.0.0", "::"]);
-/** Where a shared deck's demos bind, so a viewer's own program can join a run. */
-const SHARED_DEMO_HOST = "0.0.0.0";
+const WILDCARDS = new Set(["0.0.0.0"]);
 const USAGE = "Usage: npm start -- [--port N] [--share [--host ADDRESS]] [--idle-timeout SECONDS]   (or PORT=N npm start)";
 
 function exitWith(message: string): never {
@@ -69,6 +67,8 @@ function readOptions(): Options {
   }
   const share = values.share === true;
   const host = values.host ?? (share ? SHARE_HOST : LOOPBACK);
+  // Demos bind the same address, and libzmq's tcp endpoints here are IPv4.
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) exitWith(`--host takes an IPv4 address such as 0.0.0.0 or 192.168.1.20, not ${host}`);
   // Listening beyond this machine without a token would let anyone on the network start processes.
   if (!share && !isLoopbackAddress(host)) exitWith(`--host ${host} would expose the bridge to the network; add --share, which requires a token.`);
   return { port: readPort(values.port), dev: values.dev === true, share, host, idleTimeoutMs: readIdleTimeoutMs(values["idle-timeout"]) };
@@ -104,7 +104,8 @@ async function main(): Promise<void> {
   const bridge = attachBridge(server, {
     access,
     leaveOtherUpgrades: options.dev,
-    bindHost: options.share ? SHARED_DEMO_HOST : LOOPBACK,
+    // Shared, demos listen where the deck does, so a viewer's own program can join a run; else loopback only.
+    bindHost: options.share ? options.host : LOOPBACK,
     limits: { idleTimeoutMs: options.idleTimeoutMs },
   });
 
