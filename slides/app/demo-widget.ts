@@ -10,7 +10,7 @@ import { manifests } from "../../demos/manifests.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
 import { defaultParams } from "../../demos/lib/manifest.js";
 import type { ErrorCode, RunEvent, StopReason } from "../../server/protocol.js";
-import { BridgeClient, BridgeError } from "./bridge-client.js";
+import { BridgeClient, BridgeError, shareToken } from "./bridge-client.js";
 import { DiagramView } from "./diagram.js";
 import { OutputPanel } from "./output-panel.js";
 import { RunModel } from "./run-model.js";
@@ -29,6 +29,8 @@ const STOP_WORDS: Record<StopReason, string> = {
 export class ZmqDemo extends HTMLElement {
   /** Set in reveal.js's speaker-view previews, which must never start processes of their own. */
   static passive = false;
+  /** On a shared deck's viewers' link: the widget shows the presenter's runs and starts none. */
+  static readonly viewing = shareToken() !== undefined;
 
   #manifest!: DemoManifest;
   #model!: RunModel;
@@ -38,6 +40,7 @@ export class ZmqDemo extends HTMLElement {
   #status!: HTMLElement;
   #runId: string | undefined;
   #state: DemoState = "idle";
+  #unwatch: (() => void) | undefined;
   readonly #onClick = () => this.toggle();
 
   get state(): DemoState {
@@ -51,9 +54,12 @@ export class ZmqDemo extends HTMLElement {
   connectedCallback(): void {
     if (!this.#manifest) this.render();
     this.bind();
+    if (ZmqDemo.viewing && !ZmqDemo.passive && this.#manifest) this.#watch();
   }
 
   disconnectedCallback(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
     this.unbind();
     this.stop();
     this.destroy();
@@ -111,7 +117,7 @@ export class ZmqDemo extends HTMLElement {
   }
 
   async run(): Promise<void> {
-    if (!this.#manifest || this.isActive || ZmqDemo.passive) return;
+    if (!this.#manifest || this.isActive || ZmqDemo.passive || ZmqDemo.viewing) return;
     this.#model.reset();
     this.#diagram.render(this.#model);
     this.#output.clear();
@@ -146,6 +152,22 @@ export class ZmqDemo extends HTMLElement {
     this.#output.append(events);
   }
 
+  /** A viewer's widget follows each presenter run of its demo: reset when one starts, then its events. */
+  #watch(): void {
+    this.#unwatch ??= BridgeClient.shared().watch(this.#manifest.name, {
+      onRunStarted: (runId) => {
+        this.#runId = runId;
+        this.#model.reset();
+        this.#diagram.render(this.#model);
+        this.#output.clear();
+        this.#setState("running", "Watching the presenter's run, live");
+      },
+      onEvents: (events) => this.update(events),
+      onStopped: (reason) => this.#onStopped(reason),
+      onError: (code, message) => this.#onError(code, message),
+    });
+  }
+
   #onStopped(reason: StopReason): void {
     this.#runId = undefined;
     this.#setState(reason === "failed" ? "error" : "stopped", STOP_WORDS[reason]);
@@ -163,7 +185,7 @@ export class ZmqDemo extends HTMLElement {
     const active = this.isActive;
     this.#button.textContent = active ? "Stop" : "Run";
     this.#button.setAttribute("aria-pressed", String(active));
-    this.#button.disabled = ZmqDemo.passive || state === "stopping";
+    this.#button.disabled = ZmqDemo.passive || ZmqDemo.viewing || state === "stopping";
     const words: Record<DemoState, string> = {
       idle: "Press Run (or R) to start the real processes",
       starting: "Starting processes…",
@@ -173,6 +195,7 @@ export class ZmqDemo extends HTMLElement {
       error: "Error",
       replay: "Replay of a recorded run",
     };
+    if (ZmqDemo.viewing) words.idle = "Watching: the presenter's runs of this demo appear here";
     this.#status.textContent = ZmqDemo.passive ? "Runs from the main window" : (message ?? words[state]);
   }
 }

@@ -8,6 +8,8 @@ import "reveal.js/reset.css";
 import "reveal.js/reveal.css";
 import "./theme.css";
 import { slidesHtml } from "virtual:slides";
+import { BridgeClient } from "./bridge-client.js";
+import { BridgeStatusBanner } from "./bridge-status.js";
 import { ZmqDemo } from "./demo-widget.js";
 
 const slidesElement = document.querySelector<HTMLElement>(".reveal .slides")!;
@@ -31,6 +33,14 @@ function widgetsIn(slide: Element | undefined): ZmqDemo[] {
 await deck.initialize();
 // The speaker view's previews load this same page; they must not start processes.
 if (deck.isSpeakerNotes()) ZmqDemo.passive = true;
+
+// The main window keeps its connection open, reconnects after a loss, and says so on screen.
+if (!ZmqDemo.passive) {
+  const banner = new BridgeStatusBanner(BridgeClient.shared());
+  banner.render();
+  banner.bind();
+  BridgeClient.shared().connect();
+}
 
 deck.addKeyBinding({ keyCode: 82, key: "R", description: "Run or stop this slide's demo" }, () => {
   for (const widget of widgetsIn(deck.getCurrentSlide())) widget.toggle();
