@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { ChildReport, FramePreview } from "../demos/lib/report-types.js";
 
 /** Bump when a message changes shape, so an old page and a new bridge can tell. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The largest WebSocket message the bridge reads from a client, in bytes. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
