@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "./helpers/browser.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { childrenOf, waitForExit } from "./helpers/processes.js";
+import { childrenOf, killChild, waitForExit } from "./helpers/processes.js";
 
 let browser: Browser;
 before(async () => {
@@ -71,6 +71,30 @@ describe("the page and a bridge that restarts", () => {
       await page.getByRole("button", { name: "Stop" }).click();
       await waitForState(page, "stopped");
       t.diagnostic(`bridge restarted on port ${port}; the page reconnected and ran again; processes left from before: 0`);
+    } finally {
+      await page.close();
+      await bridge.stop();
+    }
+  });
+});
+
+describe("a demo process killed on screen", () => {
+  it("kill -9 of the server mid-run shows that node dead, by SIGKILL, while the client's node lives on", async () => {
+    const bridge = await startBridge();
+    const page = await openSlide(`${bridge.url}/#/req-rep`);
+    try {
+      await page.getByRole("button", { name: "Run" }).click();
+      await waitForReplies(page, 2);
+      const server = page.locator('zmq-demo [data-node][data-role="server"]');
+      const serverPid = Number(await server.getAttribute("data-pid"));
+      assert.ok(killChild(bridge.process.pid!, serverPid), "the pid on screen is the bridge's child");
+      await page.locator('zmq-demo [data-node][data-role="server"][data-status="exited"]').waitFor({ timeout: 10_000 });
+      assert.match((await server.textContent()) ?? "", /exited \(SIGKILL\)/);
+      assert.equal(await page.locator('zmq-demo [data-node][data-role="client"]').getAttribute("data-status"), "running");
+      assert.equal(await widgetState(page), "running", "the run goes on");
+      await page.getByRole("button", { name: "Stop" }).click();
+      await waitForState(page, "stopped");
+      assert.deepEqual(childrenOf(bridge.process.pid!), []);
     } finally {
       await page.close();
       await bridge.stop();
