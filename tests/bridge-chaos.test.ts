@@ -29,9 +29,12 @@ function generator(seed: number): () => number {
 const random = generator(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
-type Step = "run" | "stop" | "kill" | "close" | "drop" | "reconnect" | "wait";
-/** Weighted: runs and stops most, so there is always something to kill and close; a wait lets runs get going. */
-const STEPS: Step[] = ["run", "run", "run", "stop", "stop", "kill", "kill", "close", "drop", "reconnect", "reconnect", "wait"];
+type Step = "run" | "stop" | "kill" | "close" | "drop" | "reconnect" | "wait" | "watch";
+/**
+ * Weighted: runs and stops most, so there is always something to kill and close; a wait lets
+ * runs get going; a watch makes a page an audience of the others' runs, which must end with them.
+ */
+const STEPS: Step[] = ["run", "run", "run", "stop", "stop", "kill", "kill", "close", "drop", "reconnect", "reconnect", "wait", "watch"];
 
 let bridge: RunningBridge;
 before(async () => {
@@ -41,7 +44,7 @@ after(async () => {
   await bridge?.stop();
 });
 
-describe("chaos", () => {
+describe("chaos", { timeout: 180_000 }, () => {
   it(`after ${CYCLES} random steps of run, stop, kill -9, page close and reconnect, no demo process or port is left`, async (t) => {
     const pages: (BridgePage | undefined)[] = [];
     const everyPage: BridgePage[] = [];
@@ -86,6 +89,9 @@ describe("chaos", () => {
           if (page?.isOpen) await page.drop();
           await openPage(slot);
           break;
+        case "watch":
+          page!.send({ type: "watch", requestId: `w${page!.newRequestId()}`, demo: "req-rep" });
+          break;
         case "wait":
           await sleep(200 + random() * 600);
           break;
@@ -98,7 +104,7 @@ describe("chaos", () => {
     for (const page of everyPage) {
       for (const message of page.messages) {
         if (message.type === "started" || message.type === "error") {
-          const code = message.type === "error" ? message.code : "started";
+          const code = message.type === "error" ? message.code : message.requestId.startsWith("w") ? "shown to a watcher" : "started";
           answerCodes.set(code, (answerCodes.get(code) ?? 0) + 1);
         }
       }

@@ -16,6 +16,7 @@ import { BridgePage } from "./helpers/page.js";
 
 const HEARTBEAT_MS = 150;
 const CONNECTIONS = 3;
+const MAX_BUFFERED_BYTES = 64 * 1024;
 
 let server: Server;
 let bridge: Bridge;
@@ -26,7 +27,7 @@ before(async () => {
   bridge = attachBridge(server, {
     access: { shareToken: undefined, allowedHosts: () => hostsFor("127.0.0.1", port, false) },
     leaveOtherUpgrades: false,
-    limits: { heartbeatMs: HEARTBEAT_MS, connectionsTotal: CONNECTIONS },
+    limits: { heartbeatMs: HEARTBEAT_MS, connectionsTotal: CONNECTIONS, maxBufferedBytes: MAX_BUFFERED_BYTES },
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -38,7 +39,7 @@ after(async () => {
   server?.close();
 });
 
-describe("connections the bridge lets go", () => {
+describe("connections the bridge lets go", { timeout: 180_000 }, () => {
   it("a page that stops answering pings is disconnected, and its run ends with it", async () => {
     const silent = new WebSocket(`${url.replace("http", "ws")}/ws`, { origin: url, autoPong: false });
     const pids: number[] = [];
@@ -62,6 +63,22 @@ describe("connections the bridge lets go", () => {
     await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 4));
     assert.ok(page.isOpen);
     await page.close();
+  });
+
+  it("a page that does not read its events is disconnected before they pile up, and its run ends", async (t) => {
+    const page = await BridgePage.open(url);
+    const answer = await page.run("req-rep", { interval: 0, work: 0 });
+    assert.equal(answer.type, "started");
+    await page.waitForEvents(answer.type === "started" ? answer.runId : "", (events) => events.filter((event) => event.kind === "spawn").length === 2);
+    const pids = page.pids();
+    // Stop reading, as a frozen tab would; the demo runs flat out meanwhile. A paused socket
+    // cannot see its own close, so the bridge's side is what is watched.
+    const tcp = (page.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause();
+    assert.deepEqual(await waitForExit(pids, 30_000), [], "the bridge let the page go and ended its run");
+    tcp.resume();
+    assert.equal(await page.closed, 1006, "dropped, not closed politely: it was not reading");
+    t.diagnostic(`disconnected once more than ${MAX_BUFFERED_BYTES / 1024} KB of events waited unread; processes left: 0`);
   });
 
   it(`past ${CONNECTIONS} connections, an upgrade is refused with 503 and the others are kept`, async () => {

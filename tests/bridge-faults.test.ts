@@ -35,7 +35,7 @@ async function runUntilDelivered(page: BridgePage, deliveries = 3): Promise<{ ru
   return { runId, pids };
 }
 
-describe("a demo process killed with kill -9", () => {
+describe("a demo process killed with kill -9", { timeout: 180_000 }, () => {
   it("shows as exited by SIGKILL while the rest of the run goes on, and the bridge stays up", async (t) => {
     const page = await BridgePage.open(bridge.url);
     const { runId, pids } = await runUntilDelivered(page);
@@ -70,7 +70,7 @@ describe("a demo process killed with kill -9", () => {
   });
 });
 
-describe("the bridge ended", () => {
+describe("the bridge ended", { timeout: 180_000 }, () => {
   it("kill -9 of the bridge: every demo process it started exits by itself, and frees its port", async (t) => {
     const own = await startBridge();
     const pages = [await BridgePage.open(own.url), await BridgePage.open(own.url)];
@@ -123,7 +123,7 @@ describe("the bridge ended", () => {
   });
 });
 
-describe("pages and their runs", () => {
+describe("pages and their runs", { timeout: 180_000 }, () => {
   it("two pages at once have independent runs: neither sees nor stops the other's", async () => {
     const [first, second] = [await BridgePage.open(bridge.url), await BridgePage.open(bridge.url)];
     const [a, b] = await Promise.all([runUntilDelivered(first), runUntilDelivered(second)]);
@@ -159,7 +159,7 @@ describe("pages and their runs", () => {
   });
 });
 
-describe("rate limits", () => {
+describe("rate limits", { timeout: 180_000 }, () => {
   it("a flood of messages gets one answer each, rate-limited past the burst, and the page stays connected", async (t) => {
     const page = await BridgePage.open(bridge.url);
     const flood = 2000;

@@ -138,7 +138,7 @@ async function fuzzOneConnection(cases: FuzzCase[]): Promise<ServerMessage[]> {
   return page.messages.slice(1, -1);
 }
 
-describe("fuzzing the bridge's boundary", () => {
+describe("fuzzing the bridge's boundary", { timeout: 180_000 }, () => {
   it(`answers each of ${CONNECTIONS * MESSAGES_PER_CONNECTION} malformed messages with exactly one error of the right kind, and starts no process`, async (t) => {
     const byKind = new Map<string, number>();
     const byCode = new Map<string, number>();

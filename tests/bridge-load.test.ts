@@ -48,7 +48,7 @@ function countsByNode(events: RunEvent[]): Map<string, NodeCounts> {
   return nodes;
 }
 
-describe("load", () => {
+describe("load", { timeout: 180_000 }, () => {
   it(`${CLIENTS} pages running a demo at once: each served or cleanly refused at the cap, every count exact`, async (t) => {
     const pages = await Promise.all(Array.from({ length: CLIENTS }, () => BridgePage.open(bridge.url)));
     const answers = await Promise.all(pages.map((page) => page.run("req-rep", { interval: 10, work: 0 })));

@@ -31,7 +31,7 @@ function runIdOf(answer: ServerMessage): string {
 /** The events that describe what happened, without the per-connection batching. */
 const story = (events: RunEvent[]) => events.map((event) => `${event.kind} ${event.node}`);
 
-describe("sharing the deck", () => {
+describe("sharing the deck", { timeout: 180_000 }, () => {
   it("prints a viewers' link holding a fresh token", () => {
     assert.match(bridge.output(), new RegExp(`http://127\\.0\\.0\\.1:${bridge.port}/\\?token=${token}`));
     assert.ok(token.length >= 22);

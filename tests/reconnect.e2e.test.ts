@@ -43,7 +43,7 @@ async function pidsOnScreen(page: Page): Promise<number[]> {
   return page.locator("zmq-demo [data-node]").evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.pid)));
 }
 
-describe("the page and a bridge that restarts", () => {
+describe("the page and a bridge that restarts", { timeout: 180_000 }, () => {
   it("says the bridge is lost, reconnects by itself with backoff, says so, and runs again; nothing from before is left", async (t) => {
     let bridge: RunningBridge = await startBridge();
     const port = bridge.port;
@@ -78,7 +78,7 @@ describe("the page and a bridge that restarts", () => {
   });
 });
 
-describe("a demo process killed on screen", () => {
+describe("a demo process killed on screen", { timeout: 180_000 }, () => {
   it("kill -9 of the server mid-run shows that node dead, by SIGKILL, while the client's node lives on", async () => {
     const bridge = await startBridge();
     const page = await openSlide(`${bridge.url}/#/req-rep`);
@@ -102,7 +102,7 @@ describe("a demo process killed on screen", () => {
   });
 });
 
-describe("a shared deck in the browser", () => {
+describe("a shared deck in the browser", { timeout: 180_000 }, () => {
   it("a viewer's page watches the presenter's run live and cannot start one", async () => {
     const bridge = await startBridge(["--share", "--host", "127.0.0.1"]);
     try {
