@@ -121,6 +121,14 @@ describe("a shared deck in the browser", { timeout: 180_000 }, () => {
       assert.equal(await widgetState(viewer), "running");
       assert.deepEqual(await pidsOnScreen(viewer), await pidsOnScreen(presenter), "the viewer sees the presenter's processes");
 
+      // Leaving the slide and coming back does not stop, or try to stop, the presenter's run.
+      await viewer.keyboard.press("ArrowRight");
+      await viewer.locator("section#req-rep-client.present").waitFor();
+      await viewer.keyboard.press("ArrowLeft");
+      await viewer.locator("section#req-rep.present").waitFor();
+      assert.equal(await widgetState(viewer), "running");
+      assert.equal(await widgetState(presenter), "running");
+
       await presenter.getByRole("button", { name: "Stop" }).click();
       await waitForState(viewer, "stopped");
       await presenter.close();

@@ -139,7 +139,8 @@ export class ZmqDemo extends HTMLElement {
 
   /** Ends the run, if there is one. The processes end on the bridge; onStopped follows. */
   stop(): void {
-    if (!this.isActive) return;
+    // A viewer's widget shows the presenter's run, which only the presenter ends.
+    if (!this.isActive || ZmqDemo.viewing) return;
     this.#setState("stopping");
     if (this.#runId) BridgeClient.shared().stop(this.#runId);
   }
