@@ -112,6 +112,7 @@ describe("a shared deck in the browser", { timeout: 180_000 }, () => {
       const viewer = await openSlide(`${bridge.url}/?token=${token}#/req-rep`);
       const viewerButton = viewer.locator("zmq-demo button.demo-run");
       assert.equal(await viewerButton.isDisabled(), true, "a viewer has no Run");
+      assert.equal(await viewerButton.isVisible(), false, "nor is one shown");
       await viewer.locator("zmq-demo .demo-status", { hasText: "Watching" }).waitFor();
 
       const presenter = await openSlide(`${bridge.url}/#/req-rep`);

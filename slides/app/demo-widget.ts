@@ -187,6 +187,8 @@ export class ZmqDemo extends HTMLElement {
     this.#button.textContent = active ? "Stop" : "Run";
     this.#button.setAttribute("aria-pressed", String(active));
     this.#button.disabled = ZmqDemo.passive || ZmqDemo.viewing || state === "stopping";
+    // A viewer has nothing to press: the presenter runs and stops.
+    this.#button.hidden = ZmqDemo.viewing;
     const words: Record<DemoState, string> = {
       idle: "Press Run (or R) to start the real processes",
       starting: "Starting processes…",
