@@ -85,6 +85,8 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
     const running = await waitUntilNotRunning(pids, 10_000);
     const exitedInMs = Math.round(performance.now() - killedAt);
     assert.deepEqual(running, [], "no demo process outlives the bridge");
+    // A port closes as its process's last thread ends; allow the exit that is under way to finish.
+    for (let tries = 0; tries < 100 && listeningPorts(ports).length > 0; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(listeningPorts(ports), [], "no demo port is left open");
     // Orphans are reaped by init, which may take a moment longer; they must be gone in the end.
     const unreaped = await waitForExit(pids, 10_000);

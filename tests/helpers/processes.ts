@@ -1,6 +1,6 @@
 /** Looking at processes from outside, as a person with `ps` would. */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** Whether a process with this pid exists (zombies count: they have not been reaped). */
@@ -13,19 +13,34 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** A thread's state letter from its /proc stat file ("R", "S", "Z", …); undefined when it has gone. */
+function threadState(statPath: string): string | undefined {
+  try {
+    const stat = readFileSync(statPath, "utf8");
+    return stat.charAt(stat.lastIndexOf(")") + 2);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Whether a process with this pid is still running: alive and not a zombie. An orphan that
- * has exited stays a zombie until init reaps it, which in some containers takes a second or
- * two; it holds no sockets and runs no code by then.
+ * Whether a process with this pid is still running: some thread of it is not a zombie. An
+ * orphan that has exited stays a zombie until init reaps it, which in some containers takes a
+ * second or two; it holds no sockets and runs no code by then. Every thread counts: the main
+ * thread shows as a zombie while libzmq's threads are still closing its sockets.
  */
 export function isRunning(pid: number): boolean {
   if (!isAlive(pid)) return false;
+  let threads: string[];
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    threads = readdirSync(`/proc/${pid}/task`);
   } catch {
     return false;
   }
+  return threads.some((thread) => {
+    const state = threadState(`/proc/${pid}/task/${thread}/stat`);
+    return state !== undefined && state !== "Z" && state !== "X";
+  });
 }
 
 /** Waits until none of `pids` is running (zombies are done); returns those still running after `timeoutMs`. */
