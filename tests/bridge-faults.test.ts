@@ -97,6 +97,20 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
     );
   });
 
+  it("kill -9 of the bridge while its processes are still loading: they exit too", async (t) => {
+    const own = await startBridge();
+    const page = await BridgePage.open(own.url);
+    for (let i = 0; i < 3; i++) void page.run("req-rep", QUICK);
+    // The first processes exist but are still loading zeromq: the bridge dies before they listen for it.
+    await page.waitFor(() => page.pids().length >= 3);
+    const pids = page.pids();
+    await own.stop("SIGKILL");
+    const running = await waitUntilNotRunning(pids, 10_000);
+    assert.deepEqual(running, [], "no demo process outlives the bridge, even one that was starting");
+    assert.deepEqual(await waitForExit(pids, 10_000), []);
+    t.diagnostic(`kill -9 of the bridge with ${pids.length} processes starting; processes left: ${running.length}`);
+  });
+
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`${signal} during runs: the bridge stops every run, waits for each process, and exits 0`, async (t) => {
       const own = await startBridge();
