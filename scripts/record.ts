@@ -66,7 +66,7 @@ async function record(url: string, demo: string): Promise<RecordedTrace> {
 const names = process.argv.slice(2);
 // A recording keeps messages one by one up to a rate a viewer can follow, and counts the
 // rest in flows (see demos/lib/report.ts): replays stay small and their counters exact.
-const bridge = await startBridge([], { ZMQ_DETAILS_PER_SECOND: "20" });
+const bridge = await startBridge([], { env: { ZMQ_DETAILS_PER_SECOND: "20" } });
 try {
   mkdirSync(`${REPO_ROOT}public/traces`, { recursive: true });
   for (const demo of names.length > 0 ? names : [...manifests.keys()]) {

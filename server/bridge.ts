@@ -1,41 +1,53 @@
 /**
- * The WebSocket side of the bridge: accepts upgrades at /ws from the deck's own origin, reads
- * each client's requests, starts and stops its runs, and streams their events back.
- * A connection's runs end when the connection does.
+ * The WebSocket side of the bridge: accepts upgrades at /ws (see access.ts for who may, and
+ * as what), reads each client's requests, starts and stops its runs within the limits, and
+ * streams their events back. A connection's runs end when the connection does.
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { manifests } from "../demos/manifests.js";
 import { type DemoManifest, type ParamValues, paramProblem } from "../demos/lib/manifest.js";
+import { type AccessPolicy, decideUpgrade, mayDo } from "./access.js";
+import { Audience, type Watcher } from "./audience.js";
 import { EventBatcher } from "./batcher.js";
-import { MAX_RUNS_PER_CONNECTION, RunBudget } from "./limits.js";
+import { IdleTimer } from "./idle-timer.js";
+import { Budget, DEFAULT_LIMITS, type Limits, processesOf } from "./limits.js";
 import {
   type ActionRequest,
+  type AccessRole,
   type ErrorCode,
   PROTOCOL_VERSION,
+  type RunEvent,
   type RunRequest,
   type ServerMessage,
+  type StopReason,
   type StopRequest,
+  type WatchRequest,
   parseClientMessage,
 } from "./protocol.js";
-import { ActionRefused, Run } from "./run.js";
+import { ActionRefused, LOOPBACK, Run } from "./run.js";
+import { TokenBucket } from "./rate-limit.js";
 
 export const BRIDGE_PATH = "/ws";
-/** Frames above this size are cut off by ws itself; smaller oversized ones get an error reply. */
-const MAX_FRAME_BYTES = 64 * 1024;
 
 export interface BridgeOptions {
-  /** Host:port values this server is reached at; an Origin must be `http://` one of them. */
-  allowedHosts(): Set<string>;
+  access: AccessPolicy;
   /** In dev mode Vite takes its own upgrades on the same server, so others are left alone. */
   leaveOtherUpgrades: boolean;
+  /** Where demos bind: loopback unless the deck is shared. */
+  bindHost?: string;
+  /** Overrides of DEFAULT_LIMITS, for a command-line flag or a test. */
+  limits?: Partial<Limits>;
+  /** Where the bridge reports its own unexpected failures; stderr by default. */
+  log?(message: string): void;
 }
 
 export interface Bridge {
   /** Stops every run of every connection; resolves when all their processes have exited. */
   close(): Promise<void>;
   readonly liveRuns: number;
+  readonly liveProcesses: number;
 }
 
 class RequestError extends Error {
@@ -51,7 +63,7 @@ class RequestError extends Error {
 function resolveParams(manifest: DemoManifest, given: Record<string, number> | undefined): ParamValues {
   const params: ParamValues = {};
   for (const name of Object.keys(given ?? {})) {
-    if (!(name in manifest.params)) throw new RequestError("bad-params", `${manifest.name} has no parameter ${name}`);
+    if (!Object.hasOwn(manifest.params, name)) throw new RequestError("bad-params", `${manifest.name} has no parameter ${name}`);
   }
   for (const [name, spec] of Object.entries(manifest.params)) {
     const value = given?.[name] ?? spec.default;
@@ -62,80 +74,195 @@ function resolveParams(manifest: DemoManifest, given: Record<string, number> | u
   return params;
 }
 
+function manifestOf(demo: string): DemoManifest {
+  const manifest = manifests.get(demo);
+  if (!manifest) throw new RequestError("unknown-demo", `there is no demo called ${demo}; there are: ${[...manifests.keys()].join(", ")}`);
+  return manifest;
+}
+
+/** What every connection of one bridge shares. */
+interface BridgeContext {
+  limits: Limits;
+  /** Runs and processes of all connections together. */
+  budget: Budget;
+  audience: Audience;
+  bindHost: string;
+  log(message: string): void;
+}
+
 let runCounter = 0;
 
-class Connection {
+class Connection implements Watcher {
+  readonly role: AccessRole;
   readonly #socket: WebSocket;
-  readonly #budget: RunBudget;
+  readonly #context: BridgeContext;
+  /** Runs and processes of this connection. */
+  readonly #budget: Budget;
   readonly #batcher: EventBatcher;
   readonly #runs = new Map<string, Run>();
+  /** Per run: counts processes an action adds (or gives back) against this page's and the bridge's caps. */
+  readonly #growRun = new Map<string, (by: number) => boolean>();
+  readonly #messageBucket: TokenBucket;
+  readonly #runBucket: TokenBucket;
+  readonly #idle: IdleTimer;
 
-  constructor(socket: WebSocket, budget: RunBudget) {
+  constructor(socket: WebSocket, role: AccessRole, context: BridgeContext) {
+    const { limits } = context;
+    this.role = role;
     this.#socket = socket;
-    this.#budget = budget;
+    this.#context = context;
+    this.#budget = new Budget(limits.runsPerConnection, limits.processesPerConnection);
+    this.#messageBucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
+    this.#runBucket = new TokenBucket(limits.runBurst, limits.runsPerSecond);
+    this.#idle = new IdleTimer(limits.idleTimeoutMs, () => this.#stopAll("idle"));
     this.#batcher = new EventBatcher((message) => this.#send(message));
     socket.on("message", (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
-    this.#send({ type: "hello", protocol: PROTOCOL_VERSION, demos: [...manifests.keys()] });
+    this.#send({ type: "hello", protocol: PROTOCOL_VERSION, demos: [...manifests.keys()], role });
   }
 
-  /** Stops every run of this connection. */
+  /** Stops every run of this connection and lets it go. */
   async close(reason: "connection-closed" | "bridge-exit"): Promise<void> {
-    await Promise.all([...this.#runs.values()].map((run) => run.stop(reason)));
+    this.#idle.dispose();
+    this.#context.audience.forget(this);
+    await this.#stopAll(reason);
     this.#batcher.dispose();
   }
 
-  #send(message: ServerMessage): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  runStarted(watchRequestId: string, runId: string, demo: string, params: Record<string, number>): void {
+    this.#send({ type: "started", requestId: watchRequestId, runId, demo, params });
   }
 
+  runEvent(runId: string, event: RunEvent): void {
+    this.#batcher.push(runId, event);
+  }
+
+  runStopped(runId: string, reason: StopReason): void {
+    this.#batcher.flush();
+    this.#send({ type: "stopped", runId, reason });
+  }
+
+  #stopAll(reason: StopReason): Promise<void> {
+    return Promise.all([...this.#runs.values()].map((run) => run.stop(reason))).then(() => {});
+  }
+
+  #send(message: ServerMessage): void {
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    // A page that does not read what it is sent would grow the bridge's memory without end.
+    if (this.#socket.bufferedAmount > this.#context.limits.maxBufferedBytes) {
+      this.#socket.terminate();
+      return;
+    }
+    this.#socket.send(JSON.stringify(message));
+  }
+
+  #error(code: ErrorCode, message: string, requestId: string | undefined): void {
+    this.#send({ type: "error", code, message, ...(requestId ? { requestId } : {}) });
+  }
+
+  /** Every message gets exactly one answer: its result, or one error that changed nothing. */
   #onMessage(data: Buffer, isBinary: boolean): void {
     const parsed = parseClientMessage(data, isBinary);
+    const requestId = parsed.ok ? parsed.message.requestId : parsed.requestId;
+    if (!this.#messageBucket.take()) {
+      this.#error("rate-limited", `at most ${this.#context.limits.messagesPerSecond} messages a second; this one was ignored`, requestId);
+      return;
+    }
     if (!parsed.ok) {
-      const { code, message, requestId } = parsed;
-      this.#send({ type: "error", code, message, ...(requestId ? { requestId } : {}) });
+      this.#error(parsed.code, parsed.message, requestId);
       return;
     }
     const request = parsed.message;
+    this.#idle.touch();
     try {
-      if (request.type === "run") this.#run(request);
-      else if (request.type === "stop") this.#stop(request);
-      else this.#act(request);
+      if (!mayDo(this.role, request.type)) {
+        throw new RequestError("read-only", `a viewer may watch the presenter's runs, not ${request.type} them`);
+      }
+      switch (request.type) {
+        case "run":
+          return this.#run(request);
+        case "stop":
+          return this.#stop(request);
+        case "action":
+          return this.#act(request);
+        case "watch":
+          return this.#watch(request);
+      }
     } catch (error) {
-      if (!(error instanceof RequestError || error instanceof ActionRefused)) throw error;
-      this.#send({ type: "error", code: error.code, message: error.message, requestId: request.requestId });
+      if (error instanceof RequestError || error instanceof ActionRefused) return this.#error(error.code, error.message, request.requestId);
+      this.#context.log(`bridge: ${request.type} failed: ${(error as Error).stack ?? error}`);
+      this.#error("internal-error", `the bridge could not ${request.type} that: ${(error as Error).message}`, request.requestId);
     }
   }
 
   #run(request: RunRequest): void {
-    const manifest = manifests.get(request.demo);
-    if (!manifest) throw new RequestError("unknown-demo", `there is no demo called ${request.demo}; there are: ${[...manifests.keys()].join(", ")}`);
+    const { budget: bridgeBudget, limits, audience } = this.#context;
+    const manifest = manifestOf(request.demo);
     const params = resolveParams(manifest, request.params);
-    if (this.#runs.size >= MAX_RUNS_PER_CONNECTION) {
-      throw new RequestError("too-many-runs", `a page may have ${MAX_RUNS_PER_CONNECTION} runs at once; stop one first`);
-    }
-    if (!this.#budget.take()) throw new RequestError("too-many-runs", "the bridge is running as many demos as it allows; try again shortly");
+    // Counted whether or not the run then fits: hammering at the cap is what this limit is for.
+    if (!this.#runBucket.take()) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs a second; try again shortly`);
+    let processes = processesOf(manifest, params);
+    const own = this.#budget.refusal(processes);
+    if (own === "too-many-runs") throw new RequestError(own, `a page may have ${limits.runsPerConnection} runs at once; stop one first`);
+    if (own) throw new RequestError(own, `a page's runs may have ${limits.processesPerConnection} processes at once; this one needs ${processes}`);
+    const total = bridgeBudget.refusal(processes);
+    if (total === "too-many-runs") throw new RequestError(total, `the bridge is running ${limits.runsTotal} demos, its most; try again when one ends`);
+    if (total) throw new RequestError(total, `the bridge is running ${bridgeBudget.processes} of its ${limits.processesTotal} processes; this run needs ${processes}`);
 
+    this.#budget.take(processes);
+    bridgeBudget.take(processes);
     const runId = `run-${++runCounter}`;
-    const run = new Run(runId, manifest, params, {
-      onEvent: (id, event) => this.#batcher.push(id, event),
-      onStopped: (id, reason) => {
-        this.#runs.delete(id);
-        this.#budget.release();
-        this.#batcher.flush();
-        this.#send({ type: "stopped", runId: id, reason });
+    const shown = this.role === "presenter";
+    const run = new Run(
+      runId,
+      manifest,
+      params,
+      {
+        onEvent: (id, event) => {
+          this.#batcher.push(id, event);
+          if (shown) audience.runEvent(id, event);
+        },
+        onStopped: (id, reason) => {
+          this.#runs.delete(id);
+          this.#growRun.delete(id);
+          this.#budget.release(processes);
+          bridgeBudget.release(processes);
+          this.runStopped(id, reason);
+          if (shown) audience.runStopped(id, reason);
+        },
       },
-    });
+      { bindHost: this.#context.bindHost },
+    );
     this.#runs.set(runId, run);
+    // An "add" action grows the run: its processes count against the same caps, and are given back with it.
+    this.#growRun.set(runId, (by) => {
+      if (by > 0 && (!this.#budget.mayGrow(by) || !bridgeBudget.mayGrow(by))) return false;
+      this.#budget.grow(by);
+      bridgeBudget.grow(by);
+      processes += by;
+      return true;
+    });
     this.#send({ type: "started", requestId: request.requestId, runId, demo: manifest.name, params });
+    if (shown) audience.runStarted(runId, manifest.name, params, this);
     run.start().catch((error: unknown) => {
-      this.#send({ type: "error", code: "spawn-failed", message: (error as Error).message, requestId: request.requestId });
+      this.#error("spawn-failed", (error as Error).message, request.requestId);
     });
   }
 
   #act(request: ActionRequest): void {
     const run = this.#runs.get(request.runId);
     if (!run) throw new RequestError("unknown-run", `this page has no run ${request.runId}`);
-    const node = run.act(request);
+    const grow = this.#growRun.get(run.id)!;
+    const adds = request.action === "add";
+    if (adds && !grow(1)) {
+      throw new RequestError("too-many-processes", `no room for another process: a page may have ${this.#context.limits.processesPerConnection}, the bridge ${this.#context.limits.processesTotal}`);
+    }
+    let node: string;
+    try {
+      node = run.act(request);
+    } catch (error) {
+      if (adds) grow(-1);
+      throw error;
+    }
     this.#send({ type: "acted", requestId: request.requestId, runId: run.id, node });
   }
 
@@ -144,28 +271,51 @@ class Connection {
     if (!run) throw new RequestError("unknown-run", `this page has no run ${request.runId}`);
     void run.stop("requested");
   }
+
+  #watch(request: WatchRequest): void {
+    const manifest = manifestOf(request.demo);
+    this.#send({ type: "watching", requestId: request.requestId, demo: manifest.name });
+    this.#context.audience.watch(this, manifest.name, request.requestId);
+  }
 }
 
 function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/**
- * Whether an upgrade comes from a page this server served. Browsers always send Origin, so a
- * web page elsewhere is refused; a client with no Origin is a local program, not a page. The
- * Host check keeps a DNS-rebound name from passing as our own.
- */
-function originAllowed(request: IncomingMessage, allowedHosts: Set<string>): boolean {
-  const host = request.headers.host ?? "";
-  if (!allowedHosts.has(host)) return false;
-  const origin = request.headers.origin;
-  return origin === undefined || origin === `http://${host}`;
+/** Pings every page each `heartbeatMs`; a page that has not answered the previous ping is gone. */
+function startHeartbeat(sockets: WebSocketServer, heartbeatMs: number): NodeJS.Timeout {
+  const answered = new WeakSet<WebSocket>();
+  sockets.on("connection", (ws) => {
+    answered.add(ws);
+    ws.on("pong", () => answered.add(ws));
+  });
+  const timer = setInterval(() => {
+    for (const ws of sockets.clients) {
+      if (!answered.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      answered.delete(ws);
+      ws.ping();
+    }
+  }, heartbeatMs);
+  timer.unref();
+  return timer;
 }
 
 export function attachBridge(server: Server, options: BridgeOptions): Bridge {
-  const budget = new RunBudget();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const context: BridgeContext = {
+    limits,
+    budget: new Budget(limits.runsTotal, limits.processesTotal),
+    audience: new Audience(),
+    bindHost: options.bindHost ?? LOOPBACK,
+    log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
+  };
   const connections = new Set<Connection>();
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
+  const heartbeat = startHeartbeat(sockets, limits.heartbeatMs);
 
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? "/", "http://bridge").pathname;
@@ -173,29 +323,40 @@ export function attachBridge(server: Server, options: BridgeOptions): Bridge {
       if (!options.leaveOtherUpgrades) refuse(socket, "404 Not Found");
       return;
     }
-    if (!originAllowed(request, options.allowedHosts())) {
-      refuse(socket, "403 Forbidden");
+    const decision = decideUpgrade(request, options.access);
+    if ("refuse" in decision) {
+      refuse(socket, decision.refuse);
+      return;
+    }
+    if (sockets.clients.size >= limits.connectionsTotal) {
+      refuse(socket, "503 Service Unavailable");
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new Connection(ws, budget);
+      const connection = new Connection(ws, decision.role, context);
       connections.add(connection);
+      sockets.emit("connection", ws, request);
       ws.on("close", () => {
         connections.delete(connection);
         void connection.close("connection-closed");
       });
-      ws.on("error", () => ws.terminate());
+      // ws closes the connection itself on a protocol error (1009 too big, 1007 bad UTF-8, …).
+      ws.on("error", () => {});
     });
   });
 
   return {
     async close() {
+      clearInterval(heartbeat);
       await Promise.all([...connections].map((connection) => connection.close("bridge-exit")));
       for (const client of sockets.clients) client.close(1001, "bridge exiting");
       sockets.close();
     },
     get liveRuns() {
-      return budget.live;
+      return context.budget.runs;
+    },
+    get liveProcesses() {
+      return context.budget.processes;
     },
   };
 }

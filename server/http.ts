@@ -3,12 +3,17 @@
  * middleware with hot reload on the same server.
  */
 import { existsSync } from "node:fs";
-import { type RequestListener, createServer, type Server } from "node:http";
+import { type IncomingMessage, type RequestListener, type ServerResponse, createServer, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import sirv from "sirv";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DIST_DIR = `${REPO_ROOT}dist`;
+
+/** Decides before anything is served; answers the request itself and returns false to refuse it. */
+export type RequestGate = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+const OPEN: RequestGate = () => true;
 
 export interface DeckServer {
   server: Server;
@@ -24,21 +29,25 @@ function notFound(): RequestListener {
 }
 
 /** Serves the built deck. Fails with a clear message when it has not been built. */
-export function createDeckServer(): DeckServer {
+export function createDeckServer(gate: RequestGate = OPEN): DeckServer {
   if (!existsSync(`${DIST_DIR}/index.html`)) {
     throw new Error(`the deck is not built: ${DIST_DIR}/index.html is missing. Run \`npm start\`, which builds it, or \`npm run build\`.`);
   }
   const assets = sirv(DIST_DIR, { etag: true, gzip: true });
   const fallback = notFound();
-  const server = createServer((request, response) => assets(request, response, () => fallback(request, response)));
+  const server = createServer((request, response) => {
+    if (gate(request, response)) assets(request, response, () => fallback(request, response));
+  });
   return { server, close: async () => {} };
 }
 
 /** Serves the deck through Vite's dev middleware: slides and browser code reload on save. */
-export async function createDevServer(): Promise<DeckServer> {
+export async function createDevServer(gate: RequestGate = OPEN): Promise<DeckServer> {
   const { createServer: createVite } = await import("vite");
   let handler: RequestListener = notFound();
-  const server = createServer((request, response) => handler(request, response));
+  const server = createServer((request, response) => {
+    if (gate(request, response)) handler(request, response);
+  });
   const vite = await createVite({
     root: REPO_ROOT,
     configFile: `${REPO_ROOT}vite.config.ts`,

@@ -1,26 +1,105 @@
 /**
- * How much one connection, and the whole bridge, may start. A talk runs one demo at a time;
- * these leave room for a presenter, a learner's second tab, and the tests, and no more.
+ * How much one connection, and the whole bridge, may start and send. A talk runs one demo at
+ * a time with at most a dozen processes; these leave room for a presenter, a learner's second
+ * tab and the tests, and keep a runaway page or script from filling a 2-core laptop with
+ * processes during a talk.
  */
-export const MAX_RUNS_PER_CONNECTION = 4;
-export const MAX_RUNS_TOTAL = 16;
+import { type DemoManifest, type ParamValues, roleCount } from "../demos/lib/manifest.js";
 
-/** Counts live runs across every connection of one bridge. */
-export class RunBudget {
-  #live = 0;
+export interface Limits {
+  /** Runs one page may have at once: a slide holds one demo; a few leave room for tabs. */
+  runsPerConnection: number;
+  /** Processes one page's runs may have at once. */
+  processesPerConnection: number;
+  /** Runs across every page. */
+  runsTotal: number;
+  /** Processes across every page: each is a Node process with libzmq, ~40 MB and a start-up burst of CPU. */
+  processesTotal: number;
+  /** WebSocket connections at once: the presenter's tabs and the viewers of a shared deck. */
+  connectionsTotal: number;
+  /** Messages a connection may send at once, then `messagesPerSecond` more each second. */
+  messageBurst: number;
+  messagesPerSecond: number;
+  /** Run requests a connection may make at once, then `runsPerSecond` more each second: each starts processes. */
+  runBurst: number;
+  runsPerSecond: number;
+  /** A connection that sends nothing for this long has its runs stopped: a forgotten tab. */
+  idleTimeoutMs: number;
+  /** WebSocket frames above this are refused by ws itself, which closes the connection (1009). */
+  maxPayloadBytes: number;
+  /** A page that lets this much of its event stream pile up unread is disconnected. */
+  maxBufferedBytes: number;
+  /** How often the bridge pings each page; one that misses a ping's pong is gone (lid closed, Wi-Fi lost). */
+  heartbeatMs: number;
+}
 
-  /** Takes one run from the budget; false when the bridge is at its cap. */
-  take(): boolean {
-    if (this.#live >= MAX_RUNS_TOTAL) return false;
-    this.#live += 1;
-    return true;
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  runsPerConnection: 4,
+  processesPerConnection: 24,
+  runsTotal: 12,
+  processesTotal: 48,
+  connectionsTotal: 64,
+  messageBurst: 200,
+  messagesPerSecond: 100,
+  runBurst: 8,
+  runsPerSecond: 2,
+  idleTimeoutMs: 15 * 60_000,
+  maxPayloadBytes: 64 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  heartbeatMs: 20_000,
+});
+
+/** How many processes a run of `manifest` starts: each role's default count. */
+export function processesOf(manifest: DemoManifest, params: ParamValues): number {
+  return Object.values(manifest.roles).reduce((total, role) => total + roleCount(role, params), 0);
+}
+
+export type BudgetRefusal = "too-many-runs" | "too-many-processes";
+
+/** Counts the live runs and processes of one connection, or of the whole bridge, against caps. */
+export class Budget {
+  readonly maxRuns: number;
+  readonly maxProcesses: number;
+  #runs = 0;
+  #processes = 0;
+
+  constructor(maxRuns: number, maxProcesses: number) {
+    this.maxRuns = maxRuns;
+    this.maxProcesses = maxProcesses;
   }
 
-  release(): void {
-    this.#live = Math.max(0, this.#live - 1);
+  /** Why a run of `processes` processes may not start now; undefined when it may. */
+  refusal(processes: number): BudgetRefusal | undefined {
+    if (this.#runs + 1 > this.maxRuns) return "too-many-runs";
+    if (this.#processes + processes > this.maxProcesses) return "too-many-processes";
+    return undefined;
   }
 
-  get live(): number {
-    return this.#live;
+  /** Whether a live run may grow by `processes` more (a worker added while it runs). */
+  mayGrow(processes: number): boolean {
+    return this.#processes + processes <= this.maxProcesses;
+  }
+
+  /** Counts `processes` more for a live run (fewer, to give back a growth that failed). */
+  grow(processes: number): void {
+    this.#processes = Math.max(0, this.#processes + processes);
+  }
+
+  take(processes: number): void {
+    this.#runs += 1;
+    this.#processes += processes;
+  }
+
+  release(processes: number): void {
+    this.#runs = Math.max(0, this.#runs - 1);
+    this.#processes = Math.max(0, this.#processes - processes);
+  }
+
+  get runs(): number {
+    return this.#runs;
+  }
+
+  get processes(): number {
+    return this.#processes;
   }
 }

@@ -44,13 +44,21 @@ const actionRequest = z.strictObject({
   filter: z.string().max(64).optional(),
 });
 
-const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest]);
+/** A viewer (or any page) asks to be shown the presenter's runs of one demo, live and future. */
+const watchRequest = z.strictObject({
+  type: z.literal("watch"),
+  requestId,
+  demo: identifier,
+});
+
+const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest, watchRequest]);
 
 /** What a browser may ask of the bridge. */
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type RunRequest = z.infer<typeof runRequest>;
 export type StopRequest = z.infer<typeof stopRequest>;
 export type ActionRequest = z.infer<typeof actionRequest>;
+export type WatchRequest = z.infer<typeof watchRequest>;
 
 /** Why the bridge said no, as a code a client can act on and show. */
 export type ErrorCode =
@@ -64,7 +72,21 @@ export type ErrorCode =
   | "unknown-node"
   | "bad-action"
   | "too-many-runs"
-  | "spawn-failed";
+  /** Starting the run would take this page, or the bridge, over its cap on processes. */
+  | "too-many-processes"
+  /** More messages, or more runs, than a page may send per second; try again shortly. */
+  | "rate-limited"
+  /** A viewer of a shared deck asked for something only the presenter may do. */
+  | "read-only"
+  | "spawn-failed"
+  /** The bridge failed in a way it did not expect; it kept running and changed nothing. */
+  | "internal-error";
+
+/**
+ * Who is on the other end of a connection. The presenter (a page on this machine, without a
+ * share token) may run, stop and act; a viewer (a page holding the share token) may watch.
+ */
+export type AccessRole = "presenter" | "viewer";
 
 /** One process of a run, as the diagram names it. */
 export interface NodeInfo {
@@ -175,11 +197,14 @@ export interface ActionEvent {
 export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent | LostEvent | ExternalPeersEvent | ActionEvent;
 
 /** Why a run ended. */
-export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed";
+export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed" | "idle";
 
 /** What the bridge sends a browser. */
 export type ServerMessage =
-  | { type: "hello"; protocol: number; demos: string[] }
+  /** `role`: a viewer of a shared deck may only watch the presenter's runs. */
+  | { type: "hello"; protocol: number; demos: string[]; role: AccessRole }
+  /** A watch request was accepted: the presenter's runs of `demo` follow as started/events/stopped. */
+  | { type: "watching"; requestId: string; demo: string }
   /** The run exists; its processes follow as spawn events, their endpoints as bound events. */
   | { type: "started"; requestId: string; runId: string; demo: string; params: Record<string, number> }
   /** An action was accepted; what it did follows as events (spawn, exit, action). */
@@ -208,11 +233,17 @@ export function parseClientMessage(data: Buffer | string, isBinary: boolean): Pa
     return { ok: false, code: "too-large", message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes` };
   }
   let json: unknown;
+  let prototypeKey = false;
   try {
-    json = JSON.parse(text);
+    // zod's record() drops a "__proto__" key without a word, which would let an unknown field through.
+    json = JSON.parse(text, (key, value: unknown) => {
+      if (key === "__proto__") prototypeKey = true;
+      return value;
+    });
   } catch {
     return { ok: false, code: "bad-json", message: "message is not valid JSON" };
   }
+  if (prototypeKey) return { ok: false, code: "bad-message", message: "__proto__ is not a field of any message" };
   const parsed = clientMessage.safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data };
   // Echo a well-formed requestId so the client can tie the error to its request.

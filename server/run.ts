@@ -33,6 +33,8 @@ import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from ".
 
 /** Where compiled demos live, next to the compiled bridge. */
 const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));
+/** Where binding roles bind unless the deck is shared: loopback, so no demo is reachable from elsewhere. */
+export const LOOPBACK = "127.0.0.1";
 /** How long a binding role may take to report its endpoints before the run fails. */
 const BIND_TIMEOUT_MS = 10_000;
 const FAN_OUT_SOCKETS = new Set(["PUB", "XPUB"]);
@@ -61,6 +63,11 @@ export class ActionRefused extends Error {
   }
 }
 
+export interface RunOptions {
+  /** The address binding roles bind, on any free port: loopback unless the deck is shared. */
+  bindHost?: string;
+}
+
 export class Run {
   readonly id: string;
   readonly manifest: DemoManifest;
@@ -80,12 +87,15 @@ export class Run {
   readonly #subscriptionFrames = new SubscriptionFrames();
   /** A temporary directory for this run's ipc endpoints, made on first need, removed at the end. */
   #ipcDir: string | undefined;
+  readonly #bindHost: string;
   #stopping: Promise<void> | undefined;
+  #stopReason: StopReason | undefined;
   /** Whether every process of the run's first start has been started: actions wait for it. */
   #started = false;
 
-  constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver) {
+  constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver, options: RunOptions = {}) {
     this.id = id;
+    this.#bindHost = options.bindHost ?? LOOPBACK;
     this.manifest = manifest;
     this.params = params;
     this.#observer = observer;
@@ -133,6 +143,8 @@ export class Run {
       await Promise.all(connectors.map(([name, spec]) => this.#startRole(name, spec)));
       this.#started = true;
     } catch (error) {
+      // Stopped on purpose while starting (Stop, the page closed, the bridge exiting): not a failure.
+      if (this.#stopReason !== undefined && this.#stopReason !== "finished") return;
       await this.stop("failed");
       throw error;
     }
@@ -143,6 +155,7 @@ export class Run {
    * Safe to call again: the first reason given is the one reported.
    */
   stop(reason: StopReason): Promise<void> {
+    this.#stopReason ??= reason;
     this.#stopping ??= Promise.all([...this.#processes.values()].map((process) => process.stop())).then(() => {
       this.#externalPeers.dispose();
       if (this.#ipcDir) rmSync(this.#ipcDir, { recursive: true, force: true });
@@ -232,7 +245,7 @@ export class Run {
   /** Where a role binds an endpoint: loopback on any free port, or a path private to this run. */
   #bindAddress(name: string): string {
     const transport: Transport = this.manifest.endpoints[name]?.transport ?? TRANSPORTS[this.params.transport ?? 0] ?? "tcp";
-    if (transport === "tcp") return "tcp://127.0.0.1:*";
+    if (transport === "tcp") return `tcp://${this.#bindHost}:*`;
     this.#ipcDir ??= mkdtempSync(join(tmpdir(), "zmq-run-"));
     return `ipc://${join(this.#ipcDir, name)}`;
   }
@@ -242,7 +255,7 @@ export class Run {
     const nodeId = `${roleName}-${index}`;
     const args = ["--index", String(index)];
     /**
-     * Endpoints still to be reported bound. Two tcp binds are both told `tcp://127.0.0.1:*`,
+     * Endpoints still to be reported bound. Two tcp binds are both told `tcp://<host>:*`,
      * so reports are paired with them in order: a role binds in the manifest's order.
      */
     const awaitingBind: { address: string; name: string }[] = [];

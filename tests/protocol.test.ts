@@ -59,6 +59,15 @@ describe("client message validation", () => {
     });
   }
 
+  it("accepts a watch request", () => {
+    assert.deepEqual(parse({ type: "watch", requestId: "w1", demo: "req-rep" }), { ok: true, message: { type: "watch", requestId: "w1", demo: "req-rep" } });
+  });
+
+  it("refuses a __proto__ key, which the schema would otherwise drop without a word (found by the fuzz test)", () => {
+    const result = parse('{"type":"run","requestId":"q1","demo":"req-rep","params":{"__proto__":1}}');
+    assert.equal(!result.ok && result.code, "bad-message");
+  });
+
   it("echoes a well-formed requestId with the error, so the page can tie it to its request", () => {
     const result = parse({ type: "run", requestId: "q9", demo: "Bad Name" });
     assert.equal(!result.ok && result.requestId, "q9");

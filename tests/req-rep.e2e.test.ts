@@ -102,7 +102,8 @@ describe("Request/Reply, live from its slide", () => {
     await page.keyboard.press("ArrowLeft");
     await page.waitForFunction(() => document.querySelector("section#req-rep.present") === null);
     assert.deepEqual(await waitForExit(pids), [], "the processes end when the slide is left");
-    assert.equal(await widget(page).getAttribute("data-state"), "stopped");
+    // The page hears "stopped" just after the bridge has reaped the processes, not before.
+    await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
     await page.close();
   });
 

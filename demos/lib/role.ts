@@ -118,6 +118,8 @@ export function runRole(manifest: DemoManifest, roleName: string, main: (context
     // The bridge is gone (it exited or was killed): nobody is watching, so leave at once.
     process.on("disconnect", () => process.exit(0));
     process.on("message", onBridgeMessage);
+    // It may have gone while this program was still loading, before anyone listened for it.
+    if (!process.connected) process.exit(0);
   }
   process.on("unhandledRejection", (error) => {
     if (shuttingDown) return;

@@ -37,7 +37,7 @@ async function openDemo(browser: Browser, url: string, slide: string, params: st
 
 /** Events a second reaching a page while `fast` streams with every message reported one by one. */
 export async function eventsToBrowser(): Promise<Figure> {
-  const bridge = await startBridge([], { ZMQ_DETAILS_PER_SECOND: "1000000000" });
+  const bridge = await startBridge([], { env: { ZMQ_DETAILS_PER_SECOND: "1000000000" } });
   const browser = await launchChromium();
   try {
     const page = await openDemo(browser, bridge.url, "fast", "count=100000");

@@ -1,14 +1,32 @@
 /**
- * The page's one WebSocket to the bridge. Widgets ask it to run and stop demos and receive
- * their run's events; it ties replies to requests by requestId and events to runs by runId.
+ * The page's one WebSocket to the bridge. Widgets ask it to run, stop and watch demos and
+ * receive their run's events; it ties replies to requests by requestId and events to runs by
+ * runId. When the bridge goes away (restarted, crashed) it reconnects by itself with backoff
+ * and tells its status listeners, so the page can say so on screen. Nothing from before the
+ * loss runs on: the bridge ends a connection's runs with it, so every run here is reported
+ * stopped and a new Run starts afresh.
+ *
+ * Lifecycle: connect() opens and keeps the connection; destroy() lets it go for good.
  */
-import type { ErrorCode, RunEvent, ServerMessage, StopReason } from "../../server/protocol.js";
+import type { AccessRole, ErrorCode, RunEvent, ServerMessage, StopReason } from "../../server/protocol.js";
 
 export interface RunListener {
   onEvents(events: RunEvent[]): void;
   onStopped(reason: StopReason): void;
   onError(code: ErrorCode, message: string): void;
 }
+
+/** What a watching widget hears: each presenter run of its demo, then that run's events. */
+export interface WatchListener extends RunListener {
+  onRunStarted(runId: string): void;
+}
+
+/** Where the connection stands, for whatever shows it. */
+export type BridgeStatus =
+  | { state: "connecting" }
+  | { state: "open"; reconnected: boolean }
+  /** Lost after having been open; the next attempt is `retryInMs` away. */
+  | { state: "lost"; retryInMs: number; attempt: number };
 
 export class BridgeError extends Error {
   constructor(
@@ -25,6 +43,15 @@ interface PendingRequest {
   listener: RunListener;
 }
 
+/** Reconnect delays: 0.5 s, doubling, at most 10 s; a restarted bridge is back within one. */
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 10_000;
+
+/** The token of a shared deck's viewers' link, if this page was opened with one. */
+export function shareToken(): string | undefined {
+  return new URLSearchParams(location.search).get("token") ?? undefined;
+}
+
 export class BridgeClient {
   static #shared: BridgeClient | undefined;
   readonly #url: string;
@@ -36,16 +63,51 @@ export class BridgeClient {
   readonly #runOfRequest = new Map<string, string>();
   /** Actions sent and not yet answered, by requestId. */
   readonly #pendingActions = new Map<string, { resolve(node: string): void; reject(error: BridgeError): void }>();
+  /** Watches by the requestId that asked for them; asked again after each reconnect. */
+  readonly #watches = new Map<string, { demo: string; listener: WatchListener }>();
+  readonly #statusListeners = new Set<(status: BridgeStatus) => void>();
   #requestCounter = 0;
+  /** Whether the connection has ever been open: only a lost connection is retried. */
+  #everOpen = false;
+  #retryAttempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #destroyed = false;
+  #role: AccessRole | undefined;
 
-  /** The bridge that served this page, at /ws on the same origin. */
+  /** The bridge that served this page, at /ws on the same origin, with the page's share token if any. */
   static shared(): BridgeClient {
-    BridgeClient.#shared ??= new BridgeClient(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`);
+    const token = shareToken();
+    const query = token ? `?token=${encodeURIComponent(token)}` : "";
+    BridgeClient.#shared ??= new BridgeClient(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws${query}`);
     return BridgeClient.#shared;
   }
 
   constructor(url: string) {
     this.#url = url;
+  }
+
+  /** "viewer" once the bridge has said so; a viewer may watch, never run. */
+  get role(): AccessRole | undefined {
+    return this.#role;
+  }
+
+  /** Opens the connection now and keeps it, reconnecting after a loss. */
+  connect(): void {
+    this.#open().catch(() => {});
+  }
+
+  /** Tells `listener` each change of the connection's status; returns the way to stop. */
+  onStatus(listener: (status: BridgeStatus) => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
+  /** Closes the connection for good: no more reconnects. */
+  destroy(): void {
+    this.#destroyed = true;
+    clearTimeout(this.#retryTimer);
+    this.#socket?.close();
+    this.#statusListeners.clear();
   }
 
   /** Starts a run of `demo`; resolves with its runId once the bridge has accepted it. */
@@ -78,13 +140,34 @@ export class BridgeClient {
     });
   }
 
+  /** Shows `listener` every presenter run of `demo`, now and after reconnects; returns the way to stop. */
+  watch(demo: string, listener: WatchListener): () => void {
+    const requestId = `w${++this.#requestCounter}`;
+    this.#watches.set(requestId, { demo, listener });
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify({ type: "watch", requestId, demo }));
+    else this.connect();
+    return () => this.#watches.delete(requestId);
+  }
+
+  #setStatus(status: BridgeStatus): void {
+    for (const listener of this.#statusListeners) listener(status);
+  }
+
   #open(): Promise<WebSocket> {
     if (this.#socket?.readyState === WebSocket.OPEN) return Promise.resolve(this.#socket);
+    if (this.#destroyed) return Promise.reject(new BridgeError("unreachable", "the page has let the bridge go"));
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
     this.#opening ??= new Promise<WebSocket>((resolve, reject) => {
+      this.#setStatus({ state: "connecting" });
       const socket = new WebSocket(this.#url);
       socket.addEventListener("open", () => {
         this.#socket = socket;
         this.#opening = undefined;
+        this.#setStatus({ state: "open", reconnected: this.#everOpen });
+        this.#everOpen = true;
+        this.#retryAttempt = 0;
+        for (const [requestId, { demo }] of this.#watches) socket.send(JSON.stringify({ type: "watch", requestId, demo }));
         resolve(socket);
       });
       socket.addEventListener("message", (event) => this.#onMessage(JSON.parse(String(event.data)) as ServerMessage));
@@ -98,7 +181,7 @@ export class BridgeClient {
     return this.#opening;
   }
 
-  /** The bridge is gone, so are its processes: every run this page had has ended. */
+  /** The bridge is gone, so are its processes: every run this page had has ended. Try again, later and later. */
   #onClosed(): void {
     for (const request of [...this.#pending.values(), ...this.#pendingActions.values()]) {
       request.reject(new BridgeError("unreachable", "the connection to the bridge closed"));
@@ -107,13 +190,28 @@ export class BridgeClient {
     this.#pendingActions.clear();
     for (const listener of this.#runs.values()) listener.onStopped("bridge-exit");
     this.#runs.clear();
+    this.#runOfRequest.clear();
+    if (this.#destroyed || !this.#everOpen) return;
+    const retryInMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#retryAttempt);
+    this.#retryAttempt += 1;
+    this.#setStatus({ state: "lost", retryInMs, attempt: this.#retryAttempt });
+    this.#retryTimer = setTimeout(() => this.connect(), retryInMs);
   }
 
   #onMessage(message: ServerMessage): void {
     switch (message.type) {
       case "hello":
+        this.#role = message.role;
+        return;
+      case "watching":
         return;
       case "started": {
+        const watch = this.#watches.get(message.requestId);
+        if (watch) {
+          this.#runs.set(message.runId, watch.listener);
+          watch.listener.onRunStarted(message.runId);
+          return;
+        }
         const request = this.#pending.get(message.requestId);
         if (!request) return;
         this.#pending.delete(message.requestId);

@@ -11,7 +11,7 @@
 import { manifests } from "../../demos/manifests.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
 import type { ErrorCode, RunEvent, StopReason } from "../../server/protocol.js";
-import { BridgeClient, BridgeError, type RunListener } from "./bridge-client.js";
+import { BridgeClient, BridgeError, type RunListener, shareToken } from "./bridge-client.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { DiagramView } from "./diagram.js";
 import { ParamsForm } from "./params-form.js";
@@ -35,6 +35,7 @@ const STOP_WORDS: Record<StopReason, string> = {
   "bridge-exit": "Stopped: the bridge went away",
   finished: "Finished: every process ended",
   failed: "Failed to start",
+  idle: "Stopped: nothing happened on this page for a long while",
 };
 
 const STATE_WORDS: Record<DemoState, string> = {
@@ -49,6 +50,8 @@ const STATE_WORDS: Record<DemoState, string> = {
 
 export class ZmqDemo extends HTMLElement {
   static mode: WidgetMode = "live";
+  /** On a shared deck's viewers' link: the widget shows the presenter's runs and starts none. */
+  static readonly viewing = shareToken() !== undefined;
 
   #manifest!: DemoManifest;
   #model!: RunModel;
@@ -62,6 +65,7 @@ export class ZmqDemo extends HTMLElement {
   #player: TracePlayer | undefined;
   #state: DemoState = "idle";
   #stopListening: (() => void) | undefined;
+  #unwatch: (() => void) | undefined;
   readonly #onClick = () => this.toggle();
 
   get state(): DemoState {
@@ -92,9 +96,12 @@ export class ZmqDemo extends HTMLElement {
     if (!this.#manifest) this.render();
     this.bind();
     if (ZmqDemo.mode === "print") void this.#showStill();
+    else if (ZmqDemo.viewing && ZmqDemo.mode === "live" && this.#manifest) this.#watch();
   }
 
   disconnectedCallback(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
     this.unbind();
     this.stop();
     this.destroy();
@@ -168,7 +175,7 @@ export class ZmqDemo extends HTMLElement {
   }
 
   async run(): Promise<void> {
-    if (!this.#manifest || this.isActive || ZmqDemo.mode !== "live") return;
+    if (!this.#manifest || this.isActive || ZmqDemo.mode !== "live" || ZmqDemo.viewing) return;
     const params = this.#runParams();
     this.#reset(params);
     this.#setState("starting");
@@ -193,7 +200,8 @@ export class ZmqDemo extends HTMLElement {
       this.#player.stop();
       return;
     }
-    if (!this.isActive || this.#state === "replay") return;
+    // A viewer's widget shows the presenter's run, which only the presenter ends.
+    if (!this.isActive || this.#state === "replay" || ZmqDemo.viewing) return;
     this.#setState("stopping");
     if (this.#runId) BridgeClient.shared().stop(this.#runId);
   }
@@ -309,6 +317,20 @@ export class ZmqDemo extends HTMLElement {
     this.#actions.select(nodeId, this.#model);
   }
 
+  /** A viewer's widget follows each presenter run of its demo: reset when one starts, then its events. */
+  #watch(): void {
+    this.#unwatch ??= BridgeClient.shared().watch(this.#manifest.name, {
+      onRunStarted: (runId) => {
+        this.#runId = runId;
+        this.#reset(this.#params.values());
+        this.#setState("running", "Watching the presenter's run, live");
+      },
+      onEvents: (events) => this.update(events),
+      onStopped: (reason) => this.#onStopped(reason),
+      onError: (code, message) => this.#onError(code, message),
+    });
+  }
+
   #onStopped(reason: StopReason): void {
     this.#runId = undefined;
     this.#setState(reason === "failed" ? "error" : "stopped", STOP_WORDS[reason]);
@@ -328,10 +350,12 @@ export class ZmqDemo extends HTMLElement {
     const active = this.isActive;
     this.#button.textContent = active ? "Stop" : "Run";
     this.#button.setAttribute("aria-pressed", String(active));
-    this.#button.disabled = state === "stopping";
-    this.#params.setDisabled(active || ZmqDemo.mode !== "live");
-    this.#actions.update(this.#model, state === "running");
-    const status = message ?? STATE_WORDS[state];
+    this.#button.disabled = ZmqDemo.viewing || state === "stopping";
+    // A viewer has nothing to press: the presenter runs and stops.
+    this.#button.hidden = ZmqDemo.viewing || ZmqDemo.mode === "print";
+    this.#params.setDisabled(active || ZmqDemo.mode !== "live" || ZmqDemo.viewing);
+    this.#actions.update(this.#model, state === "running" && !ZmqDemo.viewing);
+    const status = message ?? (ZmqDemo.viewing && state === "idle" ? "Watching: the presenter's runs of this demo appear here" : STATE_WORDS[state]);
     this.#status.textContent = status;
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "state", key: this.#key, state, status });
     this.dispatchEvent(new CustomEvent("zmq-demo-state", { bubbles: true, detail: { state } }));

@@ -9,6 +9,8 @@ import "reveal.js/reveal.css";
 import "./fonts.css";
 import "./theme.css";
 import { slidesHtml } from "virtual:slides";
+import { BridgeClient } from "./bridge-client.js";
+import { BridgeStatusBanner } from "./bridge-status.js";
 import { ZmqDemo } from "./demo-widget.js";
 import { RunDock } from "./run-dock.js";
 
@@ -38,6 +40,14 @@ const deck = new Reveal({
 const widgets = () => [...document.querySelectorAll<ZmqDemo>("zmq-demo")];
 
 await deck.initialize();
+
+// The main window keeps its connection open, reconnects after a loss, and says so on screen.
+if (ZmqDemo.mode === "live") {
+  const banner = new BridgeStatusBanner(BridgeClient.shared());
+  banner.render();
+  banner.bind();
+  BridgeClient.shared().connect();
+}
 
 deck.addKeyBinding({ keyCode: 82, key: "R", description: "Run or stop this slide's demo" }, () => {
   for (const widget of deck.getCurrentSlide()?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();

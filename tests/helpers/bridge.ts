@@ -17,9 +17,9 @@ export interface RunningBridge {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the bridge; `env` adds to its environment (and so to its demo processes'). */
-export async function startBridge(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningBridge> {
-  const child = spawn(process.execPath, [MAIN, "--port", "0", ...extraArgs], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+/** Starts the bridge on `port` (a free one by default), `env` added to its environment (and so to its demo processes'). */
+export async function startBridge(extraArgs: string[] = [], { port = 0, env = {} }: { port?: number; env?: Record<string, string> } = {}): Promise<RunningBridge> {
+  const child = spawn(process.execPath, [MAIN, "--port", String(port), ...extraArgs], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
@@ -33,7 +33,8 @@ export async function startBridge(extraArgs: string[] = [], env: Record<string, 
       }
     };
     child.stdout.on("data", check);
-    child.once("exit", () => reject(new Error(`the bridge exited:\n${output}`)));
+    // "close", not "exit": by then everything it printed has been read.
+    child.once("close", () => reject(new Error(`the bridge exited:\n${output}`)));
   });
   return {
     url,

@@ -1,5 +1,6 @@
 /** Looking at processes from outside, as a person with `ps` would. */
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** Whether a process with this pid exists (zombies count: they have not been reaped). */
@@ -9,6 +10,46 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** A thread's state letter from its /proc stat file ("R", "S", "Z", …); undefined when it has gone. */
+function threadState(statPath: string): string | undefined {
+  try {
+    const stat = readFileSync(statPath, "utf8");
+    return stat.charAt(stat.lastIndexOf(")") + 2);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a process with this pid is still running: some thread of it is not a zombie. An
+ * orphan that has exited stays a zombie until init reaps it, which in some containers takes a
+ * second or two; it holds no sockets and runs no code by then. Every thread counts: the main
+ * thread shows as a zombie while libzmq's threads are still closing its sockets.
+ */
+export function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  return threads.some((thread) => {
+    const state = threadState(`/proc/${pid}/task/${thread}/stat`);
+    return state !== undefined && state !== "Z" && state !== "X";
+  });
+}
+
+/** Waits until none of `pids` is running (zombies are done); returns those still running after `timeoutMs`. */
+export async function waitUntilNotRunning(pids: number[], timeoutMs = 5000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = pids.filter(isRunning);
+    if (running.length === 0 || Date.now() > deadline) return running;
+    await sleep(20);
   }
 }
 
@@ -47,5 +88,51 @@ export async function waitForExit(pids: number[], timeoutMs = 5000): Promise<num
     const alive = pids.filter(isAlive);
     if (alive.length === 0 || Date.now() > deadline) return alive;
     await sleep(50);
+  }
+}
+
+/** Which of `ports` something on this machine listens on (TCP, IPv4 and IPv6), from /proc/net. */
+export function listeningPorts(ports: number[]): number[] {
+  const wanted = new Set(ports);
+  const listening = new Set<number>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state !== "0A" || !local) continue; // 0A: LISTEN
+      const port = parseInt(local.split(":").at(-1)!, 16);
+      if (wanted.has(port)) listening.add(port);
+    }
+  }
+  return [...listening];
+}
+
+/** The parent pid of a live process, from /proc; undefined when it has gone. */
+export function parentOf(pid: number): number | undefined {
+  try {
+    // The command name, in parentheses, may hold spaces; the fields after it do not.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * kill -9 of `pid`, only while it is still a child of `parentPid`: a pid that has ended may
+ * already belong to someone else's process on this shared machine. Returns whether it was sent.
+ */
+export function killChild(parentPid: number, pid: number): boolean {
+  if (parentOf(pid) !== parentPid) return false;
+  try {
+    process.kill(pid, "SIGKILL");
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,75 @@
+/**
+ * The presenter's runs, shown to whoever watches them: viewers of a shared deck send
+ * `watch` with a demo's name and from then on receive every presenter run of that demo, the
+ * live one and those to come, as the presenter's own page does (started, events, stopped).
+ * Only presenter runs are shown; two presenter tabs never see each other's runs unless one
+ * of them asks to watch.
+ */
+import type { RunEvent, StopReason } from "./protocol.js";
+
+/** What a watching connection is told. */
+export interface Watcher {
+  runStarted(watchRequestId: string, runId: string, demo: string, params: Record<string, number>): void;
+  runEvent(runId: string, event: RunEvent): void;
+  runStopped(runId: string, reason: StopReason): void;
+}
+
+interface ShownRun {
+  /** The presenter page that started it. */
+  owner: Watcher;
+  demo: string;
+  params: Record<string, number>;
+  /** Who has been told this run started, so only they hear its events. */
+  watchers: Set<Watcher>;
+  /** Its spawn and exit events, replayed to a viewer who arrives mid-run so the nodes show their pids. */
+  lifecycle: RunEvent[];
+}
+
+export class Audience {
+  /** Per demo name: each watcher, with the requestId of its watch request. */
+  readonly #watches = new Map<string, Map<Watcher, string>>();
+  readonly #runs = new Map<string, ShownRun>();
+
+  /** `watcher` is shown every presenter run of `demo`, starting with those already live. */
+  watch(watcher: Watcher, demo: string, requestId: string): void {
+    let watchers = this.#watches.get(demo);
+    if (!watchers) this.#watches.set(demo, (watchers = new Map()));
+    watchers.set(watcher, requestId);
+    for (const [runId, run] of this.#runs) {
+      if (run.demo !== demo || run.owner === watcher || run.watchers.has(watcher)) continue;
+      run.watchers.add(watcher);
+      watcher.runStarted(requestId, runId, demo, run.params);
+      for (const event of run.lifecycle) watcher.runEvent(runId, event);
+    }
+  }
+
+  /** `watcher` has gone: it is shown nothing more. */
+  forget(watcher: Watcher): void {
+    for (const watchers of this.#watches.values()) watchers.delete(watcher);
+    for (const run of this.#runs.values()) run.watchers.delete(watcher);
+  }
+
+  /** A presenter run began; `owner`, the page that started it, sees it already and is not told twice. */
+  runStarted(runId: string, demo: string, params: Record<string, number>, owner: Watcher): void {
+    const run: ShownRun = { owner, demo, params, watchers: new Set(), lifecycle: [] };
+    this.#runs.set(runId, run);
+    for (const [watcher, requestId] of this.#watches.get(demo) ?? []) {
+      if (watcher === owner) continue;
+      run.watchers.add(watcher);
+      watcher.runStarted(requestId, runId, demo, params);
+    }
+  }
+
+  runEvent(runId: string, event: RunEvent): void {
+    const run = this.#runs.get(runId);
+    if (!run) return;
+    if (event.kind === "spawn" || event.kind === "exit") run.lifecycle.push(event);
+    for (const watcher of run.watchers) watcher.runEvent(runId, event);
+  }
+
+  runStopped(runId: string, reason: StopReason): void {
+    const run = this.#runs.get(runId);
+    this.#runs.delete(runId);
+    if (run) for (const watcher of run.watchers) watcher.runStopped(runId, reason);
+  }
+}
