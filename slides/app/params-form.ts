@@ -34,6 +34,8 @@ export class ParamsForm {
       } else {
         control = document.createElement("input");
         Object.assign(control, { type: "number", min: String(spec.min), max: String(spec.max), step: String(spec.step ?? 1) });
+        // Wide enough for the largest value it takes, and the spinner beside it.
+        control.style.width = `${String(spec.max).length + 3}ch`;
       }
       control.name = name;
       control.value = String(defaults[name]);

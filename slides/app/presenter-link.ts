@@ -24,16 +24,24 @@ const CHANNEL = "zmq-from-scratch:widgets";
 export class PresenterLink {
   readonly #channel: BroadcastChannel | undefined;
   readonly #listeners = new Set<(message: MirrorMessage) => void>();
+  /**
+   * Whether a mirror has ever asked to sync. Until one has, nobody listens: the main window
+   * does not copy every batch of a busy run into a channel no window reads.
+   */
+  #mirrored = false;
 
   constructor() {
     this.#channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : undefined;
     this.#channel?.addEventListener("message", (event: MessageEvent<MirrorMessage>) => {
+      if (event.data.kind === "sync") this.#mirrored = true;
       for (const listener of this.#listeners) listener(event.data);
     });
   }
 
   post(message: MirrorMessage): void {
-    this.#channel?.postMessage(message);
+    // A mirror's own requests always go; the main window's news only once a mirror exists.
+    const fromMirror = message.kind === "sync" || message.kind === "toggle";
+    if (fromMirror || this.#mirrored) this.#channel?.postMessage(message);
   }
 
   /** Listens to messages from the other windows; returns the function that stops listening. */
