@@ -11,22 +11,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";
 import { demoProcessesOf, killChild, listeningPorts, parentOf, waitForExit } from "./helpers/processes.js";
+import { seededRandom } from "./helpers/random.js";
 
 const CYCLES = 300;
 const PAGES = 4;
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-const random = generator(SEED);
+const random = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 type Step = "run" | "stop" | "kill" | "close" | "drop" | "reconnect" | "wait" | "watch";

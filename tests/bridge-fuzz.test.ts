@@ -11,6 +11,7 @@ import { MAX_CLIENT_MESSAGE_BYTES, type ErrorCode, type ServerMessage } from "..
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";
 import { demoProcessesOf } from "./helpers/processes.js";
+import { seededRandom } from "./helpers/random.js";
 
 const CONNECTIONS = 40;
 const MESSAGES_PER_CONNECTION = 125;
@@ -19,18 +20,7 @@ const OVERSIZED_FRAMES = 8;
 const INVALID_UTF8_FRAMES = 4;
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-const random = generator(SEED);
+const random = seededRandom(SEED);
 const integer = (below: number) => Math.floor(random() * below);
 const pick = <T>(items: readonly T[]): T => items[integer(items.length)]!;
 const text = (length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-_ {}[]\":,\\/é☃\u0000") =>

@@ -68,14 +68,16 @@ async function runToFirstMessage(): Promise<number[]> {
 
 function firstLoadBytes(): { js: number; css: number; fonts: number } {
   const html = readFileSync(`${REPO_ROOT}dist/index.html`, "utf8");
-  const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((match) => match[1]!);
+  // Asset paths are relative (./assets/…) so the deck works from any folder of a static host.
+  const assets = [...html.matchAll(/(?:src|href)="\.?\/(assets\/[^"]+)"/g)].map((match) => match[1]!);
   const gzipped = (ending: string) =>
     assets.filter((asset) => asset.endsWith(ending)).reduce((total, asset) => total + gzipSync(readFileSync(`${REPO_ROOT}dist/${asset}`), { level: 9 }).length, 0);
   const css = assets.filter((asset) => asset.endsWith(".css")).map((asset) => readFileSync(`${REPO_ROOT}dist/${asset}`, "utf8")).join("\n");
   const uprightFonts = [...css.matchAll(/@font-face\s*{[^}]*}/g)]
     .map((block) => block[0])
     .filter((block) => !/font-style:\s*italic/.test(block))
-    .flatMap((block) => [...block.matchAll(/url\(\/?(assets\/[^)"']+\.woff2)\)/g)].map((match) => match[1]!));
+    // Fonts are named relative to the stylesheet, which lives in assets/.
+    .flatMap((block) => [...block.matchAll(/url\((?:\.\/|\/?assets\/)([^)"']+\.woff2)\)/g)].map((match) => `assets/${match[1]!}`));
   const fonts = [...new Set(uprightFonts)].reduce((total, font) => total + readFileSync(`${REPO_ROOT}dist/${font}`).length, 0);
   return { js: gzipped(".js"), css: gzipped(".css"), fonts };
 }
@@ -108,9 +110,17 @@ try {
 } finally {
   await throughputBridge.stop();
 }
-figures.push(await eventsToBrowser());
-figures.push(await framesPerSecond());
-figures.push(...(await memory()));
+/** A figure that could not be measured is reported as such; the others still are. */
+async function attempt(name: string, measure: () => Promise<Figure | Figure[]>): Promise<Figure[]> {
+  try {
+    return [await measure()].flat();
+  } catch (error) {
+    return [{ name, unit: "", median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0, note: `not measured: ${(error as Error).message.split("\n")[0]}` }];
+  }
+}
+figures.push(...(await attempt("bridge→browser events", eventsToBrowser)));
+figures.push(...(await attempt("frames per second", framesPerSecond)));
+figures.push(...(await attempt("memory", memory)));
 
 mkdirSync(`${REPO_ROOT}bench`, { recursive: true });
 writeFileSync(`${REPO_ROOT}bench/results.json`, `${JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2)}\n`);

@@ -23,7 +23,7 @@ export async function memory(): Promise<Figure[]> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present zmq-demo").waitFor();
-    await page.locator("section#req-rep zmq-demo").evaluate((widget) => widget.setAttribute("params", "interval=2 work=0"));
+    await page.locator("section#req-rep zmq-demo").evaluate((widget) => widget.setAttribute("params", "interval=1 work=0"));
     await page.getByRole("button", { name: "Run" }).click();
     await page.waitForTimeout(WARM_UP_MS);
     const bridgePid = bridge.process.pid!;
