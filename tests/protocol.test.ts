@@ -73,3 +73,14 @@ describe("client message validation", () => {
     assert.equal(!result.ok && result.requestId, "q9");
   });
 });
+
+describe("every demo's parameters", () => {
+  it("are names a run request may carry, so the page can send each demo's defaults", async () => {
+    const { manifests } = await import("../demos/manifests.js");
+    const { defaultParams } = await import("../demos/lib/manifest.js");
+    for (const [demo, manifest] of manifests) {
+      const result = parse({ type: "run", requestId: "q1", demo, params: defaultParams(manifest) });
+      assert.equal(result.ok, true, `${demo}: ${JSON.stringify(result)}`);
+    }
+  });
+});

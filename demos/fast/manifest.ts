@@ -8,7 +8,7 @@ import type { DemoManifest } from "../lib/manifest.js";
 export const fast: DemoManifest = {
   name: "fast",
   title: "How fast?",
-  version: 1,
+  version: 2,
   roles: {
     sender: {
       label: "Sender",
@@ -32,7 +32,7 @@ export const fast: DemoManifest = {
       script: "pinger.js",
       count: { default: 1, min: 1, max: 1 },
       endpoints: [{ connect: "echo" }],
-      params: ["size", "roundTrips"],
+      params: ["size", "pings"],
     },
     ponger: {
       label: "Ponger",
@@ -54,7 +54,7 @@ export const fast: DemoManifest = {
   params: {
     count: { label: "Messages per burst", default: 100_000, min: 1000, max: 1_000_000, step: 1000 },
     size: { label: "Message size", default: 64, min: 1, max: 65_536, step: 1, unit: " B" },
-    roundTrips: { label: "Round trips per measurement", default: 1000, min: 100, max: 10_000, step: 100 },
+    pings: { label: "Round trips per measurement", default: 1000, min: 100, max: 10_000, step: 100 },
   },
   layout: [
     ["sender", "pinger"],

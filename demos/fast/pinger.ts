@@ -3,7 +3,7 @@ import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
 import { fast } from "./manifest.js";
 
-export async function measureRoundTrip(endpoint: string, size: number, roundTrips: number) {
+export async function measureRoundTrip(endpoint: string, size: number, pings: number) {
   const socket = new zmq.Request();
   socket.connect(endpoint);
   const message = Buffer.alloc(size, "p");
@@ -11,7 +11,7 @@ export async function measureRoundTrip(endpoint: string, size: number, roundTrip
 
   for (;;) {
     const times: number[] = [];
-    for (let i = 0; i < roundTrips; i++) {
+    for (let i = 0; i < pings; i++) {
       const start = performance.now();
       await socket.send(message);
       await socket.receive();
@@ -19,9 +19,9 @@ export async function measureRoundTrip(endpoint: string, size: number, roundTrip
     }
     times.sort((a, b) => a - b);
     const micros = (ms: number) => `${Math.round(ms * 1000)} µs`;
-    console.log(`round trip × ${roundTrips}: median ${micros(times[roundTrips >> 1]!)}, best ${micros(times[0]!)}`);
+    console.log(`round trip × ${pings}: median ${micros(times[pings >> 1]!)}, best ${micros(times[0]!)}`);
     await sleep(1500);
   }
 }
 
-runRole(fast, "pinger", ({ endpoint, params }) => measureRoundTrip(endpoint, params.size!, params.roundTrips!));
+runRole(fast, "pinger", ({ endpoint, params }) => measureRoundTrip(endpoint, params.size!, params.pings!));

@@ -67,6 +67,7 @@ export class ActionBar {
     this.element.hidden = !live;
     if (!live) return;
     this.#showEndpoints(model);
+    this.#nodeMenu.hidden = actionable.length === 0;
     const signature = actionable.map((node) => `${node.id}:${node.status}`).join(",");
     if (signature === this.#signature) return;
     this.#signature = signature;

@@ -96,8 +96,9 @@ function count(value: number): string {
 }
 
 /** A node's message rate, shown once it is past what single dots can show. */
-function rate(perSecond: number): string {
-  return perSecond >= 50 ? ` (${compact.format(perSecond)}/s)` : "";
+function rate(node: NodeState): string {
+  const perSecond = node.sendRate + node.receiveRate;
+  return perSecond >= 50 ? ` · ${compact.format(Math.round(perSecond))} msg/s` : "";
 }
 
 export class DiagramView {
@@ -226,11 +227,7 @@ export class DiagramView {
         const lostOrMissed = node.lost + node.missed;
         view.counters.textContent = [`sent ${count(node.sent)}`, `recv ${count(node.received)}`, ...(lostOrMissed > 0 ? [`✗ ${lostOrMissed}`] : [])].join(" · ");
       } else {
-        view.counters.textContent = [
-          `sent ${count(node.sent)}${rate(node.sendRate)}`,
-          `${losses.length > 0 ? "recv" : "received"} ${count(node.received)}${rate(node.receiveRate)}`,
-          ...losses,
-        ].join(" · ");
+        view.counters.textContent = [`sent ${count(node.sent)}`, `${losses.length > 0 ? "recv" : "received"} ${count(node.received)}`, ...losses].join(" · ");
       }
       view.detail.textContent = this.#detail(node);
     }
@@ -248,7 +245,7 @@ export class DiagramView {
     }
     if (node.status === "planned") return "not running";
     if (node.status === "exited") return `pid ${node.pid} · exited (${node.exitSignal ?? `code ${node.exitCode}`})`;
-    return `pid ${node.pid}`;
+    return `pid ${node.pid}${rate(node)}`;
   }
 
   /** Sends a dot along the edge from the message's sender to its receiver. */
