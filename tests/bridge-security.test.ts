@@ -119,12 +119,12 @@ describe("the bridge's boundary", () => {
   it("ends every process it started, warm ones included, when stopped with SIGTERM", async () => {
     const { own, everyChild } = await bridgeWithRun();
     await own.stop("SIGTERM");
-    assert.deepEqual(await waitForExit(everyChild), []);
+    assert.deepEqual(await waitForExit(everyChild, 5000, { warmHostsToo: true }), []);
   });
 
   it("leaves no process behind when it is killed with SIGKILL: each exits within two seconds", async () => {
     const { own, everyChild } = await bridgeWithRun();
     await own.stop("SIGKILL");
-    assert.deepEqual(await waitForExit(everyChild, 2000), []);
+    assert.deepEqual(await waitForExit(everyChild, 2000, { warmHostsToo: true }), []);
   });
 });

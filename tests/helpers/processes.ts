@@ -81,11 +81,31 @@ export function demoProcessesOf(bridgePid: number): number[] {
     .map((child) => child.pid);
 }
 
-/** Waits until none of `pids` is alive; returns those still alive after `timeoutMs`. */
-export async function waitForExit(pids: number[], timeoutMs = 5000): Promise<number[]> {
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Whether `pid` is still the demo process it was. The bridge refills its warm pool as runs
+ * end, and pids wrap around, so a fresh warm host (waiting in demos/lib/host.js) may already
+ * carry the pid of a demo process that has gone.
+ */
+function stillTheDemo(pid: number): boolean {
+  return isAlive(pid) && !commandLine(pid).includes("demos/lib/host.js");
+}
+
+/**
+ * Waits until none of `pids` is alive; returns those still alive after `timeoutMs`. Pass
+ * `{ warmHostsToo: true }` when the pids are warm hosts themselves (the bridge's every child).
+ */
+export async function waitForExit(pids: number[], timeoutMs = 5000, { warmHostsToo = false } = {}): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const alive = pids.filter(isAlive);
+    const alive = pids.filter(warmHostsToo ? isAlive : stillTheDemo);
     if (alive.length === 0 || Date.now() > deadline) return alive;
     await sleep(50);
   }
