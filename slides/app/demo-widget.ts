@@ -15,6 +15,7 @@ import { BridgeClient, BridgeError, type RunListener, shareToken } from "./bridg
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { DiagramView } from "./diagram.js";
 import { ParamsForm } from "./params-form.js";
+import { LiveSummary } from "./live-summary.js";
 import { OutputPanel } from "./output-panel.js";
 import { type MirrorMessage, presenterLink } from "./presenter-link.js";
 import { RunModel } from "./run-model.js";
@@ -57,6 +58,7 @@ export class ZmqDemo extends HTMLElement {
   #model!: RunModel;
   #diagram!: DiagramView;
   #output!: OutputPanel;
+  #summary!: LiveSummary;
   #params!: ParamsForm;
   #actions!: ActionBar;
   #button!: HTMLButtonElement;
@@ -144,7 +146,8 @@ export class ZmqDemo extends HTMLElement {
     body.className = "demo-body";
     const picture = document.createElement("div");
     picture.className = "demo-picture";
-    picture.append(this.#diagram.element, this.#actions.element);
+    this.#summary = new LiveSummary();
+    picture.append(this.#diagram.element, this.#summary.element, this.#actions.element);
     body.append(picture, this.#output.element);
     this.replaceChildren(toolbar, body);
     this.#diagram.render(this.#model);
@@ -214,6 +217,7 @@ export class ZmqDemo extends HTMLElement {
       if (message.kind === "lost") this.#diagram.animateLost(message);
       else this.#diagram.animate(message);
     }
+    this.#summary.update(deliveries);
     this.#actions.update(this.#model, this.#state === "running");
     this.#output.append(events);
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
@@ -237,6 +241,7 @@ export class ZmqDemo extends HTMLElement {
     this.#model.reset(params);
     this.#diagram.render(this.#model);
     this.#actions.reset();
+    this.#summary.clear();
     this.#output.clear();
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "reset", key: this.#key, params });
   }

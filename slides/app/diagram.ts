@@ -4,6 +4,7 @@
  * and every delivered message travelling from its real sender to its real receiver.
  * It draws a RunModel and animates deliveries; it holds no state of the run itself.
  */
+import { prefersReducedMotion } from "./live-summary.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
 import { EXTERNAL_ROLE, type NodeState, type RunModel } from "./run-model.js";
@@ -110,6 +111,7 @@ export class DiagramView {
   #frame = 0;
   /** Marker ids are page-wide, so each diagram gets its own. */
   readonly #arrowId = `arrow-${++diagramCount}`;
+  readonly #reducedMotion = prefersReducedMotion();
   /** Called when a viewer picks a node (click, Enter or Space on it). */
   onSelect: ((nodeId: string) => void) | undefined;
   #selected: string | undefined;
@@ -267,7 +269,8 @@ export class DiagramView {
   }
 
   #fly(fromId: string, toId: string, text: string, lost: boolean): void {
-    if (this.#flights.size >= MAX_FLIGHTS) return;
+    // The calm view: nothing travels; the counters and the summary's list say what happened.
+    if (this.#flights.size >= MAX_FLIGHTS || this.#reducedMotion) return;
     const flight = this.#messageDot(fromId, toId, text, lost);
     if (!flight) return;
     this.#flights.add({ ...flight, start: performance.now() });

@@ -1,0 +1,79 @@
+/**
+ * What is happening, in words: "server-0 received “Hello” from client-0". Read out by screen
+ * readers (aria-live, at most one sentence a second so they can keep up), and shown as a short
+ * list of the latest messages when the viewer prefers reduced motion — the calm view, where
+ * nothing travels and the counters and this list tell the story.
+ */
+import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
+
+const SPOKEN_EVERY_MS = 1000;
+const SHOWN = 4;
+
+/** Whether this viewer asked the system for less motion. */
+export function prefersReducedMotion(): boolean {
+  return typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+}
+
+function payload(message: DeliverEvent | LostEvent): string {
+  const frame = message.frames.at(-1);
+  if (!frame) return "an empty message";
+  const text = frame.binary ? `0x${frame.text}` : frame.text;
+  return `“${text.length > 24 ? `${text.slice(0, 23)}…` : text}”`;
+}
+
+/** One message as a sentence. */
+export function describe(message: DeliverEvent | LostEvent): string {
+  if (message.kind === "lost") return `${payload(message)} from ${message.node} was lost${message.to ? ` for ${message.to}` : ""}`;
+  return `${message.node} received ${payload(message)} from ${message.from}`;
+}
+
+export class LiveSummary {
+  readonly element: HTMLElement;
+  readonly #spoken: HTMLElement;
+  readonly #list: HTMLOListElement;
+  #lastSpoken = 0;
+  #pending: string | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    this.element = document.createElement("div");
+    this.element.className = "demo-summary";
+    this.#spoken = document.createElement("p");
+    this.#spoken.className = "visually-hidden";
+    this.#spoken.setAttribute("aria-live", "polite");
+    this.#list = document.createElement("ol");
+    this.#list.className = "demo-recent";
+    this.#list.setAttribute("aria-hidden", "true");
+    this.#list.hidden = !prefersReducedMotion();
+    this.element.append(this.#spoken, this.#list);
+  }
+
+  /** Takes the messages of one batch: the last is spoken (soon), the latest few are listed. */
+  update(messages: (DeliverEvent | LostEvent)[]): void {
+    if (messages.length === 0) return;
+    const sentences = messages.slice(-SHOWN).map(describe);
+    if (!this.#list.hidden) {
+      this.#list.append(...sentences.map((sentence) => Object.assign(document.createElement("li"), { textContent: sentence })));
+      while (this.#list.childElementCount > SHOWN) this.#list.firstElementChild!.remove();
+    }
+    this.#pending = sentences.at(-1);
+    if (this.#timer) return;
+    const wait = Math.max(0, this.#lastSpoken + SPOKEN_EVERY_MS - performance.now());
+    this.#timer = setTimeout(() => this.#speak(), wait);
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = undefined;
+    this.#spoken.textContent = "";
+    this.#list.replaceChildren();
+  }
+
+  #speak(): void {
+    this.#timer = undefined;
+    this.#lastSpoken = performance.now();
+    if (this.#pending) this.#spoken.textContent = this.#pending;
+    this.#pending = undefined;
+  }
+}

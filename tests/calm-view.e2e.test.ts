@@ -1,0 +1,53 @@
+/// <reference lib="dom" />
+/**
+ * The diagram for a viewer who asked for less motion, and for a screen reader: nothing
+ * travels, the counters still count, and the latest messages are said in words.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "./helpers/browser.js";
+import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+
+let bridge: RunningBridge;
+let browser: Browser;
+before(async () => {
+  bridge = await startBridge();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await bridge?.stop();
+});
+
+const widget = '#req-rep zmq-demo[data-demo="req-rep"]';
+
+describe("the calm view and the spoken summary", () => {
+  it("with reduced motion nothing travels, yet counters count and the latest messages are listed in words", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" });
+    const page = await context.newPage();
+    await page.goto(`${bridge.url}/#/req-rep`);
+    await page.locator("section#req-rep.present").waitFor();
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-role="client"]`)?.getAttribute("data-received")) >= 3, widget, { timeout: 15_000 });
+    assert.equal(await page.locator(`${widget} .message`).count(), 0, "no message dot is drawn travelling");
+    await page.locator(`${widget} .demo-recent li`, { hasText: "server-0 received “Hello” from client-0" }).first().waitFor();
+    await page.locator(`${widget} .demo-recent li`, { hasText: "client-0 received “World” from server-0" }).first().waitFor();
+    await page.getByRole("button", { name: "Stop" }).click();
+    await context.close();
+  });
+
+  it("without it, dots travel and the list stays hidden, while a screen reader hears what happened", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${bridge.url}/#/req-rep`);
+    await page.locator("section#req-rep.present").waitFor();
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.locator(`${widget} .message`).first().waitFor({ state: "attached", timeout: 15_000 });
+    assert.equal(await page.locator(`${widget} .demo-recent`).isVisible(), false);
+    const spoken = page.locator(`${widget} [aria-live="polite"]`);
+    await page.waitForFunction((selector) => /received “(Hello|World)” from/.test(document.querySelector(`${selector} [aria-live="polite"]`)?.textContent ?? ""), widget, { timeout: 15_000 });
+    assert.match((await spoken.textContent()) ?? "", /^(server-0 received “Hello” from client-0|client-0 received “World” from server-0)$/);
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
+});
