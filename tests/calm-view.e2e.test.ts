@@ -51,3 +51,30 @@ describe("the calm view and the spoken summary", () => {
     await page.close();
   });
 });
+
+describe("the inspector", () => {
+  it("a clicked process shows its pid, socket, endpoint, monitor timeline, and a message's frames in text and hex", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${bridge.url}/#/req-rep`);
+    await page.locator("section#req-rep.present").waitFor();
+    await page.getByRole("button", { name: "Run" }).click();
+    const server = page.locator(`${widget} [data-node="server-0"]`);
+    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-role="server"]`)?.getAttribute("data-received")) >= 2, widget, { timeout: 15_000 });
+    await server.click();
+    const inspector = page.getByRole("region", { name: "Inspector" });
+    await inspector.waitFor();
+    const pid = await server.getAttribute("data-pid");
+    await inspector.getByText(pid!, { exact: true }).waitFor();
+    await inspector.getByText("REP", { exact: true }).waitFor();
+    await inspector.getByText(/tcp:\/\/127\.0\.0\.1:\d+/).first().waitFor();
+    await inspector.getByText(/ms {2}accept/).first().waitFor();
+    await inspector.getByRole("button", { name: "← Hello" }).first().click();
+    await inspector.getByText(/client-0 → server-0 · 5 B · [\d.]+ ms/).waitFor();
+    await inspector.getByText("48 65 6c 6c 6f", { exact: true }).waitFor();
+    await inspector.getByRole("button", { name: "Close the inspector of server-0" }).click();
+    await page.locator(`${widget} .demo-output`).waitFor();
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
+});
+

@@ -15,6 +15,7 @@ import { BridgeClient, BridgeError, type RunListener, shareToken } from "./bridg
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { DiagramView } from "./diagram.js";
 import { ParamsForm } from "./params-form.js";
+import { Inspector } from "./inspector.js";
 import { LiveSummary } from "./live-summary.js";
 import { OutputPanel } from "./output-panel.js";
 import { type MirrorMessage, presenterLink } from "./presenter-link.js";
@@ -59,6 +60,7 @@ export class ZmqDemo extends HTMLElement {
   #diagram!: DiagramView;
   #output!: OutputPanel;
   #summary!: LiveSummary;
+  #inspector!: Inspector;
   #params!: ParamsForm;
   #actions!: ActionBar;
   #button!: HTMLButtonElement;
@@ -148,7 +150,9 @@ export class ZmqDemo extends HTMLElement {
     picture.className = "demo-picture";
     this.#summary = new LiveSummary();
     picture.append(this.#diagram.element, this.#summary.element, this.#actions.element);
-    body.append(picture, this.#output.element);
+    this.#inspector = new Inspector();
+    this.#inspector.onClose = () => (this.#output.element.hidden = false);
+    body.append(picture, this.#output.element, this.#inspector.element);
     this.replaceChildren(toolbar, body);
     this.#diagram.render(this.#model);
     this.#setState("idle");
@@ -218,6 +222,7 @@ export class ZmqDemo extends HTMLElement {
       else this.#diagram.animate(message);
     }
     this.#summary.update(deliveries);
+    this.#inspector.update(this.#model);
     this.#actions.update(this.#model, this.#state === "running");
     this.#output.append(events);
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
@@ -242,6 +247,8 @@ export class ZmqDemo extends HTMLElement {
     this.#diagram.render(this.#model);
     this.#actions.reset();
     this.#summary.clear();
+    this.#inspector.clear();
+    this.#output.element.hidden = false;
     this.#output.clear();
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "reset", key: this.#key, params });
   }
@@ -320,6 +327,9 @@ export class ZmqDemo extends HTMLElement {
   #select(nodeId: string): void {
     this.#diagram.select(nodeId);
     this.#actions.select(nodeId, this.#model);
+    // The inspector takes the output's place while it shows a node; closing it brings the output back.
+    this.#inspector.show(nodeId, this.#model);
+    this.#output.element.hidden = true;
   }
 
   /** A viewer's widget follows each presenter run of its demo: reset when one starts, then its events. */

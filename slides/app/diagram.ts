@@ -332,11 +332,11 @@ export class DiagramView {
     const NODE_WIDTH = compact ? COMPACT_WIDTH : NODE_WIDTH_FULL;
     const spec = this.#manifest.roles[node.role] ?? { label: "From outside the run", socket: "peer", count: { default: 1, max: 1 } };
     const group = svg("g", { class: compact ? "node compact" : "node", "data-node": node.id, "data-role": node.role, transform: `translate(${x} ${y})` });
-    // Nodes with something a viewer can do are picked by click or keyboard.
-    if (this.#manifest.roles[node.role]?.actions?.length) {
+    // Every process is picked by click or keyboard: to inspect it, and to act on it where it allows.
+    {
       group.setAttribute("tabindex", "0");
       group.setAttribute("role", "button");
-      group.setAttribute("aria-label", `${node.id}: choose its actions`);
+      group.setAttribute("aria-label", `${node.id}: inspect${this.#manifest.roles[node.role]?.actions?.length ? " and act on" : ""} it`);
       const pick = () => this.onSelect?.(node.id);
       group.addEventListener("click", pick);
       group.addEventListener("keydown", (event) => {

@@ -10,6 +10,8 @@ export const EXTERNAL_ROLE = "external";
 
 /** How many output lines and monitor events a node keeps. */
 const HISTORY = 200;
+/** How many of its latest messages a node keeps for the inspector. */
+const RECENT_MESSAGES = 12;
 /** Rates are measured over windows at least this long. */
 const RATE_WINDOW_MS = 1000;
 
@@ -34,6 +36,8 @@ export interface NodeState {
   external?: { count: number; binder: string; endpoint: string };
   socketTypes: string[];
   endpoints: string[];
+  /** The latest messages this node sent or received, newest last, for the inspector. */
+  recent: DeliverEvent[];
   monitor: { t: number; event: string; endpoint?: string }[];
   output: { t: number; stream: "stdout" | "stderr"; text: string }[];
   /** Messages a second, sent and received, over the last second or so of the run's own clock. */
@@ -103,6 +107,7 @@ export class RunModel {
       endpoints: [],
       monitor: [],
       output: [],
+      recent: [],
     };
     this.nodes.set(node.id, node);
     this.layoutVersion += 1;
@@ -151,6 +156,12 @@ export class RunModel {
       if (event.kind === "deliver") {
         this.deliveredCount += 1;
         deliveries.push(event);
+        for (const id of [event.from, event.node]) {
+          const recent = this.nodes.get(id)?.recent;
+          if (!recent) continue;
+          recent.push(event);
+          if (recent.length > RECENT_MESSAGES) recent.shift();
+        }
         continue;
       }
       if (event.kind === "spawn") {

@@ -1,0 +1,122 @@
+/**
+ * A closer look at one process of the run, in the panel beside the diagram: its pid, socket
+ * types, endpoints, the socket monitor's timeline, what it printed, and its latest messages —
+ * each of which opens to its frames (text and hex), size, sender, receiver and the latency the
+ * two processes' clocks measured. Everything shown comes from the run's events (RunModel).
+ * Lifecycle: render() builds it, update() follows the model, clear() lets the node go.
+ */
+import type { DeliverEvent } from "../../server/protocol.js";
+import type { RunModel } from "./run-model.js";
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const made = document.createElement(tag);
+  if (text !== undefined) made.textContent = text;
+  if (className) made.className = className;
+  return made;
+}
+
+function hexOf(text: string, binary: boolean): string {
+  const hex = binary ? text : [...new TextEncoder().encode(text)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex.replace(/(..)(?!$)/g, "$1 ");
+}
+
+export class Inspector {
+  readonly element: HTMLElement;
+  /** Called when the viewer closes the inspector. */
+  onClose: (() => void) | undefined;
+  #nodeId: string | undefined;
+  #message: DeliverEvent | undefined;
+  #signature = "";
+
+  constructor() {
+    // Not a <section>: reveal.js takes every section for a slide.
+    this.element = element("div", undefined, "demo-inspector");
+    this.element.setAttribute("role", "region");
+    this.element.setAttribute("aria-label", "Inspector");
+    this.element.hidden = true;
+  }
+
+  get nodeId(): string | undefined {
+    return this.#nodeId;
+  }
+
+  /** Shows `nodeId` from now on. */
+  show(nodeId: string, model: RunModel): void {
+    this.#nodeId = nodeId;
+    this.#message = undefined;
+    this.#signature = "";
+    this.element.hidden = false;
+    this.update(model);
+  }
+
+  clear(): void {
+    this.#nodeId = undefined;
+    this.#message = undefined;
+    this.element.hidden = true;
+    this.element.replaceChildren();
+  }
+
+  /** Redraws when what it shows has changed. */
+  update(model: RunModel): void {
+    const node = this.#nodeId ? model.nodes.get(this.#nodeId) : undefined;
+    if (!node) return;
+    const signature = [node.pid, node.status, node.sent, node.received, node.monitor.length, node.output.length, this.#message?.recvSeq].join("|");
+    if (signature === this.#signature) return;
+    this.#signature = signature;
+
+    const heading = element("h3", `${node.id}`);
+    const close = element("button", "Close", "inspector-close");
+    close.type = "button";
+    close.setAttribute("aria-label", `Close the inspector of ${node.id}`);
+    close.addEventListener("click", () => {
+      this.clear();
+      this.onClose?.();
+    });
+    const facts = element("dl");
+    const fact = (term: string, value: string) => facts.append(element("dt", term), element("dd", value));
+    fact("pid", node.pid === undefined ? "not started" : String(node.pid));
+    fact("status", node.status === "exited" ? `exited (${node.exitSignal ?? `code ${node.exitCode}`})` : node.status);
+    fact("sockets", node.socketTypes.join(", ") || "—");
+    fact("endpoints", node.endpoints.join(", ") || "—");
+    fact("counted", `sent ${node.sent}, received ${node.received}`);
+
+    const timeline = element("ol", undefined, "inspector-timeline");
+    timeline.setAttribute("aria-label", "Socket monitor");
+    const start = node.monitor[0]?.t ?? 0;
+    for (const entry of node.monitor.slice(-8)) {
+      timeline.append(element("li", `+${(entry.t - start).toFixed(1)} ms  ${entry.event}${entry.endpoint ? ` ${entry.endpoint}` : ""}`));
+    }
+
+    const messages = element("ol", undefined, "inspector-messages");
+    messages.setAttribute("aria-label", "Latest messages");
+    for (const message of node.recent.slice(-6)) {
+      const item = element("li");
+      const open = element("button", `${message.from === node.id ? "→" : "←"} ${message.frames.at(-1)?.text.slice(0, 18) ?? "∅"}`);
+      open.type = "button";
+      open.addEventListener("click", () => {
+        this.#message = message;
+        this.#signature = "";
+        this.update(model);
+      });
+      item.append(open);
+      messages.append(item);
+    }
+
+    const printed = element("ol", undefined, "inspector-output");
+    printed.setAttribute("aria-label", "What it printed");
+    for (const line of node.output.slice(-5)) printed.append(element("li", line.text, line.stream === "stderr" ? "stderr" : undefined));
+
+    this.element.replaceChildren(heading, close, facts, element("h4", "Socket monitor"), timeline, element("h4", "Latest messages"), messages, ...this.#messageDetail(), element("h4", "Printed"), printed);
+  }
+
+  #messageDetail(): HTMLElement[] {
+    const message = this.#message;
+    if (!message) return [];
+    const detail = element("div", undefined, "inspector-message");
+    detail.append(element("p", `${message.from} → ${message.node} · ${message.size} B · ${message.latencyMs.toFixed(3)} ms`));
+    message.frames.forEach((frame, index) => {
+      detail.append(element("p", `frame ${index}: ${frame.binary ? "(binary)" : frame.text}`), element("code", hexOf(frame.text, frame.binary)));
+    });
+    return [element("h4", "Message"), detail];
+  }
+}
