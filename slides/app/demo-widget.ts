@@ -149,10 +149,13 @@ export class ZmqDemo extends HTMLElement {
     const picture = document.createElement("div");
     picture.className = "demo-picture";
     this.#summary = new LiveSummary();
-    picture.append(this.#diagram.element, this.#summary.element, this.#actions.element);
+    picture.append(this.#diagram.element, this.#actions.element);
     this.#inspector = new Inspector();
-    this.#inspector.onClose = () => (this.#output.element.hidden = false);
-    body.append(picture, this.#output.element, this.#inspector.element);
+    // The side column: the inspector (when a process is picked) above the processes' output.
+    const side = document.createElement("div");
+    side.className = "demo-side";
+    side.append(this.#inspector.element, this.#summary.element, this.#output.element);
+    body.append(picture, side);
     this.replaceChildren(toolbar, body);
     this.#diagram.render(this.#model);
     this.#setState("idle");
@@ -248,7 +251,6 @@ export class ZmqDemo extends HTMLElement {
     this.#actions.reset();
     this.#summary.clear();
     this.#inspector.clear();
-    this.#output.element.hidden = false;
     this.#output.clear();
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "reset", key: this.#key, params });
   }
@@ -327,9 +329,7 @@ export class ZmqDemo extends HTMLElement {
   #select(nodeId: string): void {
     this.#diagram.select(nodeId);
     this.#actions.select(nodeId, this.#model);
-    // The inspector takes the output's place while it shows a node; closing it brings the output back.
     this.#inspector.show(nodeId, this.#model);
-    this.#output.element.hidden = true;
   }
 
   /** A viewer's widget follows each presenter run of its demo: reset when one starts, then its events. */

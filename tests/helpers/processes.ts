@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { REPO_ROOT } from "../../server/http.js";
 
 /** Whether a process with this pid exists (zombies count: they have not been reaped). */
 export function isAlive(pid: number): boolean {
@@ -91,11 +92,14 @@ function commandLine(pid: number): string {
 
 /**
  * Whether `pid` is still the demo process it was. The bridge refills its warm pool as runs
- * end, and pids wrap around, so a fresh warm host (waiting in demos/lib/host.js) may already
- * carry the pid of a demo process that has gone.
+ * end, and pids wrap around, so a fresh warm host (waiting in demos/lib/host.js), or any other
+ * program, may already carry the pid of a demo process that has gone.
  */
 function stillTheDemo(pid: number): boolean {
-  return isAlive(pid) && !commandLine(pid).includes("demos/lib/host.js");
+  if (!isAlive(pid)) return false;
+  const command = commandLine(pid);
+  // Another program (another checkout's tests, say) may have the pid by now: only our demos count.
+  return command.includes(`${REPO_ROOT}build/demos/`) && !command.includes("demos/lib/host.js");
 }
 
 /**
