@@ -4,6 +4,8 @@
  * exercises under the step they belong to, previous/next, a progress indicator and the way back
  * to the deck at the same slide.
  *
+ * Keys: ← and → move between steps; R runs or stops the step's demo, as in the deck.
+ *
  * Lifecycle: render() builds the page, bind()/unbind() attach the keys and the address,
  * update() shows the current step, destroy() lets it go.
  */
@@ -37,6 +39,8 @@ export class TutorialReader {
     if (target?.closest("input, select, textarea, button, summary, [contenteditable]")) return;
     if (event.key === "ArrowRight") this.#go(this.#current + 1);
     else if (event.key === "ArrowLeft") this.#go(this.#current - 1);
+    // R runs or stops the step's demo, as in the deck.
+    else if (event.key === "r" || event.key === "R") for (const widget of this.#steps[this.#current]?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();
     else return;
     event.preventDefault();
   };
@@ -71,9 +75,7 @@ export class TutorialReader {
     reset.type = "button";
     reset.className = "tutorial-reset";
     reset.textContent = "Reset progress";
-    reset.addEventListener("click", () => {
-      if (confirm("Forget every completed exercise?")) this.#progress.reset();
-    });
+    reset.addEventListener("click", () => this.#progress.reset());
     const status = document.createElement("div");
     status.className = "tutorial-status";
     status.append(this.#counter, this.#bar, this.#done, reset);
