@@ -10,5 +10,7 @@ export default defineConfig({
     emptyOutDir: true,
     // The deck is one page; its code is small enough not to need splitting.
     chunkSizeWarningLimit: 400,
+    // Two pages of one talk: the deck, and the tutorial that reads the same slides at a learner's pace.
+    rollupOptions: { input: { deck: "index.html", tutorial: "tutorial.html" } },
   },
 });

@@ -5,6 +5,11 @@
  * events; Stop, leaving the slide (and the slides it spans) or closing the page ends them.
  * Where no bridge answers, Run plays the demo's recorded trace and says "replay".
  *
+ * Besides `zmq-demo-state` ({state}), the widget dispatches two bubbling events others may
+ * follow without reaching into it: `zmq-demo-reset` ({params}) when a run (or replay) begins
+ * afresh with those parameters, and `zmq-demo-events` ({events, live}) with every batch of its
+ * events; `live` is false for a replay's recorded events.
+ *
  * Lifecycle, as reveal.js's controllers have it: render() builds the DOM, bind()/unbind()
  * attach and detach listeners, update() follows the run, destroy() lets everything go.
  */
@@ -229,6 +234,7 @@ export class ZmqDemo extends HTMLElement {
     this.#actions.update(this.#model, this.#state === "running");
     this.#output.append(events);
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
+    this.dispatchEvent(new CustomEvent("zmq-demo-events", { bubbles: true, detail: { events, live: this.#player === undefined && this.#state !== "replay" } }));
   }
 
   /** The run's parameters: the form's values, over which the `params` attribute's win. */
@@ -253,6 +259,7 @@ export class ZmqDemo extends HTMLElement {
     this.#inspector.clear();
     this.#output.clear();
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "reset", key: this.#key, params });
+    this.dispatchEvent(new CustomEvent("zmq-demo-reset", { bubbles: true, detail: { params } }));
   }
 
   /** No bridge answers: play the demo's recorded run instead, and say so. */

@@ -37,9 +37,19 @@ const deck = new Reveal({
   plugins: [Notes],
 });
 
+// A quiet way into the tutorial, at the slide on screen (not in the PDF or the speaker view's previews).
+const tutorialLink = document.createElement("a");
+tutorialLink.className = "tutorial-link";
+tutorialLink.textContent = "Tutorial";
+tutorialLink.title = "Read this talk at your own pace, with exercises";
+const pointTutorialAt = (slideId: string) => (tutorialLink.href = `tutorial.html#${slideId}`);
+if (ZmqDemo.mode === "live") document.body.append(tutorialLink);
+
 const widgets = () => [...document.querySelectorAll<ZmqDemo>("zmq-demo")];
 
 await deck.initialize();
+pointTutorialAt(deck.getCurrentSlide()?.id ?? "");
+deck.on("slidechanged", (event) => pointTutorialAt((event as unknown as { currentSlide: Element }).currentSlide.id));
 
 // The main window keeps its connection open, reconnects after a loss, and says so on screen.
 if (ZmqDemo.mode === "live") {
