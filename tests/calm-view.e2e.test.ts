@@ -4,29 +4,18 @@
  * travels, the counters still count, and the latest messages are said in words.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { describe, it } from "node:test";
+import { useBridgeAndBrowser } from "./helpers/harness.js";
 
-let bridge: RunningBridge;
-let browser: Browser;
-before(async () => {
-  bridge = await startBridge();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await bridge?.stop();
-});
+const harness = useBridgeAndBrowser();
 
 const widget = '#req-rep zmq-demo[data-demo="req-rep"]';
 
 describe("the calm view and the spoken summary", () => {
   it("with reduced motion nothing travels, yet counters count and the latest messages are listed in words", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" });
+    const context = await harness.browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" });
     const page = await context.newPage();
-    await page.goto(`${bridge.url}/#/req-rep`);
+    await page.goto(`${harness.bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present").waitFor();
     await page.getByRole("button", { name: "Run" }).click();
     await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-role="client"]`)?.getAttribute("data-received")) >= 3, widget, { timeout: 15_000 });
@@ -38,8 +27,8 @@ describe("the calm view and the spoken summary", () => {
   });
 
   it("without it, dots travel and the list stays hidden, while a screen reader hears what happened", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${bridge.url}/#/req-rep`);
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${harness.bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present").waitFor();
     await page.getByRole("button", { name: "Run" }).click();
     await page.locator(`${widget} .message`).first().waitFor({ state: "attached", timeout: 15_000 });
@@ -54,8 +43,8 @@ describe("the calm view and the spoken summary", () => {
 
 describe("the inspector", () => {
   it("a clicked process shows its pid, socket, endpoint, monitor timeline, and a message's frames in text and hex", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${bridge.url}/#/req-rep`);
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${harness.bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present").waitFor();
     await page.getByRole("button", { name: "Run" }).click();
     const server = page.locator(`${widget} [data-node="server-0"]`);

@@ -6,31 +6,20 @@
  * and on a phone, and no request leaving the machine.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
 import { extractCode, parseCodeReference } from "../scripts/slides/extract-code.js";
 import { readSlideFiles } from "../scripts/slides/plugin.js";
 import { REPO_ROOT } from "../server/http.js";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { revealAllFragments } from "./helpers/deck.js";
 import { TALK_SECTIONS } from "./talk.js";
+import { useBridgeAndBrowser } from "./helpers/harness.js";
 
-let bridge: RunningBridge;
-let browser: Browser;
-
-before(async () => {
-  bridge = await startBridge();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await bridge?.stop();
-});
+const harness = useBridgeAndBrowser();
 
 async function openDeck(viewport = { width: 1280, height: 720 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  await page.goto(`${bridge.url}/`);
+  const page = await harness.browser.newPage({ viewport });
+  await page.goto(`${harness.bridge.url}/`);
   await page.locator("section#title.present").waitFor();
   return page;
 }
@@ -89,7 +78,7 @@ describe("the deck", () => {
 
   it("steps through the client's code: each → lights the next step's lines and dims the rest", async () => {
     const page = await openDeck();
-    await page.goto(`${bridge.url}/#/req-rep-client`);
+    await page.goto(`${harness.bridge.url}/#/req-rep-client`);
     await page.locator("section#req-rep-client.present").waitFor();
     // Which lines are lit (full opacity) while others are dimmed; empty while nothing is stepped.
     const litLines = () =>
@@ -111,15 +100,15 @@ describe("the deck", () => {
   });
 
   it("loads, fonts and all, without a single request leaving the machine", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
     const requested: string[] = [];
     page.on("request", (request) => requested.push(request.url()));
     page.on("websocket", (socket) => requested.push(socket.url()));
-    await page.goto(`${bridge.url}/`);
+    await page.goto(`${harness.bridge.url}/`);
     await page.locator("section#title.present").waitFor();
     // Visit every slide, so whatever a slide loads lazily (fonts, the italic face) is asked for.
     for (const id of await slideIds(page)) {
-      await page.goto(`${bridge.url}/#/${id}`);
+      await page.goto(`${harness.bridge.url}/#/${id}`);
       await page.locator(`section#${id}.present`).waitFor();
     }
     await page.evaluate(() => document.fonts.ready);
@@ -146,7 +135,7 @@ describe("the deck", () => {
       await page.evaluate(() => document.fonts.ready);
       const problems: string[] = [];
       for (const id of await slideIds(page)) {
-        await page.goto(`${bridge.url}/#/${id}`);
+        await page.goto(`${harness.bridge.url}/#/${id}`);
         await page.locator(`section#${id}.present`).waitFor();
         await revealAllFragments(page, id);
         // reveal.js moves slides with a transition; measure once it has settled.

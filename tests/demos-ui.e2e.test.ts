@@ -7,29 +7,18 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
 import { isAlive, waitForExit } from "./helpers/processes.js";
+import { useBridgeAndBrowser } from "./helpers/harness.js";
 
-let bridge: RunningBridge;
-let browser: Browser;
-
-before(async () => {
-  bridge = await startBridge();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await bridge?.stop();
-});
+const harness = useBridgeAndBrowser();
 
 const PEERS_DIR = fileURLToPath(new URL("../../tests/peers/", import.meta.url));
 
 async function openSlide(id: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(`${bridge.url}/#/${id}`);
+  const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${harness.bridge.url}/#/${id}`);
   await page.locator(`section#${id}.present`).waitFor();
   return page;
 }

@@ -4,27 +4,16 @@
  * and real ZeroMQ processes.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
 import { demoProcessesOf, isAlive, waitForExit } from "./helpers/processes.js";
+import { useBridgeAndBrowser } from "./helpers/harness.js";
 
-let bridge: RunningBridge;
-let browser: Browser;
-
-before(async () => {
-  bridge = await startBridge();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await bridge?.stop();
-});
+const harness = useBridgeAndBrowser();
 
 async function openSlide(id: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(`${bridge.url}/#/${id}`);
+  const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${harness.bridge.url}/#/${id}`);
   await page.locator(`section#${id}.present`).waitFor();
   return page;
 }
@@ -61,7 +50,7 @@ describe("Request/Reply, live from its slide", () => {
 
     const pids = await pidsOnScreen(page);
     assert.equal(pids.length, 2);
-    assert.deepEqual(demoProcessesOf(bridge.process.pid!).sort(), [...pids].sort(), "the processes on screen are the bridge's children");
+    assert.deepEqual(demoProcessesOf(harness.bridge.process.pid!).sort(), [...pids].sort(), "the processes on screen are the bridge's children");
 
     // Messages are drawn from their real sender to their real receiver.
     await page.locator('.message[data-from="client-0"][data-to="server-0"]').first().waitFor({ timeout: 5000 });
@@ -148,16 +137,16 @@ describe("Request/Reply, live from its slide", () => {
     const pids = await pidsOnScreen(page);
     await page.close();
     assert.deepEqual(await waitForExit(pids), [], "the processes end with the page");
-    assert.deepEqual(demoProcessesOf(bridge.process.pid!), []);
+    assert.deepEqual(demoProcessesOf(harness.bridge.process.pid!), []);
   });
 });
 
 describe("the deck", () => {
   it("opens on the title slide and reaches Request/Reply by its stable id", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${bridge.url}/`);
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${harness.bridge.url}/`);
     await page.locator("section#title.present h1", { hasText: "ZeroMQ from scratch" }).waitFor();
-    await page.goto(`${bridge.url}/#/req-rep`);
+    await page.goto(`${harness.bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present h1", { hasText: "Request/Reply" }).waitFor();
     await page.close();
   });

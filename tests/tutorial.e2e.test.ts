@@ -6,23 +6,12 @@
  * and what the page says with no bridge at all.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Locator, Page } from "playwright-core";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { describe, it } from "node:test";
+import type { Locator, Page } from "playwright-core";
 import { serveStatic } from "./helpers/static-server.js";
+import { useBridgeAndBrowser } from "./helpers/harness.js";
 
-let bridge: RunningBridge;
-let browser: Browser;
-
-before(async () => {
-  bridge = await startBridge();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await bridge?.stop();
-});
+const harness = useBridgeAndBrowser();
 
 async function openStep(page: Page, base: string, id: string): Promise<Locator> {
   await page.goto(`${base}/tutorial.html#${id}`);
@@ -55,8 +44,8 @@ async function waitForEachReceived(page: Page, stepId: string, role: string, nod
 
 describe("tutorial: reading", () => {
   it("a deep link opens its step, with narration in place of notes and the way back to the deck at that slide", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    const step = await openStep(page, bridge.url, "push-pull");
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const step = await openStep(page, harness.bridge.url, "push-pull");
     assert.equal(await page.locator("section.tutorial-step:not([hidden])").count(), 1, "one step shown at a time");
     assert.match((await step.locator("h1").textContent()) ?? "", /Push\/Pull/);
     assert.ok(((await step.locator(".narration").textContent()) ?? "").length > 40, "the slide's notes are shown as narration");
@@ -77,9 +66,9 @@ describe("tutorial: reading", () => {
   });
 
   it("the deck's Tutorial link covers no slide's text or controls at 1280×720, and opens the tutorial at the slide on screen", { timeout: 120_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
     // Without transitions (reveal.js takes its options from the query), each slide is measured where it rests.
-    await page.goto(`${bridge.url}/?transition=none#/title`);
+    await page.goto(`${harness.bridge.url}/?transition=none#/title`);
     await page.locator(".reveal section.present").waitFor();
     const ids = await page.locator(".reveal .slides > section").evaluateAll((sections) => sections.map((section) => section.id));
     assert.ok(ids.length > 20);
@@ -113,10 +102,10 @@ describe("tutorial: reading", () => {
 
 describe("tutorial: exercises against real processes", () => {
   it("a learner completes three exercises, a near miss is not marked done, and progress survives a reload", { timeout: 120_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
 
     // Three round trips, from the keyboard alone: R runs the step's demo.
-    let step = await openStep(page, bridge.url, "req-rep");
+    let step = await openStep(page, harness.bridge.url, "req-rep");
     assert.equal(await exerciseCard(page, "req-rep-round-trips").getAttribute("data-done"), "false");
     await page.keyboard.press("r");
     await waitForDone(page, "req-rep-round-trips");
@@ -130,7 +119,7 @@ describe("tutorial: exercises against real processes", () => {
     await waitForState(step, "stopped");
 
     // A near miss: three workers, each with its share, is not the four the exercise asks for.
-    step = await openStep(page, bridge.url, "push-pull");
+    step = await openStep(page, harness.bridge.url, "push-pull");
     await step.getByRole("button", { name: "Run" }).click();
     await waitForEachReceived(page, "push-pull", "worker", 3, 6);
     assert.equal(await exerciseCard(page, "push-pull-fair-share").getAttribute("data-done"), "false", "three workers do not pass");
@@ -163,8 +152,8 @@ describe("tutorial: exercises against real processes", () => {
   });
 
   it("a subscriber switched to one topic receives only it, and the exercise sees it", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    const step = await openStep(page, bridge.url, "pub-sub");
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const step = await openStep(page, harness.bridge.url, "pub-sub");
     await step.getByRole("button", { name: "Run" }).click();
     await waitForState(step, "running");
     await step.getByLabel("Node to act on").selectOption("subscriber-0");
@@ -181,7 +170,7 @@ describe("tutorial: without a bridge", () => {
   it("exercises say they need the live server and how to start it, and a replay completes none", async () => {
     const site = await serveStatic();
     try {
-      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      const page = await harness.browser.newPage({ viewport: { width: 390, height: 844 } });
       const step = await openStep(page, site.url, "req-rep");
       const card = exerciseCard(page, "req-rep-round-trips");
       await card.getByText("npm start").waitFor();
