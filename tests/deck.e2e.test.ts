@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { extractCode, parseCodeReference } from "../scripts/slides/extract-code.js";
 import { readSlideFiles } from "../scripts/slides/plugin.js";
 import { REPO_ROOT } from "../server/http.js";
-import { revealAllFragments } from "./helpers/deck.js";
+import { revealAllFragments, slideIds } from "./helpers/deck.js";
 import { TALK_SECTIONS } from "./talk.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
 
@@ -22,10 +22,6 @@ async function openDeck(viewport = { width: 1280, height: 720 }): Promise<Page> 
   await page.goto(`${harness.bridge.url}/`);
   await page.locator("section#title.present").waitFor();
   return page;
-}
-
-async function slideIds(page: Page): Promise<string[]> {
-  return page.locator(".reveal .slides > section").evaluateAll((sections) => sections.map((section) => section.id));
 }
 
 /** What pokes out of the current slide, or hides part of itself, in words; empty when all fits. */
@@ -80,11 +76,11 @@ describe("the deck", () => {
     const page = await openDeck();
     await page.goto(`${harness.bridge.url}/#/req-rep-client`);
     await page.locator("section#req-rep-client.present").waitFor();
-    // Which lines are lit (full opacity) while others are dimmed; empty while nothing is stepped.
+    // Which lines are lit (in colour) while others recede to grey; empty while nothing is stepped.
     const litLines = () =>
       page.locator("section#req-rep-client .code-block .line").evaluateAll((lines) => {
-        const opacities = lines.map((line) => Number(getComputedStyle(line).opacity));
-        return opacities.some((opacity) => opacity < 1) ? opacities.flatMap((opacity, index) => (opacity === 1 ? [index + 1] : [])) : [];
+        const lit = lines.map((line) => getComputedStyle(line).filter === "none");
+        return lit.some((inColour) => !inColour) ? lit.flatMap((inColour, index) => (inColour ? [index + 1] : [])) : [];
       });
     await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; }" });
     assert.deepEqual(await litLines(), [], "before the first step every line reads the same");

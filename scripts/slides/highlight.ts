@@ -14,11 +14,11 @@ export interface LineMarks {
 }
 
 export async function highlight(code: string, language: string, marks: LineMarks = { highlighted: new Set(), steps: [] }): Promise<string> {
-  highlighter ??= createHighlighter({ themes: ["github-light", "github-dark"], langs: [...LANGUAGES] });
+  highlighter ??= createHighlighter({ themes: ["github-light-default", "github-dark-default"], langs: [...LANGUAGES] });
   const shiki = await highlighter;
   return shiki.codeToHtml(code, {
     lang: language,
-    themes: { light: "github-light", dark: "github-dark" },
+    themes: { light: "github-light-default", dark: "github-dark-default" },
     defaultColor: false,
     transformers: [
       {

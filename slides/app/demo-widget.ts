@@ -18,6 +18,7 @@ import type { DemoManifest } from "../../demos/lib/manifest.js";
 import type { ErrorCode, RunEvent, StopReason } from "../../server/protocol.js";
 import { BridgeClient, BridgeError, type RunListener, shareToken } from "./bridge-client.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
+import { keepControlKeysFromDeck } from "./deck-keys.js";
 import { DiagramView } from "./diagram.js";
 import { ParamsForm } from "./params-form.js";
 import { Inspector } from "./inspector.js";
@@ -162,6 +163,7 @@ export class ZmqDemo extends HTMLElement {
     side.append(this.#inspector.element, this.#summary.element, this.#output.element);
     body.append(picture, side);
     this.replaceChildren(toolbar, body);
+    keepControlKeysFromDeck(this);
     this.#diagram.render(this.#model);
     this.#setState("idle");
   }

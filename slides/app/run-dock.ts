@@ -3,6 +3,7 @@
  * spans the following slides), each with a Stop button, so nothing runs unseen.
  * Lifecycle: render() builds it, update() follows the current slide and the widgets' states.
  */
+import { keepControlKeysFromDeck } from "./deck-keys.js";
 import type { ZmqDemo } from "./demo-widget.js";
 
 export class RunDock {
@@ -14,6 +15,7 @@ export class RunDock {
     this.element.className = "run-dock";
     this.element.setAttribute("aria-label", "Demos still running");
     this.element.hidden = true;
+    keepControlKeysFromDeck(this.element);
   }
 
   /** Puts the dock on the page. */
