@@ -116,3 +116,11 @@ describe("messages waiting at a sender", () => {
     assert.equal(model.queued("ventilator-0"), undefined);
   });
 });
+
+describe("a REQ's queue", () => {
+  it("a reply proves its request arrived, before the server's own report of it comes in", () => {
+    const model = traffic([...socket("client-0", "REQ", "connecting"), ...socket("server-0", "REP", "bound"), send("client-0", 1, 10)]);
+    model.observe(recv("client-0", 1, 30), 0);
+    assert.equal(model.queued("client-0"), 0);
+  });
+});

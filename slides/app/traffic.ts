@@ -70,6 +70,8 @@ interface SocketState {
   sent: number;
   receipts: number;
   lost: number;
+  /** Messages this socket itself received: for a REQ, each reply proves its request arrived. */
+  received: number;
   /** Detailed sends still open, by sequence number, to recognise this socket's losses. */
   open: Map<number, string>;
   /** A peer's receipts could not all be told apart from another sender's: the depth is unknown. */
@@ -115,7 +117,7 @@ export class Traffic {
         this.#peers.clear();
         break;
       case "socket":
-        this.#sockets.set(key(event.node, event.socket), { node: event.node, index: event.socket, type: event.type, bound: [], connected: [], sent: 0, receipts: 0, lost: 0, open: new Map(), uncertain: false });
+        this.#sockets.set(key(event.node, event.socket), { node: event.node, index: event.socket, type: event.type, bound: [], connected: [], sent: 0, receipts: 0, lost: 0, received: 0, open: new Map(), uncertain: false });
         this.#peers.clear();
         break;
       case "bound":
@@ -145,6 +147,7 @@ export class Traffic {
           }
           break;
         }
+        socket.received += count;
         const peers = this.#peersOf(socket);
         if (peers.length === 1) this.#received(peers[0]!, socket.node, event.t, count);
         // Several senders: a detailed receive waits for its delivery; a counted one cannot be placed.
@@ -209,7 +212,10 @@ export class Traffic {
     for (const socket of this.#sockets.values()) {
       if (socket.node !== node || !QUEUEING_SOCKETS.has(socket.type)) continue;
       if (socket.uncertain) return undefined;
-      total = (total ?? 0) + Math.max(0, socket.sent - socket.receipts - socket.lost);
+      // A REQ sends again only after a reply, so its replies also count its requests received,
+      // even before the server's own reports (on another channel) arrive.
+      const receipts = socket.type === "REQ" ? Math.max(socket.receipts, socket.received) : socket.receipts;
+      total = (total ?? 0) + Math.max(0, socket.sent - receipts - socket.lost);
     }
     return total;
   }
