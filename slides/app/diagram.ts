@@ -79,6 +79,11 @@ interface EdgeLines {
   back: SVGLineElement | undefined;
   rate: SVGTextElement;
   view: EdgeView;
+  /** Edges that share its busier end (a fan of lines): its rate then says "/s", not "msg/s". */
+  crowded: boolean;
+  /** Where it leaves its sender's node and meets its receiver's. */
+  start: Point;
+  end: Point;
 }
 
 /** A lane's thickness at `rate` messages a second: grows with the order of magnitude. */
@@ -126,8 +131,8 @@ function count(value: number): string {
 }
 
 /** An edge's rate, as its label says it. */
-function rateLabel(perSecond: number): string {
-  return `${compact.format(Math.round(perSecond))} msg/s`;
+function rateLabel(perSecond: number, crowded: boolean): string {
+  return `${compact.format(Math.round(perSecond))}${crowded ? "/s" : " msg/s"}`;
 }
 
 /** A node's message rate, shown once it is past what single dots can show. */
@@ -234,6 +239,7 @@ export class DiagramView {
         }
       }
     }
+    this.#placeRates();
     const arrow = svg("marker", { id: this.#arrowId, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 14, markerHeight: 14, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
     arrow.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow-head" }));
     const defs = svg("defs");
@@ -365,7 +371,7 @@ export class DiagramView {
       edge.group.dataset.view = view;
       edge.group.dataset.rate = String(Math.round(rate));
       const flowing = view === "flow";
-      edge.rate.textContent = flowing ? rateLabel(rate) : "";
+      edge.rate.textContent = flowing ? rateLabel(rate, edge.crowded) : "";
       for (const [lane, from, to] of [
         [edge.forward, edge.from, edge.to],
         [edge.back, edge.to, edge.from],
@@ -549,11 +555,26 @@ export class DiagramView {
         group.append(svg("text", { class: "edge-label", x: middle.x, y: middle.y, "text-anchor": offset < 0 ? "end" : "start" }, `"${text}"`));
       }
     }
-    // The rate of a flowing edge, two thirds of the way down where edges of a fan are apart.
-    const along = 0.62;
-    const rate = svg("text", { class: "edge-rate", x: start.x + (end.x - start.x) * along + LANE_OFFSET + 12, y: start.y + (end.y - start.y) * along + 5, "text-anchor": "start" });
+    const rate = svg("text", { class: "edge-rate", "text-anchor": "start" });
     group.append(rate);
     layer.append(group);
-    this.#edges.set(`${fromId}->${toId}`, { group, from: fromId, to: toId, forward: lanes[0]!, back: lanes[1], rate, view: "dots" });
+    this.#edges.set(`${fromId}->${toId}`, { group, from: fromId, to: toId, forward: lanes[0]!, back: lanes[1], rate, view: "dots", crowded: false, start, end });
+  }
+
+  /** Once every edge is drawn: each rate label near the spread-out end of its fan. */
+  #placeRates(): void {
+    const ends = new Map<string, number>();
+    for (const edge of this.#edges.values()) for (const id of [edge.from, edge.to]) ends.set(id, (ends.get(id) ?? 0) + 1);
+    for (const edge of this.#edges.values()) {
+      const { start, end } = edge;
+      const fromShared = ends.get(edge.from)!;
+      const toShared = ends.get(edge.to)!;
+      // The hub is the end more lines share; the label goes towards the other end.
+      const along = fromShared > toShared ? 0.72 : toShared > fromShared ? 0.28 : 0.6;
+      edge.crowded = Math.max(fromShared, toShared) > 3;
+      edge.rate.setAttribute("x", String(start.x + (end.x - start.x) * along + LANE_OFFSET + 12));
+      edge.rate.setAttribute("y", String(start.y + (end.y - start.y) * along + 5));
+      edge.rate.classList.toggle("crowded", edge.crowded);
+    }
   }
 }
