@@ -26,6 +26,7 @@ import { LiveSummary } from "./live-summary.js";
 import { OutputPanel } from "./output-panel.js";
 import { type MirrorMessage, presenterLink } from "./presenter-link.js";
 import { RunModel } from "./run-model.js";
+import { SpeedControls } from "./speed-controls.js";
 import { TracePlayer, eventsUntil, loadTrace } from "./trace-player.js";
 
 export type DemoState = "idle" | "starting" | "running" | "stopping" | "stopped" | "error" | "replay";
@@ -69,6 +70,7 @@ export class ZmqDemo extends HTMLElement {
   #inspector!: Inspector;
   #params!: ParamsForm;
   #actions!: ActionBar;
+  #speed!: SpeedControls;
   #button!: HTMLButtonElement;
   #status!: HTMLElement;
   #runId: string | undefined;
@@ -148,7 +150,16 @@ export class ZmqDemo extends HTMLElement {
     this.#status = document.createElement("span");
     this.#status.className = "demo-status";
     this.#status.setAttribute("role", "status");
-    toolbar.append(this.#button, this.#params.element, this.#status);
+    // Pause, slow motion, normal: the animation's pace, not the processes'.
+    this.#speed = new SpeedControls();
+    this.#speed.render();
+    this.#speed.element.hidden = ZmqDemo.mode === "print";
+    this.#speed.onChange = (speed) => {
+      this.#diagram.setSpeed(speed);
+      this.dataset.speed = speed;
+    };
+    this.dataset.speed = this.#diagram.speed;
+    toolbar.append(this.#button, this.#speed.element, this.#params.element, this.#status);
 
     const body = document.createElement("div");
     body.className = "demo-body";

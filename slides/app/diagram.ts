@@ -8,6 +8,7 @@ import { prefersReducedMotion } from "./live-summary.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
 import { EXTERNAL_ROLE, type NodeState, type RunModel } from "./run-model.js";
+import type { EdgeView } from "./traffic.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 /** Horizontal room per node in the widest row; a row of one still gets room for its labels. */
@@ -30,6 +31,16 @@ const LANE_OFFSET = 14;
 export const TRAVEL_MS = 650;
 /** Above this many messages in the air, new ones are counted but not drawn travelling. */
 const MAX_FLIGHTS = 48;
+/** Slow motion: travel takes this many times longer. */
+export const SLOW_FACTOR = 4;
+/** How often rates are read again while something flows, so a quiet edge returns to dots. */
+const RATE_REFRESH_MS = 250;
+/** A queue is drawn as at most this many slots; the number says the rest. */
+const QUEUE_SLOTS = 6;
+
+/** How the travel animation runs: at its normal pace, four times slower, or not at all. */
+export type AnimationSpeed = "normal" | "slow" | "paused";
+const SPEED_FACTOR: Record<AnimationSpeed, number> = { normal: 1, slow: 1 / SLOW_FACTOR, paused: 0 };
 
 interface Point {
   x: number;
@@ -42,6 +53,8 @@ interface NodeView {
   compact: boolean;
   counters: SVGTextElement;
   detail: SVGTextElement;
+  /** The stack of messages waiting at the node's socket, beside its socket strip. */
+  queue: SVGGElement;
   center: Point;
   /** Where lines leave the node towards peers below and above. */
   bottom: Point;
@@ -55,6 +68,27 @@ interface Flight {
   start: number;
   /** A lost message sets off and fades out halfway: it never arrives. */
   lost: boolean;
+}
+
+/** One line between two processes: its lanes (forward, and back when two-way) and its rate. */
+interface EdgeLines {
+  group: SVGGElement;
+  from: string;
+  to: string;
+  forward: SVGLineElement;
+  back: SVGLineElement | undefined;
+  rate: SVGTextElement;
+  view: EdgeView;
+  /** Edges that share its busier end (a fan of lines): its rate then says "/s", not "msg/s". */
+  crowded: boolean;
+  /** Where it leaves its sender's node and meets its receiver's. */
+  start: Point;
+  end: Point;
+}
+
+/** A lane's thickness at `rate` messages a second: grows with the order of magnitude. */
+function laneWidth(rate: number): number {
+  return rate <= 0 ? 2 : Math.min(12, 2 + 2 * Math.log10(1 + rate / 10));
 }
 
 /** How far along its way a lost message fades out. */
@@ -96,6 +130,11 @@ function count(value: number): string {
   return value < 100_000 ? counting.format(value) : compact.format(value);
 }
 
+/** An edge's rate, as its label says it. */
+function rateLabel(perSecond: number, crowded: boolean): string {
+  return `${compact.format(Math.round(perSecond))}${crowded ? "/s" : " msg/s"}`;
+}
+
 /** A node's message rate, shown once it is past what single dots can show. */
 function rate(node: NodeState): string {
   const perSecond = node.sendRate + node.receiveRate;
@@ -108,7 +147,14 @@ export class DiagramView {
   readonly #nodes = new Map<string, NodeView>();
   readonly #flightLayer: SVGGElement;
   readonly #flights = new Set<Flight>();
+  readonly #edges = new Map<string, EdgeLines>();
   #frame = 0;
+  #speed: AnimationSpeed = "normal";
+  /** The animation's own clock: page time, slowed or stopped as the viewer chose. */
+  #clockBase = 0;
+  #clockSetAt = 0;
+  #model: RunModel | undefined;
+  #rateTimer: ReturnType<typeof setInterval> | undefined;
   /** Marker ids are page-wide, so each diagram gets its own. */
   readonly #arrowId = `arrow-${++diagramCount}`;
   readonly #reducedMotion = prefersReducedMotion();
@@ -121,6 +167,7 @@ export class DiagramView {
     this.#manifest = manifest;
     this.element = svg("svg", { class: "diagram", role: "img", "aria-label": `${manifest.title}: diagram of the processes and their messages` });
     this.#flightLayer = svg("g", { class: "flights" });
+    this.element.dataset.speed = this.#speed;
   }
 
   /** Lays the picture out for the model's nodes; called again when the set of nodes changes. */
@@ -128,6 +175,7 @@ export class DiagramView {
     this.destroy();
     this.element.replaceChildren();
     this.#nodes.clear();
+    this.#edges.clear();
     this.#layoutVersion = model.layoutVersion;
     // A row lists roles in order; "" leaves a column empty, so rows of different length line up.
     const rows: (NodeState | null)[][] = this.#manifest.layout.map((roles) =>
@@ -191,7 +239,8 @@ export class DiagramView {
         }
       }
     }
-    const arrow = svg("marker", { id: this.#arrowId, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
+    this.#placeRates();
+    const arrow = svg("marker", { id: this.#arrowId, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 14, markerHeight: 14, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
     arrow.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow-head" }));
     const defs = svg("defs");
     defs.append(arrow);
@@ -205,6 +254,8 @@ export class DiagramView {
       this.render(model);
       return;
     }
+    this.#model = model;
+    this.#updateEdges(model);
     for (const node of model.nodes.values()) {
       const view = this.#nodes.get(node.id);
       if (!view) continue;
@@ -216,6 +267,7 @@ export class DiagramView {
       group.dataset.missed = String(node.missed);
       group.dataset.status = node.status;
       group.classList.toggle("has-losses", node.lost > 0 || node.missed > 0);
+      this.#drawQueue(view, model.traffic.queued(node.id));
       if (node.external) {
         group.dataset.external = String(node.external.count);
         view.counters.textContent = `${node.external.count} connected`;
@@ -271,10 +323,103 @@ export class DiagramView {
   #fly(fromId: string, toId: string, text: string, lost: boolean): void {
     // The calm view: nothing travels; the counters and the summary's list say what happened.
     if (this.#flights.size >= MAX_FLIGHTS || this.#reducedMotion) return;
+    // Paused: what happens meanwhile is counted, not queued up to travel later.
+    if (this.#speed === "paused") return;
+    // A flowing edge shows its rate, not single messages.
+    if (this.#edgeBetween(fromId, toId)?.view === "flow") return;
     const flight = this.#messageDot(fromId, toId, text, lost);
     if (!flight) return;
-    this.#flights.add({ ...flight, start: performance.now() });
-    this.#frame ||= requestAnimationFrame((now) => this.#step(now));
+    this.#flights.add({ ...flight, start: this.#clock() });
+    this.#frame ||= requestAnimationFrame(() => this.#step());
+  }
+
+  /** Sets the pace of the travel animation; paused, messages in the air stand still. */
+  setSpeed(speed: AnimationSpeed): void {
+    this.#clockBase = this.#clock();
+    this.#clockSetAt = performance.now();
+    this.#speed = speed;
+    this.element.dataset.speed = speed;
+    if (speed === "paused") {
+      cancelAnimationFrame(this.#frame);
+      this.#frame = 0;
+    } else if (this.#flights.size > 0) {
+      this.#frame ||= requestAnimationFrame(() => this.#step());
+    }
+  }
+
+  get speed(): AnimationSpeed {
+    return this.#speed;
+  }
+
+  /** The animation's time now, in ms: it runs slower in slow motion and stands still when paused. */
+  #clock(): number {
+    return this.#clockBase + (performance.now() - this.#clockSetAt) * SPEED_FACTOR[this.#speed];
+  }
+
+  #edgeBetween(a: string, b: string): EdgeLines | undefined {
+    return this.#edges.get(`${a}->${b}`) ?? this.#edges.get(`${b}->${a}`);
+  }
+
+  /** Each edge's rate and view: dots below the threshold, a flow (thick, moving, with its rate) above. */
+  #updateEdges(model: RunModel): void {
+    const now = performance.now();
+    let moving = false;
+    for (const edge of this.#edges.values()) {
+      const { view, rate } = model.traffic.edgeView(edge.from, edge.to, now);
+      if (rate > 0 || view === "flow") moving = true;
+      edge.view = view;
+      edge.group.dataset.view = view;
+      edge.group.dataset.rate = String(Math.round(rate));
+      const flowing = view === "flow";
+      edge.rate.textContent = flowing ? rateLabel(rate, edge.crowded) : "";
+      for (const [lane, from, to] of [
+        [edge.forward, edge.from, edge.to],
+        [edge.back, edge.to, edge.from],
+      ] as const) {
+        if (!lane) continue;
+        const laneRate = model.traffic.laneRate(from, to, now);
+        lane.classList.toggle("busy", flowing && laneRate > 0);
+        if (flowing) lane.style.strokeWidth = String(laneWidth(laneRate));
+        else lane.style.removeProperty("stroke-width");
+      }
+      // Dots already travelling on an edge that turned into a flow give way to it.
+      if (flowing) {
+        for (const flight of this.#flights) {
+          const { from, to } = flight.element.dataset;
+          if ((from === edge.from && to === edge.to) || (from === edge.to && to === edge.from)) {
+            flight.element.remove();
+            this.#flights.delete(flight);
+          }
+        }
+      }
+    }
+    // Rates fall when messages stop, with no event to say so: read them again until all is quiet.
+    if (moving && !this.#rateTimer) this.#rateTimer = setInterval(() => this.#model && this.#updateEdges(this.#model), RATE_REFRESH_MS);
+    if (!moving && this.#rateTimer) {
+      clearInterval(this.#rateTimer);
+      this.#rateTimer = undefined;
+    }
+  }
+
+  /** The messages waiting at a node's sending socket: a small stack of slots and their number. */
+  #drawQueue(view: NodeView, queued: number | undefined): void {
+    const { group, queue } = view;
+    if (queued === undefined) delete group.dataset.queued;
+    else group.dataset.queued = String(queued);
+    const shown = queued ?? 0;
+    if (Number(queue.dataset.shown ?? 0) === shown) return;
+    queue.dataset.shown = String(shown);
+    const slots = queue.querySelector(".queue-slots")!;
+    slots.replaceChildren();
+    const label = queue.querySelector("text")!;
+    label.textContent = shown > 0 ? count(shown) : "";
+    queue.querySelector("title")!.textContent = `${shown} ${shown === 1 ? "message" : "messages"} queued`;
+    const up = queue.dataset.up === "true";
+    for (let slot = 0; slot < Math.min(QUEUE_SLOTS, shown); slot++) {
+      slots.append(svg("rect", { class: "queue-slot", x: 0, y: up ? -(slot + 1) * 7 : slot * 7 + 1, width: 20, height: 5, rx: 1.5 }));
+    }
+    const height = Math.min(QUEUE_SLOTS, shown) * 7;
+    label.setAttribute("y", String(up ? -height - 5 : height + 14));
   }
 
   /** Draws a message standing still `progress` (0–1) of the way along its edge: a still frame. */
@@ -311,12 +456,17 @@ export class DiagramView {
   destroy(): void {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
+    clearInterval(this.#rateTimer);
+    this.#rateTimer = undefined;
     for (const flight of this.#flights) flight.element.remove();
     this.#flights.clear();
     this.#flightLayer.replaceChildren();
   }
 
-  #step(now: number): void {
+  #step(): void {
+    this.#frame = 0;
+    if (this.#speed === "paused") return;
+    const now = this.#clock();
     for (const flight of this.#flights) {
       const progress = Math.min(1, (now - flight.start) / TRAVEL_MS);
       this.#place(flight, progress);
@@ -325,7 +475,7 @@ export class DiagramView {
         this.#flights.delete(flight);
       }
     }
-    this.#frame = this.#flights.size > 0 ? requestAnimationFrame((next) => this.#step(next)) : 0;
+    this.#frame = this.#flights.size > 0 ? requestAnimationFrame(() => this.#step()) : 0;
   }
 
   #drawNode(layer: SVGGElement, node: NodeState, x: number, y: number, facesDown: boolean, compact: boolean): NodeView {
@@ -363,12 +513,17 @@ export class DiagramView {
     const detail = svg("text", { class: "node-detail", x: NODE_WIDTH / 2, y: bodyY + 40, "text-anchor": "middle" });
     const counters = svg("text", { class: "node-counters", x: NODE_WIDTH / 2, y: bodyY + 58, "text-anchor": "middle" });
     group.append(detail, counters);
+    // Beside the socket strip, growing away from it: towards the node's middle.
+    const queue = svg("g", { class: "queue", transform: `translate(${NODE_WIDTH + 6} ${facesDown ? NODE_HEIGHT : 0})`, "data-up": String(facesDown) });
+    queue.append(svg("title"), svg("g", { class: "queue-slots" }), svg("text", { x: 0, "text-anchor": "start" }));
+    group.append(queue);
     layer.append(group);
     return {
       group,
       compact,
       counters,
       detail,
+      queue,
       center: { x: x + NODE_WIDTH / 2, y: y + NODE_HEIGHT / 2 },
       bottom: { x: x + NODE_WIDTH / 2, y: y + NODE_HEIGHT },
       top: { x: x + NODE_WIDTH / 2, y },
@@ -382,7 +537,8 @@ export class DiagramView {
     const downwards = to.center.y > from.center.y;
     const start = downwards ? from.bottom : from.top;
     const end = downwards ? to.top : to.bottom;
-    const group = svg("g", { class: "edge", "data-edge": `${fromId}->${toId}` });
+    const group = svg("g", { class: "edge", "data-edge": `${fromId}->${toId}`, "data-view": "dots", "data-rate": "0" });
+    const lanes: SVGLineElement[] = [];
     for (const [offset, text, towards] of [
       [-LANE_OFFSET, forwardLabel, end],
       [LANE_OFFSET, backLabel, start],
@@ -391,12 +547,34 @@ export class DiagramView {
       const away = towards === end ? start : end;
       // Stop short of the node so the arrow head is not hidden under it.
       const inset = Math.sign(towards.y - away.y) * 3;
-      group.append(svg("line", { class: "lane", x1: away.x + offset, y1: away.y + inset, x2: towards.x + offset, y2: towards.y - inset, "marker-end": `url(#${this.#arrowId})` }));
+      const lane = svg("line", { class: "lane", x1: away.x + offset, y1: away.y + inset, x2: towards.x + offset, y2: towards.y - inset, "marker-end": `url(#${this.#arrowId})` });
+      lanes.push(lane);
+      group.append(lane);
       if (text) {
         const middle = { x: (start.x + end.x) / 2 + offset * 2, y: (start.y + end.y) / 2 + 5 };
         group.append(svg("text", { class: "edge-label", x: middle.x, y: middle.y, "text-anchor": offset < 0 ? "end" : "start" }, `"${text}"`));
       }
     }
+    const rate = svg("text", { class: "edge-rate", "text-anchor": "start" });
+    group.append(rate);
     layer.append(group);
+    this.#edges.set(`${fromId}->${toId}`, { group, from: fromId, to: toId, forward: lanes[0]!, back: lanes[1], rate, view: "dots", crowded: false, start, end });
+  }
+
+  /** Once every edge is drawn: each rate label near the spread-out end of its fan. */
+  #placeRates(): void {
+    const ends = new Map<string, number>();
+    for (const edge of this.#edges.values()) for (const id of [edge.from, edge.to]) ends.set(id, (ends.get(id) ?? 0) + 1);
+    for (const edge of this.#edges.values()) {
+      const { start, end } = edge;
+      const fromShared = ends.get(edge.from)!;
+      const toShared = ends.get(edge.to)!;
+      // The hub is the end more lines share; the label goes towards the other end.
+      const along = fromShared > toShared ? 0.72 : toShared > fromShared ? 0.28 : 0.6;
+      edge.crowded = Math.max(fromShared, toShared) > 3;
+      edge.rate.setAttribute("x", String(start.x + (end.x - start.x) * along + LANE_OFFSET + 12));
+      edge.rate.setAttribute("y", String(start.y + (end.y - start.y) * along + 5));
+      edge.rate.classList.toggle("crowded", edge.crowded);
+    }
   }
 }

@@ -4,6 +4,7 @@
  */
 import { type DemoManifest, type ParamValues, defaultParams, roleCount } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
+import { Traffic } from "./traffic.js";
 
 /** The role name the model gives peers from outside the run; no manifest has such a role. */
 export const EXTERNAL_ROLE = "external";
@@ -71,6 +72,8 @@ export class RunModel {
   readonly boundEndpoints: { node: string; endpoint: string }[] = [];
   /** Bumped whenever nodes are added or removed, so the diagram knows to lay itself out again. */
   layoutVersion = 0;
+  /** Rates along the diagram's lines and messages waiting at senders (see traffic.ts). */
+  readonly traffic = new Traffic();
 
   constructor(manifest: DemoManifest) {
     this.manifest = manifest;
@@ -83,6 +86,7 @@ export class RunModel {
     this.deliveredCount = 0;
     this.lostCount = 0;
     this.boundEndpoints.length = 0;
+    this.traffic.reset();
     this.layoutVersion += 1;
     for (const [role, spec] of Object.entries(this.manifest.roles)) {
       for (let index = 0; index < roleCount(spec, params); index++) this.#plan(role, index);
@@ -152,6 +156,8 @@ export class RunModel {
   /** Takes a batch of events; returns the deliveries and losses in it, for the diagram to animate. */
   apply(events: RunEvent[]): (DeliverEvent | LostEvent)[] {
     const deliveries: (DeliverEvent | LostEvent)[] = [];
+    const arrivedAt = performance.now();
+    for (const event of events) this.traffic.observe(event, arrivedAt);
     for (const event of events) {
       if (event.kind === "deliver") {
         this.deliveredCount += 1;

@@ -1,0 +1,169 @@
+/// <reference lib="dom" />
+/**
+ * What the diagram shows when single dots cannot tell the story, in a real Chromium against
+ * the real bridge and real processes: a busy edge turns into a flow with its rate (and back to
+ * dots when it quiets), messages waiting at a sender are drawn as its queue, and the animation
+ * can be paused or slowed from the keyboard while the counters keep counting.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
+import { useBridgeAndBrowser } from "./helpers/harness.js";
+
+const harness = useBridgeAndBrowser();
+
+async function openSlide(id: string): Promise<Page> {
+  const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${harness.bridge.url}/#/${id}`);
+  await page.locator(`section#${id}.present`).waitFor();
+  return page;
+}
+
+/** Waits until `test` holds for the attributes of the element at `selector`, read in the page. */
+async function waitForNode(page: Page, selector: string, test: string, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(
+    ([selector, test]) => {
+      const element = document.querySelector(selector!) as HTMLElement | null;
+      return element !== null && (new Function("data", `return ${test}`) as (data: DOMStringMap) => boolean)(element.dataset);
+    },
+    [selector, test],
+    { timeout, polling: 50 },
+  );
+}
+
+/** Stops the run and checks each node's counters against the totals its process printed as it ended. */
+async function stopAndCompareWithTallies(page: Page, demo: string, nodes: string[]): Promise<void> {
+  const widget = page.locator(`zmq-demo[data-demo="${demo}"]`);
+  await widget.getByRole("button", { name: "Stop" }).click();
+  await page.waitForFunction((demo) => document.querySelector(`zmq-demo[data-demo="${demo}"]`)?.getAttribute("data-state") === "stopped", demo, { timeout: 15_000 });
+  for (const node of nodes) {
+    const tally = await widget.locator(`.demo-output li[data-printed-by="${node}"]`, { hasText: /sent \d+, received \d+$/ }).textContent();
+    const [, sent, received] = /sent (\d+), received (\d+)$/.exec(tally ?? "") ?? [];
+    const shown = widget.locator(`[data-node="${node}"]`);
+    assert.equal(await shown.getAttribute("data-sent"), sent, `${node}: sent as the process counted`);
+    assert.equal(await shown.getAttribute("data-received"), received, `${node}: received as the process counted`);
+  }
+}
+
+describe("a busy edge", () => {
+  it("turns into a flow with its rate, counts every message exactly, and returns to dots when the burst ends", async () => {
+    const page = await openSlide("fast");
+    const widget = 'zmq-demo[data-demo="fast"]';
+    await page.locator(`${widget} input[name="count"]`).fill("20000");
+    await page.locator(widget).getByRole("button", { name: "Run" }).click();
+    const edge = `${widget} [data-edge="sender-0->receiver-0"]`;
+    await waitForNode(page, edge, 'data.view === "flow" && Number(data.rate) >= 40');
+    const { rate, label, dots } = await page.evaluate((edge) => {
+      const element = document.querySelector(edge) as SVGGElement;
+      return {
+        rate: Number(element.dataset.rate),
+        label: element.querySelector(".edge-rate")?.textContent ?? "",
+        dots: document.querySelectorAll('zmq-demo[data-demo="fast"] .message[data-from="sender-0"]').length,
+      };
+    }, edge);
+    assert.ok(rate >= 1000, `a stream flat out is thousands a second: ${rate}`);
+    assert.match(label, /^[\d.]+K? msg\/s$/, "the edge says its rate");
+    assert.equal(dots, 0, "no single dots on a flowing edge");
+    // Between bursts the sender rests 1.5 s: the edge quiets and goes back to dots.
+    await waitForNode(page, edge, 'data.view === "dots"', 15_000);
+    await stopAndCompareWithTallies(page, "fast", ["sender-0", "receiver-0"]);
+    await page.close();
+  });
+});
+
+describe("messages waiting at a socket", () => {
+  it("a PUSH whose only worker cannot keep up shows its tasks queued, as a stack and a count", async () => {
+    const page = await openSlide("push-pull");
+    const widget = 'zmq-demo[data-demo="push-pull"]';
+    await page.locator(`${widget} input[name="workers"]`).fill("1");
+    await page.locator(`${widget} input[name="rate"]`).fill("20");
+    await page.locator(`${widget} input[name="work"]`).fill("500");
+    await page.locator(widget).getByRole("button", { name: "Run" }).click();
+    await waitForNode(page, `${widget} [data-node="ventilator-0"]`, "Number(data.queued) >= 8");
+    // Read in one go: the queue grows as events arrive.
+    const shown = await page.locator(`${widget} [data-node="ventilator-0"]`).evaluate((node) => ({
+      queued: Number((node as SVGGElement).dataset.queued),
+      slots: node.querySelectorAll(".queue-slot").length,
+      number: node.querySelector(".queue text")?.textContent,
+    }));
+    assert.equal(shown.slots, 6, "a full stack of slots");
+    assert.equal(shown.number?.replace(/,/g, ""), String(shown.queued), "and the number of messages waiting");
+    assert.equal(await page.locator(`${widget} [data-node="worker-0"]`).getAttribute("data-queued"), null, "nothing waits at a PULL");
+    await page.locator(widget).getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
+
+  it("a REQ whose REP was killed holds its request until a server is back to take it", async () => {
+    const page = await openSlide("req-rep");
+    const widget = 'zmq-demo[data-demo="req-rep"]';
+    const client = `${widget} [data-node="client-0"]`;
+    await page.locator(`${widget} input[name="interval"]`).fill("2000");
+    await page.locator(`${widget} input[name="work"]`).fill("0");
+    await page.locator(widget).getByRole("button", { name: "Run" }).click();
+    // A reply in, the client sleeps 2 s before its next request: kill the server then.
+    await waitForNode(page, client, 'Number(data.received) >= 1 && data.sent === data.received && data.queued === "0"');
+    await page.locator(`${widget} [data-node="server-0"]`).click();
+    await page.locator(`${widget} .node-actions button`, { hasText: "Kill" }).click();
+    await waitForNode(page, `${widget} [data-node="server-0"]`, 'data.status === "exited"');
+    await waitForNode(page, client, 'data.queued === "1"', 10_000);
+    assert.equal(await page.locator(`${client} .queue-slot`).count(), 1);
+    const received = Number(await page.locator(client).getAttribute("data-received"));
+    await page.locator(`${widget} .node-actions button`, { hasText: "Restart" }).click();
+    // The new server takes the waiting request and answers it.
+    await waitForNode(page, client, `data.queued === "0" && Number(data.received) > ${received}`, 15_000);
+    assert.equal(await page.locator(`${client} .queue-slot`).count(), 0);
+    await page.locator(widget).getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
+});
+
+describe("pause, slow motion and normal speed", () => {
+  it("are buttons reached by keyboard; paused, no dot moves while the counters go on; resumed, nothing is replayed", async () => {
+    const page = await openSlide("req-rep");
+    const widget = 'zmq-demo[data-demo="req-rep"]';
+    const speed = page.locator(widget).getByRole("group", { name: "Animation speed" });
+    assert.equal(await speed.getByRole("button", { name: "Normal" }).getAttribute("aria-pressed"), "true");
+    // The controls sit beside Run, inside the slide, clear of the parameters.
+    const [run, group, params] = await Promise.all([`${widget} .demo-run`, `${widget} .demo-speed`, `${widget} .demo-params`].map((selector) => page.locator(selector).boundingBox()));
+    assert.ok(run && group && params && group.x >= run.x + run.width && group.x + group.width <= params.x && group.y + group.height <= 720, "the speed controls fit between Run and the parameters");
+
+    await page.locator(widget).getByRole("button", { name: "Run" }).click();
+    await page.locator(`${widget} .message`).first().waitFor({ state: "attached", timeout: 15_000 });
+    // From Run, Tab reaches Pause; Enter presses it.
+    await page.locator(`${widget} .demo-run`).focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Pause");
+    assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle), "none", "focus is visible");
+    await page.keyboard.press("Enter");
+    assert.equal(await speed.getByRole("button", { name: "Pause" }).getAttribute("aria-pressed"), "true");
+    assert.equal(await page.locator(widget).getAttribute("data-speed"), "paused");
+
+    const frozen = () =>
+      page.evaluate((widget) => {
+        const dots = [...document.querySelectorAll(`${widget} .message`)].map((dot) => dot.getAttribute("transform"));
+        const server = document.querySelector(`${widget} [data-node="server-0"]`) as SVGGElement;
+        return { dots, received: Number(server.dataset.received) };
+      }, widget);
+    const before = await frozen();
+    await page.waitForFunction(([widget, received]) => Number((document.querySelector(`${widget} [data-node="server-0"]`) as SVGGElement).dataset.received) >= Number(received) + 2, [widget, before.received] as const, { timeout: 15_000 });
+    const after = await frozen();
+    assert.deepEqual(after.dots, before.dots, "paused, every dot stands where it was and none is added");
+    assert.ok(after.received >= before.received + 2, "the processes went on and the counters followed them");
+
+    // Slow motion, by keyboard: Tab to it, Space presses it; the same dots move on, no backlog is replayed.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press(" ");
+    assert.equal(await speed.getByRole("button", { name: "Slow" }).getAttribute("aria-pressed"), "true");
+    assert.equal(await speed.getByRole("button", { name: "Pause" }).getAttribute("aria-pressed"), "false");
+    assert.equal(await page.locator(`${widget} .message`).count(), before.dots.length, "what arrived while paused is not sent travelling now");
+    if (before.dots.length > 0) {
+      await page.waitForFunction(([widget, first]) => document.querySelector(`${widget} .message`)?.getAttribute("transform") !== first, [widget, before.dots[0]!] as const, { timeout: 5000 });
+    }
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.locator(widget).getAttribute("data-speed"), "normal");
+    await page.locator(`${widget} .message`).first().waitFor({ state: "attached", timeout: 15_000 });
+    await stopAndCompareWithTallies(page, "req-rep", ["client-0", "server-0"]);
+    await page.close();
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * The diagram's reading of traffic, as pure functions of a run's events: when an edge turns
+ * into a flow and back (with hysteresis), its rate, and how many messages wait at a sender.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { RunEvent } from "../server/protocol.js";
+import { DOTS_BELOW, FLOW_ABOVE, RateMeter, Traffic, nextView } from "../slides/app/traffic.js";
+
+const ENDPOINT = "tcp://127.0.0.1:5557";
+
+function socket(node: string, type: string, how: "bound" | "connecting", t = 0, endpoint = ENDPOINT): RunEvent[] {
+  return [
+    { kind: "spawn", t, node, role: node.slice(0, node.lastIndexOf("-")), index: Number(node.slice(node.lastIndexOf("-") + 1)), pid: 1 },
+    { kind: "socket", t, node, socket: 0, type },
+    how === "bound" ? { kind: "bound", t, node, socket: 0, requested: endpoint, endpoint } : { kind: "connecting", t, node, socket: 0, endpoint },
+  ];
+}
+const frames = (text: string) => [{ text, binary: false, size: text.length }];
+const send = (node: string, seq: number, t: number, digest = `d${seq}`): RunEvent => ({ kind: "send", t, node, socket: 0, seq, digest, size: 4, frames: frames(`task ${seq}`) });
+const recv = (node: string, seq: number, t: number, digest = `d${seq}`): RunEvent => ({ kind: "recv", t, node, socket: 0, seq, digest, size: 4, frames: frames(`task ${seq}`) });
+const deliver = (from: string, to: string, sendSeq: number, t: number): RunEvent => ({
+  kind: "deliver",
+  t,
+  node: to,
+  from,
+  fromSocket: 0,
+  digest: `d${sendSeq}`,
+  size: 4,
+  frames: frames(`task ${sendSeq}`),
+  sendSeq,
+  recvSeq: sendSeq,
+  latencyMs: 1,
+});
+const flow = (node: string, direction: "send" | "recv", count: number, t: number): RunEvent => ({ kind: "flow", t, node, socket: 0, direction, count, bytes: count * 64 });
+
+function traffic(events: RunEvent[]): Traffic {
+  const model = new Traffic();
+  for (const event of events) model.observe(event, 0);
+  return model;
+}
+
+describe("dots or flow", () => {
+  it("an edge turns into a flow at the upper threshold and back to dots only below the lower one", () => {
+    assert.equal(nextView("dots", FLOW_ABOVE - 1), "dots");
+    assert.equal(nextView("dots", FLOW_ABOVE), "flow");
+    // Between the two thresholds an edge keeps the view it has: no flicker.
+    const between = (FLOW_ABOVE + DOTS_BELOW) / 2;
+    assert.equal(nextView("flow", between), "flow");
+    assert.equal(nextView("dots", between), "dots");
+    assert.equal(nextView("flow", DOTS_BELOW - 1), "dots");
+  });
+
+  it("a rate is the messages of the last second, and falls to nothing when they stop", () => {
+    const meter = new RateMeter();
+    for (let t = 0; t < 2000; t += 10) meter.add(t, 1);
+    assert.ok(Math.abs(meter.rate(2000) - 100) <= 10, `about 100 a second: ${meter.rate(2000)}`);
+    assert.equal(meter.rate(3200), 0);
+  });
+
+  it("a busy edge counted in flows shows its rate and turns into a flow; quiet again, it returns to dots", () => {
+    const model = traffic([...socket("sender-0", "PUSH", "connecting"), ...socket("receiver-0", "PULL", "bound")]);
+    for (let t = 100; t <= 1000; t += 100) model.observe(flow("receiver-0", "recv", 500, t), 0);
+    const busy = model.edgeView("sender-0", "receiver-0", 0);
+    assert.equal(busy.view, "flow");
+    assert.ok(busy.rate >= 4000, `rate ${busy.rate}`);
+    // The page's clock moves on with no event: two seconds later the rate is gone.
+    const quiet = model.edgeView("sender-0", "receiver-0", 2000);
+    assert.deepEqual(quiet, { view: "dots", rate: 0 });
+  });
+});
+
+describe("messages waiting at a sender", () => {
+  it("a REQ's request counts as queued from its send until the REP receives it", () => {
+    const model = traffic([...socket("client-0", "REQ", "connecting"), ...socket("server-0", "REP", "bound"), send("client-0", 1, 10)]);
+    assert.equal(model.queued("client-0"), 1);
+    assert.equal(model.queued("server-0"), undefined, "nothing waits at a REP");
+    model.observe(recv("server-0", 1, 20), 0);
+    assert.equal(model.queued("client-0"), 0);
+  });
+
+  it("a PUSH's tasks wait until a worker takes them, counted ones included; other workers are not its peers' senders", () => {
+    const model = traffic([...socket("ventilator-0", "PUSH", "bound"), ...socket("worker-0", "PULL", "connecting"), ...socket("worker-1", "PULL", "connecting")]);
+    for (let seq = 1; seq <= 5; seq++) model.observe(send("ventilator-0", seq, seq), 0);
+    model.observe(flow("ventilator-0", "send", 100, 6), 0);
+    assert.equal(model.queued("ventilator-0"), 105);
+    model.observe(recv("worker-0", 1, 7), 0);
+    model.observe(deliver("ventilator-0", "worker-0", 1, 7), 0);
+    model.observe(flow("worker-1", "recv", 50, 8), 0);
+    assert.equal(model.queued("ventilator-0"), 105 - 1 - 50, "a receipt counts once, whether its delivery follows or not");
+  });
+
+  it("a task declared lost leaves the queue; a loss of another sender's message changes nothing", () => {
+    const model = traffic([...socket("ventilator-0", "PUSH", "bound"), ...socket("worker-0", "PULL", "connecting"), send("ventilator-0", 1, 1), send("ventilator-0", 2, 2)]);
+    const lost = (node: string, sendSeq: number, digest: string): RunEvent => ({ kind: "lost", t: 3, node, to: "worker-0", reason: "receiver-gone", digest, sendSeq, frames: frames("task") });
+    model.observe(lost("ventilator-0", 1, "other"), 0);
+    assert.equal(model.queued("ventilator-0"), 2);
+    model.observe(lost("ventilator-0", 1, "d1"), 0);
+    assert.equal(model.queued("ventilator-0"), 1);
+  });
+
+  it("with several senders into one socket, receipts are placed by their deliveries", () => {
+    const model = traffic([...socket("device-0", "PULL", "bound"), ...socket("producer-0", "PUSH", "connecting"), ...socket("producer-1", "PUSH", "connecting")]);
+    model.observe(send("producer-0", 1, 1), 0);
+    model.observe(send("producer-1", 1, 1), 0);
+    model.observe(recv("device-0", 1, 2), 0);
+    assert.deepEqual([model.queued("producer-0"), model.queued("producer-1")], [1, 1], "a receive alone does not say whose message it was");
+    model.observe(deliver("producer-1", "device-0", 1, 2), 0);
+    assert.deepEqual([model.queued("producer-0"), model.queued("producer-1")], [1, 0]);
+  });
+
+  it("a sender a peer from outside the run connected to has no known queue", () => {
+    const model = traffic([...socket("ventilator-0", "PUSH", "bound"), send("ventilator-0", 1, 1)]);
+    assert.equal(model.queued("ventilator-0"), 1);
+    model.observe({ kind: "external", t: 2, node: "ventilator-0", endpoint: ENDPOINT, count: 1 }, 0);
+    assert.equal(model.queued("ventilator-0"), undefined);
+  });
+});
+
+describe("a REQ's queue", () => {
+  it("a reply proves its request arrived, before the server's own report of it comes in", () => {
+    const model = traffic([...socket("client-0", "REQ", "connecting"), ...socket("server-0", "REP", "bound"), send("client-0", 1, 10)]);
+    model.observe(recv("client-0", 1, 30), 0);
+    assert.equal(model.queued("client-0"), 0);
+  });
+});
