@@ -23,10 +23,7 @@ export class SpeedControls {
     this.element.className = "demo-speed";
     this.element.setAttribute("role", "group");
     this.element.setAttribute("aria-label", "Animation speed");
-    // Space presses a focused button; reveal.js would also take it as "next slide".
-    this.element.addEventListener("keydown", (event) => {
-      if (event.key === " " || event.key === "Enter") event.stopPropagation();
-    });
+    // Its buttons' Space and Enter are kept from reveal.js by the widget (deck-keys.ts).
   }
 
   /** Builds the buttons, normal speed pressed. */
