@@ -42,6 +42,25 @@ describe("the calm view and the spoken summary", () => {
 });
 
 describe("the inspector", () => {
+  it("a message caught in flight (paused) opens in its receiver's inspector, frames and latency and all", async () => {
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${harness.bridge.url}/#/req-rep`);
+    await page.locator("section#req-rep.present").waitFor();
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.locator(`${widget} .message:not(.lost)`).first().waitFor({ timeout: 15_000 });
+    await page.locator(`${widget} .demo-speed`).getByRole("button", { name: "Pause" }).click();
+    const dot = page.locator(`${widget} .message:not(.lost)`).first();
+    const [from, to] = [await dot.getAttribute("data-from"), await dot.getAttribute("data-to")];
+    await dot.click();
+    const inspector = page.getByRole("region", { name: "Inspector" });
+    await inspector.getByRole("heading", { name: to! }).waitFor();
+    const payload = from === "client-0" ? "Hello" : "World";
+    await inspector.getByText(new RegExp(`^${from} → ${to} · 5 B · [\\d.]+ ms$`)).waitFor();
+    await inspector.getByText(`frame 0: ${payload}`, { exact: true }).waitFor();
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
+
   it("a clicked process shows its pid, socket, endpoint, monitor timeline, and a message's frames in text and hex", async () => {
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${harness.bridge.url}/#/req-rep`);

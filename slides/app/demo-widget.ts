@@ -15,7 +15,7 @@
  */
 import { manifests } from "../../demos/manifests.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
-import type { ErrorCode, RunEvent, StopReason } from "../../server/protocol.js";
+import type { DeliverEvent, ErrorCode, RunEvent, StopReason } from "../../server/protocol.js";
 import { BridgeClient, BridgeError, type RunListener, shareToken } from "./bridge-client.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
@@ -140,6 +140,7 @@ export class ZmqDemo extends HTMLElement {
     this.#actions.onAction = (choice) => void this.act(choice);
     this.#actions.onSelect = (nodeId) => this.#select(nodeId);
     this.#diagram.onSelect = (nodeId) => this.#select(nodeId);
+    this.#diagram.onPickMessage = (delivery) => this.#select(delivery.node, delivery);
 
     const toolbar = document.createElement("div");
     toolbar.className = "demo-toolbar";
@@ -346,10 +347,11 @@ export class ZmqDemo extends HTMLElement {
     }
   }
 
-  #select(nodeId: string): void {
+  /** Picks a process (and, clicked on its way there, a message it received) to inspect and act on. */
+  #select(nodeId: string, message?: DeliverEvent): void {
     this.#diagram.select(nodeId);
     this.#actions.select(nodeId, this.#model);
-    this.#inspector.show(nodeId, this.#model);
+    this.#inspector.show(nodeId, this.#model, message);
   }
 
   /** A viewer's widget follows each presenter run of its demo: reset when one starts, then its events. */

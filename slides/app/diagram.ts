@@ -160,6 +160,13 @@ export class DiagramView {
   readonly #reducedMotion = prefersReducedMotion();
   /** Called when a viewer picks a node (click, Enter or Space on it). */
   onSelect: ((nodeId: string) => void) | undefined;
+  /**
+   * Called when a viewer clicks a travelling (or paused) message. The keyboard's way to the
+   * same message is the inspector's list of latest messages.
+   */
+  onPickMessage: ((delivery: DeliverEvent) => void) | undefined;
+  /** The message each dot in the air stands for. */
+  readonly #deliveryOf = new WeakMap<Element, DeliverEvent>();
   #selected: string | undefined;
   #layoutVersion = -1;
 
@@ -167,6 +174,11 @@ export class DiagramView {
     this.#manifest = manifest;
     this.element = svg("svg", { class: "diagram", role: "img", "aria-label": `${manifest.title}: diagram of the processes and their messages` });
     this.#flightLayer = svg("g", { class: "flights" });
+    this.#flightLayer.addEventListener("click", (event) => {
+      const dot = (event.target as Element).closest(".message");
+      const delivery = dot ? this.#deliveryOf.get(dot) : undefined;
+      if (delivery) this.onPickMessage?.(delivery);
+    });
     this.element.dataset.speed = this.#speed;
   }
 
@@ -304,7 +316,8 @@ export class DiagramView {
 
   /** Sends a dot along the edge from the message's sender to its receiver. */
   animate(delivery: DeliverEvent): void {
-    this.#fly(delivery.from, delivery.node, label(delivery, this.#labelFrame(delivery.from, delivery.node)), false);
+    const dot = this.#fly(delivery.from, delivery.node, label(delivery, this.#labelFrame(delivery.from, delivery.node)), false);
+    if (dot) this.#deliveryOf.set(dot, delivery);
   }
 
   /** Shows a message that will never arrive: towards the receiver it was lost for, fading out. */
@@ -320,17 +333,19 @@ export class DiagramView {
     return this.#manifest.edges.find((candidate) => roles.includes(candidate.from) && roles.includes(candidate.to))?.labelFrame ?? -1;
   }
 
-  #fly(fromId: string, toId: string, text: string, lost: boolean): void {
+  /** Sets a message travelling; returns its dot, if one is drawn. */
+  #fly(fromId: string, toId: string, text: string, lost: boolean): Element | undefined {
     // The calm view: nothing travels; the counters and the summary's list say what happened.
-    if (this.#flights.size >= MAX_FLIGHTS || this.#reducedMotion) return;
+    if (this.#flights.size >= MAX_FLIGHTS || this.#reducedMotion) return undefined;
     // Paused: what happens meanwhile is counted, not queued up to travel later.
-    if (this.#speed === "paused") return;
+    if (this.#speed === "paused") return undefined;
     // A flowing edge shows its rate, not single messages.
-    if (this.#edgeBetween(fromId, toId)?.view === "flow") return;
+    if (this.#edgeBetween(fromId, toId)?.view === "flow") return undefined;
     const flight = this.#messageDot(fromId, toId, text, lost);
-    if (!flight) return;
+    if (!flight) return undefined;
     this.#flights.add({ ...flight, start: this.#clock() });
     this.#frame ||= requestAnimationFrame(() => this.#step());
+    return flight.element;
   }
 
   /** Sets the pace of the travel animation; paused, messages in the air stand still. */

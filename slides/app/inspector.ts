@@ -40,10 +40,10 @@ export class Inspector {
     return this.#nodeId;
   }
 
-  /** Shows `nodeId` from now on. */
-  show(nodeId: string, model: RunModel): void {
+  /** Shows `nodeId` from now on, and in it `message` if one was picked. */
+  show(nodeId: string, model: RunModel, message?: DeliverEvent): void {
     this.#nodeId = nodeId;
-    this.#message = undefined;
+    this.#message = message;
     this.#signature = "";
     this.element.hidden = false;
     this.update(model);
@@ -106,14 +106,19 @@ export class Inspector {
     printed.setAttribute("aria-label", "What it printed");
     for (const line of node.output.slice(-5)) printed.append(element("li", line.text, line.stream === "stderr" ? "stderr" : undefined));
 
-    this.element.replaceChildren(heading, close, facts, element("h4", "Socket monitor"), timeline, element("h4", "Latest messages"), messages, ...this.#messageDetail(), element("h4", "Printed"), printed);
+    this.element.replaceChildren(heading, close, facts, element("h4", "Socket monitor"), timeline, element("h4", "Latest messages"), messages, ...this.#messageDetail(model), element("h4", "Printed"), printed);
   }
 
-  #messageDetail(): HTMLElement[] {
+  #messageDetail(model: RunModel): HTMLElement[] {
     const message = this.#message;
     if (!message) return [];
     const detail = element("div", undefined, "inspector-message");
     detail.append(element("p", `${message.from} → ${message.node} · ${message.size} B · ${message.latencyMs.toFixed(3)} ms`));
+    // A subscriber took it because its first frame starts with one of its filters: that is its topic.
+    const first = message.frames[0];
+    const filters = this.#nodeId ? (model.nodes.get(message.node)?.filters ?? []) : [];
+    const topic = first && !first.binary ? filters.filter((filter) => first.text.startsWith(filter)).sort((a, b) => b.length - a.length)[0] : undefined;
+    if (topic !== undefined) detail.append(element("p", topic === "" ? "topic: any (subscribed to everything)" : `topic: “${topic}”`));
     message.frames.forEach((frame, index) => {
       detail.append(element("p", `frame ${index}: ${frame.binary ? "(binary)" : frame.text}`), element("code", hexOf(frame.text, frame.binary)));
     });
