@@ -154,12 +154,15 @@ export type LostReason =
   | "receiver-gone"
   /** Fan-out: a subscriber started before it was sent, wanted it, and never got it, as it was still joining. */
   | "slow-joiner"
-  /** Fan-out: a subscriber that was already receiving wanted it and got later ones instead. */
-  | "dropped";
+  /** Fan-out: a subscriber that was already receiving wanted it and got later ones instead: the publisher's queue for it was full (its high-water mark). */
+  | "hwm"
+  /** Fan-out: no subscriber wanted it when it was sent (none running yet, or none whose filters matched), so the publisher dropped it. */
+  | "no-subscriber";
 
 /**
  * A message was sent and will never be received (see server/loss.ts for how that is known).
- * `node` is the sender; `to`, when known, the receiver it was lost for.
+ * `node` is the sender; `to`, when known, the receiver it was lost for (none for "no-subscriber":
+ * it was lost at the sender).
  */
 export interface LostEvent {
   kind: "lost";

@@ -111,11 +111,8 @@ export class Run {
         const type = this.#socketTypes.get(node)?.[socket] ?? "";
         return ROUND_ROBIN_SOCKETS.has(type) ? "round-robin" : FAN_OUT_SOCKETS.has(type) ? "fan-out" : "untracked";
       },
-      liveReceivers: (node) => {
-        const role = this.#nodeRoles.get(node);
-        const downstream = new Set(this.manifest.edges.filter((edge) => edge.from === role).map((edge) => edge.to));
-        return [...this.#processes].filter(([id, process]) => process.running && downstream.has(this.#nodeRoles.get(id)!)).map(([id]) => id);
-      },
+      liveReceivers: (node) => this.#receivers(node).filter((id) => this.#processes.get(id)!.running),
+      receivers: (node) => this.#receivers(node),
       hadExternalPeers: (node) => this.#externalPeers.everSeenBy(node),
     });
     this.#externalPeers = new ExternalPeers((event) => this.#emit(event), monotonicMs);
@@ -227,6 +224,13 @@ export class Run {
     if (!process.running || !process.command(command)) throw new ActionRefused("bad-action", `${node} is not running`);
   }
 
+  /** The nodes whose role an edge leads to from this node's role, alive or ended. */
+  #receivers(node: string): string[] {
+    const role = this.#nodeRoles.get(node);
+    const downstream = new Set(this.manifest.edges.filter((edge) => edge.from === role).map((edge) => edge.to));
+    return [...this.#nodeRoles].filter(([, nodeRole]) => downstream.has(nodeRole)).map(([id]) => id);
+  }
+
   #rolesJoined(a: string | undefined, b: string | undefined): boolean {
     return this.manifest.edges.some((edge) => (edge.from === a && edge.to === b) || (edge.from === b && edge.to === a));
   }
@@ -324,16 +328,19 @@ export class Run {
     if (event.kind === "flow") this.#countedInFlow = true;
     if (event.kind === "monitor") this.#externalPeers.monitor(node, event.event, event.endpoint);
     if (event.kind === "filters") {
-      this.#losses.filtersChanged(node, event.t, event.filters);
+      for (const lost of this.#losses.filtersChanged(node, event.t, event.filters)) this.#emit(lost);
       // Matched like sends, so a subscription is drawn reaching its XPUB; never emitted as sends.
       for (const frame of this.#subscriptionFrames.changed(event)) for (const delivery of this.#matcher.add(frame)) this.#emit(delivery);
     }
-    if (!DeliveryMatcher.isMessage(event)) return;
-    if (event.kind === "send") this.#losses.sent(event);
-    for (const delivery of this.#matcher.add(event)) {
-      this.#emit(delivery);
-      for (const lost of this.#losses.delivered(delivery)) this.#emit(lost);
+    if (DeliveryMatcher.isMessage(event)) {
+      if (event.kind === "send") for (const lost of this.#losses.sent(event)) this.#emit(lost);
+      for (const delivery of this.#matcher.add(event)) {
+        this.#emit(delivery);
+        for (const lost of this.#losses.delivered(delivery)) this.#emit(lost);
+      }
     }
+    // Everything this node did before this report's stamp has now been reported.
+    for (const lost of this.#losses.heard(node, event.t)) this.#emit(lost);
   }
 
   /** When the last process has ended by itself, the run is over. */

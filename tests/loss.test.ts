@@ -4,20 +4,23 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { LossTracker } from "../server/loss.js";
+import { LossTracker, MAX_REMEMBERED } from "../server/loss.js";
 import type { MessageEvent } from "../server/matcher.js";
-import type { DeliverEvent } from "../server/protocol.js";
+import type { DeliverEvent, LostEvent } from "../server/protocol.js";
 
 function send(node: string, seq: number, t: number, topic = `task ${seq}`): MessageEvent {
   return { kind: "send", node, socket: 0, t, seq, digest: `d${seq}`, size: 1, frames: [{ text: topic, binary: false, size: topic.length }] };
 }
 
-function deliver(from: string, to: string, sendSeq: number, t: number): DeliverEvent {
-  return { kind: "deliver", node: to, from, fromSocket: 0, t, digest: `d${sendSeq}`, size: 1, frames: [], sendSeq, recvSeq: 0, latencyMs: 0 };
+/** `sentAt` (the send's own stamp) gives the latency; without it, delivered at once. */
+function deliver(from: string, to: string, sendSeq: number, t: number, sentAt = t): DeliverEvent {
+  return { kind: "deliver", node: to, from, fromSocket: 0, t, digest: `d${sendSeq}`, size: 1, frames: [], sendSeq, recvSeq: 0, latencyMs: t - sentAt };
 }
 
+const settled = (events: LostEvent[]) => events.map((event) => [event.sendSeq, event.to, event.reason]);
+
 function pushPull(live: () => string[], external = false) {
-  return new LossTracker({ distribution: () => "round-robin", liveReceivers: live, hadExternalPeers: () => external });
+  return new LossTracker({ distribution: () => "round-robin", liveReceivers: live, receivers: live, hadExternalPeers: () => external });
 }
 
 describe("losses of a PUSH", () => {
@@ -29,7 +32,6 @@ describe("losses of a PUSH", () => {
     assert.deepEqual([...tracker.delivered(deliver("v", "w0", 1, 10)), ...tracker.delivered(deliver("v", "w1", 2, 11)), ...tracker.delivered(deliver("v", "w0", 3, 12))], []);
     live = ["w0"];
     assert.deepEqual(tracker.exited("w1", 20), [], "nothing is certain until w0 takes something sent after 4 and 6");
-    const settled = (events: ReturnType<typeof tracker.delivered>) => events.map((event) => [event.sendSeq, event.to, event.reason]);
     // w0 took 5, so 4 (sent before it, received by nobody alive) is gone; 6 may still come.
     assert.deepEqual(settled(tracker.delivered(deliver("v", "w0", 5, 21))), [[4, "w1", "receiver-gone"]]);
     tracker.sent(send("v", 7, 22));
@@ -50,8 +52,9 @@ describe("losses of a PUSH", () => {
 });
 
 describe("losses of a PUB", () => {
-  function pubSub() {
-    return new LossTracker({ distribution: () => "fan-out", liveReceivers: () => [], hadExternalPeers: () => false });
+  /** A publisher "p" with subscribers "s" and "t" (each only once spawned). */
+  function pubSub(external = false) {
+    return new LossTracker({ distribution: () => "fan-out", liveReceivers: () => [], receivers: () => ["s", "t"], hadExternalPeers: () => external });
   }
 
   it("a slow joiner loses what was sent after it started and before its first message, for its filter only", () => {
@@ -75,5 +78,149 @@ describe("losses of a PUB", () => {
       tracker.sent(send("p", seq, seq + 1, "news"));
       assert.deepEqual(tracker.delivered(deliver("p", "s", seq, seq + 2)), []);
     }
+  });
+});
+
+describe("losses at a publisher no subscriber listens to", () => {
+  function pubSub(external = false) {
+    return new LossTracker({ distribution: () => "fan-out", liveReceivers: () => [], receivers: () => ["s", "t"], hadExternalPeers: () => external });
+  }
+  const atPublisher = (events: LostEvent[]) => events.map((event) => [event.sendSeq, event.node, event.to, event.reason]);
+
+  it("a message published before any subscriber started is lost at the publisher, for nobody", () => {
+    const tracker = pubSub();
+    assert.deepEqual(atPublisher(tracker.sent(send("p", 1, 1, "weather"))), [[1, "p", undefined, "no-subscriber"]]);
+  });
+
+  it("a topic no running subscriber's filters match is lost at the publisher once each has reported past its send", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.spawned("t", 0);
+    tracker.filtersChanged("s", 1, ["weather"]);
+    tracker.filtersChanged("t", 2, ["sports"]);
+    assert.deepEqual(tracker.sent(send("p", 1, 10, "news/tech")), [], "t or s may have changed its filters before 10, not yet reported");
+    assert.deepEqual(tracker.heard("s", 11), [], "t has still not reported anything after the send");
+    assert.deepEqual(atPublisher(tracker.heard("t", 12)), [[1, "p", undefined, "no-subscriber"]]);
+    assert.deepEqual(tracker.heard("t", 13), [], "declared once");
+  });
+
+  it("a filter change reported after the send it precedes (reports out of time order) makes the message wanted: not lost at the publisher", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.filtersChanged("s", 1, ["weather"]);
+    tracker.sent(send("p", 1, 10, "news/tech"));
+    // s subscribed to news at 9, before the send; its report reaches the bridge only now.
+    assert.deepEqual(tracker.filtersChanged("s", 9, ["news"]), []);
+    assert.deepEqual(tracker.heard("s", 20), [], "s wanted it: if lost, it is lost for s, not at the publisher");
+  });
+
+  it("a subscriber started but not yet subscribed is waited for; its first filters decide", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.sent(send("p", 1, 5, "weather/paris"));
+    tracker.sent(send("p", 2, 6, "news/tech"));
+    assert.deepEqual(tracker.heard("s", 7), [], "until s reports its filters, its wishes are unknown");
+    // Both its first filters count from its start: weather was its, news nobody's.
+    assert.deepEqual(atPublisher(tracker.filtersChanged("s", 8, ["weather"])), [[2, "p", undefined, "no-subscriber"]]);
+  });
+
+  it("a subscriber that exits mid-stream wants nothing after it ended, and what it wanted before still counts", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.filtersChanged("s", 1, [""]);
+    tracker.sent(send("p", 1, 5, "weather"));
+    tracker.exited("s", 6);
+    assert.deepEqual(atPublisher(tracker.sent(send("p", 2, 7, "weather"))), [[2, "p", undefined, "no-subscriber"]]);
+  });
+
+  it("a subscriber that exits before subscribing wanted nothing", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.sent(send("p", 1, 5, "weather"));
+    assert.deepEqual(atPublisher(tracker.exited("s", 6)), [[1, "p", undefined, "no-subscriber"]]);
+  });
+
+  it("when a peer from outside the run has connected to the publisher, nothing is declared lost at it", () => {
+    const tracker = pubSub(true);
+    assert.deepEqual(tracker.sent(send("p", 1, 1, "weather")), []);
+    tracker.spawned("s", 2);
+    tracker.filtersChanged("s", 3, ["sports"]);
+    tracker.sent(send("p", 2, 4, "weather"));
+    assert.deepEqual(tracker.heard("s", 5), []);
+  });
+
+  it("a binary topic is never declared unwanted unless nobody subscribed at all", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.filtersChanged("s", 1, ["weather"]);
+    const binary: MessageEvent = { ...send("p", 1, 2), frames: [{ text: "00ff", binary: true, size: 2 }] };
+    tracker.sent(binary);
+    assert.deepEqual(tracker.heard("s", 3), []);
+  });
+
+  it("what waits for judgement stays bounded: the oldest sends are forgotten, never declared", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.filtersChanged("s", 0.5, ["weather"]);
+    const extra = 100;
+    for (let seq = 1; seq <= MAX_REMEMBERED + extra; seq++) tracker.sent(send("p", seq, seq, "news"));
+    const lost = tracker.heard("s", MAX_REMEMBERED + extra + 1);
+    assert.equal(lost.length, MAX_REMEMBERED);
+    assert.equal(lost[0]?.sendSeq, extra + 1);
+  });
+
+  it("a publisher started again counts from 1 again: its last life's sends are not judged with the new ones", () => {
+    const tracker = pubSub();
+    tracker.spawned("p", 0);
+    tracker.spawned("s", 0);
+    tracker.filtersChanged("s", 1, [""]);
+    for (let seq = 1; seq <= 3; seq++) tracker.sent(send("p", seq, seq + 1, "weather"));
+    tracker.exited("p", 5);
+    tracker.spawned("p", 6);
+    tracker.sent(send("p", 1, 7, "weather"));
+    assert.deepEqual(tracker.delivered(deliver("p", "s", 1, 8, 7)), [], "the new 1 is not preceded by the old 2 and 3");
+  });
+});
+
+describe("losses to a publisher's high-water mark", () => {
+  function pubSub() {
+    return new LossTracker({ distribution: () => "fan-out", liveReceivers: () => [], receivers: () => ["s", "t"], hadExternalPeers: () => false });
+  }
+
+  it("a subscriber already receiving that misses messages it wanted lost them to the high-water mark, for it only", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.spawned("t", 0);
+    tracker.filtersChanged("s", 1, [""]);
+    tracker.filtersChanged("t", 1, [""]);
+    for (let seq = 1; seq <= 5; seq++) tracker.sent(send("p", seq, seq + 1, "tick"));
+    // t, fast, takes everything; s, slow, takes 1, then its queue was full for 2 to 4, then 5.
+    for (let seq = 1; seq <= 5; seq++) assert.deepEqual(tracker.delivered(deliver("p", "t", seq, seq + 1.5, seq + 1)), []);
+    assert.deepEqual(tracker.delivered(deliver("p", "s", 1, 3, 2)), []);
+    assert.deepEqual(settled(tracker.delivered(deliver("p", "s", 5, 20, 6))), [[2, "s", "hwm"], [3, "s", "hwm"], [4, "s", "hwm"]]);
+  });
+
+  it("two identical payloads: the one a subscriber missed is lost, the one it got is not", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.filtersChanged("s", 1, [""]);
+    const same = (seq: number, t: number): MessageEvent => ({ ...send("p", seq, t, "tick"), digest: "same" });
+    tracker.sent(same(1, 2));
+    tracker.sent(same(2, 3));
+    tracker.sent(same(3, 4));
+    tracker.delivered({ ...deliver("p", "s", 1, 2.5, 2), digest: "same" });
+    assert.deepEqual(settled(tracker.delivered({ ...deliver("p", "s", 3, 5, 4), digest: "same" })), [[2, "s", "hwm"]]);
+  });
+
+  it("after a filter change, what was missed before the new subscription was seen working is the slow joiner's", () => {
+    const tracker = pubSub();
+    tracker.spawned("s", 0);
+    tracker.filtersChanged("s", 1, ["weather"]);
+    tracker.sent(send("p", 1, 2, "weather"));
+    tracker.delivered(deliver("p", "s", 1, 3, 2));
+    tracker.filtersChanged("s", 4, ["news"]);
+    tracker.sent(send("p", 2, 5, "news"));
+    tracker.sent(send("p", 3, 6, "news"));
+    assert.deepEqual(settled(tracker.delivered(deliver("p", "s", 3, 7, 6))), [[2, "s", "slow-joiner"]]);
   });
 });

@@ -81,3 +81,36 @@ describe("matching sends to receives", () => {
     assert.deepEqual(deliveries.map((delivery) => delivery.node).sort(), ["sub-0", "sub-1"]);
   });
 });
+
+describe("matching under duplicates, loss and reordering", () => {
+  it("a PUB message fans out to exactly the subscribers that received it: one missing stays unpaired", () => {
+    const matcher = new DeliveryMatcher(topology);
+    matcher.add(message("send", "pub-0", "alert", 1, 10));
+    assert.deepEqual(matcher.add(message("recv", "sub-1", "alert", 1, 11)).map((delivery) => delivery.node), ["sub-1"]);
+    matcher.add(message("send", "pub-0", "calm", 2, 12));
+    const later = [...matcher.add(message("recv", "sub-0", "calm", 1, 13)), ...matcher.add(message("recv", "sub-1", "calm", 2, 14))];
+    assert.deepEqual(later.map((delivery) => [delivery.node, delivery.sendSeq]), [["sub-0", 2], ["sub-1", 2]], "sub-0 never got the alert; nothing pairs it");
+  });
+
+  it("receives of two processes reported out of time order, before the sends, each pair with their own send", () => {
+    const matcher = new DeliveryMatcher(topology);
+    // Each process reports in its own order; across processes, a later one can come first.
+    matcher.add(message("recv", "sub-1", "tick", 1, 22));
+    matcher.add(message("recv", "sub-1", "tick", 2, 31));
+    matcher.add(message("recv", "sub-0", "tick", 1, 21));
+    matcher.add(message("recv", "sub-0", "tick", 2, 32));
+    const first = matcher.add(message("send", "pub-0", "tick", 1, 20));
+    const second = matcher.add(message("send", "pub-0", "tick", 2, 30));
+    assert.deepEqual(first.map((delivery) => [delivery.node, delivery.recvSeq]).sort(), [["sub-0", 1], ["sub-1", 1]]);
+    assert.deepEqual(second.map((delivery) => [delivery.node, delivery.recvSeq]).sort(), [["sub-0", 2], ["sub-1", 2]]);
+  });
+
+  it("a receiver that exits mid-stream leaves the sends it never took unpaired, and later identical ones pair in order", () => {
+    const matcher = new DeliveryMatcher(topology);
+    for (let seq = 1; seq <= 3; seq++) matcher.add(message("send", "client-0", "Hello", seq, seq * 10));
+    assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, 11))[0]?.sendSeq, 1);
+    // server-0 was killed here: 2 and 3 were never received.
+    assert.equal(matcher.pendingSends, 2);
+    assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, 35))[0]?.sendSeq, 2, "a new receive pairs with the oldest send stamped before it");
+  });
+});

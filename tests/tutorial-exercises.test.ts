@@ -31,7 +31,7 @@ const deliver = (from: string, to: string, topic = "Hello"): RunEvent => ({
   latencyMs: 1,
 });
 const times = (count: number, make: () => RunEvent): RunEvent[] => Array.from({ length: count }, make);
-const lost = (node: string, reason: "receiver-gone" | "slow-joiner" | "dropped", to?: string): RunEvent => ({
+const lost = (node: string, reason: "receiver-gone" | "slow-joiner" | "hwm", to?: string): RunEvent => ({
   kind: "lost",
   t: ++clock,
   node,

@@ -5,7 +5,8 @@
  * two processes' clocks measured. Everything shown comes from the run's events (RunModel).
  * Lifecycle: render() builds it, update() follows the model, clear() lets the node go.
  */
-import type { DeliverEvent } from "../../server/protocol.js";
+import type { DeliverEvent, LostReason } from "../../server/protocol.js";
+import { LOST_BECAUSE } from "./live-summary.js";
 import type { RunModel } from "./run-model.js";
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -60,7 +61,7 @@ export class Inspector {
   update(model: RunModel): void {
     const node = this.#nodeId ? model.nodes.get(this.#nodeId) : undefined;
     if (!node) return;
-    const signature = [node.pid, node.status, node.sent, node.received, node.monitor.length, node.output.length, this.#message?.recvSeq].join("|");
+    const signature = [node.pid, node.status, node.sent, node.received, node.lost, node.missed, node.monitor.length, node.output.length, this.#message?.recvSeq].join("|");
     if (signature === this.#signature) return;
     this.#signature = signature;
 
@@ -79,6 +80,10 @@ export class Inspector {
     fact("sockets", node.socketTypes.join(", ") || "—");
     fact("endpoints", node.endpoints.join(", ") || "—");
     fact("counted", `sent ${node.sent}, received ${node.received}`);
+    if (node.lost > 0 || node.missed > 0) {
+      const because = Object.entries(node.lostBecause).map(([reason, count]) => `${count}: ${LOST_BECAUSE[reason as LostReason] ?? reason}`);
+      fact(node.lost > 0 ? "lost" : "missed", `${node.lost + node.missed} (${because.join("; ")})`);
+    }
 
     const timeline = element("ol", undefined, "inspector-timeline");
     timeline.setAttribute("aria-label", "Socket monitor");

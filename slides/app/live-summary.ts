@@ -4,7 +4,7 @@
  * list of the latest messages when the viewer prefers reduced motion — the calm view, where
  * nothing travels and the counters and this list tell the story.
  */
-import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent, LostReason } from "../../server/protocol.js";
 
 const SPOKEN_EVERY_MS = 1000;
 const SHOWN = 4;
@@ -21,9 +21,20 @@ function payload(message: DeliverEvent | LostEvent): string {
   return `“${text.length > 24 ? `${text.slice(0, 23)}…` : text}”`;
 }
 
+/** Why a message was lost, in a few words a viewer understands. */
+export const LOST_BECAUSE: Record<LostReason, string> = {
+  "receiver-gone": "its receiver died with it queued",
+  "slow-joiner": "the subscriber was still joining",
+  hwm: "the queue was at its high-water mark",
+  "no-subscriber": "no subscriber wanted it",
+};
+
 /** One message as a sentence. */
 export function describe(message: DeliverEvent | LostEvent): string {
-  if (message.kind === "lost") return `${payload(message)} from ${message.node} was lost${message.to ? ` for ${message.to}` : ""}`;
+  if (message.kind === "lost") {
+    const because = LOST_BECAUSE[message.reason] ?? message.reason;
+    return `${payload(message)} from ${message.node} was lost${message.to ? ` for ${message.to}` : ""}: ${because}`;
+  }
   return `${message.node} received ${payload(message)} from ${message.from}`;
 }
 

@@ -3,7 +3,7 @@
  * endpoints, monitor timeline and output. The diagram draws this; it never asks a process.
  */
 import { type DemoManifest, type ParamValues, defaultParams, roleCount } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent, LostReason, RunEvent } from "../../server/protocol.js";
 import { Traffic } from "./traffic.js";
 
 /** The role name the model gives peers from outside the run; no manifest has such a role. */
@@ -31,6 +31,8 @@ export interface NodeState {
   lost: number;
   /** Messages lost on their way to this node (it wanted them and never got them). */
   missed: number;
+  /** Those lost and missed, by why. */
+  lostBecause: Partial<Record<LostReason, number>>;
   /** A SUB's current filters, as it reported them. */
   filters: string[];
   /** For an external node: how many peers from outside, and the binder they connect to. */
@@ -106,6 +108,7 @@ export class RunModel {
       rateWindow: { t: 0, sent: 0, received: 0 },
       lost: 0,
       missed: 0,
+      lostBecause: {},
       filters: [],
       socketTypes: [],
       endpoints: [],
@@ -172,7 +175,7 @@ export class RunModel {
       }
       if (event.kind === "spawn") {
         const node = this.nodes.get(event.node) ?? this.#plan(event.role, event.index);
-        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, filters: [], exitCode: undefined, exitSignal: undefined });
+        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, filters: [], exitCode: undefined, exitSignal: undefined });
         node.rateWindow = { t: event.t, sent: 0, received: 0 };
         continue;
       }
@@ -184,9 +187,15 @@ export class RunModel {
         this.lostCount += 1;
         deliveries.push(event);
         const sender = this.nodes.get(event.node);
-        if (sender) sender.lost += 1;
+        if (sender) {
+          sender.lost += 1;
+          sender.lostBecause[event.reason] = (sender.lostBecause[event.reason] ?? 0) + 1;
+        }
         const receiver = event.to === undefined ? undefined : this.nodes.get(event.to);
-        if (receiver) receiver.missed += 1;
+        if (receiver) {
+          receiver.missed += 1;
+          receiver.lostBecause[event.reason] = (receiver.lostBecause[event.reason] ?? 0) + 1;
+        }
         continue;
       }
       const node = this.nodes.get(event.node);

@@ -1,0 +1,66 @@
+/// <reference lib="dom" />
+/**
+ * Messages sent and never received, with real processes: lost at a publisher nobody listens
+ * to, and lost to a slow subscriber's high-water mark — counted on the diagram and explained
+ * in the inspector.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { useBridgeAndBrowser } from "./helpers/harness.js";
+import { RunClient } from "./helpers/run-client.js";
+
+const harness = useBridgeAndBrowser();
+const widget = '#pub-sub zmq-demo[data-demo="pub-sub"]';
+
+describe("losses in the bridge's events", () => {
+  let client: RunClient;
+  before(async () => {
+    client = await RunClient.open(harness.bridge.url);
+  });
+  after(() => client.close());
+
+  it("a topic nobody subscribes to is lost at the publisher, for nobody, and never received", async () => {
+    // One subscriber, filtering on weather: sports and news go to nobody.
+    const runId = await client.run("pub-sub", { subscribers: 2, rate: 40, sync: 1 });
+    await client.waitUntil(() => client.count("subscriber-1", "recv") >= 2, 15_000, "weather for subscriber-1");
+    const acted = await client.request({ type: "action", runId, action: "filter", node: "subscriber-0", filter: "weather" });
+    assert.equal(acted.type, "acted");
+    const since = () => client.events.find((event) => event.kind === "filters" && event.node === "subscriber-0" && event.filters.includes("weather"))?.t;
+    const nobodys = () => client.lost().filter((event) => event.reason === "no-subscriber" && event.t > (since() ?? Infinity));
+    await client.waitUntil(() => nobodys().length >= 4, 15_000, "messages nobody wanted");
+    await client.stop(runId);
+    const lost = nobodys();
+    assert.ok(lost.every((event) => event.node === "publisher-0" && event.to === undefined), "lost at the publisher");
+    const topics = new Set(lost.map((event) => event.frames[0]!.text));
+    assert.deepEqual([...topics].sort(), ["news/tech", "sports/football"], "exactly the topics no filter matched");
+    const received = new Set(client.events.flatMap((event) => (event.kind === "deliver" ? [`${event.from}/${event.sendSeq}`] : [])));
+    assert.ok(lost.every((event) => !received.has(`publisher-0/${event.sendSeq}`)), "none of them was received by anyone");
+  });
+
+  it("a subscriber too slow for the publisher loses messages to the high-water mark, marked at the publisher towards it", async () => {
+    const runId = await client.run("pub-sub", { subscribers: 1, rate: 1000, work: 200, hwm: 1, sync: 1 });
+    await client.waitUntil(() => client.lost().some((event) => event.reason === "hwm"), 60_000, "a high-water-mark drop");
+    await client.stop(runId);
+    const drops = client.lost().filter((event) => event.reason === "hwm");
+    assert.ok(drops.every((event) => event.node === "publisher-0" && event.to === "subscriber-0"));
+    const received = new Set(client.events.flatMap((event) => (event.kind === "deliver" && event.node === "subscriber-0" ? [event.sendSeq] : [])));
+    assert.ok(drops.every((event) => !received.has(event.sendSeq)), "a dropped message was never received");
+  });
+});
+
+describe("losses on the diagram", () => {
+  it("messages published before any subscriber are counted lost at the publisher and explained in its inspector", async () => {
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${harness.bridge.url}/#/pub-sub`);
+    await page.locator("section#pub-sub.present").waitFor();
+    await page.locator(`${widget} input[name="rate"]`).fill("200");
+    await page.getByRole("button", { name: "Run" }).click();
+    const publisher = page.locator(`${widget} [data-node="publisher-0"]`);
+    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="publisher-0"]`)?.getAttribute("data-lost")) >= 1, widget, { timeout: 20_000 });
+    await publisher.click();
+    const inspector = page.getByRole("region", { name: "Inspector" });
+    await inspector.getByText(/no subscriber wanted it/).waitFor({ timeout: 10_000 });
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
+});
