@@ -54,9 +54,19 @@ describe("losses on the diagram", () => {
     await page.goto(`${harness.bridge.url}/#/pub-sub`);
     await page.locator("section#pub-sub.present").waitFor();
     await page.locator(`${widget} input[name="rate"]`).fill("200");
+    // Each drop is drawn for a moment only: note every one that appears.
+    await page.evaluate((selector) => {
+      const seen: string[] = [];
+      (window as unknown as { drops: string[] }).drops = seen;
+      new MutationObserver(() => {
+        for (const dot of document.querySelectorAll(`${selector} .message.lost`)) seen.push(`${dot.getAttribute("data-from")}→${dot.getAttribute("data-to")}`);
+      }).observe(document.querySelector(selector)!, { subtree: true, childList: true });
+    }, widget);
     await page.getByRole("button", { name: "Run" }).click();
     const publisher = page.locator(`${widget} [data-node="publisher-0"]`);
     await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="publisher-0"]`)?.getAttribute("data-lost")) >= 1, widget, { timeout: 20_000 });
+    const drops = await page.evaluate(() => (window as unknown as { drops: string[] }).drops);
+    assert.ok(drops.includes("publisher-0→"), `a message nobody wanted was drawn falling out of the publisher, for nobody: ${[...new Set(drops)]}`);
     await publisher.click();
     const inspector = page.getByRole("region", { name: "Inspector" });
     await inspector.getByText(/no subscriber wanted it/).waitFor({ timeout: 10_000 });

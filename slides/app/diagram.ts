@@ -93,6 +93,8 @@ function laneWidth(rate: number): number {
 
 /** How far along its way a lost message fades out. */
 const LOST_AT = 0.55;
+/** How far (px, before LOST_AT) a message dropped at its sender falls from its socket. */
+const DROP_FALL = 90;
 
 function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG, name);
@@ -320,10 +322,13 @@ export class DiagramView {
     if (dot) this.#deliveryOf.set(dot, delivery);
   }
 
-  /** Shows a message that will never arrive: towards the receiver it was lost for, fading out. */
+  /**
+   * Shows a message that will never arrive, where it was lost: towards the receiver it was
+   * lost for, fading out; or, dropped at its sender (a publisher nobody wanted it from), a
+   * short fall out of the sender's socket.
+   */
   animateLost(lost: LostEvent): void {
-    if (lost.to === undefined) return;
-    const frame = lost.frames.at(this.#labelFrame(lost.node, lost.to)) ?? lost.frames.at(-1);
+    const frame = lost.frames.at(lost.to === undefined ? 0 : this.#labelFrame(lost.node, lost.to)) ?? lost.frames.at(-1);
     const text = frame ? (frame.binary ? `0x${frame.text}` : frame.text) : "∅";
     this.#fly(lost.node, lost.to, `✗ ${text.length > 12 ? `${text.slice(0, 11)}…` : text}`, true);
   }
@@ -334,13 +339,13 @@ export class DiagramView {
   }
 
   /** Sets a message travelling; returns its dot, if one is drawn. */
-  #fly(fromId: string, toId: string, text: string, lost: boolean): Element | undefined {
+  #fly(fromId: string, toId: string | undefined, text: string, lost: boolean): Element | undefined {
     // The calm view: nothing travels; the counters and the summary's list say what happened.
     if (this.#flights.size >= MAX_FLIGHTS || this.#reducedMotion) return undefined;
     // Paused: what happens meanwhile is counted, not queued up to travel later.
     if (this.#speed === "paused") return undefined;
     // A flowing edge shows its rate, not single messages.
-    if (this.#edgeBetween(fromId, toId)?.view === "flow") return undefined;
+    if (toId !== undefined && this.#edgeBetween(fromId, toId)?.view === "flow") return undefined;
     const flight = this.#messageDot(fromId, toId, text, lost);
     if (!flight) return undefined;
     this.#flights.add({ ...flight, start: this.#clock() });
@@ -437,6 +442,14 @@ export class DiagramView {
     label.setAttribute("y", String(up ? -height - 5 : height + 14));
   }
 
+  /** A node the sender's messages go to (by the manifest's edges), to know which way is out of its socket. */
+  #downstreamOf(fromId: string): NodeView | undefined {
+    const role = fromId.slice(0, fromId.lastIndexOf("-"));
+    const receiverRoles = new Set(this.#manifest.edges.filter((edge) => edge.from === role).map((edge) => edge.to));
+    for (const [id, view] of this.#nodes) if (receiverRoles.has(id.slice(0, id.lastIndexOf("-")))) return view;
+    return undefined;
+  }
+
   /** Draws a message standing still `progress` (0–1) of the way along its edge: a still frame. */
   drawInFlight(delivery: DeliverEvent, progress: number): void {
     const flight = this.#messageDot(delivery.from, delivery.node, label(delivery, this.#labelFrame(delivery.from, delivery.node)), false);
@@ -444,15 +457,21 @@ export class DiagramView {
   }
 
   /** A dot for one message, on the lane it travels: forward on the left going down, back on the right going up, as the talk draws it. */
-  #messageDot(fromId: string, toId: string, text: string, lost: boolean): Omit<Flight, "start"> | undefined {
+  #messageDot(fromId: string, toId: string | undefined, text: string, lost: boolean): Omit<Flight, "start"> | undefined {
     const sender = this.#nodes.get(fromId);
-    const receiver = this.#nodes.get(toId);
+    // No receiver: dropped at the sender, so it falls a little way towards where its receivers would be.
+    const receiver = toId === undefined ? this.#downstreamOf(fromId) : this.#nodes.get(toId);
     if (!sender || !receiver) return undefined;
     const downwards = receiver.center.y > sender.center.y;
     const offset = downwards ? -LANE_OFFSET : LANE_OFFSET;
     const from = downwards ? { x: sender.bottom.x + offset, y: sender.bottom.y } : { x: sender.top.x + offset, y: sender.top.y };
-    const to = downwards ? { x: receiver.top.x + offset, y: receiver.top.y } : { x: receiver.bottom.x + offset, y: receiver.bottom.y };
-    const element = svg("g", { class: lost ? "message lost" : "message", "data-from": fromId, "data-to": toId });
+    const to =
+      toId === undefined
+        ? { x: from.x, y: from.y + (downwards ? DROP_FALL : -DROP_FALL) }
+        : downwards
+          ? { x: receiver.top.x + offset, y: receiver.top.y }
+          : { x: receiver.bottom.x + offset, y: receiver.bottom.y };
+    const element = svg("g", { class: lost ? "message lost" : "message", "data-from": fromId, "data-to": toId ?? "" });
     element.append(svg("circle", { r: 7 }), svg("text", { x: downwards ? -12 : 12, y: 4, "text-anchor": downwards ? "end" : "start" }, text));
     this.#flightLayer.append(element);
     return { element, from, to, lost };
