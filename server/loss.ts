@@ -212,8 +212,10 @@ export class LossTracker {
     // Every live receiver has had messages up to here; anything older nobody got is gone.
     const floor = Math.min(...live.map((receiver) => received?.get(receiver)?.seq ?? 0));
     const lost: LostEvent[] = [];
+    // Sends are remembered in the order they were made, so seq ascends: stop at the floor
+    // rather than walk the rest (thousands of sends in flight at full speed, per delivery).
     for (const [seq, send] of pending) {
-      if (seq >= floor) continue;
+      if (seq >= floor) break;
       pending.delete(seq);
       const suspects = this.#exits.filter((exit) => exit.t >= send.t).map((exit) => exit.node);
       const culprits = [...new Set(suspects)];

@@ -45,17 +45,55 @@ function deliver(send: MessageEvent, recv: MessageEvent): DeliverEvent {
   };
 }
 
-function pushBounded<T>(map: Map<string, T[]>, key: string, value: T): void {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  list.push(value);
-  if (list.length > MAX_PENDING_PER_DIGEST) list.shift();
+/**
+ * The unpaired reports of one digest, oldest first. Pairs are almost always made with the
+ * oldest, so taking it moves a head index rather than shifting thousands of reports along
+ * (at full speed a digest such as a benchmark's repeated payload has thousands waiting).
+ */
+class PendingQueue<T> {
+  #items: (T | undefined)[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** The i-th oldest. */
+  at(i: number): T {
+    return this.#items[this.#head + i]!;
+  }
+
+  /** Adds a report; past MAX_PENDING_PER_DIGEST the oldest is forgotten. */
+  push(item: T): void {
+    this.#items.push(item);
+    if (this.size > MAX_PENDING_PER_DIGEST) this.removeAt(0);
+  }
+
+  removeAt(i: number): void {
+    if (i > 0) {
+      this.#items.splice(this.#head + i, 1);
+      return;
+    }
+    this.#items[this.#head] = undefined;
+    this.#head += 1;
+    // Drop the taken slots now and then: the array's length stays proportional to what waits.
+    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+function queueOf<T>(map: Map<string, PendingQueue<T>>, key: string): PendingQueue<T> {
+  let queue = map.get(key);
+  if (!queue) map.set(key, (queue = new PendingQueue()));
+  return queue;
 }
 
 export class DeliveryMatcher {
   readonly #topology: MatcherTopology;
-  readonly #sends = new Map<string, PendingSend[]>();
-  readonly #receives = new Map<string, MessageEvent[]>();
+  readonly #sends = new Map<string, PendingQueue<PendingSend>>();
+  readonly #receives = new Map<string, PendingQueue<MessageEvent>>();
 
   constructor(topology: MatcherTopology) {
     this.#topology = topology;
@@ -74,46 +112,54 @@ export class DeliveryMatcher {
   /** How many sends are still waiting for a receiver (fan-out sends stay until forgotten). */
   get pendingSends(): number {
     let count = 0;
-    for (const list of this.#sends.values()) count += list.length;
+    for (const queue of this.#sends.values()) count += queue.size;
     return count;
   }
 
   #addSend(send: MessageEvent): DeliverEvent[] {
-    const waiting = this.#receives.get(send.digest) ?? [];
+    const waiting = this.#receives.get(send.digest);
     const fansOut = this.#topology.fansOut(send.node);
     const deliveries: DeliverEvent[] = [];
-    const deliveredTo = new Set<string>();
-    for (let i = 0; i < waiting.length; ) {
-      const recv = waiting[i]!;
-      if (recv.t >= send.t && this.#topology.arePeers(send.node, recv.node) && !deliveredTo.has(recv.node)) {
-        deliveries.push(deliver(send, recv));
-        deliveredTo.add(recv.node);
-        waiting.splice(i, 1);
-        if (!fansOut) break;
-      } else {
-        i += 1;
+    const deliveredTo = fansOut ? new Set<string>() : undefined;
+    if (waiting) {
+      for (let i = 0; i < waiting.size; ) {
+        const recv = waiting.at(i);
+        if (recv.t >= send.t && this.#topology.arePeers(send.node, recv.node) && !deliveredTo?.has(recv.node)) {
+          deliveries.push(deliver(send, recv));
+          deliveredTo?.add(recv.node);
+          waiting.removeAt(i);
+          if (!fansOut) break;
+        } else {
+          i += 1;
+        }
       }
+      if (waiting.size === 0) this.#receives.delete(send.digest);
     }
-    if (waiting.length === 0) this.#receives.delete(send.digest);
-    if (fansOut) pushBounded(this.#sends, send.digest, { event: send, deliveredTo });
-    else if (deliveries.length === 0) pushBounded(this.#sends, send.digest, { event: send });
+    if (fansOut) queueOf(this.#sends, send.digest).push({ event: send, deliveredTo });
+    else if (deliveries.length === 0) queueOf(this.#sends, send.digest).push({ event: send });
     return deliveries;
   }
 
   #addReceive(recv: MessageEvent): DeliverEvent[] {
-    const candidates = this.#sends.get(recv.digest) ?? [];
-    const index = candidates.findIndex(
-      (pending) =>
-        pending.event.t <= recv.t && this.#topology.arePeers(pending.event.node, recv.node) && !pending.deliveredTo?.has(recv.node),
-    );
+    const candidates = this.#sends.get(recv.digest);
+    let index = -1;
+    if (candidates) {
+      for (let i = 0; i < candidates.size; i++) {
+        const pending = candidates.at(i);
+        if (pending.event.t <= recv.t && this.#topology.arePeers(pending.event.node, recv.node) && !pending.deliveredTo?.has(recv.node)) {
+          index = i;
+          break;
+        }
+      }
+    }
     if (index === -1) {
-      pushBounded(this.#receives, recv.digest, recv);
+      queueOf(this.#receives, recv.digest).push(recv);
       return [];
     }
-    const pending = candidates[index]!;
+    const pending = candidates!.at(index);
     if (pending.deliveredTo) pending.deliveredTo.add(recv.node);
-    else candidates.splice(index, 1);
-    if (candidates.length === 0) this.#sends.delete(recv.digest);
+    else candidates!.removeAt(index);
+    if (candidates!.size === 0) this.#sends.delete(recv.digest);
     return [deliver(pending.event, recv)];
   }
 }

@@ -29,7 +29,7 @@ import { LossTracker } from "./loss.js";
 import { SubscriptionFrames } from "./subscriptions.js";
 import { DeliveryMatcher } from "./matcher.js";
 import { DemoProcess } from "./process-group.js";
-import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "./protocol.js";
+import type { ActionRequest, ErrorCode, NodeEvent, NodeInfo, RunEvent, StopReason } from "./protocol.js";
 
 /** Where compiled demos live, next to the compiled bridge. */
 const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));
@@ -79,6 +79,9 @@ export class Run {
   readonly #nodeRoles = new Map<string, string>();
   /** Each node's socket types, by socket number, from its own reports. */
   readonly #socketTypes = new Map<string, string[]>();
+  /** The roles an edge joins to each role, either way; and those an edge leads to from it. */
+  readonly #peerRoles = new Map<string, Set<string>>();
+  readonly #downstreamRoles = new Map<string, Set<string>>();
   readonly #matcher: DeliveryMatcher;
   readonly #losses: LossTracker;
   /** Whether any process of this run has been busy enough to count messages in flows. */
@@ -99,6 +102,20 @@ export class Run {
     this.manifest = manifest;
     this.params = params;
     this.#observer = observer;
+    // Asked once per message at full speed: answered from tables made once from the manifest.
+    for (const edge of manifest.edges) {
+      for (const [a, b] of [
+        [edge.from, edge.to],
+        [edge.to, edge.from],
+      ] as const) {
+        let peers = this.#peerRoles.get(a);
+        if (!peers) this.#peerRoles.set(a, (peers = new Set()));
+        peers.add(b);
+      }
+      let downstream = this.#downstreamRoles.get(edge.from);
+      if (!downstream) this.#downstreamRoles.set(edge.from, (downstream = new Set()));
+      downstream.add(edge.to);
+    }
     this.#matcher = new DeliveryMatcher({
       arePeers: (sender, receiver) => this.#rolesJoined(this.#nodeRoles.get(sender), this.#nodeRoles.get(receiver)),
       fansOut: (sender) => (this.#socketTypes.get(sender) ?? []).some((type) => FAN_OUT_SOCKETS.has(type)),
@@ -226,13 +243,15 @@ export class Run {
 
   /** The nodes whose role an edge leads to from this node's role, alive or ended. */
   #receivers(node: string): string[] {
-    const role = this.#nodeRoles.get(node);
-    const downstream = new Set(this.manifest.edges.filter((edge) => edge.from === role).map((edge) => edge.to));
-    return [...this.#nodeRoles].filter(([, nodeRole]) => downstream.has(nodeRole)).map(([id]) => id);
+    const downstream = this.#downstreamRoles.get(this.#nodeRoles.get(node) ?? "");
+    const receivers: string[] = [];
+    if (!downstream) return receivers;
+    for (const [id, role] of this.#nodeRoles) if (downstream.has(role)) receivers.push(id);
+    return receivers;
   }
 
   #rolesJoined(a: string | undefined, b: string | undefined): boolean {
-    return this.manifest.edges.some((edge) => (edge.from === a && edge.to === b) || (edge.from === b && edge.to === a));
+    return a !== undefined && b !== undefined && (this.#peerRoles.get(a)?.has(b) ?? false);
   }
 
   #emit(event: RunEvent): void {
@@ -323,7 +342,10 @@ export class Run {
   }
 
   #onReport(node: string, report: ChildReport): void {
-    const event = { ...report, node };
+    // The report was parsed from this child's IPC message and is no one else's: stamped in
+    // place, as copying every report costs the bridge dearly at full speed.
+    const event = report as NodeEvent;
+    event.node = node;
     this.#emit(event);
     if (event.kind === "flow") this.#countedInFlow = true;
     if (event.kind === "monitor") this.#externalPeers.monitor(node, event.event, event.endpoint);

@@ -30,7 +30,7 @@ export const pushPull: DemoManifest = {
   edges: [{ from: "ventilator", to: "worker", forwardLabel: "task" }],
   params: {
     workers: { label: "Workers", default: 3, min: 1, max: 8, step: 1 },
-    rate: { label: "Tasks per second", default: 10, min: 1, max: 200, step: 1, unit: "/s" },
+    rate: { label: "Tasks per second", default: 10, min: 1, max: 1000, step: 1, unit: "/s" },
     work: { label: "Work per task", default: 200, min: 0, max: 2000, step: 50, unit: "ms" },
     tasks: { label: "Tasks to send (0: no end)", default: 0, min: 0, max: 10000, step: 1 },
     transport: transportParam,

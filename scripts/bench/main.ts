@@ -3,7 +3,8 @@
  * `npm run bench`: measures what the talk promises, on this machine, and writes
  * bench/results.json. Not a test: it asserts nothing; it reports. Loopback only, bounded.
  *
- * Bounded: about 7 minutes with the defaults (BENCH_RUNS, BENCH_MEMORY_SECONDS shorten it).
+ * Bounded: under 10 minutes with the defaults, build included; the memory run's five minutes
+ * are most of it (BENCH_RUNS, BENCH_MEMORY_SECONDS shorten it). Each figure prints its time.
  *
  * Figures:
  *  - run-to-first-message: Playwright clicks Run on the Request/Reply slide; time until the
@@ -28,7 +29,19 @@ import { type Figure, summarise } from "./stats.js";
 import { tracedVsUntraced } from "./throughput.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const PAUSE_MS = 1500;
+/** Enough for the warm pool to have started the next processes (it waits 250 ms, then ~150 ms). */
+const PAUSE_MS = 1000;
+const benchStart = performance.now();
+
+/** Measures one figure (or a few), printing how long it took so the bench's bound stays visible. */
+async function timed<T>(name: string, measure: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await measure();
+  } finally {
+    console.log(`${name}: ${((performance.now() - start) / 1000).toFixed(0)} s (${((performance.now() - benchStart) / 1000).toFixed(0)} s in all)`);
+  }
+}
 
 async function runToFirstMessage(): Promise<number[]> {
   const bridge = await startBridge();
@@ -99,21 +112,21 @@ const machine = {
   })(),
 };
 
-const figures: Figure[] = [summarise("run-to-first-message", "ms", await runToFirstMessage(), { target: "≤ 100 ms" })];
+const figures: Figure[] = [summarise("run-to-first-message", "ms", await timed("run-to-first-message", runToFirstMessage), { target: "≤ 100 ms" })];
 const bytes = firstLoadBytes();
 figures.push(summarise("first-load-js-gzip", "bytes", [bytes.js], { target: "≤ 150 KB" }));
 figures.push(summarise("first-load-css-gzip", "bytes", [bytes.css]));
 figures.push(summarise("first-load-fonts", "bytes", [bytes.fonts], { target: "JS+CSS+fonts ≤ 300 KB" }));
 const throughputBridge = await startBridge();
 try {
-  figures.push(...(await tracedVsUntraced(throughputBridge.url)));
+  figures.push(...(await timed("throughput", () => tracedVsUntraced(throughputBridge.url))));
 } finally {
   await throughputBridge.stop();
 }
 /** A figure that could not be measured is reported as such; the others still are. */
 async function attempt(name: string, measure: () => Promise<Figure | Figure[]>): Promise<Figure[]> {
   try {
-    return [await measure()].flat();
+    return [await timed(name, measure)].flat();
   } catch (error) {
     return [{ name, unit: "", median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0, note: `not measured: ${(error as Error).message.split("\n")[0]}` }];
   }

@@ -15,7 +15,7 @@
  */
 import { manifests } from "../../demos/manifests.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, ErrorCode, RunEvent, StopReason } from "../../server/protocol.js";
+import type { DeliverEvent, ErrorCode, LostEvent, RunEvent, StopReason } from "../../server/protocol.js";
 import { BridgeClient, BridgeError, type RunListener, shareToken } from "./bridge-client.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
@@ -23,11 +23,16 @@ import { DiagramView } from "./diagram.js";
 import { ParamsForm } from "./params-form.js";
 import { Inspector } from "./inspector.js";
 import { LiveSummary } from "./live-summary.js";
-import { OutputPanel } from "./output-panel.js";
+import { MAX_LINES, OutputPanel } from "./output-panel.js";
 import { type MirrorMessage, presenterLink } from "./presenter-link.js";
 import { RunModel } from "./run-model.js";
 import { SpeedControls } from "./speed-controls.js";
 import { TracePlayer, eventsUntil, loadTrace } from "./trace-player.js";
+
+/** At most this many messages a render are handed to the diagram to travel; it flies fewer still. */
+const MAX_DRAWN = 64;
+/** A render is due once this long has passed since the last: about one animation frame. */
+const FRAME_MS = 16;
 
 export type DemoState = "idle" | "starting" | "running" | "stopping" | "stopped" | "error" | "replay";
 
@@ -77,6 +82,11 @@ export class ZmqDemo extends HTMLElement {
   #player: TracePlayer | undefined;
   #state: DemoState = "idle";
   #stopListening: (() => void) | undefined;
+  /** What arrived since the last render: messages to draw travelling and lines to print (both bounded). */
+  readonly #toDraw: (DeliverEvent | LostEvent)[] = [];
+  readonly #toPrint: RunEvent[] = [];
+  #renderFrame = 0;
+  #lastRender = Number.NEGATIVE_INFINITY;
   #unwatch: (() => void) | undefined;
   readonly #onClick = () => this.toggle();
 
@@ -193,6 +203,7 @@ export class ZmqDemo extends HTMLElement {
   }
 
   destroy(): void {
+    this.#dropPendingRender();
     this.#diagram?.destroy();
   }
 
@@ -235,20 +246,56 @@ export class ZmqDemo extends HTMLElement {
     if (this.#runId) BridgeClient.shared().stop(this.#runId);
   }
 
-  /** Follows the run: a batch of its events updates the model, the picture and the output. */
+  /**
+   * Follows the run: a batch of its events updates the model at once (cheap bookkeeping, so
+   * counters stay exact at any rate); the picture, inspector, summary and output follow at the
+   * next render, at most one an animation frame however many batches arrive in between.
+   */
   update(events: RunEvent[]): void {
     const deliveries = this.#model.apply(events);
+    // Only the latest can be drawn travelling; the rest are in the counters already.
+    for (const message of deliveries.length > MAX_DRAWN ? deliveries.slice(-MAX_DRAWN) : deliveries) this.#toDraw.push(message);
+    if (this.#toDraw.length > MAX_DRAWN) this.#toDraw.splice(0, this.#toDraw.length - MAX_DRAWN);
+    for (const event of events) if (event.kind === "log" || event.kind === "exit") this.#toPrint.push(event);
+    if (this.#toPrint.length > MAX_LINES) this.#toPrint.splice(0, this.#toPrint.length - MAX_LINES);
+    this.#renderSoon();
+    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
+    this.dispatchEvent(new CustomEvent("zmq-demo-events", { bubbles: true, detail: { events, live: this.#player === undefined && this.#state !== "replay" } }));
+  }
+
+  /**
+   * Renders now when the last render is a frame or more ago (so the first message after a quiet
+   * spell is on screen without waiting), else at the next animation frame.
+   */
+  #renderSoon(): void {
+    if (this.#renderFrame) return;
+    if (performance.now() - this.#lastRender >= FRAME_MS) this.#render();
+    else this.#renderFrame = requestAnimationFrame(() => this.#render());
+  }
+
+  /** Brings the DOM up to date with the model and draws what arrived since the last render. */
+  #render(): void {
+    cancelAnimationFrame(this.#renderFrame);
+    this.#renderFrame = 0;
+    this.#lastRender = performance.now();
+    const drawn = this.#toDraw.splice(0);
     this.#diagram.update(this.#model);
-    for (const message of deliveries) {
+    for (const message of drawn) {
       if (message.kind === "lost") this.#diagram.animateLost(message);
       else this.#diagram.animate(message);
     }
-    this.#summary.update(deliveries);
+    this.#summary.update(drawn);
     this.#inspector.update(this.#model);
     this.#actions.update(this.#model, this.#state === "running");
-    this.#output.append(events);
-    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
-    this.dispatchEvent(new CustomEvent("zmq-demo-events", { bubbles: true, detail: { events, live: this.#player === undefined && this.#state !== "replay" } }));
+    this.#output.append(this.#toPrint.splice(0));
+  }
+
+  /** Forgets what was waiting to be rendered: a new run starts, or the widget goes. */
+  #dropPendingRender(): void {
+    cancelAnimationFrame(this.#renderFrame);
+    this.#renderFrame = 0;
+    this.#toDraw.length = 0;
+    this.#toPrint.length = 0;
   }
 
   /** The run's parameters: the form's values, over which the `params` attribute's win. */
@@ -266,6 +313,7 @@ export class ZmqDemo extends HTMLElement {
   }
 
   #reset(params: Record<string, number>): void {
+    this.#dropPendingRender();
     this.#model.reset(params);
     this.#diagram.render(this.#model);
     this.#actions.reset();

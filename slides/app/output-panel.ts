@@ -4,7 +4,7 @@
  */
 import type { RunEvent } from "../../server/protocol.js";
 
-const MAX_LINES = 60;
+export const MAX_LINES = 60;
 
 export class OutputPanel {
   readonly element: HTMLOListElement;
