@@ -15,12 +15,15 @@ let root: string;
 before(() => {
   root = mkdtempSync(path.join(tmpdir(), "slides-plugin-"));
   mkdirSync(path.join(root, "demos/echo"), { recursive: true });
+  mkdirSync(path.join(root, "demos/pub-sub"), { recursive: true });
   mkdirSync(path.join(root, "slides/figures"), { recursive: true });
   writeFileSync(
     path.join(root, "demos/echo/echo.ts"),
     ["import x from 'y';", "", "export function echo(text: string) {", "  const upper = text.toUpperCase();", "  console.log(upper);", "  return upper;", "}", ""].join("\n"),
   );
   writeFileSync(path.join(root, "demos/echo/manifest.ts"), "export const echo = {};\n");
+  // Presets are checked against the real demos' parameters.
+  writeFileSync(path.join(root, "demos/pub-sub/manifest.ts"), "export const pubSub = {};\n");
   writeFileSync(path.join(root, "slides/figures/drawing.svg"), '<?xml version="1.0"?>\n<svg viewBox="0 0 10 10"><circle r="4"/></svg>\n');
 });
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -91,6 +94,15 @@ describe("the slides plugin", () => {
     const { html } = await deck("# Live {#live}\n\n@demo echo\n");
     assert.match(html, /<zmq-demo demo="echo"><\/zmq-demo>/);
     await assert.rejects(deck("# Live {#live}\n\n@demo nothing\n"), /there is no demo "nothing"/);
+  });
+
+  it("presets a demo's fields with params=, and refuses a parameter it lacks or a value out of its bounds", async () => {
+    const { html } = await deck("# Slow {#slow}\n\n@demo pub-sub params=work=200,hwm=1\n");
+    assert.match(html, /<zmq-demo demo="pub-sub" params="work=200 hwm=1"><\/zmq-demo>/);
+    await assert.rejects(deck("# Slow {#slow}\n\n@demo pub-sub params=speed=2\n"), /pub-sub has no parameter "speed"/);
+    await assert.rejects(deck("# Slow {#slow}\n\n@demo pub-sub params=work=9000\n"), /work must be between 0 and 500/);
+    await assert.rejects(deck("# Slow {#slow}\n\n@demo pub-sub params=work=\n"), /work must be a number/);
+    await assert.rejects(deck("# Slow {#slow}\n\n@demo pub-sub param=work=1\n"), /unknown @demo option "param=work=1"/);
   });
 
   it("inlines a figure's SVG, without its XML prolog, and fails for a missing one", async () => {

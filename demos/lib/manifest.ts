@@ -86,6 +86,11 @@ export interface EdgeSpec {
    * the last (the body, the default).
    */
   labelFrame?: number;
+  /**
+   * Which frame of a message is its body, as the inspector and the spoken summary quote it:
+   * -1 the last (the default); another when frames follow the body (padding, say).
+   */
+  bodyFrame?: number;
 }
 
 export interface DemoManifest {
@@ -104,6 +109,17 @@ export interface DemoManifest {
 /** The endpoint's name and whether the role binds it. */
 export function endpointName(use: EndpointUse): { name: string; binds: boolean } {
   return "bind" in use ? { name: use.bind, binds: true } : { name: use.connect, binds: false };
+}
+
+/** The edge a message between two nodes (named role-index) travels, either way. */
+export function edgeBetween(manifest: DemoManifest, fromNode: string, toNode: string): EdgeSpec | undefined {
+  const roles = [fromNode, toNode].map((id) => id.slice(0, id.lastIndexOf("-")));
+  return manifest.edges.find((edge) => roles.includes(edge.from) && roles.includes(edge.to));
+}
+
+/** Which frame of a message between two nodes is its body. */
+export function bodyFrameOf(manifest: DemoManifest, fromNode: string, toNode: string): number {
+  return edgeBetween(manifest, fromNode, toNode)?.bodyFrame ?? -1;
 }
 
 /** Whether the role binds any endpoint: binders start first, so connectors have somewhere to go. */

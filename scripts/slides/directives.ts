@@ -6,11 +6,15 @@
  *   @code demos/req-rep/client.ts#startClient:L7-L9       lines 7-9 of that function
  *   @demo req-rep [spans=req-rep-client,req-rep-server]   the live widget; a run lives on
  *                                                          across the slides it spans
+ *   @demo pub-sub params=work=200,hwm=1                   …with its fields preset (within
+ *                                                          the manifest's bounds)
  *   @figure sockets-on-steroids
  */
 import { existsSync, readFileSync } from "node:fs";
 import { type CodeReference, extractCode, parseCodeReference } from "./extract-code.js";
 import { highlight, type LineMarks } from "./highlight.js";
+import { manifests } from "../../demos/manifests.js";
+import { paramProblem } from "../../demos/lib/manifest.js";
 
 /** Directive lines, as the slide's Markdown has them. */
 export const DIRECTIVE = /^@(code|demo|figure)\s+(.+?)\s*$/;
@@ -111,7 +115,25 @@ function demoDirective(root: string, argument: string): Directive {
   const spans = options.find((option) => option.startsWith("spans="))?.slice("spans=".length).split(",").filter(Boolean) ?? [];
   for (const id of spans) if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`"${id}" is not a slide id`);
   const spansAttribute = spans.length > 0 ? ` spans="${spans.join(" ")}"` : "";
-  return { sourceFiles: [manifest], render: async () => `<zmq-demo demo="${name}"${spansAttribute}></zmq-demo>` };
+  const preset = options.find((option) => option.startsWith("params="))?.slice("params=".length).split(",").filter(Boolean) ?? [];
+  const paramsAttribute = preset.length > 0 ? ` params="${escapeAttribute(presetParams(name, preset).join(" "))}"` : "";
+  for (const option of options) if (!/^(spans|params)=/.test(option)) throw new Error(`unknown @demo option "${option}" (spans=…, params=…)`);
+  return { sourceFiles: [manifest], render: async () => `<zmq-demo demo="${name}"${spansAttribute}${paramsAttribute}></zmq-demo>` };
+}
+
+/** `work=200` pairs, each checked against the demo's parameters and their bounds. */
+function presetParams(demo: string, pairs: string[]): string[] {
+  const params = manifests.get(demo)?.params;
+  if (!params) throw new Error(`demo "${demo}" is not in demos/manifests.ts, so it takes no params=`);
+  return pairs.map((pair) => {
+    const [name = "", text = ""] = pair.split("=", 2);
+    const spec = params[name];
+    if (!spec) throw new Error(`${demo} has no parameter "${name}" (it has ${Object.keys(params).join(", ")})`);
+    const value = text.trim() === "" ? Number.NaN : Number(text);
+    const problem = paramProblem(spec, name, value);
+    if (problem) throw new Error(`${demo}: ${problem}`);
+    return `${name}=${value}`;
+  });
 }
 
 /** Figures are our own SVG drawings under slides/figures/, inlined so they follow the theme. */

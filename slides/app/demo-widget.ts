@@ -1,6 +1,7 @@
 /**
  * <zmq-demo demo="req-rep" [spans="slide-id …"] [params="interval=100 …"]>: a live demo any
- * slide can hold, with parameters over the manifest's defaults (the bridge checks them). Run starts
+ * slide can hold; `params` sets its parameter fields over the manifest's defaults (a preset the
+ * presenter sees and may still change; the bridge checks them). Run starts
  * the demo's real processes through the bridge; the diagram, counters and output follow their
  * events; Stop, leaving the slide (and the slides it spans) or closing the page ends them.
  * Where no bridge answers, Run plays the demo's recorded trace and says "replay".
@@ -114,6 +115,13 @@ export class ZmqDemo extends HTMLElement {
     return `${this.closest("section")?.id ?? ""}:${this.getAttribute("demo")}`;
   }
 
+  static readonly observedAttributes = ["params"];
+
+  /** A new preset fills the fields at once; a run takes them when it starts. */
+  attributeChangedCallback(): void {
+    if (this.#manifest) this.#params.render(this.#presetParams());
+  }
+
   connectedCallback(): void {
     if (!this.#manifest) this.render();
     this.bind();
@@ -144,7 +152,7 @@ export class ZmqDemo extends HTMLElement {
     this.#diagram = new DiagramView(manifest);
     this.#output = new OutputPanel();
     this.#params = new ParamsForm(manifest);
-    this.#params.render();
+    this.#params.render(this.#presetParams());
     this.#actions = new ActionBar(manifest);
     this.#actions.render();
     this.#actions.onAction = (choice) => void this.act(choice);
@@ -176,7 +184,7 @@ export class ZmqDemo extends HTMLElement {
     body.className = "demo-body";
     const picture = document.createElement("div");
     picture.className = "demo-picture";
-    this.#summary = new LiveSummary();
+    this.#summary = new LiveSummary(manifest);
     picture.append(this.#diagram.element, this.#actions.element);
     this.#inspector = new Inspector();
     // The side column: the inspector (when a process is picked) above the processes' output.
@@ -298,10 +306,15 @@ export class ZmqDemo extends HTMLElement {
     this.#toPrint.length = 0;
   }
 
-  /** The run's parameters: the form's values, over which the `params` attribute's win. */
+  /** The run's parameters: what the fields show. */
   #runParams(): Record<string, number> {
+    return this.#params.values();
+  }
+
+  /** The `params` attribute's values, by name. */
+  #presetParams(): Record<string, number> {
     const given = (this.getAttribute("params") ?? "").split(/\s+/).filter(Boolean).map((pair) => pair.split("=", 2));
-    return { ...this.#params.values(), ...Object.fromEntries(given.map(([name, value]) => [name, Number(value)])) };
+    return Object.fromEntries(given.map(([name, value]) => [name, Number(value)]));
   }
 
   #listener(): RunListener {

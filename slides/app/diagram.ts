@@ -5,7 +5,7 @@
  * It draws a RunModel and animates deliveries; it holds no state of the run itself.
  */
 import { prefersReducedMotion } from "./live-summary.js";
-import type { DemoManifest } from "../../demos/lib/manifest.js";
+import { type DemoManifest, edgeBetween } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
 import { EXTERNAL_ROLE, type NodeState, type RunModel } from "./run-model.js";
 import type { EdgeView } from "./traffic.js";
@@ -334,8 +334,8 @@ export class DiagramView {
   }
 
   #labelFrame(fromId: string, toId: string): number {
-    const roles = [fromId, toId].map((id) => id.slice(0, id.lastIndexOf("-")));
-    return this.#manifest.edges.find((candidate) => roles.includes(candidate.from) && roles.includes(candidate.to))?.labelFrame ?? -1;
+    const edge = edgeBetween(this.#manifest, fromId, toId);
+    return edge?.labelFrame ?? edge?.bodyFrame ?? -1;
   }
 
   /** Sets a message travelling; returns its dot, if one is drawn. */

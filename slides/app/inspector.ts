@@ -7,6 +7,7 @@
  */
 import type { DeliverEvent, LostReason } from "../../server/protocol.js";
 import { LOST_BECAUSE } from "./live-summary.js";
+import { bodyFrameOf } from "../../demos/lib/manifest.js";
 import type { RunModel } from "./run-model.js";
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -96,7 +97,7 @@ export class Inspector {
     messages.setAttribute("aria-label", "Latest messages");
     for (const message of node.recent.slice(-6)) {
       const item = element("li");
-      const open = element("button", `${message.from === node.id ? "→" : "←"} ${message.frames.at(-1)?.text.slice(0, 18) ?? "∅"}`);
+      const open = element("button", `${message.from === node.id ? "→" : "←"} ${message.frames.at(bodyFrameOf(model.manifest, message.from, message.node))?.text.slice(0, 18) ?? "∅"}`);
       open.type = "button";
       open.addEventListener("click", () => {
         this.#message = message;

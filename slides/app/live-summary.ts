@@ -4,6 +4,7 @@
  * list of the latest messages when the viewer prefers reduced motion — the calm view, where
  * nothing travels and the counters and this list tell the story.
  */
+import { type DemoManifest, bodyFrameOf } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent, LostReason } from "../../server/protocol.js";
 
 const SPOKEN_EVERY_MS = 1000;
@@ -14,8 +15,8 @@ export function prefersReducedMotion(): boolean {
   return typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
 
-function payload(message: DeliverEvent | LostEvent): string {
-  const frame = message.frames.at(-1);
+function payload(message: DeliverEvent | LostEvent, bodyFrame: number): string {
+  const frame = message.frames.at(bodyFrame);
   if (!frame) return "an empty message";
   const text = frame.binary ? `0x${frame.text}` : frame.text;
   return `“${text.length > 24 ? `${text.slice(0, 23)}…` : text}”`;
@@ -29,13 +30,13 @@ export const LOST_BECAUSE: Record<LostReason, string> = {
   "no-subscriber": "no subscriber wanted it",
 };
 
-/** One message as a sentence. */
-export function describe(message: DeliverEvent | LostEvent): string {
+/** One message as a sentence; `bodyFrame` is the frame to quote (see EdgeSpec). */
+export function describe(message: DeliverEvent | LostEvent, bodyFrame = -1): string {
   if (message.kind === "lost") {
     const because = LOST_BECAUSE[message.reason] ?? message.reason;
-    return `${payload(message)} from ${message.node} was lost${message.to ? ` for ${message.to}` : ""}: ${because}`;
+    return `${payload(message, bodyFrame)} from ${message.node} was lost${message.to ? ` for ${message.to}` : ""}: ${because}`;
   }
-  return `${message.node} received ${payload(message)} from ${message.from}`;
+  return `${message.node} received ${payload(message, bodyFrame)} from ${message.from}`;
 }
 
 export class LiveSummary {
@@ -46,7 +47,10 @@ export class LiveSummary {
   #pending: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor() {
+  readonly #manifest: DemoManifest;
+
+  constructor(manifest: DemoManifest) {
+    this.#manifest = manifest;
     this.element = document.createElement("div");
     this.element.className = "demo-summary";
     this.#spoken = document.createElement("p");
@@ -62,7 +66,7 @@ export class LiveSummary {
   /** Takes the messages of one batch: the last is spoken (soon), the latest few are listed. */
   update(messages: (DeliverEvent | LostEvent)[]): void {
     if (messages.length === 0) return;
-    const sentences = messages.slice(-SHOWN).map(describe);
+    const sentences = messages.slice(-SHOWN).map((message) => describe(message, this.#bodyFrame(message)));
     if (!this.#list.hidden) {
       this.#list.append(...sentences.map((sentence) => Object.assign(document.createElement("li"), { textContent: sentence })));
       while (this.#list.childElementCount > SHOWN) this.#list.firstElementChild!.remove();
@@ -79,6 +83,11 @@ export class LiveSummary {
     this.#pending = undefined;
     this.#spoken.textContent = "";
     this.#list.replaceChildren();
+  }
+
+  #bodyFrame(message: DeliverEvent | LostEvent): number {
+    if (message.kind === "lost") return bodyFrameOf(this.#manifest, message.node, message.to ?? message.node);
+    return bodyFrameOf(this.#manifest, message.from, message.node);
   }
 
   #speak(): void {

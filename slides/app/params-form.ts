@@ -17,9 +17,9 @@ export class ParamsForm {
     this.element.className = "demo-params";
   }
 
-  /** Builds one labelled control per parameter, at its default. */
-  render(): void {
-    const defaults = defaultParams(this.#manifest);
+  /** Builds one labelled control per parameter, at its preset value or else its default. */
+  render(preset: ParamValues = {}): void {
+    const defaults = { ...defaultParams(this.#manifest), ...preset };
     this.#controls.clear();
     this.element.replaceChildren();
     for (const [name, spec] of Object.entries(this.#manifest.params)) {
