@@ -106,6 +106,9 @@ async function mouseOnlyControls(page: Page, scope: string): Promise<{ clickable
         // The page itself, or a container that hands clicks on to the controls inside it.
         // reveal.js's progress bar jumps through the deck on a click; its keys (arrows, Home, End, Esc) do the same.
         if (this.matches(".reveal .progress")) return { container: true };
+        // Hidden from assistive technology on purpose: a picture whose click is a shortcut to a
+        // control the keyboard reaches elsewhere (a travelling message → the inspector's list).
+        if (this.closest("[aria-hidden='true']")) return { container: true };
         const container = this === document.documentElement || this === document.body || (!native && this.querySelector("button, a[href], input, select, [tabindex]") !== null);
         return { container, native, focusable: native || this.tabIndex >= 0, name: name.slice(0, 40), tag: this.tagName.toLowerCase() + (typeof this.className === "string" && this.className ? "." + this.className.split(" ")[0] : ""), role: this.getAttribute("role") };
       }`,

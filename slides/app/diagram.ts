@@ -175,7 +175,9 @@ export class DiagramView {
   constructor(manifest: DemoManifest) {
     this.#manifest = manifest;
     this.element = svg("svg", { class: "diagram", role: "img", "aria-label": `${manifest.title}: diagram of the processes and their messages` });
-    this.#flightLayer = svg("g", { class: "flights" });
+    // Travelling dots are a picture of what the live summary says in words; their click is a
+    // shortcut to what the inspector's list of latest messages offers to the keyboard.
+    this.#flightLayer = svg("g", { class: "flights", "aria-hidden": "true" });
     this.#flightLayer.addEventListener("click", (event) => {
       const dot = (event.target as Element).closest(".message");
       const delivery = dot ? this.#deliveryOf.get(dot) : undefined;
