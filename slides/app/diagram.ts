@@ -93,6 +93,8 @@ function laneWidth(rate: number): number {
 
 /** How far along its way a lost message fades out. */
 const LOST_AT = 0.55;
+/** The least time between two labelled dots leaving one sender: closer, their labels overlap. */
+const LABEL_SPACING_MS = 220;
 /** How far (px, before LOST_AT) a message dropped at its sender falls from its socket. */
 const DROP_FALL = 90;
 
@@ -167,6 +169,8 @@ export class DiagramView {
    * same message is the inspector's list of latest messages.
    */
   onPickMessage: ((delivery: DeliverEvent) => void) | undefined;
+  /** When (on the animation's clock) each sender last sent off a labelled dot. */
+  readonly #lastLabelAt = new Map<string, number>();
   /** The message each dot in the air stands for. */
   readonly #deliveryOf = new WeakMap<Element, DeliverEvent>();
   #selected: string | undefined;
@@ -348,9 +352,14 @@ export class DiagramView {
     if (this.#speed === "paused") return undefined;
     // A flowing edge shows its rate, not single messages.
     if (toId !== undefined && this.#edgeBetween(fromId, toId)?.view === "flow") return undefined;
-    const flight = this.#messageDot(fromId, toId, text, lost);
+    // Labels leave one sender no closer than LABEL_SPACING_MS apart, so they can be read; the
+    // dots in between fly unlabelled (the counters and the inspector have every one).
+    const now = this.#clock();
+    const labelled = now - (this.#lastLabelAt.get(fromId) ?? -Infinity) >= LABEL_SPACING_MS;
+    const flight = this.#messageDot(fromId, toId, labelled ? text : "", lost);
     if (!flight) return undefined;
-    this.#flights.add({ ...flight, start: this.#clock() });
+    if (labelled) this.#lastLabelAt.set(fromId, now);
+    this.#flights.add({ ...flight, start: now });
     this.#frame ||= requestAnimationFrame(() => this.#step());
     return flight.element;
   }
