@@ -1,8 +1,10 @@
 /**
  * `npm run record [demo …]`: runs each demo for real through the bridge and saves its event
  * stream to public/traces/<demo>.json, for replay where no bridge is reachable (static hosting,
- * offline, PDF). Run it again whenever a demo changes: a test fails when a trace is older than
- * its demo's manifest version.
+ * offline, PDF) — and once more for each slide that presets the demo's parameters
+ * (`@demo pub-sub params=…`), with those parameters, to the trace named after the preset. Run it
+ * again whenever a demo changes: a test fails when a trace is older than its demo's manifest
+ * version.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,6 +13,8 @@ import { manifests } from "../demos/manifests.js";
 import type { RunEvent, ServerMessage } from "../server/protocol.js";
 import { REPO_ROOT } from "../server/http.js";
 import { TRACE_FORMAT, type RecordedTrace, tracePath } from "../server/trace-format.js";
+import { demoShowings } from "./slides/directives.js";
+import { readSlideFiles } from "./slides/plugin.js";
 import { startBridge } from "../tests/helpers/bridge.js";
 
 /** How long each demo runs while recorded, unless it finishes first. */
@@ -18,7 +22,7 @@ const RECORD_MS = Number(process.env.RECORD_MS ?? 6000);
 /** A trace keeps at most this many events, so a fast demo does not make a huge file. */
 const MAX_EVENTS = 4000;
 
-async function record(url: string, demo: string): Promise<RecordedTrace> {
+async function record(url: string, demo: string, preset: string): Promise<RecordedTrace> {
   const manifest = manifests.get(demo);
   if (!manifest) throw new Error(`no demo ${demo}; there are: ${[...manifests.keys()].join(", ")}`);
   const socket = new WebSocket(`${url.replace("http", "ws")}/ws`, { origin: url });
@@ -42,7 +46,8 @@ async function record(url: string, demo: string): Promise<RecordedTrace> {
     });
   });
   await new Promise((resolve) => socket.once("open", resolve));
-  socket.send(JSON.stringify({ type: "run", requestId: "record", demo }));
+  const presetParams = Object.fromEntries(preset.split(/\s+/).filter(Boolean).map((pair) => [pair.split("=")[0], Number(pair.split("=")[1])]));
+  socket.send(JSON.stringify({ type: "run", requestId: "record", demo, ...(preset ? { params: presetParams } : {}) }));
   await stopped;
   socket.close();
 
@@ -69,10 +74,14 @@ const names = process.argv.slice(2);
 const bridge = await startBridge([], { env: { ZMQ_DETAILS_PER_SECOND: "20" } });
 try {
   mkdirSync(`${REPO_ROOT}public/traces`, { recursive: true });
+  const presets = demoShowings(readSlideFiles(REPO_ROOT)).filter(({ preset }) => preset !== "");
   for (const demo of names.length > 0 ? names : [...manifests.keys()]) {
-    const trace = await record(bridge.url, demo);
-    writeFileSync(`${REPO_ROOT}public/${tracePath(demo)}`, `${JSON.stringify(trace)}\n`);
-    console.log(`${demo}: ${trace.events.length} events over ${(trace.durationMs / 1000).toFixed(1)} s → public/${tracePath(demo)}`);
+    for (const preset of ["", ...presets.filter((showing) => showing.demo === demo).map((showing) => showing.preset)]) {
+      const trace = await record(bridge.url, demo, preset);
+      const file = tracePath(demo, preset);
+      writeFileSync(`${REPO_ROOT}public/${file}`, `${JSON.stringify(trace)}\n`);
+      console.log(`${demo}${preset ? ` (${preset})` : ""}: ${trace.events.length} events over ${(trace.durationMs / 1000).toFixed(1)} s → public/${file}`);
+    }
   }
 } finally {
   await bridge.stop();

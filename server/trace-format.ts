@@ -27,7 +27,12 @@ export interface RecordedTrace {
   events: RunEvent[];
 }
 
-/** Where the deck finds a demo's trace, relative to the page. */
-export function tracePath(demo: string): string {
-  return `traces/${demo}.json`;
+/**
+ * Where the deck finds a demo's trace, relative to the page. A slide that presets the demo's
+ * parameters (its widget's `params` attribute, "work=150 hwm=1") tells a different story, so
+ * it has a trace of its own: `traces/pub-sub--work-150_hwm-1.json`.
+ */
+export function tracePath(demo: string, preset = ""): string {
+  const pairs = preset.trim().split(/\s+/).filter(Boolean);
+  return `traces/${demo}${pairs.length > 0 ? `--${pairs.join("_").replace(/=/g, "-")}` : ""}.json`;
 }

@@ -14,6 +14,8 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Frame, Page } from "playwright-core";
 import { manifests } from "../demos/manifests.js";
+import { demoShowings } from "../scripts/slides/directives.js";
+import { readSlideFiles } from "../scripts/slides/plugin.js";
 import { REPO_ROOT } from "../server/http.js";
 import type { RecordedTrace } from "../server/trace-format.js";
 import { tracePath } from "../server/trace-format.js";
@@ -137,6 +139,24 @@ describe("offline and static", () => {
     }
   });
 
+  it("a slide that presets its demo replays the recording made with that preset (the slow subscriber drops at the high-water mark)", async () => {
+    const site = await serveStatic();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await page.goto(`${site.url}/#/pub-sub-slow`);
+      await page.locator("section#pub-sub-slow.present").waitFor();
+      const widget = "section#pub-sub-slow zmq-demo";
+      await page.locator(`${widget} button.demo-run`).click();
+      await page.locator(`${widget}[data-state="replay"]`).waitFor({ timeout: 10_000 });
+      await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="publisher-0"]`)?.getAttribute("data-lost")) >= 1, widget, { timeout: 15_000 });
+      await page.locator(`${widget} [data-node="publisher-0"]`).click();
+      await page.getByRole("region", { name: "Inspector" }).getByText(/high-water mark/).waitFor();
+      await page.close();
+    } finally {
+      await site.close();
+    }
+  });
+
   it("npm run pdf writes one page per slide, with every title, and starts no demo process", async () => {
     const output = `${mkdtempSync(`${tmpdir()}/zmq-pdf-`)}/talk.pdf`;
     const script = fileURLToPath(new URL("../scripts/pdf.js", import.meta.url));
@@ -168,14 +188,23 @@ describe("offline and static", () => {
 });
 
 describe("recorded traces", () => {
-  for (const [name, manifest] of manifests) {
-    it(`${name} has a trace recorded from a real run of its current version`, () => {
-      const file = `${REPO_ROOT}public/${tracePath(name)}`;
-      assert.ok(existsSync(file), `public/${tracePath(name)} exists: run \`npm run record ${name}\``);
+  // Each demo's default run, and each slide's preset of it, replays its own recording.
+  const presets = demoShowings(readSlideFiles(REPO_ROOT)).filter(({ preset }) => preset !== "");
+  for (const { name, manifest, preset } of [
+    ...[...manifests].map(([name, manifest]) => ({ name, manifest, preset: "" })),
+    ...presets.map(({ demo, preset }) => ({ name: demo, manifest: manifests.get(demo)!, preset })),
+  ]) {
+    it(`${name}${preset ? ` (${preset})` : ""} has a trace recorded from a real run of its current version`, () => {
+      const file = `${REPO_ROOT}public/${tracePath(name, preset)}`;
+      assert.ok(existsSync(file), `public/${tracePath(name, preset)} exists: run \`npm run record ${name}\``);
       const trace = JSON.parse(readFileSync(file, "utf8")) as RecordedTrace;
       assert.equal(trace.manifestVersion, manifest.version, `the trace is older than the demo: run \`npm run record ${name}\``);
       assert.ok(Object.values(trace.pids).every((pid) => pid > 0), "it names the real pids");
       assert.ok(trace.events.some((event) => event.kind === "deliver"), "messages were delivered in it");
+      for (const pair of preset.split(" ").filter(Boolean)) {
+        const [param, value] = pair.split("=");
+        assert.equal(trace.params[param!], Number(value), `it ran with the slide's ${pair}`);
+      }
     });
   }
 });

@@ -121,6 +121,26 @@ function demoDirective(root: string, argument: string): Directive {
   return { sourceFiles: [manifest], render: async () => `<zmq-demo demo="${name}"${spansAttribute}${paramsAttribute}></zmq-demo>` };
 }
 
+/**
+ * Every demo the slides show, with the preset of its fields if the slide gives one (as its
+ * widget's `params` attribute will read, "work=150 hwm=1"; "" for none). For recording a
+ * trace of each (scripts/record.ts) and checking they exist.
+ */
+export function demoShowings(files: { text: string }[]): { demo: string; preset: string }[] {
+  const showings = new Map<string, { demo: string; preset: string }>();
+  for (const { text } of files) {
+    for (const line of text.split("\n")) {
+      const match = DIRECTIVE.exec(line.trim());
+      if (match?.[1] !== "demo") continue;
+      const [demo = "", ...options] = match[2]!.split(/\s+/);
+      const pairs = options.find((option) => option.startsWith("params="))?.slice("params=".length).split(",").filter(Boolean) ?? [];
+      const preset = pairs.length > 0 ? presetParams(demo, pairs).join(" ") : "";
+      showings.set(`${demo} ${preset}`, { demo, preset });
+    }
+  }
+  return [...showings.values()];
+}
+
 /** `work=200` pairs, each checked against the demo's parameters and their bounds. */
 function presetParams(demo: string, pairs: string[]): string[] {
   const params = manifests.get(demo)?.params;

@@ -339,7 +339,7 @@ export class ZmqDemo extends HTMLElement {
 
   /** No bridge answers: play the demo's recorded run instead, and say so. */
   async #replay(): Promise<void> {
-    const trace = await loadTrace(this.#manifest.name);
+    const trace = await loadTrace(this.#manifest.name, this.getAttribute("params") ?? "");
     if (!trace) {
       this.#onError("unreachable", "No bridge is running (start it with `npm start`) and this demo has no recording");
       return;
@@ -358,7 +358,7 @@ export class ZmqDemo extends HTMLElement {
 
   /** For the PDF: the diagram as it was halfway through the recorded run, messages in flight. */
   async #showStill(): Promise<void> {
-    const trace = this.#manifest && (await loadTrace(this.#manifest.name));
+    const trace = this.#manifest && (await loadTrace(this.#manifest.name, this.getAttribute("params") ?? ""));
     if (!trace) {
       this.dataset.still = "none";
       return;

@@ -6,10 +6,10 @@ import type { RunEvent } from "../../server/protocol.js";
 import { type RecordedTrace, tracePath } from "../../server/trace-format.js";
 import type { RunListener } from "./bridge-client.js";
 
-/** Fetches a demo's recorded trace; undefined when there is none. */
-export async function loadTrace(demo: string): Promise<RecordedTrace | undefined> {
+/** Fetches a demo's recorded trace (the one for its slide's preset, if any); undefined when there is none. */
+export async function loadTrace(demo: string, preset = ""): Promise<RecordedTrace | undefined> {
   try {
-    const response = await fetch(new URL(tracePath(demo), document.baseURI));
+    const response = await fetch(new URL(tracePath(demo, preset), document.baseURI));
     if (!response.ok) return undefined;
     return (await response.json()) as RecordedTrace;
   } catch {
