@@ -21,8 +21,12 @@ interface ShownRun {
   params: Record<string, number>;
   /** Who has been told this run started, so only they hear its events. */
   watchers: Set<Watcher>;
-  /** Its spawn and exit events, replayed to a viewer who arrives mid-run so the nodes show their pids. */
-  lifecycle: RunEvent[];
+  /**
+   * Each node's latest spawn and, if it has since ended, its exit: replayed to a viewer who
+   * arrives mid-run so the nodes show their pids. Only the latest life is kept, so a run whose
+   * nodes are killed and restarted for hours holds one or two events per node.
+   */
+  lifecycle: Map<string, RunEvent[]>;
 }
 
 export class Audience {
@@ -39,7 +43,7 @@ export class Audience {
       if (run.demo !== demo || run.owner === watcher || run.watchers.has(watcher)) continue;
       run.watchers.add(watcher);
       watcher.runStarted(requestId, runId, demo, run.params);
-      for (const event of run.lifecycle) watcher.runEvent(runId, event);
+      for (const events of run.lifecycle.values()) for (const event of events) watcher.runEvent(runId, event);
     }
   }
 
@@ -51,7 +55,7 @@ export class Audience {
 
   /** A presenter run began; `owner`, the page that started it, sees it already and is not told twice. */
   runStarted(runId: string, demo: string, params: Record<string, number>, owner: Watcher): void {
-    const run: ShownRun = { owner, demo, params, watchers: new Set(), lifecycle: [] };
+    const run: ShownRun = { owner, demo, params, watchers: new Set(), lifecycle: new Map() };
     this.#runs.set(runId, run);
     for (const [watcher, requestId] of this.#watches.get(demo) ?? []) {
       if (watcher === owner) continue;
@@ -63,7 +67,8 @@ export class Audience {
   runEvent(runId: string, event: RunEvent): void {
     const run = this.#runs.get(runId);
     if (!run) return;
-    if (event.kind === "spawn" || event.kind === "exit") run.lifecycle.push(event);
+    if (event.kind === "spawn") run.lifecycle.set(event.node, [event]);
+    if (event.kind === "exit") run.lifecycle.get(event.node)?.push(event);
     for (const watcher of run.watchers) watcher.runEvent(runId, event);
   }
 

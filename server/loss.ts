@@ -53,6 +53,12 @@ function nodeOf(key: string): string {
 
 /** How many sends of one sender are remembered while their fate is open. */
 export const MAX_REMEMBERED = 5000;
+/**
+ * How many process exits are remembered to name the worker a lost task went to. Only exits
+ * after a send still open matter; when one of those was forgotten, the loss is still counted
+ * but no one is blamed, as the one named might not be the only suspect.
+ */
+const MAX_EXITS = 64;
 /** How many lives (starts) of one node are remembered, for sends still being judged. */
 const MAX_LIVES = 8;
 
@@ -115,6 +121,8 @@ export class LossTracker {
   readonly #lives = new Map<string, Life[]>();
   /** Processes that ended, with when: a round-robin loss is laid at the door of the one that did. */
   readonly #exits: { node: string; t: number }[] = [];
+  /** When the latest exit no longer remembered happened: sends before then cannot have their culprit named. */
+  #lastForgottenExit = -Infinity;
 
   constructor(topology: LossTopology) {
     this.#topology = topology;
@@ -139,6 +147,7 @@ export class LossTracker {
    */
   exited(node: string, t: number): LostEvent[] {
     this.#exits.push({ node, t });
+    if (this.#exits.length > MAX_EXITS) this.#lastForgottenExit = this.#exits.shift()!.t;
     const life = this.#lives.get(node)?.at(-1);
     if (life && life.ended === undefined) {
       life.ended = t;
@@ -183,6 +192,22 @@ export class LossTracker {
     return [];
   }
 
+  /**
+   * The matcher forgot this send, so a receive of it can no longer become a delivery: its fate
+   * is not judged, as a receipt nobody can see would make it look lost. Fan-out sends are
+   * forgotten oldest first, so every earlier send of its publisher goes with it.
+   */
+  forgotten(send: MessageEvent): void {
+    const key = senderKey(send.node, send.socket);
+    this.#unreceived.get(key)?.delete(send.seq);
+    const published = this.#published.get(key);
+    if (!published) return;
+    let stale = 0;
+    while (stale < published.length && published[stale]!.seq <= send.seq) stale += 1;
+    published.splice(0, stale);
+    if (published.length === 0) this.#published.delete(key);
+  }
+
   delivered(delivery: DeliverEvent): LostEvent[] {
     const { node: receiver, sendSeq } = delivery;
     const sender = senderKey(delivery.from, delivery.fromSocket);
@@ -219,7 +244,8 @@ export class LossTracker {
       pending.delete(seq);
       const suspects = this.#exits.filter((exit) => exit.t >= send.t).map((exit) => exit.node);
       const culprits = [...new Set(suspects)];
-      lost.push(this.#lost(send, now, "receiver-gone", culprits.length === 1 ? culprits[0] : undefined));
+      const known = this.#lastForgottenExit < send.t;
+      lost.push(this.#lost(send, now, "receiver-gone", known && culprits.length === 1 ? culprits[0] : undefined));
     }
     return lost;
   }

@@ -18,6 +18,11 @@ export interface MatcherTopology {
   arePeers(sender: string, receiver: string): boolean;
   /** Whether one send from this node reaches every matching peer (PUB, XPUB) rather than one. */
   fansOut(sender: string): boolean;
+  /**
+   * A send was forgotten unpaired (or, fanned out, with receivers still to come): a receive of
+   * it reported from now on pairs with nothing, so its fate must not be judged from deliveries.
+   */
+  forgotSend?(send: MessageEvent): void;
 }
 
 interface PendingSend {
@@ -26,8 +31,16 @@ interface PendingSend {
   deliveredTo?: Set<string>;
 }
 
-/** How many unpaired reports are kept per digest before the oldest are forgotten. */
-const MAX_PENDING_PER_DIGEST = 10_000;
+/**
+ * How many sends, and how many receives, wait for a partner in all (every digest together)
+ * before the oldest are forgotten. Without a bound the bridge grows with every unique payload
+ * nobody pairs: a fan-out send waits for subscribers that may never come, a message from outside
+ * the run has no send. A forgotten report is only not drawn; counters come from the reports
+ * themselves. A receive normally waits for its send only as long as the send's report takes to
+ * arrive (tens of ms), and the oldest go first, so only one with 10,000 newer unpaired ones
+ * behind it — seconds at the reporting layer's per-socket detail rate — is ever forgotten.
+ */
+export const MAX_PENDING = 10_000;
 
 function deliver(send: MessageEvent, recv: MessageEvent): DeliverEvent {
   return {
@@ -63,10 +76,13 @@ class PendingQueue<T> {
     return this.#items[this.#head + i]!;
   }
 
-  /** Adds a report; past MAX_PENDING_PER_DIGEST the oldest is forgotten. */
   push(item: T): void {
     this.#items.push(item);
-    if (this.size > MAX_PENDING_PER_DIGEST) this.removeAt(0);
+  }
+
+  indexOf(item: T): number {
+    const index = this.#items.indexOf(item, this.#head);
+    return index === -1 ? -1 : index - this.#head;
   }
 
   removeAt(i: number): void {
@@ -84,16 +100,61 @@ class PendingQueue<T> {
   }
 }
 
-function queueOf<T>(map: Map<string, PendingQueue<T>>, key: string): PendingQueue<T> {
-  let queue = map.get(key);
-  if (!queue) map.set(key, (queue = new PendingQueue()));
-  return queue;
+/**
+ * The unpaired reports of one kind, by digest, and all of them in the order they came, so the
+ * oldest of every digest together is the one forgotten past MAX_PENDING.
+ */
+class PendingReports<T extends object> {
+  readonly #byDigest = new Map<string, PendingQueue<T>>();
+  /** Insertion-ordered: its first entry is the oldest report still waiting. */
+  readonly #order = new Set<T>();
+  readonly #digestOf: (item: T) => string;
+
+  constructor(digestOf: (item: T) => string) {
+    this.#digestOf = digestOf;
+  }
+
+  get size(): number {
+    return this.#order.size;
+  }
+
+  /** How many digests have reports waiting. */
+  get digests(): number {
+    return this.#byDigest.size;
+  }
+
+  get(digest: string): PendingQueue<T> | undefined {
+    return this.#byDigest.get(digest);
+  }
+
+  /** Adds a report; returns the oldest one, forgotten to make room, if any. */
+  add(item: T): T | undefined {
+    const digest = this.#digestOf(item);
+    let queue = this.#byDigest.get(digest);
+    if (!queue) this.#byDigest.set(digest, (queue = new PendingQueue()));
+    queue.push(item);
+    this.#order.add(item);
+    if (this.#order.size <= MAX_PENDING) return undefined;
+    const oldest = this.#order.values().next().value!;
+    const oldestQueue = this.#byDigest.get(this.#digestOf(oldest))!;
+    // Each digest's queue is in arrival order too, so the oldest of all heads its own.
+    this.remove(this.#digestOf(oldest), oldestQueue.at(0) === oldest ? 0 : oldestQueue.indexOf(oldest));
+    return oldest;
+  }
+
+  /** Takes the i-th oldest report of `digest` away (it was paired, or forgotten). */
+  remove(digest: string, i: number): void {
+    const queue = this.#byDigest.get(digest)!;
+    this.#order.delete(queue.at(i));
+    queue.removeAt(i);
+    if (queue.size === 0) this.#byDigest.delete(digest);
+  }
 }
 
 export class DeliveryMatcher {
   readonly #topology: MatcherTopology;
-  readonly #sends = new Map<string, PendingQueue<PendingSend>>();
-  readonly #receives = new Map<string, PendingQueue<MessageEvent>>();
+  readonly #sends = new PendingReports<PendingSend>((pending) => pending.event.digest);
+  readonly #receives = new PendingReports<MessageEvent>((recv) => recv.digest);
 
   constructor(topology: MatcherTopology) {
     this.#topology = topology;
@@ -111,9 +172,17 @@ export class DeliveryMatcher {
 
   /** How many sends are still waiting for a receiver (fan-out sends stay until forgotten). */
   get pendingSends(): number {
-    let count = 0;
-    for (const queue of this.#sends.values()) count += queue.size;
-    return count;
+    return this.#sends.size;
+  }
+
+  /** How many receives are still waiting for their send. */
+  get pendingReceives(): number {
+    return this.#receives.size;
+  }
+
+  /** How many digests have a send or a receive waiting: each costs an entry of its own. */
+  get pendingDigests(): number {
+    return this.#sends.digests + this.#receives.digests;
   }
 
   #addSend(send: MessageEvent): DeliverEvent[] {
@@ -127,17 +196,22 @@ export class DeliveryMatcher {
         if (recv.t >= send.t && this.#topology.arePeers(send.node, recv.node) && !deliveredTo?.has(recv.node)) {
           deliveries.push(deliver(send, recv));
           deliveredTo?.add(recv.node);
-          waiting.removeAt(i);
-          if (!fansOut) break;
+          const last = waiting.size === 1;
+          this.#receives.remove(send.digest, i);
+          if (!fansOut || last) break;
         } else {
           i += 1;
         }
       }
-      if (waiting.size === 0) this.#receives.delete(send.digest);
     }
-    if (fansOut) queueOf(this.#sends, send.digest).push({ event: send, deliveredTo });
-    else if (deliveries.length === 0) queueOf(this.#sends, send.digest).push({ event: send });
+    if (fansOut) this.#addPendingSend({ event: send, deliveredTo });
+    else if (deliveries.length === 0) this.#addPendingSend({ event: send });
     return deliveries;
+  }
+
+  #addPendingSend(pending: PendingSend): void {
+    const forgotten = this.#sends.add(pending);
+    if (forgotten) this.#topology.forgotSend?.(forgotten.event);
   }
 
   #addReceive(recv: MessageEvent): DeliverEvent[] {
@@ -153,13 +227,12 @@ export class DeliveryMatcher {
       }
     }
     if (index === -1) {
-      queueOf(this.#receives, recv.digest).push(recv);
+      this.#receives.add(recv);
       return [];
     }
     const pending = candidates!.at(index);
     if (pending.deliveredTo) pending.deliveredTo.add(recv.node);
-    else candidates!.removeAt(index);
-    if (candidates!.size === 0) this.#sends.delete(recv.digest);
+    else this.#sends.remove(recv.digest, index);
     return [deliver(pending.event, recv)];
   }
 }

@@ -119,6 +119,7 @@ export class Run {
     this.#matcher = new DeliveryMatcher({
       arePeers: (sender, receiver) => this.#rolesJoined(this.#nodeRoles.get(sender), this.#nodeRoles.get(receiver)),
       fansOut: (sender) => (this.#socketTypes.get(sender) ?? []).some((type) => FAN_OUT_SOCKETS.has(type)),
+      forgotSend: (send) => this.#losses.forgotten(send),
     });
     this.#losses = new LossTracker({
       distribution: (node, socket) => {

@@ -51,6 +51,26 @@ describe("losses of a PUSH", () => {
   });
 });
 
+describe("sends the matcher forgot", () => {
+  it("a PUSH's task the matcher forgot is never declared lost: its receipt could no longer be seen", () => {
+    const tracker = pushPull(() => ["w0"]);
+    for (let seq = 1; seq <= 3; seq++) tracker.sent(send("v", seq, seq));
+    tracker.forgotten(send("v", 1, 1));
+    assert.deepEqual(settled(tracker.delivered(deliver("v", "w0", 3, 10))), [[2, undefined, "receiver-gone"]]);
+  });
+
+  it("a PUB's message the matcher forgot, and every earlier one, is not judged when a later one arrives", () => {
+    const tracker = new LossTracker({ distribution: () => "fan-out", liveReceivers: () => [], receivers: () => ["s"], hadExternalPeers: () => false });
+    tracker.spawned("s", 0);
+    tracker.filtersChanged("s", 1, [""]);
+    for (let seq = 1; seq <= 5; seq++) tracker.sent(send("p", seq, seq + 1, "tick"));
+    tracker.delivered(deliver("p", "s", 1, 2.5, 2));
+    // s received 2 and 3 as well, but their sends had been forgotten: no delivery told of it.
+    tracker.forgotten(send("p", 3, 4, "tick"));
+    assert.deepEqual(settled(tracker.delivered(deliver("p", "s", 5, 7, 6))), [[4, "s", "hwm"]]);
+  });
+});
+
 describe("losses of a PUB", () => {
   /** A publisher "p" with subscribers "s" and "t" (each only once spawned). */
   function pubSub(external = false) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DeliveryMatcher, type MessageEvent } from "../server/matcher.js";
+import { DeliveryMatcher, MAX_PENDING, type MessageEvent } from "../server/matcher.js";
 
 /** client-0 talks to server-0; pub-0 fans out to sub-0 and sub-1; lonely-0 talks to nobody. */
 const topology = {
@@ -112,5 +112,44 @@ describe("matching under duplicates, loss and reordering", () => {
     // server-0 was killed here: 2 and 3 were never received.
     assert.equal(matcher.pendingSends, 2);
     assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, 35))[0]?.sendSeq, 2, "a new receive pairs with the oldest send stamped before it");
+  });
+});
+
+describe("what waits for a partner stays bounded", () => {
+  it("a long PUB run of unique payloads keeps at most MAX_PENDING sends, forgetting the oldest first and saying so", () => {
+    const forgotten: number[] = [];
+    const matcher = new DeliveryMatcher({ ...topology, forgotSend: (send) => forgotten.push(send.seq) });
+    const total = MAX_PENDING + 5000;
+    for (let seq = 1; seq <= total; seq++) {
+      matcher.add(message("send", "pub-0", `update #${seq}`, seq, seq));
+      assert.equal(matcher.add(message("recv", "sub-0", `update #${seq}`, seq, seq + 0.5)).length, 1);
+    }
+    assert.equal(matcher.pendingSends, MAX_PENDING);
+    assert.equal(matcher.pendingDigests, MAX_PENDING);
+    assert.deepEqual(forgotten.slice(0, 3), [1, 2, 3]);
+    assert.equal(forgotten.length, total - MAX_PENDING);
+    // sub-1 still gets the newest drawn; the oldest is forgotten, so its receive pairs with nothing.
+    assert.equal(matcher.add(message("recv", "sub-1", `update #${total}`, 1, total + 1))[0]?.sendSeq, total);
+    assert.deepEqual(matcher.add(message("recv", "sub-1", "update #1", 2, total + 2)), []);
+  });
+
+  it("receives with no send (from a peer outside the run) keep at most MAX_PENDING, the oldest forgotten first", () => {
+    const matcher = new DeliveryMatcher(topology);
+    const total = MAX_PENDING + 100;
+    for (let seq = 1; seq <= total; seq++) matcher.add(message("recv", "server-0", `outside ${seq}`, seq, seq));
+    assert.equal(matcher.pendingReceives, MAX_PENDING);
+    assert.equal(matcher.pendingDigests, MAX_PENDING);
+    assert.equal(matcher.add(message("send", "client-0", `outside ${total}`, 1, total - 0.5)).length, 1, "the newest still pairs");
+    assert.deepEqual(matcher.add(message("send", "client-0", "outside 1", 2, 0.5)), [], "the oldest was forgotten");
+  });
+
+  it("sends nobody received, across many digests and one repeated one, keep at most MAX_PENDING; pairing stays in order", () => {
+    const matcher = new DeliveryMatcher(topology);
+    for (let seq = 1; seq <= MAX_PENDING * 2; seq++) matcher.add(message("send", "client-0", seq % 2 === 0 ? "Hello" : `task ${seq}`, seq, seq));
+    assert.equal(matcher.pendingSends, MAX_PENDING);
+    // The "Hello"s still waiting are the newest half of them, paired oldest first.
+    assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, MAX_PENDING * 2 + 1))[0]?.sendSeq, MAX_PENDING + 2);
+    assert.equal(matcher.add(message("recv", "server-0", "Hello", 2, MAX_PENDING * 2 + 2))[0]?.sendSeq, MAX_PENDING + 4);
+    assert.equal(matcher.pendingSends, MAX_PENDING - 2);
   });
 });

@@ -28,10 +28,13 @@ export async function memory(): Promise<Figure[]> {
     const start = rssMegabytes(bridgePid);
     const deliveredBefore = await run.delivered();
     const demoSizes: number[] = [];
+    // Sampled along the way: a leak climbs steadily, while V8 sizing its heap moves in steps and falls back.
+    const bridgeSizes = [start];
     const deadline = Date.now() + DURATION_S * 1000;
     while (Date.now() < deadline) {
       await run.page.waitForTimeout(Math.min(10_000, deadline - Date.now()));
       for (const pid of demoProcessesOf(bridgePid)) demoSizes.push(rssMegabytes(pid));
+      bridgeSizes.push(rssMegabytes(bridgePid));
     }
     const end = rssMegabytes(bridgePid);
     const delivered = (await run.delivered()) - deliveredBefore;
@@ -39,7 +42,7 @@ export async function memory(): Promise<Figure[]> {
     return [
       summarise("bridge RSS growth", "MB", [end - start], {
         target: "≤ 5 MB",
-        note: `over ${DURATION_S} s after ${WARM_UP_MS / 1000} s warm-up; ${delivered} messages delivered (${Math.round(delivered / DURATION_S)}/s)`,
+        note: `over ${DURATION_S} s after ${WARM_UP_MS / 1000} s warm-up; ${delivered} messages delivered (${Math.round(delivered / DURATION_S)}/s); RSS every 10 s: ${bridgeSizes.map((size) => size.toFixed(0)).join(" ")} MB`,
       }),
       summarise("demo process RSS", "MB", demoSizes, { target: "≤ 60 MB each" }),
     ];
