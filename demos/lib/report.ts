@@ -20,6 +20,12 @@ const DETAILS_PER_SECOND = Number(process.env.ZMQ_DETAILS_PER_SECOND ?? 2000);
 /** Reported one by one even in a burst (a distributed adder's tasks, say). */
 const DETAIL_BURST = Math.min(2000, DETAILS_PER_SECOND);
 
+/**
+ * Out of tokens, the clock is read once per this many messages. A socket that has run out is
+ * busy: at its least busy (DETAILS_PER_SECOND), this many messages take a fraction of a second.
+ */
+const REFILL_EVERY = 64;
+
 const pending: ChildReport[] = [];
 let flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 let lastFlush = 0;
@@ -47,6 +53,8 @@ export interface Flow {
   direction: Direction;
   tokens: number;
   refilledAt: number;
+  /** Out of tokens: how many more messages are counted before the clock is read again. */
+  untilRefill: number;
   count: number;
   bytes: number;
 }
@@ -54,7 +62,7 @@ const flows: Flow[] = [];
 
 /** A new flow for a socket and direction, flushed with every batch. */
 export function openFlow(socket: number, direction: Direction): Flow {
-  const flow: Flow = { socket, direction, tokens: DETAIL_BURST, refilledAt: performance.now(), count: 0, bytes: 0 };
+  const flow: Flow = { socket, direction, tokens: DETAIL_BURST, refilledAt: performance.now(), untilRefill: 0, count: 0, bytes: 0 };
   flows.push(flow);
   return flow;
 }
@@ -65,6 +73,12 @@ export function openFlow(socket: number, direction: Direction): Flow {
  */
 export function takeDetail(flow: Flow): boolean {
   if (flow.tokens < 1) {
+    // Reading the clock costs more than counting; out of tokens, it is read every so often.
+    if (flow.untilRefill > 0) {
+      flow.untilRefill -= 1;
+      return false;
+    }
+    flow.untilRefill = REFILL_EVERY;
     const now = performance.now();
     flow.tokens = Math.min(DETAIL_BURST, flow.tokens + ((now - flow.refilledAt) / 1000) * DETAILS_PER_SECOND);
     flow.refilledAt = now;
