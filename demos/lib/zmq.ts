@@ -71,7 +71,7 @@ function reportSend(trace: SocketTrace, detailedAt: number | undefined, message:
     countInFlow(trace.sendFlow!, Array.isArray(message) ? message.reduce<number>((total, part) => total + partSize(part), 0) : partSize(message));
     return;
   }
-  reportDetailed("send", detailedAt, trace, trace.sent, Array.isArray(message) ? message.map(partToBuffer) : [partToBuffer(message)]);
+  reportDetailed("send", detailedAt, trace, trace.sentCount, Array.isArray(message) ? message.map(partToBuffer) : [partToBuffer(message)]);
 }
 
 function reportReceive(trace: SocketTrace, frames: Buffer[]): void {
@@ -81,7 +81,7 @@ function reportReceive(trace: SocketTrace, frames: Buffer[]): void {
     countInFlow(trace.recvFlow!, size);
     return;
   }
-  reportDetailed("recv", monotonicMs(), trace, trace.received, frames);
+  reportDetailed("recv", monotonicMs(), trace, trace.receivedCount, frames);
 }
 
 function reportDetailed(kind: Direction, t: number, trace: SocketTrace, seq: number, frames: Buffer[]): void {
@@ -92,8 +92,8 @@ function reportDetailed(kind: Direction, t: number, trace: SocketTrace, seq: num
 
 /** What a traced socket keeps about itself; the sockets are sealed, so it lives beside them. */
 class SocketTrace {
-  sent = 0;
-  received = 0;
+  sentCount = 0;
+  receivedCount = 0;
   /** Under the bridge only: how this socket's messages are reported, each way. */
   readonly sendFlow: Flow | undefined;
   readonly recvFlow: Flow | undefined;
@@ -115,9 +115,39 @@ class SocketTrace {
     }
   }
 
-  /** Counts and reports a message the socket received; made once per socket, not per message. */
+  /**
+   * The message of the send in progress, for onSent and onSendFailed: zeromq.js runs one
+   * send at a time per socket, so the handlers are made once per socket, not once per message.
+   */
+  sendPending = false;
+  sendingMessage: MessagePart | MessagePart[] = null;
+  sendingDetailedAt: number | undefined;
+
+  /** Counts a message libzmq has taken, and reports it. */
+  countSent(message: MessagePart | MessagePart[], detailedAt: number | undefined): void {
+    this.sentCount += 1;
+    totals.sent += 1;
+    if (this.sendFlow !== undefined) reportSend(this, detailedAt, message);
+  }
+
+  readonly onSent = (): void => {
+    const message = this.sendingMessage;
+    this.sendPending = false;
+    // Not kept once sent: the caller may reuse or drop its buffer.
+    this.sendingMessage = null;
+    this.countSent(message, this.sendingDetailedAt);
+  };
+
+  readonly onSendFailed = (error: unknown): never => {
+    this.sendPending = false;
+    this.sendingMessage = null;
+    this.reportError(error);
+    throw error;
+  };
+
+  /** Counts and reports a message the socket received. */
   readonly onReceived = (frames: Buffer[]): Buffer[] => {
-    this.received += 1;
+    this.receivedCount += 1;
     totals.received += 1;
     if (this.recvFlow !== undefined) reportReceive(this, frames);
     return frames;
@@ -150,7 +180,7 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
   if (process.env.ZMQ_UNTRACED === "1") return Base;
   // zeromq.js declares send/receive per socket type; the subclass handles them for all.
   const Untyped = Base as unknown as new (options?: object) => AnySocket & {
-    send(message: MessagePart | MessagePart[], ...options: object[]): Promise<void>;
+    send(message: MessagePart | MessagePart[], options?: object): Promise<void>;
     receive(): Promise<Buffer[]>;
   };
   class Traced extends Untyped {
@@ -180,23 +210,28 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
     // send and receive run once per message, flat out in the `fast` demo, so they stay lean:
     // the native promise is chained once (an async wrapper costs several extra ticks a
     // message), and a message is counted only once libzmq has taken it (or handed it over).
-    override send(message: MessagePart | MessagePart[], ...options: object[]): Promise<void> {
+    // No rest parameter: it would allocate an array for every message.
+    override send(message: MessagePart | MessagePart[], options?: object): Promise<void> {
       const trace = this.#trace;
       // Decided before sending: a message reported one by one carries its send time.
       const detailedAt = trace.sendFlow !== undefined && takeDetail(trace.sendFlow) ? monotonicMs() : undefined;
       let sending: Promise<void>;
       try {
-        sending = super.send(message, ...options);
+        sending = options === undefined ? super.send(message) : super.send(message, options);
       } catch (error) {
         trace.reportError(error);
         return Promise.reject(error);
       }
+      if (!trace.sendPending) {
+        trace.sendPending = true;
+        trace.sendingMessage = message;
+        trace.sendingDetailedAt = detailedAt;
+        return sending.then(trace.onSent, trace.onSendFailed);
+      }
+      // Another send's outcome is still to be handled (it completed at once and this one was
+      // made before awaiting it): this one carries its own message to its handlers.
       return sending.then(
-        () => {
-          trace.sent += 1;
-          totals.sent += 1;
-          if (trace.sendFlow !== undefined) reportSend(trace, detailedAt, message);
-        },
+        () => trace.countSent(message, detailedAt),
         (error: unknown) => {
           trace.reportError(error);
           throw error;
@@ -304,7 +339,7 @@ export async function sendSecondRequest(): Promise<void> {
   if (!socket) return;
   const trace = traceOf(socket);
   const deadline = monotonicMs() + SEND_TWICE_WAIT_MS;
-  while (trace.sent <= trace.received && monotonicMs() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (trace.sentCount <= trace.receivedCount && monotonicMs() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   const previousTimeout = socket.sendTimeout;
   socket.sendTimeout = 0;
   try {
