@@ -19,8 +19,11 @@ const FLUSH_INTERVAL_MS = 16;
 // ZMQ_DETAILS_PER_SECOND raises it for the benchmark that measures the event path at full load.
 // Five times the fastest paced demo (200 a second); a person follows a few dozen dots at most.
 const DETAILS_PER_SECOND = Number(process.env.ZMQ_DETAILS_PER_SECOND ?? 1000);
-/** Reported one by one even in a burst (a distributed adder's tasks, say). */
-const DETAIL_BURST = Math.min(1000, DETAILS_PER_SECOND);
+/**
+ * Reported one by one even in a burst: a distributed adder's tasks (a hundred or so), not the
+ * `fast` demo's thousand round trips in a few tens of milliseconds.
+ */
+const DETAIL_BURST = Math.min(500, DETAILS_PER_SECOND);
 
 /**
  * Once a socket has been too busy to follow, its budget refills at this rate instead: the
