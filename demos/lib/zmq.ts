@@ -6,17 +6,26 @@
  * report.ts). The demo's own code stays the code on the slide: `new zmq.Request()`,
  * `await socket.send("Hello")`, `for await (const [msg] of socket)`.
  */
-import * as zeromq from "zeromq";
+import { createRequire } from "node:module";
+import type * as ZeroMQ from "zeromq";
 import { digestFrames, previewFrame, toBuffer } from "./digest.js";
 import { type Direction, type Flow, countInFlow, monotonicMs, openFlow, report, takeDetail, underBridge } from "./report.js";
 
-export * from "zeromq";
+/**
+ * zeromq.js, loaded with require rather than import: importing a CommonJS package from an ES
+ * module makes Node parse its source for named exports, which costs every demo process about
+ * 5 MB of memory (measured with /proc/PID/status; see demos/lib/host.ts).
+ */
+const zeromq: typeof ZeroMQ = createRequire(import.meta.url)("zeromq");
 
-type MessagePart = zeromq.MessageLike;
-type AnySocket = zeromq.Socket;
+export type * from "zeromq";
+export const { capability, context, curveKeyPair, version, Context, Socket, Observer, Proxy, Pair, Stream } = zeromq;
+
+type MessagePart = ZeroMQ.MessageLike;
+type AnySocket = ZeroMQ.Socket;
 
 /** Every traced socket of this process, so shutdown can close them and count totals. */
-const openSockets: zeromq.Socket[] = [];
+const openSockets: ZeroMQ.Socket[] = [];
 const totals = { sent: 0, received: 0 };
 
 /** The process's own counts of messages sent and received, over all its sockets. */
@@ -105,7 +114,7 @@ class SocketTrace {
   filters: string[] = [];
 
   constructor(
-    readonly socket: zeromq.Socket,
+    readonly socket: ZeroMQ.Socket,
     readonly id: number,
     readonly type: string,
   ) {
@@ -116,7 +125,7 @@ class SocketTrace {
   }
 
   /**
-   * The message of the send in progress, for onSent and onSendFailed: zeromq.js runs one
+   * The message of the send in progress, for onSent and onSendFailed: ZeroMQ.js runs one
    * send at a time per socket, so the handlers are made once per socket, not once per message.
    */
   sendPending = false;
@@ -163,19 +172,19 @@ class SocketTrace {
     report({ kind: "error", t: monotonicMs(), socket: this.id, ...describeError(error) });
   }
 }
-const traces = new WeakMap<zeromq.Socket, SocketTrace>();
+const traces = new WeakMap<ZeroMQ.Socket, SocketTrace>();
 
-function traceOf(socket: zeromq.Socket): SocketTrace {
+function traceOf(socket: ZeroMQ.Socket): SocketTrace {
   return traces.get(socket)!;
 }
 
-type SocketClass<S extends zeromq.Socket> = new (options?: Partial<S>) => S;
+type SocketClass<S extends ZeroMQ.Socket> = new (options?: Partial<S>) => S;
 
 /**
  * Makes a subclass of a zeromq.js socket class that reports everything its sockets do and
  * defaults to linger 0, so a demo process never hangs at exit on messages nobody will take.
  */
-function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): SocketClass<S> {
+function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): SocketClass<S> {
   // The benchmark's baseline: the same demo program without the reporting layer (npm run bench).
   if (process.env.ZMQ_UNTRACED === "1") return Base;
   // zeromq.js declares send/receive per socket type; the subclass handles them for all.
@@ -280,7 +289,7 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
   return Traced as unknown as SocketClass<S>;
 }
 
-async function watchMonitor(socket: zeromq.Socket, id: number): Promise<void> {
+async function watchMonitor(socket: ZeroMQ.Socket, id: number): Promise<void> {
   const trace = traceOf(socket);
   for await (const event of socket.events) {
     const endpoint = "address" in event ? event.address : undefined;
@@ -298,7 +307,7 @@ const SUBSCRIPTION_GRACE_MS = 50;
  * Resolves once `count` peers have completed their handshake with `socket` (as its socket
  * monitor tells). For a PUSH this is the moment they are all in its round-robin.
  */
-export function peersConnected(socket: zeromq.Socket, count: number): Promise<void> {
+export function peersConnected(socket: ZeroMQ.Socket, count: number): Promise<void> {
   const trace = traceOf(socket);
   // A SUB's subscription travels right after the handshake on the same connection; a PUB that
   // publishes in that instant still drops the message. A short grace lets it land.
@@ -319,7 +328,7 @@ export function replaceFilters(filter: string): void {
   for (const socket of openSockets) {
     const trace = traceOf(socket);
     if (trace.type !== "SUB" || socket.closed) continue;
-    const subscriber = socket as zeromq.Subscriber;
+    const subscriber = socket as ZeroMQ.Subscriber;
     if (trace.filters.length > 0) subscriber.unsubscribe(...trace.filters);
     subscriber.subscribe(filter);
     console.log(`Subscribed to ${filter === "" ? "everything" : `"${filter}"`}`);
@@ -335,7 +344,7 @@ const SEND_TWICE_WAIT_MS = 5000;
  * with EFSM (without one, zeromq.js would wait for the socket to become writable, forever).
  */
 export async function sendSecondRequest(): Promise<void> {
-  const socket = openSockets.find((candidate) => traceOf(candidate).type === "REQ" && !candidate.closed) as zeromq.Request | undefined;
+  const socket = openSockets.find((candidate) => traceOf(candidate).type === "REQ" && !candidate.closed) as ZeroMQ.Request | undefined;
   if (!socket) return;
   const trace = traceOf(socket);
   const deadline = monotonicMs() + SEND_TWICE_WAIT_MS;
@@ -355,22 +364,22 @@ export async function sendSecondRequest(): Promise<void> {
 }
 
 export const Request = traced(zeromq.Request, "REQ");
-export type Request = zeromq.Request;
+export type Request = ZeroMQ.Request;
 export const Reply = traced(zeromq.Reply, "REP");
-export type Reply = zeromq.Reply;
+export type Reply = ZeroMQ.Reply;
 export const Push = traced(zeromq.Push, "PUSH");
-export type Push = zeromq.Push;
+export type Push = ZeroMQ.Push;
 export const Pull = traced(zeromq.Pull, "PULL");
-export type Pull = zeromq.Pull;
+export type Pull = ZeroMQ.Pull;
 export const Publisher = traced(zeromq.Publisher, "PUB");
-export type Publisher = zeromq.Publisher;
+export type Publisher = ZeroMQ.Publisher;
 export const Subscriber = traced(zeromq.Subscriber, "SUB");
-export type Subscriber = zeromq.Subscriber;
+export type Subscriber = ZeroMQ.Subscriber;
 export const Router = traced(zeromq.Router, "ROUTER");
-export type Router = zeromq.Router;
+export type Router = ZeroMQ.Router;
 export const Dealer = traced(zeromq.Dealer, "DEALER");
-export type Dealer = zeromq.Dealer;
+export type Dealer = ZeroMQ.Dealer;
 export const XPublisher = traced(zeromq.XPublisher, "XPUB");
-export type XPublisher = zeromq.XPublisher;
+export type XPublisher = ZeroMQ.XPublisher;
 export const XSubscriber = traced(zeromq.XSubscriber, "XSUB");
-export type XSubscriber = zeromq.XSubscriber;
+export type XSubscriber = ZeroMQ.XSubscriber;
