@@ -1,8 +1,11 @@
 /**
  * Memory: how much the bridge grows over a long run at about 1,000 messages a second, and how
  * big each demo process is, read from /proc as `ps` would.
+ *
+ * `node build/scripts/bench/memory.js` runs these figures alone (BENCH_MEMORY_SECONDS shortens it).
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { launchChromium } from "../../tests/helpers/browser.js";
 import { startBridge } from "../../tests/helpers/bridge.js";
 import { demoProcessesOf } from "../../tests/helpers/processes.js";
@@ -11,8 +14,9 @@ import { type Figure, summarise } from "./stats.js";
 const DURATION_S = Number(process.env.BENCH_MEMORY_SECONDS ?? 300);
 const WARM_UP_MS = 15_000;
 
-function rssMegabytes(pid: number): number {
-  const kilobytes = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+/** A process's resident memory in MB, as `ps` shows it (VmRSS), or only its anonymous part (RssAnon). */
+function rssMegabytes(pid: number, field: "VmRSS" | "RssAnon" = "VmRSS"): number {
+  const kilobytes = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
   return Number(kilobytes) / 1024;
 }
 
@@ -29,10 +33,14 @@ export async function memory(): Promise<Figure[]> {
     const bridgePid = bridge.process.pid!;
     const start = rssMegabytes(bridgePid);
     const demoSizes: number[] = [];
+    const demoPrivateSizes: number[] = [];
     const deadline = Date.now() + DURATION_S * 1000;
     while (Date.now() < deadline) {
       await page.waitForTimeout(Math.min(10_000, deadline - Date.now()));
-      for (const pid of demoProcessesOf(bridgePid)) demoSizes.push(rssMegabytes(pid));
+      for (const pid of demoProcessesOf(bridgePid)) {
+        demoSizes.push(rssMegabytes(pid));
+        demoPrivateSizes.push(rssMegabytes(pid, "RssAnon"));
+      }
     }
     const end = rssMegabytes(bridgePid);
     const delivered = Number(await page.locator('zmq-demo[data-demo="req-rep"] [data-role="server"]').getAttribute("data-received")) * 2;
@@ -40,9 +48,16 @@ export async function memory(): Promise<Figure[]> {
     return [
       summarise("bridge RSS growth", "MB", [end - start], { target: "≤ 5 MB", note: `over ${DURATION_S} s after ${WARM_UP_MS / 1000} s warm-up; ${delivered} messages delivered` }),
       summarise("demo process RSS", "MB", demoSizes, { target: "≤ 60 MB each" }),
+      // Most of a Node process's RSS is pages of the node binary, shared by every such process.
+      summarise("demo process RSS, anonymous part", "MB", demoPrivateSizes, { note: "RssAnon: what each process holds by itself" }),
     ];
   } finally {
     await browser.close();
     await bridge.stop();
   }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const figures = await memory();
+  console.table(figures.map(({ name, unit, median, min, max, runs, target, note }) => ({ name, unit, median: +median.toFixed(1), min: +min.toFixed(1), max: +max.toFixed(1), runs, target: target ?? "", note: note ?? "" })));
 }

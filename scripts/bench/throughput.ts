@@ -92,6 +92,7 @@ export async function tracedVsUntraced(bridgeUrl: string): Promise<Figure[]> {
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       rates[arm] = await arms[arm]();
     }
+    if (process.env.BENCH_VERBOSE) console.error(`round ${round + 1}: untraced ${rates.untraced.join(" ")}; traced ${rates.traced.join(" ")}`);
     untracedRates.push(...rates.untraced);
     tracedRates.push(...rates.traced);
     const ratio = (median(rates.traced) / median(rates.untraced)) * 100;
