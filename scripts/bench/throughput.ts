@@ -5,7 +5,8 @@
  * receiver measured and printed for each burst.
  *
  * Made to be fair on a small, shared machine:
- *  - both arms run the same four programs with the same parameters, pinger and ponger included;
+ *  - both arms run the same four programs with the same parameters and Node options, pinger
+ *    and ponger included;
  *  - each run's first burst is left out: it overlaps process start-up (and, under the bridge,
  *    the warm pool starting replacements for the processes the run took);
  *  - the arms alternate, and which goes first alternates by round, so a machine that gets
@@ -19,6 +20,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { DEMO_EXEC_ARGV } from "../../server/warm-pool.js";
 import { startBridge } from "../../tests/helpers/bridge.js";
 import { countsExact, runDemo } from "./bridge-client.js";
 import { type Figure, summarise } from "./stats.js";
@@ -54,7 +56,7 @@ async function freePort(): Promise<number> {
 async function untraced(): Promise<string[]> {
   const [stream, echo] = [await freePort(), await freePort()];
   const env = { ...process.env, ZMQ_UNTRACED: "1" };
-  const start = (script: string, args: string[]) => spawn(process.execPath, [`${DEMO_DIR}${script}`, ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const start = (script: string, args: string[]) => spawn(process.execPath, [...DEMO_EXEC_ARGV, `${DEMO_DIR}${script}`, ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
   // Binders first, as the bridge starts them.
   const receiver = start("receiver.js", ["--bind", `tcp://127.0.0.1:${stream}`, "--count", String(COUNT)]);
   const ponger = start("ponger.js", ["--bind", `tcp://127.0.0.1:${echo}`]);
