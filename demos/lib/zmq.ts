@@ -125,7 +125,7 @@ class SocketTrace {
   }
 
   /**
-   * The message of the send in progress, for onSent and onSendFailed: ZeroMQ.js runs one
+   * The message of the send in progress, for onSent and onSendFailed: zeromq.js runs one
    * send at a time per socket, so the handlers are made once per socket, not once per message.
    */
   sendPending = false;
