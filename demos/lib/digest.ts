@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { FramePreview } from "./report-types.js";
 
 /** How much of a frame a preview keeps: enough for a label and the inspector. */
@@ -16,15 +16,18 @@ export function toBuffer(frame: Frame): Buffer {
  * so the bridge can pair a receive with its send without touching what goes on the wire.
  */
 export function digestFrames(frames: Buffer[]): string {
-  const hash = createHash("sha1");
+  // Length-prefixed frames in one buffer, hashed in one call: a Hash object per message costs
+  // more than copying the few bytes most messages have (and this runs for every message
+  // reported one by one). The length prefix keeps ["ab","c"] and ["a","bc"] apart.
+  let length = 0;
+  for (const frame of frames) length += 4 + frame.length;
+  const framed = Buffer.allocUnsafe(length);
+  let offset = 0;
   for (const frame of frames) {
-    // The length prefix keeps ["ab","c"] and ["a","bc"] apart.
-    const length = Buffer.allocUnsafe(4);
-    length.writeUInt32BE(frame.length);
-    hash.update(length);
-    hash.update(frame);
+    offset = framed.writeUInt32BE(frame.length, offset);
+    offset += frame.copy(framed, offset);
   }
-  return hash.digest("hex").slice(0, 16);
+  return hash("sha1", framed, "hex").slice(0, 16);
 }
 
 function isPrintable(text: string): boolean {

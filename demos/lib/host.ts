@@ -4,8 +4,12 @@
  * its arguments over IPC, and this process becomes that program, exactly as if it had been
  * started with `node <script> <args…>`. A cold start costs 130–200 ms; taking a warm one, a few.
  */
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import "zeromq";
+
+// Loaded as demos/lib/zmq.ts loads it (require, not import: 5 MB less per process), so the
+// role finds it loaded.
+createRequire(import.meta.url)("zeromq");
 
 /** What the bridge sends a waiting host: the program to become. */
 export interface HostAssignment {

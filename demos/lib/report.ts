@@ -12,13 +12,32 @@ import type { ChildReport } from "./report-types.js";
  * socket and direction — far more than a person can follow, and cheap at that rate. Above
  * that, they are counted: one `flow` report per batch carries how many and how many bytes, so
  * counters stay exact at any rate without tracing costing more than the messaging it traces.
+ * A socket that has once gone past its budget keeps only a trickle of one-by-one reports.
  */
 
 const FLUSH_INTERVAL_MS = 16;
 // ZMQ_DETAILS_PER_SECOND raises it for the benchmark that measures the event path at full load.
-const DETAILS_PER_SECOND = Number(process.env.ZMQ_DETAILS_PER_SECOND ?? 2000);
-/** Reported one by one even in a burst (a distributed adder's tasks, say). */
-const DETAIL_BURST = Math.min(2000, DETAILS_PER_SECOND);
+// Five times the fastest paced demo (200 a second); a person follows a few dozen dots at most.
+const DETAILS_PER_SECOND = Number(process.env.ZMQ_DETAILS_PER_SECOND ?? 1000);
+/**
+ * Reported one by one even in a burst: a distributed adder's tasks (a hundred or so), not the
+ * `fast` demo's thousand round trips in a few tens of milliseconds.
+ */
+const DETAIL_BURST = Math.min(500, DETAILS_PER_SECOND);
+
+/**
+ * Once a socket has been too busy to follow, its budget refills at this rate instead: the
+ * diagram shows it as a flow with counters, the bridge no longer judges losses in the run (a
+ * counted message's fate cannot be known), and a trickle of messages is enough for the few
+ * dots and the inspector's recent messages. Flat out, the fewer reports, the less tracing costs.
+ */
+const TRICKLE_PER_SECOND = Math.min(50, DETAILS_PER_SECOND);
+
+/**
+ * Out of tokens, the clock is read once per this many messages. A socket that has run out is
+ * busy: at its least busy (DETAILS_PER_SECOND), this many messages take a fraction of a second.
+ */
+const REFILL_EVERY = 64;
 
 const pending: ChildReport[] = [];
 let flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
@@ -46,7 +65,11 @@ export interface Flow {
   socket: number;
   direction: Direction;
   tokens: number;
+  /** How fast tokens come back: DETAILS_PER_SECOND, or TRICKLE_PER_SECOND once the socket has run out. */
+  perSecond: number;
   refilledAt: number;
+  /** Out of tokens: how many more messages are counted before the clock is read again. */
+  untilRefill: number;
   count: number;
   bytes: number;
 }
@@ -54,7 +77,7 @@ const flows: Flow[] = [];
 
 /** A new flow for a socket and direction, flushed with every batch. */
 export function openFlow(socket: number, direction: Direction): Flow {
-  const flow: Flow = { socket, direction, tokens: DETAIL_BURST, refilledAt: performance.now(), count: 0, bytes: 0 };
+  const flow: Flow = { socket, direction, tokens: DETAIL_BURST, perSecond: DETAILS_PER_SECOND, refilledAt: performance.now(), untilRefill: 0, count: 0, bytes: 0 };
   flows.push(flow);
   return flow;
 }
@@ -65,10 +88,19 @@ export function openFlow(socket: number, direction: Direction): Flow {
  */
 export function takeDetail(flow: Flow): boolean {
   if (flow.tokens < 1) {
+    // Reading the clock costs more than counting; out of tokens, it is read every so often.
+    if (flow.untilRefill > 0) {
+      flow.untilRefill -= 1;
+      return false;
+    }
     const now = performance.now();
-    flow.tokens = Math.min(DETAIL_BURST, flow.tokens + ((now - flow.refilledAt) / 1000) * DETAILS_PER_SECOND);
+    flow.tokens = Math.min(DETAIL_BURST, flow.tokens + ((now - flow.refilledAt) / 1000) * flow.perSecond);
     flow.refilledAt = now;
-    if (flow.tokens < 1) return false;
+    if (flow.tokens < 1) {
+      flow.untilRefill = REFILL_EVERY;
+      flow.perSecond = TRICKLE_PER_SECOND;
+      return false;
+    }
   }
   flow.tokens -= 1;
   return true;

@@ -6,17 +6,26 @@
  * report.ts). The demo's own code stays the code on the slide: `new zmq.Request()`,
  * `await socket.send("Hello")`, `for await (const [msg] of socket)`.
  */
-import * as zeromq from "zeromq";
+import { createRequire } from "node:module";
+import type * as ZeroMQ from "zeromq";
 import { digestFrames, previewFrame, toBuffer } from "./digest.js";
 import { type Direction, type Flow, countInFlow, monotonicMs, openFlow, report, takeDetail, underBridge } from "./report.js";
 
-export * from "zeromq";
+/**
+ * zeromq.js, loaded with require rather than import: importing a CommonJS package from an ES
+ * module makes Node parse its source for named exports, which costs every demo process about
+ * 5 MB of memory (measured with /proc/PID/status; see demos/lib/host.ts).
+ */
+const zeromq: typeof ZeroMQ = createRequire(import.meta.url)("zeromq");
 
-type MessagePart = zeromq.MessageLike;
-type AnySocket = zeromq.Socket;
+export type * from "zeromq";
+export const { capability, context, curveKeyPair, version, Context, Socket, Observer, Proxy, Pair, Stream } = zeromq;
+
+type MessagePart = ZeroMQ.MessageLike;
+type AnySocket = ZeroMQ.Socket;
 
 /** Every traced socket of this process, so shutdown can close them and count totals. */
-const openSockets: zeromq.Socket[] = [];
+const openSockets: ZeroMQ.Socket[] = [];
 const totals = { sent: 0, received: 0 };
 
 /** The process's own counts of messages sent and received, over all its sockets. */
@@ -71,7 +80,7 @@ function reportSend(trace: SocketTrace, detailedAt: number | undefined, message:
     countInFlow(trace.sendFlow!, Array.isArray(message) ? message.reduce<number>((total, part) => total + partSize(part), 0) : partSize(message));
     return;
   }
-  reportDetailed("send", detailedAt, trace, trace.sent, Array.isArray(message) ? message.map(partToBuffer) : [partToBuffer(message)]);
+  reportDetailed("send", detailedAt, trace, trace.sentCount, Array.isArray(message) ? message.map(partToBuffer) : [partToBuffer(message)]);
 }
 
 function reportReceive(trace: SocketTrace, frames: Buffer[]): void {
@@ -81,7 +90,7 @@ function reportReceive(trace: SocketTrace, frames: Buffer[]): void {
     countInFlow(trace.recvFlow!, size);
     return;
   }
-  reportDetailed("recv", monotonicMs(), trace, trace.received, frames);
+  reportDetailed("recv", monotonicMs(), trace, trace.receivedCount, frames);
 }
 
 function reportDetailed(kind: Direction, t: number, trace: SocketTrace, seq: number, frames: Buffer[]): void {
@@ -91,56 +100,108 @@ function reportDetailed(kind: Direction, t: number, trace: SocketTrace, seq: num
 }
 
 /** What a traced socket keeps about itself; the sockets are sealed, so it lives beside them. */
-interface SocketTrace {
-  id: number;
-  type: string;
-  sent: number;
-  received: number;
+class SocketTrace {
+  sentCount = 0;
+  receivedCount = 0;
   /** Under the bridge only: how this socket's messages are reported, each way. */
-  sendFlow?: Flow;
-  recvFlow?: Flow;
+  readonly sendFlow: Flow | undefined;
+  readonly recvFlow: Flow | undefined;
   /** Peers whose handshake completed and that have not disconnected since. */
-  peers: number;
+  peers = 0;
   /** Called whenever `peers` changes. */
-  onPeers: Set<() => void>;
+  readonly onPeers = new Set<() => void>();
   /** A SUB's current subscriptions. */
-  filters: string[];
-}
-const traces = new WeakMap<zeromq.Socket, SocketTrace>();
+  filters: string[] = [];
 
-function traceOf(socket: zeromq.Socket): SocketTrace {
+  constructor(
+    readonly socket: ZeroMQ.Socket,
+    readonly id: number,
+    readonly type: string,
+  ) {
+    if (underBridge) {
+      this.sendFlow = openFlow(id, "send");
+      this.recvFlow = openFlow(id, "recv");
+    }
+  }
+
+  /**
+   * The message of the send in progress, for onSent and onSendFailed: zeromq.js runs one
+   * send at a time per socket, so the handlers are made once per socket, not once per message.
+   */
+  sendPending = false;
+  sendingMessage: MessagePart | MessagePart[] = null;
+  sendingDetailedAt: number | undefined;
+
+  /** Counts a message libzmq has taken, and reports it. */
+  countSent(message: MessagePart | MessagePart[], detailedAt: number | undefined): void {
+    this.sentCount += 1;
+    totals.sent += 1;
+    if (this.sendFlow !== undefined) reportSend(this, detailedAt, message);
+  }
+
+  readonly onSent = (): void => {
+    const message = this.sendingMessage;
+    this.sendPending = false;
+    // Not kept once sent: the caller may reuse or drop its buffer.
+    this.sendingMessage = null;
+    this.countSent(message, this.sendingDetailedAt);
+  };
+
+  readonly onSendFailed = (error: unknown): never => {
+    this.sendPending = false;
+    this.sendingMessage = null;
+    this.reportError(error);
+    throw error;
+  };
+
+  /** Counts and reports a message the socket received. */
+  readonly onReceived = (frames: Buffer[]): Buffer[] => {
+    this.receivedCount += 1;
+    totals.received += 1;
+    if (this.recvFlow !== undefined) reportReceive(this, frames);
+    return frames;
+  };
+
+  readonly onReceiveFailed = (error: unknown): never => {
+    // A receive cut short by closing the socket is how every demo ends, not an error.
+    if (!this.socket.closed) this.reportError(error);
+    throw error;
+  };
+
+  reportError(error: unknown): void {
+    report({ kind: "error", t: monotonicMs(), socket: this.id, ...describeError(error) });
+  }
+}
+const traces = new WeakMap<ZeroMQ.Socket, SocketTrace>();
+
+function traceOf(socket: ZeroMQ.Socket): SocketTrace {
   return traces.get(socket)!;
 }
 
-type SocketClass<S extends zeromq.Socket> = new (options?: Partial<S>) => S;
+type SocketClass<S extends ZeroMQ.Socket> = new (options?: Partial<S>) => S;
 
 /**
  * Makes a subclass of a zeromq.js socket class that reports everything its sockets do and
  * defaults to linger 0, so a demo process never hangs at exit on messages nobody will take.
  */
-function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): SocketClass<S> {
+function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): SocketClass<S> {
   // The benchmark's baseline: the same demo program without the reporting layer (npm run bench).
   if (process.env.ZMQ_UNTRACED === "1") return Base;
   // zeromq.js declares send/receive per socket type; the subclass handles them for all.
   const Untyped = Base as unknown as new (options?: object) => AnySocket & {
-    send(message: MessagePart | MessagePart[], ...options: object[]): Promise<void>;
+    send(message: MessagePart | MessagePart[], options?: object): Promise<void>;
     receive(): Promise<Buffer[]>;
   };
   class Traced extends Untyped {
+    /** The same as traces.get(this), read without a lookup on the paths that run per message. */
+    readonly #trace: SocketTrace;
+
     constructor(options?: object) {
       super({ linger: 0, ...options });
       const id = openSockets.length;
       openSockets.push(this);
-      traces.set(this, {
-        id,
-        type,
-        sent: 0,
-        received: 0,
-        peers: 0,
-        onPeers: new Set(),
-        filters: [],
-        ...(underBridge ? { sendFlow: openFlow(id, "send"), recvFlow: openFlow(id, "recv") } : {}),
-      });
+      this.#trace = new SocketTrace(this, id, type);
+      traces.set(this, this.#trace);
       report({ kind: "socket", t: monotonicMs(), socket: id, type });
       void watchMonitor(this, id);
     }
@@ -155,36 +216,49 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
       report({ kind: "connecting", t: monotonicMs(), socket: traceOf(this).id, endpoint: address });
     }
 
-    override async send(message: MessagePart | MessagePart[], ...options: object[]): Promise<void> {
-      const trace = traceOf(this);
+    // send and receive run once per message, flat out in the `fast` demo, so they stay lean:
+    // the native promise is chained once (an async wrapper costs several extra ticks a
+    // message), and a message is counted only once libzmq has taken it (or handed it over).
+    // No rest parameter: it would allocate an array for every message.
+    override send(message: MessagePart | MessagePart[], options?: object): Promise<void> {
+      const trace = this.#trace;
       // Decided before sending: a message reported one by one carries its send time.
-      const detailedAt = trace.sendFlow && takeDetail(trace.sendFlow) ? monotonicMs() : undefined;
+      const detailedAt = trace.sendFlow !== undefined && takeDetail(trace.sendFlow) ? monotonicMs() : undefined;
+      let sending: Promise<void>;
       try {
-        await super.send(message, ...options);
+        sending = options === undefined ? super.send(message) : super.send(message, options);
       } catch (error) {
-        report({ kind: "error", t: monotonicMs(), socket: trace.id, ...describeError(error) });
-        throw error;
+        trace.reportError(error);
+        return Promise.reject(error);
       }
-      trace.sent += 1;
-      totals.sent += 1;
-      if (trace.sendFlow) reportSend(trace, detailedAt, message);
+      if (!trace.sendPending) {
+        trace.sendPending = true;
+        trace.sendingMessage = message;
+        trace.sendingDetailedAt = detailedAt;
+        return sending.then(trace.onSent, trace.onSendFailed);
+      }
+      // Another send's outcome is still to be handled (it completed at once and this one was
+      // made before awaiting it): this one carries its own message to its handlers.
+      return sending.then(
+        () => trace.countSent(message, detailedAt),
+        (error: unknown) => {
+          trace.reportError(error);
+          throw error;
+        },
+      );
     }
 
     // The async iterator calls this.receive(), so `for await` loops are traced too.
-    override async receive(): Promise<Buffer[]> {
-      const trace = traceOf(this);
-      let frames: Buffer[];
+    override receive(): Promise<Buffer[]> {
+      const trace = this.#trace;
+      let receiving: Promise<Buffer[]>;
       try {
-        frames = await super.receive();
+        receiving = super.receive();
       } catch (error) {
-        // A receive cut short by closing the socket is how every demo ends, not an error.
-        if (!this.closed) report({ kind: "error", t: monotonicMs(), socket: trace.id, ...describeError(error) });
-        throw error;
+        trace.reportError(error);
+        return Promise.reject(error);
       }
-      trace.received += 1;
-      totals.received += 1;
-      if (trace.recvFlow) reportReceive(trace, frames);
-      return frames;
+      return receiving.then(trace.onReceived, trace.onReceiveFailed);
     }
 
     // Only SUB sockets have these; tracing them tells the bridge what a subscriber wants.
@@ -215,7 +289,7 @@ function traced<S extends zeromq.Socket>(Base: SocketClass<S>, type: string): So
   return Traced as unknown as SocketClass<S>;
 }
 
-async function watchMonitor(socket: zeromq.Socket, id: number): Promise<void> {
+async function watchMonitor(socket: ZeroMQ.Socket, id: number): Promise<void> {
   const trace = traceOf(socket);
   for await (const event of socket.events) {
     const endpoint = "address" in event ? event.address : undefined;
@@ -233,7 +307,7 @@ const SUBSCRIPTION_GRACE_MS = 50;
  * Resolves once `count` peers have completed their handshake with `socket` (as its socket
  * monitor tells). For a PUSH this is the moment they are all in its round-robin.
  */
-export function peersConnected(socket: zeromq.Socket, count: number): Promise<void> {
+export function peersConnected(socket: ZeroMQ.Socket, count: number): Promise<void> {
   const trace = traceOf(socket);
   // A SUB's subscription travels right after the handshake on the same connection; a PUB that
   // publishes in that instant still drops the message. A short grace lets it land.
@@ -254,7 +328,7 @@ export function replaceFilters(filter: string): void {
   for (const socket of openSockets) {
     const trace = traceOf(socket);
     if (trace.type !== "SUB" || socket.closed) continue;
-    const subscriber = socket as zeromq.Subscriber;
+    const subscriber = socket as ZeroMQ.Subscriber;
     if (trace.filters.length > 0) subscriber.unsubscribe(...trace.filters);
     subscriber.subscribe(filter);
     console.log(`Subscribed to ${filter === "" ? "everything" : `"${filter}"`}`);
@@ -270,11 +344,11 @@ const SEND_TWICE_WAIT_MS = 5000;
  * with EFSM (without one, zeromq.js would wait for the socket to become writable, forever).
  */
 export async function sendSecondRequest(): Promise<void> {
-  const socket = openSockets.find((candidate) => traceOf(candidate).type === "REQ" && !candidate.closed) as zeromq.Request | undefined;
+  const socket = openSockets.find((candidate) => traceOf(candidate).type === "REQ" && !candidate.closed) as ZeroMQ.Request | undefined;
   if (!socket) return;
   const trace = traceOf(socket);
   const deadline = monotonicMs() + SEND_TWICE_WAIT_MS;
-  while (trace.sent <= trace.received && monotonicMs() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (trace.sentCount <= trace.receivedCount && monotonicMs() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   const previousTimeout = socket.sendTimeout;
   socket.sendTimeout = 0;
   try {
@@ -290,22 +364,22 @@ export async function sendSecondRequest(): Promise<void> {
 }
 
 export const Request = traced(zeromq.Request, "REQ");
-export type Request = zeromq.Request;
+export type Request = ZeroMQ.Request;
 export const Reply = traced(zeromq.Reply, "REP");
-export type Reply = zeromq.Reply;
+export type Reply = ZeroMQ.Reply;
 export const Push = traced(zeromq.Push, "PUSH");
-export type Push = zeromq.Push;
+export type Push = ZeroMQ.Push;
 export const Pull = traced(zeromq.Pull, "PULL");
-export type Pull = zeromq.Pull;
+export type Pull = ZeroMQ.Pull;
 export const Publisher = traced(zeromq.Publisher, "PUB");
-export type Publisher = zeromq.Publisher;
+export type Publisher = ZeroMQ.Publisher;
 export const Subscriber = traced(zeromq.Subscriber, "SUB");
-export type Subscriber = zeromq.Subscriber;
+export type Subscriber = ZeroMQ.Subscriber;
 export const Router = traced(zeromq.Router, "ROUTER");
-export type Router = zeromq.Router;
+export type Router = ZeroMQ.Router;
 export const Dealer = traced(zeromq.Dealer, "DEALER");
-export type Dealer = zeromq.Dealer;
+export type Dealer = ZeroMQ.Dealer;
 export const XPublisher = traced(zeromq.XPublisher, "XPUB");
-export type XPublisher = zeromq.XPublisher;
+export type XPublisher = ZeroMQ.XPublisher;
 export const XSubscriber = traced(zeromq.XSubscriber, "XSUB");
-export type XSubscriber = zeromq.XSubscriber;
+export type XSubscriber = ZeroMQ.XSubscriber;

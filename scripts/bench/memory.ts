@@ -2,8 +2,11 @@
  * Memory: how much the bridge grows over a long run at about 1,000 messages a second (the same
  * steady Push/Pull run as the frames-per-second figure), and how big each demo process is, read
  * from /proc as `ps` would.
+ *
+ * `node build/scripts/bench/memory.js` runs these figures alone (BENCH_MEMORY_SECONDS shortens it).
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { launchChromium } from "../../tests/helpers/browser.js";
 import { startBridge } from "../../tests/helpers/bridge.js";
 import { demoProcessesOf } from "../../tests/helpers/processes.js";
@@ -13,8 +16,9 @@ import { type Figure, summarise } from "./stats.js";
 const DURATION_S = Number(process.env.BENCH_MEMORY_SECONDS ?? 300);
 const WARM_UP_MS = 10_000;
 
-function rssMegabytes(pid: number): number {
-  const kilobytes = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+/** A process's resident memory in MB, as `ps` shows it (VmRSS), or only its anonymous part (RssAnon). */
+function rssMegabytes(pid: number, field: "VmRSS" | "RssAnon" = "VmRSS"): number {
+  const kilobytes = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
   return Number(kilobytes) / 1024;
 }
 
@@ -28,12 +32,16 @@ export async function memory(): Promise<Figure[]> {
     const start = rssMegabytes(bridgePid);
     const deliveredBefore = await run.delivered();
     const demoSizes: number[] = [];
+    const demoPrivateSizes: number[] = [];
     // Sampled along the way: a leak climbs steadily, while V8 sizing its heap moves in steps and falls back.
     const bridgeSizes = [start];
     const deadline = Date.now() + DURATION_S * 1000;
     while (Date.now() < deadline) {
       await run.page.waitForTimeout(Math.min(10_000, deadline - Date.now()));
-      for (const pid of demoProcessesOf(bridgePid)) demoSizes.push(rssMegabytes(pid));
+      for (const pid of demoProcessesOf(bridgePid)) {
+        demoSizes.push(rssMegabytes(pid));
+        demoPrivateSizes.push(rssMegabytes(pid, "RssAnon"));
+      }
       bridgeSizes.push(rssMegabytes(bridgePid));
     }
     const end = rssMegabytes(bridgePid);
@@ -45,9 +53,16 @@ export async function memory(): Promise<Figure[]> {
         note: `over ${DURATION_S} s after ${WARM_UP_MS / 1000} s warm-up; ${delivered} messages delivered (${Math.round(delivered / DURATION_S)}/s); RSS every 10 s: ${bridgeSizes.map((size) => size.toFixed(0)).join(" ")} MB`,
       }),
       summarise("demo process RSS", "MB", demoSizes, { target: "≤ 60 MB each" }),
+      // Most of a Node process's RSS is pages of the node binary, shared by every such process.
+      summarise("demo process RSS, anonymous part", "MB", demoPrivateSizes, { note: "RssAnon: what each process holds by itself" }),
     ];
   } finally {
     await browser.close();
     await bridge.stop();
   }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const figures = await memory();
+  console.table(figures.map(({ name, unit, median, min, max, runs, target, note }) => ({ name, unit, median: +median.toFixed(1), min: +min.toFixed(1), max: +max.toFixed(1), runs, target: target ?? "", note: note ?? "" })));
 }
