@@ -59,6 +59,9 @@ function print(event: RunEvent): void {
     case "lost":
       console.log(`${prefix} lost: ${event.frames.at(-1)?.text ?? ""} (${event.reason}${event.to ? `, for ${event.to}` : ""})`);
       break;
+    case "send-waiting":
+      console.log(`${prefix} ${event.waiting ? "send waiting: no peer has taken the message yet" : "send went out"}`);
+      break;
     case "external":
       console.log(`${prefix} ${event.count} peer(s) from outside the run on ${event.endpoint}`);
       break;

@@ -115,6 +115,30 @@ describe("messages waiting at a socket", () => {
     await page.locator(widget).getByRole("button", { name: "Stop" }).click();
     await page.close();
   });
+
+  it("a PUSH left with no worker holds its next task in its send, drawn at its socket, until a worker comes", async () => {
+    const page = await openSlide("push-pull");
+    const widget = 'zmq-demo[data-demo="push-pull"]';
+    const ventilator = `${widget} [data-node="ventilator-0"]`;
+    await page.locator(`${widget} input[name="workers"]`).fill("1");
+    await page.locator(`${widget} input[name="rate"]`).fill("20");
+    await page.locator(`${widget} input[name="work"]`).fill("0");
+    await page.locator(widget).getByRole("button", { name: "Run" }).click();
+    await waitForNode(page, `${widget} [data-node="worker-0"]`, "Number(data.received) >= 3");
+    assert.equal(await page.locator(ventilator).getAttribute("data-send-waiting"), null, "sends go straight out while a worker is there");
+    await page.locator(`${widget} [data-node="worker-0"]`).click();
+    await page.locator(`${widget} .node-actions button`, { hasText: "Kill" }).click();
+    // Its only worker gone, the bound PUSH has no pipe: libzmq takes no more, the send waits.
+    await waitForNode(page, ventilator, 'data.sendWaiting === "1" && Number(data.queued) >= 1', 10_000);
+    const sent = Number(await page.locator(ventilator).getAttribute("data-sent"));
+    await page.waitForTimeout(500);
+    assert.equal(Number(await page.locator(ventilator).getAttribute("data-sent")), sent, "nothing more is sent meanwhile");
+    assert.ok((await page.locator(`${ventilator} .queue-slot`).count()) >= 1, "the waiting message is drawn at the socket");
+    await page.locator(`${widget} .node-actions button`, { hasText: "Restart" }).click();
+    await waitForNode(page, ventilator, `data.sendWaiting === undefined && Number(data.sent) > ${sent}`, 15_000);
+    await page.locator(widget).getByRole("button", { name: "Stop" }).click();
+    await page.close();
+  });
 });
 
 describe("pause, slow motion and normal speed", () => {

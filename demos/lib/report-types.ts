@@ -90,6 +90,16 @@ export interface FilterReport extends SocketReportBase {
   filters: string[];
 }
 
+/**
+ * A send the program made that libzmq has not taken for a while: the message waits at the
+ * socket (a PUSH or REQ with no peer yet, a DEALER at its high-water mark). Reported once it
+ * has waited a moment, and again (waiting: false) when libzmq takes it or the send fails.
+ */
+export interface SendWaitReport extends SocketReportBase {
+  kind: "send-waiting";
+  waiting: boolean;
+}
+
 /** The process's own totals, sent once as it ends. */
 export interface TallyReport {
   kind: "tally";
@@ -107,6 +117,7 @@ export type ChildReport =
   | MonitorReport
   | ErrorReport
   | FilterReport
+  | SendWaitReport
   | TallyReport;
 
 /** One IPC message from a demo process: reports in the order they happened. */

@@ -131,6 +131,9 @@ class SocketTrace {
   sendPending = false;
   sendingMessage: MessagePart | MessagePart[] = null;
   sendingDetailedAt: number | undefined;
+  /** Sends made so far (counted when made, not when taken), and whether a wait was reported. */
+  sendsMade = 0;
+  waitReported = false;
 
   /** Counts a message libzmq has taken, and reports it. */
   countSent(message: MessagePart | MessagePart[], detailedAt: number | undefined): void {
@@ -142,6 +145,7 @@ class SocketTrace {
   readonly onSent = (): void => {
     const message = this.sendingMessage;
     this.sendPending = false;
+    if (this.waitReported) this.#waitOver();
     // Not kept once sent: the caller may reuse or drop its buffer.
     this.sendingMessage = null;
     this.countSent(message, this.sendingDetailedAt);
@@ -149,10 +153,16 @@ class SocketTrace {
 
   readonly onSendFailed = (error: unknown): never => {
     this.sendPending = false;
+    if (this.waitReported) this.#waitOver();
     this.sendingMessage = null;
     this.reportError(error);
     throw error;
   };
+
+  #waitOver(): void {
+    this.waitReported = false;
+    report({ kind: "send-waiting", t: monotonicMs(), socket: this.id, waiting: false });
+  }
 
   /** Counts and reports a message the socket received. */
   readonly onReceived = (frames: Buffer[]): Buffer[] => {
@@ -231,7 +241,9 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
         trace.reportError(error);
         return Promise.reject(error);
       }
+      trace.sendsMade += 1;
       if (!trace.sendPending) {
+        if (trace.sendFlow !== undefined) watchWaitingSends();
         trace.sendPending = true;
         trace.sendingMessage = message;
         trace.sendingDetailedAt = detailedAt;
@@ -299,6 +311,29 @@ async function watchMonitor(socket: ZeroMQ.Socket, id: number): Promise<void> {
       for (const listener of trace.onPeers) listener();
     }
   }
+}
+
+/** How often sends still waiting for libzmq are looked for (ms); one that waited a whole interval is reported. */
+const WAIT_CHECK_MS = 100;
+let waitWatch: NodeJS.Timeout | undefined;
+const sendsMadeAtLastCheck = new WeakMap<SocketTrace, number>();
+
+/**
+ * Under the bridge, a timer (one per process, not one per send: sends run flat out) notes each
+ * socket whose send has been pending since the previous check with no send made since: that
+ * message waits at the socket, and the diagram draws it there.
+ */
+function watchWaitingSends(): void {
+  waitWatch ??= setInterval(() => {
+    for (const socket of openSockets) {
+      const trace = traceOf(socket);
+      const unchanged = sendsMadeAtLastCheck.get(trace) === trace.sendsMade;
+      sendsMadeAtLastCheck.set(trace, trace.sendsMade);
+      if (!trace.sendPending || trace.waitReported || !unchanged || socket.closed) continue;
+      trace.waitReported = true;
+      report({ kind: "send-waiting", t: monotonicMs(), socket: trace.id, waiting: true });
+    }
+  }, WAIT_CHECK_MS).unref();
 }
 
 const SUBSCRIPTION_GRACE_MS = 50;

@@ -287,7 +287,7 @@ export class DiagramView {
       group.dataset.missed = String(node.missed);
       group.dataset.status = node.status;
       group.classList.toggle("has-losses", node.lost > 0 || node.missed > 0);
-      this.#drawQueue(view, model.traffic.queued(node.id));
+      this.#drawQueue(view, model.traffic.queued(node.id), node.waitingSends.length);
       if (node.external) {
         group.dataset.external = String(node.external.count);
         view.counters.textContent = `${node.external.count} connected`;
@@ -433,18 +433,27 @@ export class DiagramView {
   }
 
   /** The messages waiting at a node's sending socket: a small stack of slots and their number. */
-  #drawQueue(view: NodeView, queued: number | undefined): void {
+  /**
+   * The messages waiting at a node's sending socket: a small stack of slots and their number.
+   * `queued` were sent and not yet received; `waiting` are sends libzmq has not even taken
+   * (no peer to take them yet), which wait in the program's own send call.
+   */
+  #drawQueue(view: NodeView, queued: number | undefined, waiting: number): void {
     const { group, queue } = view;
-    if (queued === undefined) delete group.dataset.queued;
-    else group.dataset.queued = String(queued);
-    const shown = queued ?? 0;
-    if (Number(queue.dataset.shown ?? 0) === shown) return;
+    if (queued === undefined && waiting === 0) delete group.dataset.queued;
+    else group.dataset.queued = String((queued ?? 0) + waiting);
+    if (waiting > 0) group.dataset.sendWaiting = String(waiting);
+    else delete group.dataset.sendWaiting;
+    const shown = (queued ?? 0) + waiting;
+    if (Number(queue.dataset.shown ?? 0) === shown && queue.dataset.waiting === String(waiting)) return;
     queue.dataset.shown = String(shown);
+    queue.dataset.waiting = String(waiting);
     const slots = queue.querySelector(".queue-slots")!;
     slots.replaceChildren();
     const label = queue.querySelector("text")!;
     label.textContent = shown > 0 ? count(shown) : "";
-    queue.querySelector("title")!.textContent = `${shown} ${shown === 1 ? "message" : "messages"} queued`;
+    queue.querySelector("title")!.textContent =
+      waiting > 0 && !queued ? `${waiting} ${waiting === 1 ? "message" : "messages"} waiting to be sent: no peer to take ${waiting === 1 ? "it" : "them"} yet` : `${shown} ${shown === 1 ? "message" : "messages"} queued`;
     const up = queue.dataset.up === "true";
     for (let slot = 0; slot < Math.min(QUEUE_SLOTS, shown); slot++) {
       slots.append(svg("rect", { class: "queue-slot", x: 0, y: up ? -(slot + 1) * 7 : slot * 7 + 1, width: 20, height: 5, rx: 1.5 }));

@@ -62,7 +62,7 @@ export class Inspector {
   update(model: RunModel): void {
     const node = this.#nodeId ? model.nodes.get(this.#nodeId) : undefined;
     if (!node) return;
-    const signature = [node.pid, node.status, node.sent, node.received, node.lost, node.missed, node.monitor.length, node.output.length, this.#message?.recvSeq].join("|");
+    const signature = [node.pid, node.status, node.sent, node.received, node.lost, node.missed, node.monitor.length, node.output.length, node.waitingSends.length, this.#message?.recvSeq].join("|");
     if (signature === this.#signature) return;
     this.#signature = signature;
 
@@ -80,6 +80,7 @@ export class Inspector {
     fact("status", node.status === "exited" ? `exited (${node.exitSignal ?? `code ${node.exitCode}`})` : node.status);
     fact("sockets", node.socketTypes.join(", ") || "—");
     fact("endpoints", node.endpoints.join(", ") || "—");
+    if (node.waitingSends.length > 0) fact("sending", "waiting: libzmq has not taken its message (no peer to take it yet)");
     fact("counted", `sent ${node.sent}, received ${node.received}`);
     if (node.lost > 0 || node.missed > 0) {
       const because = Object.entries(node.lostBecause).map(([reason, count]) => `${count}: ${LOST_BECAUSE[reason as LostReason] ?? reason}`);

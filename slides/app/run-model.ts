@@ -35,6 +35,8 @@ export interface NodeState {
   lostBecause: Partial<Record<LostReason, number>>;
   /** A SUB's current filters, as it reported them. */
   filters: string[];
+  /** Its sockets with a send libzmq has not taken yet (no peer to take it): a message waits there. */
+  waitingSends: number[];
   /** For an external node: how many peers from outside, and the binder they connect to. */
   external?: { count: number; binder: string; endpoint: string };
   socketTypes: string[];
@@ -110,6 +112,7 @@ export class RunModel {
       missed: 0,
       lostBecause: {},
       filters: [],
+      waitingSends: [],
       socketTypes: [],
       endpoints: [],
       monitor: [],
@@ -175,7 +178,7 @@ export class RunModel {
       }
       if (event.kind === "spawn") {
         const node = this.nodes.get(event.node) ?? this.#plan(event.role, event.index);
-        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, filters: [], exitCode: undefined, exitSignal: undefined });
+        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, filters: [], waitingSends: [], exitCode: undefined, exitSignal: undefined });
         node.rateWindow = { t: event.t, sent: 0, received: 0 };
         continue;
       }
@@ -231,7 +234,11 @@ export class RunModel {
         case "error":
           node.lastError = `${event.code}: ${event.message}`;
           break;
+        case "send-waiting":
+          node.waitingSends = event.waiting ? [...new Set([...node.waitingSends, event.socket])] : node.waitingSends.filter((socket) => socket !== event.socket);
+          break;
         case "exit":
+          node.waitingSends = [];
           node.status = "exited";
           node.sendRate = 0;
           node.receiveRate = 0;
