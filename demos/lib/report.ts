@@ -55,7 +55,22 @@ export function monotonicMs(): number {
 export function report(entry: ChildReport): void {
   if (!underBridge) return;
   pending.push(entry);
-  scheduleFlush();
+  // The bridge starts a run's connecting processes once it hears where the binders bound: that
+  // report goes on the next turn, whatever the pace of the others.
+  if (entry.kind === "bound") flushOnNextTurn();
+  else scheduleFlush();
+}
+
+function flushOnNextTurn(): void {
+  cancelScheduledFlush();
+  flushTimer = setImmediate(flush);
+}
+
+function cancelScheduledFlush(): void {
+  if (!flushTimer) return;
+  clearTimeout(flushTimer as NodeJS.Timeout);
+  clearImmediate(flushTimer as NodeJS.Immediate);
+  flushTimer = undefined;
 }
 
 export type Direction = "send" | "recv";
@@ -141,11 +156,7 @@ function flush(): void {
 
 /** Sends whatever is queued and resolves once the IPC channel has taken it. */
 export function flushNow(): Promise<void> {
-  if (flushTimer) {
-    clearTimeout(flushTimer as NodeJS.Timeout);
-    clearImmediate(flushTimer as NodeJS.Immediate);
-    flushTimer = undefined;
-  }
+  cancelScheduledFlush();
   const reports = takeBatch();
   if (reports.length === 0 || !process.connected) return Promise.resolve();
   return new Promise((resolve) => {

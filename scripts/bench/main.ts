@@ -24,13 +24,11 @@ import { launchChromium } from "../../tests/helpers/browser.js";
 import { startBridge } from "../../tests/helpers/bridge.js";
 import { REPO_ROOT } from "../../server/http.js";
 import { eventsToBrowser, framesPerSecond } from "./browser.js";
+import { runToFirstMessage } from "./first-message.js";
 import { memory } from "./memory.js";
 import { type Figure, summarise } from "./stats.js";
 import { tracedVsUntraced } from "./throughput.js";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-/** Enough for the warm pool to have started the next processes (it waits 250 ms, then ~150 ms). */
-const PAUSE_MS = 1000;
 const benchStart = performance.now();
 
 /** Measures one figure (or a few), printing how long it took so the bench's bound stays visible. */
@@ -41,42 +39,6 @@ async function timed<T>(name: string, measure: () => Promise<T>): Promise<T> {
   } finally {
     console.log(`${name}: ${((performance.now() - start) / 1000).toFixed(0)} s (${((performance.now() - benchStart) / 1000).toFixed(0)} s in all)`);
   }
-}
-
-async function runToFirstMessage(): Promise<number[]> {
-  const bridge = await startBridge();
-  const browser = await launchChromium();
-  const samples: number[] = [];
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${bridge.url}/#/req-rep`);
-    await page.locator("section#req-rep.present").waitFor();
-    for (let run = 0; run < RUNS; run++) {
-      const elapsed = await page.evaluate(
-        () =>
-          new Promise<number>((resolve) => {
-            const widget = document.querySelector('zmq-demo[data-demo="req-rep"]')!;
-            const start = performance.now();
-            const observer = new MutationObserver(() => {
-              if (!widget.querySelector(".message")) return;
-              observer.disconnect();
-              // The dot is in the DOM; the next frame is when it is on screen.
-              requestAnimationFrame(() => resolve(performance.now() - start));
-            });
-            observer.observe(widget, { subtree: true, childList: true });
-            widget.querySelector<HTMLButtonElement>("button.demo-run")!.click();
-          }),
-      );
-      samples.push(elapsed);
-      await page.getByRole("button", { name: "Stop" }).click();
-      await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped");
-      await page.waitForTimeout(PAUSE_MS);
-    }
-  } finally {
-    await browser.close();
-    await bridge.stop();
-  }
-  return samples;
 }
 
 function firstLoadBytes(): { js: number; css: number; fonts: number } {

@@ -260,25 +260,26 @@ export class ZmqDemo extends HTMLElement {
    * next render, at most one an animation frame however many batches arrive in between.
    */
   update(events: RunEvent[]): void {
+    const firstOfRun = this.#model.deliveredCount === 0;
     const deliveries = this.#model.apply(events);
     // Only the latest can be drawn travelling; the rest are in the counters already.
     for (const message of deliveries.length > MAX_DRAWN ? deliveries.slice(-MAX_DRAWN) : deliveries) this.#toDraw.push(message);
     if (this.#toDraw.length > MAX_DRAWN) this.#toDraw.splice(0, this.#toDraw.length - MAX_DRAWN);
     for (const event of events) if (event.kind === "log" || event.kind === "exit") this.#toPrint.push(event);
     if (this.#toPrint.length > MAX_LINES) this.#toPrint.splice(0, this.#toPrint.length - MAX_LINES);
-    this.#renderSoon();
+    // The run's first message is drawn at once, not a frame later: it is the moment a viewer waits for.
+    this.#renderSoon(firstOfRun && this.#model.deliveredCount > 0);
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
     this.dispatchEvent(new CustomEvent("zmq-demo-events", { bubbles: true, detail: { events, live: this.#player === undefined && this.#state !== "replay" } }));
   }
 
   /**
-   * Renders now when the last render is a frame or more ago (so the first message after a quiet
-   * spell is on screen without waiting), else at the next animation frame.
+   * Renders now when asked to, or when the last render is a frame or more ago (so the first
+   * message after a quiet spell is on screen without waiting), else at the next animation frame.
    */
-  #renderSoon(): void {
-    if (this.#renderFrame) return;
-    if (performance.now() - this.#lastRender >= FRAME_MS) this.#render();
-    else this.#renderFrame = requestAnimationFrame(() => this.#render());
+  #renderSoon(now = false): void {
+    if (now || (!this.#renderFrame && performance.now() - this.#lastRender >= FRAME_MS)) this.#render();
+    else this.#renderFrame ||= requestAnimationFrame(() => this.#render());
   }
 
   /** Brings the DOM up to date with the model and draws what arrived since the last render. */
