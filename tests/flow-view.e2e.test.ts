@@ -12,12 +12,7 @@ import { useBridgeAndBrowser } from "./helpers/harness.js";
 
 const harness = useBridgeAndBrowser();
 
-async function openSlide(id: string): Promise<Page> {
-  const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(`${harness.bridge.url}/#/${id}`);
-  await page.locator(`section#${id}.present`).waitFor();
-  return page;
-}
+const openSlide = (id: string) => harness.openSlide(id);
 
 /** Waits until `test` holds for the attributes of the element at `selector`, read in the page. */
 async function waitForNode(page: Page, selector: string, test: string, timeout = 20_000): Promise<void> {

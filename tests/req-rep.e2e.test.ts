@@ -11,12 +11,7 @@ import { useBridgeAndBrowser } from "./helpers/harness.js";
 
 const harness = useBridgeAndBrowser();
 
-async function openSlide(id: string): Promise<Page> {
-  const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(`${harness.bridge.url}/#/${id}`);
-  await page.locator(`section#${id}.present`).waitFor();
-  return page;
-}
+const openSlide = (id: string) => harness.openSlide(id);
 
 const widget = (page: Page) => page.locator('zmq-demo[data-demo="req-rep"]');
 const node = (page: Page, role: string) => widget(page).locator(`[data-node][data-role="${role}"]`);

@@ -3,13 +3,15 @@
  * Read them through the returned object once the tests run (they exist from `before` on).
  */
 import { after, before } from "node:test";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "./browser.js";
 import { type RunningBridge, startBridge } from "./bridge.js";
 
 export interface BridgeAndBrowser {
   readonly bridge: RunningBridge;
   readonly browser: Browser;
+  /** A new page at 1280×720 on the deck's slide `id`, once it is the slide shown. */
+  openSlide(id: string): Promise<Page>;
 }
 
 export function useBridgeAndBrowser(): BridgeAndBrowser {
@@ -29,6 +31,12 @@ export function useBridgeAndBrowser(): BridgeAndBrowser {
     },
     get browser() {
       return browser!;
+    },
+    async openSlide(id: string) {
+      const page = await browser!.newPage({ viewport: { width: 1280, height: 720 } });
+      await page.goto(`${bridge!.url}/#/${id}`);
+      await page.locator(`section#${id}.present`).waitFor();
+      return page;
     },
   };
 }
