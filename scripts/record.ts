@@ -12,7 +12,7 @@ import { WebSocket } from "ws";
 import { manifests } from "../demos/manifests.js";
 import type { RunEvent, ServerMessage } from "../server/protocol.js";
 import { REPO_ROOT } from "../server/http.js";
-import { TRACE_FORMAT, type RecordedTrace, tracePath } from "../server/trace-format.js";
+import { TRACE_FORMAT, type RecordedTrace, presetValues, tracePath } from "../server/trace-format.js";
 import { demoShowings } from "./slides/directives.js";
 import { readSlideFiles } from "./slides/plugin.js";
 import { startBridge } from "../tests/helpers/bridge.js";
@@ -46,8 +46,7 @@ async function record(url: string, demo: string, preset: string): Promise<Record
     });
   });
   await new Promise((resolve) => socket.once("open", resolve));
-  const presetParams = Object.fromEntries(preset.split(/\s+/).filter(Boolean).map((pair) => [pair.split("=")[0], Number(pair.split("=")[1])]));
-  socket.send(JSON.stringify({ type: "run", requestId: "record", demo, ...(preset ? { params: presetParams } : {}) }));
+  socket.send(JSON.stringify({ type: "run", requestId: "record", demo, ...(preset ? { params: presetValues(preset) } : {}) }));
   await stopped;
   socket.close();
 

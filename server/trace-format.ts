@@ -32,6 +32,19 @@ export interface RecordedTrace {
  * parameters (its widget's `params` attribute, "work=150 hwm=1") tells a different story, so
  * it has a trace of its own: `traces/pub-sub--work-150_hwm-1.json`.
  */
+/** A preset's values by name: "work=150 hwm=1" → { work: 150, hwm: 1 }. */
+export function presetValues(preset: string): Record<string, number> {
+  return Object.fromEntries(
+    preset
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => {
+        const [name = "", value = ""] = pair.split("=", 2);
+        return [name, Number(value)];
+      }),
+  );
+}
+
 export function tracePath(demo: string, preset = ""): string {
   const pairs = preset.trim().split(/\s+/).filter(Boolean);
   return `traces/${demo}${pairs.length > 0 ? `--${pairs.join("_").replace(/=/g, "-")}` : ""}.json`;

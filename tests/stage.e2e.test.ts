@@ -18,7 +18,7 @@ import { demoShowings } from "../scripts/slides/directives.js";
 import { readSlideFiles } from "../scripts/slides/plugin.js";
 import { REPO_ROOT } from "../server/http.js";
 import type { RecordedTrace } from "../server/trace-format.js";
-import { tracePath } from "../server/trace-format.js";
+import { presetValues, tracePath } from "../server/trace-format.js";
 import { launchChromium } from "./helpers/browser.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { demoProcessesOf, waitForExit } from "./helpers/processes.js";
@@ -201,10 +201,7 @@ describe("recorded traces", () => {
       assert.equal(trace.manifestVersion, manifest.version, `the trace is older than the demo: run \`npm run record ${name}\``);
       assert.ok(Object.values(trace.pids).every((pid) => pid > 0), "it names the real pids");
       assert.ok(trace.events.some((event) => event.kind === "deliver"), "messages were delivered in it");
-      for (const pair of preset.split(" ").filter(Boolean)) {
-        const [param, value] = pair.split("=");
-        assert.equal(trace.params[param!], Number(value), `it ran with the slide's ${pair}`);
-      }
+      for (const [param, value] of Object.entries(presetValues(preset))) assert.equal(trace.params[param], value, `it ran with the slide's ${param}=${value}`);
     });
   }
 });

@@ -121,6 +121,7 @@ class SocketTrace {
     if (underBridge) {
       this.sendFlow = openFlow(id, "send");
       this.recvFlow = openFlow(id, "recv");
+      watchWaitingSends();
     }
   }
 
@@ -131,8 +132,9 @@ class SocketTrace {
   sendPending = false;
   sendingMessage: MessagePart | MessagePart[] = null;
   sendingDetailedAt: number | undefined;
-  /** Sends made so far (counted when made, not when taken), and whether a wait was reported. */
+  /** Sends made so far (counted when made, not when taken), that count at the last wait check, and whether a wait was reported. */
   sendsMade = 0;
+  sendsMadeAtCheck = 0;
   waitReported = false;
 
   /** Counts a message libzmq has taken, and reports it. */
@@ -243,7 +245,6 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
       }
       trace.sendsMade += 1;
       if (!trace.sendPending) {
-        if (trace.sendFlow !== undefined) watchWaitingSends();
         trace.sendPending = true;
         trace.sendingMessage = message;
         trace.sendingDetailedAt = detailedAt;
@@ -316,19 +317,18 @@ async function watchMonitor(socket: ZeroMQ.Socket, id: number): Promise<void> {
 /** How often sends still waiting for libzmq are looked for (ms); one that waited a whole interval is reported. */
 const WAIT_CHECK_MS = 100;
 let waitWatch: NodeJS.Timeout | undefined;
-const sendsMadeAtLastCheck = new WeakMap<SocketTrace, number>();
 
 /**
- * Under the bridge, a timer (one per process, not one per send: sends run flat out) notes each
- * socket whose send has been pending since the previous check with no send made since: that
- * message waits at the socket, and the diagram draws it there.
+ * Under the bridge, a timer (one per process, started with its first socket, not one per send:
+ * sends run flat out) notes each socket whose send has been pending since the previous check
+ * with no send made since: that message waits at the socket, and the diagram draws it there.
  */
 function watchWaitingSends(): void {
   waitWatch ??= setInterval(() => {
     for (const socket of openSockets) {
       const trace = traceOf(socket);
-      const unchanged = sendsMadeAtLastCheck.get(trace) === trace.sendsMade;
-      sendsMadeAtLastCheck.set(trace, trace.sendsMade);
+      const unchanged = trace.sendsMadeAtCheck === trace.sendsMade;
+      trace.sendsMadeAtCheck = trace.sendsMade;
       if (!trace.sendPending || trace.waitReported || !unchanged || socket.closed) continue;
       trace.waitReported = true;
       report({ kind: "send-waiting", t: monotonicMs(), socket: trace.id, waiting: true });

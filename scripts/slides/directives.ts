@@ -115,8 +115,8 @@ function demoDirective(root: string, argument: string): Directive {
   const spans = options.find((option) => option.startsWith("spans="))?.slice("spans=".length).split(",").filter(Boolean) ?? [];
   for (const id of spans) if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`"${id}" is not a slide id`);
   const spansAttribute = spans.length > 0 ? ` spans="${spans.join(" ")}"` : "";
-  const preset = options.find((option) => option.startsWith("params="))?.slice("params=".length).split(",").filter(Boolean) ?? [];
-  const paramsAttribute = preset.length > 0 ? ` params="${escapeAttribute(presetParams(name, preset).join(" "))}"` : "";
+  const preset = presetOf(name, options);
+  const paramsAttribute = preset ? ` params="${escapeAttribute(preset)}"` : "";
   for (const option of options) if (!/^(spans|params)=/.test(option)) throw new Error(`unknown @demo option "${option}" (spans=…, params=…)`);
   return { sourceFiles: [manifest], render: async () => `<zmq-demo demo="${name}"${spansAttribute}${paramsAttribute}></zmq-demo>` };
 }
@@ -133,12 +133,17 @@ export function demoShowings(files: { text: string }[]): { demo: string; preset:
       const match = DIRECTIVE.exec(line.trim());
       if (match?.[1] !== "demo") continue;
       const [demo = "", ...options] = match[2]!.split(/\s+/);
-      const pairs = options.find((option) => option.startsWith("params="))?.slice("params=".length).split(",").filter(Boolean) ?? [];
-      const preset = pairs.length > 0 ? presetParams(demo, pairs).join(" ") : "";
+      const preset = presetOf(demo, options);
       showings.set(`${demo} ${preset}`, { demo, preset });
     }
   }
   return [...showings.values()];
+}
+
+/** A `@demo` line's `params=work=200,hwm=1` as its widget's attribute reads it ("work=200 hwm=1"), checked; "" without one. */
+function presetOf(demo: string, options: string[]): string {
+  const pairs = options.find((option) => option.startsWith("params="))?.slice("params=".length).split(",").filter(Boolean) ?? [];
+  return pairs.length > 0 ? presetParams(demo, pairs).join(" ") : "";
 }
 
 /** `work=200` pairs, each checked against the demo's parameters and their bounds. */

@@ -17,6 +17,7 @@
 import { manifests } from "../../demos/manifests.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, ErrorCode, LostEvent, RunEvent, StopReason } from "../../server/protocol.js";
+import { presetValues } from "../../server/trace-format.js";
 import { BridgeClient, BridgeError, type RunListener, shareToken } from "./bridge-client.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
@@ -314,8 +315,7 @@ export class ZmqDemo extends HTMLElement {
 
   /** The `params` attribute's values, by name. */
   #presetParams(): Record<string, number> {
-    const given = (this.getAttribute("params") ?? "").split(/\s+/).filter(Boolean).map((pair) => pair.split("=", 2));
-    return Object.fromEntries(given.map(([name, value]) => [name, Number(value)]));
+    return presetValues(this.getAttribute("params") ?? "");
   }
 
   #listener(): RunListener {

@@ -123,7 +123,7 @@ export class Inspector {
     detail.append(element("p", `${message.from} → ${message.node} · ${message.size} B · ${message.latencyMs.toFixed(3)} ms`));
     // A subscriber took it because its first frame starts with one of its filters: that is its topic.
     const first = message.frames[0];
-    const filters = this.#nodeId ? (model.nodes.get(message.node)?.filters ?? []) : [];
+    const filters = model.nodes.get(message.node)?.filters ?? [];
     const topic = first && !first.binary ? filters.filter((filter) => first.text.startsWith(filter)).sort((a, b) => b.length - a.length)[0] : undefined;
     if (topic !== undefined) detail.append(element("p", topic === "" ? "topic: any (subscribed to everything)" : `topic: “${topic}”`));
     message.frames.forEach((frame, index) => {
