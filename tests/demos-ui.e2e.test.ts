@@ -63,7 +63,14 @@ describe("push-pull, live from its slide", () => {
     // Pick worker-2 with the keyboard, then kill it.
     await page.locator('section.present [data-node="worker-2"]').focus();
     await page.keyboard.press("Enter");
-    assert.equal(await page.locator("section.present").getByRole("combobox", { name: "Node to act on" }).inputValue(), "worker-2");
+    const nodeMenu = page.locator("section.present").getByRole("combobox", { name: "Node to act on" });
+    assert.equal(await nodeMenu.inputValue(), "worker-2");
+    // The ventilator has nothing to do to it: inspecting it leaves the menu and buttons on worker-2.
+    await page.locator('section.present [data-node="ventilator-0"]').focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await nodeMenu.inputValue(), "worker-2");
+    await page.locator('section.present [data-node="worker-2"]').focus();
+    await page.keyboard.press("Enter");
     await page.locator("section.present zmq-demo .node-actions button", { hasText: "Kill" }).click();
     await waitForAttribute(page, '[data-node="worker-2"]', "data-status", (value) => value === "exited");
     // Its queue: 40 tasks a second against four workers of 200 ms each leaves tasks waiting in every pipe.

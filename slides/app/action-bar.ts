@@ -77,8 +77,12 @@ export class ActionBar {
     this.select(this.#selected, model);
   }
 
-  /** Makes `nodeId` the node the buttons act on. */
+  /**
+   * Makes `nodeId` the node the buttons act on. A node with nothing to do to it (clicked in the
+   * diagram to inspect it) leaves the menu on the node it was on, rather than blank.
+   */
   select(nodeId: string | undefined, model: RunModel): void {
+    if (nodeId && ![...this.#nodeMenu.options].some((option) => option.value === nodeId)) return;
     this.#selected = nodeId;
     if (nodeId) this.#nodeMenu.value = nodeId;
     const node = nodeId ? model.nodes.get(nodeId) : undefined;
