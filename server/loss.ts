@@ -154,7 +154,7 @@ export class LossTracker {
       life.heardUntil = Infinity;
     }
     const lost: LostEvent[] = [];
-    for (const sender of this.#unreceived.keys()) lost.push(...this.#settleRoundRobin(sender, t));
+    for (const sender of this.#unreceived.keys()) lost.push(...this.#settleRoundRobin(sender, nodeOf(sender), t));
     lost.push(...this.#settleUnclaimed(t));
     return lost;
   }
@@ -214,28 +214,42 @@ export class LossTracker {
     let receivers = this.#lastReceived.get(sender);
     if (!receivers) this.#lastReceived.set(sender, (receivers = new Map()));
     const previous = receivers.get(receiver);
-    if (!previous || sendSeq > previous.seq) receivers.set(receiver, { seq: sendSeq, sentAt: delivery.t - delivery.latencyMs });
-
     const distribution = this.#topology.distribution(delivery.from, delivery.fromSocket);
+    // Fan-out judgement compares with what the receiver had before this one: a copy. Otherwise
+    // the record is updated in place (this runs for every delivery at full speed).
+    const sentAt = delivery.t - delivery.latencyMs;
+    if (!previous) receivers.set(receiver, { seq: sendSeq, sentAt });
+    else if (sendSeq > previous.seq) {
+      if (distribution === "fan-out") receivers.set(receiver, { seq: sendSeq, sentAt });
+      else {
+        previous.seq = sendSeq;
+        previous.sentAt = sentAt;
+      }
+    }
+
     if (distribution === "round-robin") {
       this.#unreceived.get(sender)?.delete(sendSeq);
-      return this.#settleRoundRobin(sender, delivery.t);
+      return this.#settleRoundRobin(sender, delivery.from, delivery.t);
     }
     if (distribution === "fan-out") return this.#settleFanOut(sender, receiver, previous, sendSeq, delivery.t);
     return [];
   }
 
-  #settleRoundRobin(sender: string, now: number): LostEvent[] {
+  #settleRoundRobin(sender: string, node: string, now: number): LostEvent[] {
     const pending = this.#unreceived.get(sender);
-    const live = this.#topology.liveReceivers(nodeOf(sender));
-    if (!pending || pending.size === 0 || live.length === 0) return [];
-    if (this.#topology.hadExternalPeers(nodeOf(sender))) {
+    if (!pending || pending.size === 0) return [];
+    const live = this.#topology.liveReceivers(node);
+    if (live.length === 0) return [];
+    if (this.#topology.hadExternalPeers(node)) {
       pending.clear();
       return [];
     }
     const received = this.#lastReceived.get(sender);
     // Every live receiver has had messages up to here; anything older nobody got is gone.
-    const floor = Math.min(...live.map((receiver) => received?.get(receiver)?.seq ?? 0));
+    let floor = Infinity;
+    for (const receiver of live) floor = Math.min(floor, received?.get(receiver)?.seq ?? 0);
+    // Sends are remembered in the order they were made: usually the oldest is above the floor.
+    if (pending.keys().next().value! >= floor) return [];
     const lost: LostEvent[] = [];
     // Sends are remembered in the order they were made, so seq ascends: stop at the floor
     // rather than walk the rest (thousands of sends in flight at full speed, per delivery).

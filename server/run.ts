@@ -93,6 +93,8 @@ export class Run {
   readonly #bindHost: string;
   #stopping: Promise<void> | undefined;
   #stopReason: StopReason | undefined;
+  /** Each sender's downstream nodes that are running, by sender; cleared whenever a process starts or ends. */
+  readonly #liveReceivers = new Map<string, string[]>();
   /** Whether every process of the run's first start has been started: actions wait for it. */
   #started = false;
 
@@ -129,7 +131,12 @@ export class Run {
         const type = this.#socketTypes.get(node)?.[socket] ?? "";
         return ROUND_ROBIN_SOCKETS.has(type) ? "round-robin" : FAN_OUT_SOCKETS.has(type) ? "fan-out" : "untracked";
       },
-      liveReceivers: (node) => this.#receivers(node).filter((id) => this.#processes.get(id)!.running),
+      liveReceivers: (node) => {
+        // Asked for every delivery at full speed; the answer changes only when a process starts or ends.
+        let live = this.#liveReceivers.get(node);
+        if (!live) this.#liveReceivers.set(node, (live = this.#receivers(node).filter((id) => this.#processes.get(id)!.running)));
+        return live;
+      },
       receivers: (node) => this.#receivers(node),
       hadExternalPeers: (node) => this.#externalPeers.everSeenBy(node),
     });
@@ -323,6 +330,7 @@ export class Run {
         onLine: (stream, text) => this.#emit({ kind: "log", t: monotonicMs(), node: nodeId, stream, text }),
         onExit: (code, signal) => {
           const t = monotonicMs();
+          this.#liveReceivers.clear();
           this.#emit({ kind: "exit", t, node: nodeId, code, signal });
           this.#externalPeers.connectorEnded(nodeId);
           for (const lost of this.#losses.exited(nodeId, t)) this.#emit(lost);
@@ -332,6 +340,7 @@ export class Run {
       });
       this.#processes.set(nodeId, process);
       this.#nodeRoles.set(nodeId, roleName);
+      this.#liveReceivers.clear();
       this.#socketTypes.set(nodeId, []);
       const t = monotonicMs();
       this.#losses.spawned(nodeId, t);
