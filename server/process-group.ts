@@ -5,7 +5,8 @@
 import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { RoleCommand } from "../demos/lib/commands.js";
-import type { ChildReportBatch } from "../demos/lib/report-types.js";
+import { decodeReports } from "../demos/lib/report-codec.js";
+import type { ChildReportBatch, EncodedReportBatch } from "../demos/lib/report-types.js";
 import { startDemoProcess } from "./warm-pool.js";
 
 /** How long a process has to end after SIGTERM before its group gets SIGKILL. */
@@ -19,8 +20,8 @@ export interface ProcessHandlers {
   onExit(code: number | null, signal: NodeJS.Signals | null): void;
 }
 
-function isReportBatch(message: unknown): message is ChildReportBatch {
-  return typeof message === "object" && message !== null && Array.isArray((message as ChildReportBatch).reports);
+function isReportBatch(message: unknown): message is EncodedReportBatch {
+  return typeof message === "object" && message !== null && (message as EncodedReportBatch).reports instanceof Uint8Array;
 }
 
 export class DemoProcess {
@@ -44,7 +45,16 @@ export class DemoProcess {
       });
     });
     this.#child.on("message", (message) => {
-      if (isReportBatch(message)) handlers.onReports(message);
+      if (!isReportBatch(message)) return;
+      let reports: ChildReportBatch["reports"];
+      try {
+        reports = decodeReports(message.reports);
+      } catch (error) {
+        // Not from report.ts (or cut short): none of it can be trusted, and the run goes on.
+        process.stderr.write(`ignored a report batch from demo process ${this.pid}: ${(error as Error).message}\n`);
+        return;
+      }
+      handlers.onReports({ reports });
     });
     // A failed IPC write after the child died is not the bridge's problem: exit tells the story.
     this.#child.on("error", () => {});
