@@ -18,10 +18,12 @@ export interface ProcessHandlers {
   onReports(batch: ChildReportBatch): void;
   onLine(stream: "stdout" | "stderr", text: string): void;
   onExit(code: number | null, signal: NodeJS.Signals | null): void;
+  /** Where a report batch the bridge cannot read is told of; the bridge's stderr by default. */
+  log?(message: string): void;
 }
 
 function isReportBatch(message: unknown): message is EncodedReportBatch {
-  return typeof message === "object" && message !== null && (message as EncodedReportBatch).reports instanceof Uint8Array;
+  return typeof message === "object" && message !== null && typeof (message as EncodedReportBatch).reports === "string";
 }
 
 export class DemoProcess {
@@ -48,10 +50,11 @@ export class DemoProcess {
       if (!isReportBatch(message)) return;
       let reports: ChildReportBatch["reports"];
       try {
-        reports = decodeReports(message.reports);
+        reports = decodeReports(Buffer.from(message.reports, "base64"));
       } catch (error) {
         // Not from report.ts (or cut short): none of it can be trusted, and the run goes on.
-        process.stderr.write(`ignored a report batch from demo process ${this.pid}: ${(error as Error).message}\n`);
+        const log = handlers.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+        log(`ignored a report batch from demo process ${this.pid}: ${(error as Error).message}`);
         return;
       }
       handlers.onReports({ reports });

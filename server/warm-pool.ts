@@ -19,13 +19,9 @@ const REFILL_DELAY_MS = 250;
  */
 export const DEMO_EXEC_ARGV = ["--v8-pool-size=1"];
 
-/**
- * How a demo process is started: forked detached, so it leads its own process group. The IPC
- * channel's "advanced" serialization carries a report batch's bytes as they are (JSON would
- * spell each byte out as a number); commands and the host's messages are plain objects either way.
- */
+/** How a demo process is started: forked detached, so it leads its own process group. */
 export function forkDemoProcess(script: string, args: string[]): ChildProcess {
-  return fork(script, args, { detached: true, stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: DEMO_EXEC_ARGV, serialization: "advanced" });
+  return fork(script, args, { detached: true, stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: DEMO_EXEC_ARGV, serialization: "json" });
 }
 
 export class WarmPool {

@@ -7,7 +7,8 @@
  * makes the report object, its hex digest and its previews. The rare reports (socket, bound,
  * monitor, tally, …) go as JSON records in the same stream, so every report keeps its place.
  *
- * A batch is a sequence of records, each starting with its tag byte:
+ * A batch is its number of records (u32), so one cut short anywhere is told, then the records,
+ * each starting with its tag byte:
  *   send/recv: socket u32, seq f64, t f64, digest (DIGEST_BYTES), size f64, frame count u32,
  *              then per frame: size u32, head length u8, head bytes (at most PREVIEW_BYTES)
  *   json:      length u32, then that many bytes of UTF-8 JSON of one ChildReport
@@ -24,6 +25,7 @@ const TAG_JSON = 3;
 const MESSAGE_FIXED_BYTES = 1 + 4 + 8 + 8 + DIGEST_BYTES + 8 + 4;
 const FRAME_FIXED_BYTES = 4 + 1;
 const INITIAL_BYTES = 64 * 1024;
+const COUNT_BYTES = 4;
 
 /** A batch the bridge cannot read: cut short, or not written by ReportWriter. */
 export class ReportBatchError extends Error {
@@ -34,11 +36,13 @@ export class ReportBatchError extends Error {
 export class ReportWriter {
   #bytes = Buffer.allocUnsafe(INITIAL_BYTES);
   #view = new DataView(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength);
-  #length = 0;
+  /** Bytes written, the record count's included. */
+  #length = COUNT_BYTES;
+  #count = 0;
 
-  /** Bytes written since the last take. */
-  get length(): number {
-    return this.#length;
+  /** Reports written since the last take. */
+  get count(): number {
+    return this.#count;
   }
 
   #reserve(bytes: number): void {
@@ -84,6 +88,7 @@ export class ReportWriter {
       at += head;
     }
     this.#length = at;
+    this.#count += 1;
   }
 
   /** Any report, as JSON: for the rare kinds, whose cost does not matter. */
@@ -95,6 +100,7 @@ export class ReportWriter {
     this.#bytes[this.#length] = TAG_JSON;
     this.#view.setUint32(this.#length + 1, written, true);
     this.#length += 5 + written;
+    this.#count += 1;
   }
 
   /**
@@ -102,8 +108,10 @@ export class ReportWriter {
    * until the next write: send them (process.send copies them) before writing again.
    */
   take(): Buffer {
+    this.#view.setUint32(0, this.#count, true);
     const batch = this.#bytes.subarray(0, this.#length);
-    this.#length = 0;
+    this.#length = COUNT_BYTES;
+    this.#count = 0;
     return batch;
   }
 }
@@ -117,8 +125,10 @@ export function decodeReports(batch: Uint8Array): ChildReport[] {
   const bytes = Buffer.isBuffer(batch) ? batch : Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const total = bytes.length;
+  if (total < COUNT_BYTES) truncated(0, "the record count", total);
+  const count = view.getUint32(0, true);
   const reports: ChildReport[] = [];
-  let at = 0;
+  let at = COUNT_BYTES;
   while (at < total) {
     const tag = bytes[at]!;
     if (tag === TAG_SEND || tag === TAG_RECV) {
@@ -130,12 +140,12 @@ export function decodeReports(batch: Uint8Array): ChildReport[] {
       const digest = bytes.toString("hex", at + 21, at + 21 + DIGEST_BYTES);
       at += 21 + DIGEST_BYTES;
       const size = view.getFloat64(at, true);
-      const count = view.getUint32(at + 8, true);
+      const frameCount = view.getUint32(at + 8, true);
       at += 12;
       // Checked before anything is made for them: a garbled count must not allocate billions.
-      if (at + count * FRAME_FIXED_BYTES > total) truncated(start, "a message record's frames", total);
-      const frames: FramePreview[] = new Array(count);
-      for (let i = 0; i < count; i++) {
+      if (at + frameCount * FRAME_FIXED_BYTES > total) truncated(start, "a message record's frames", total);
+      const frames: FramePreview[] = new Array(frameCount);
+      for (let i = 0; i < frameCount; i++) {
         if (at + FRAME_FIXED_BYTES > total) truncated(start, "a frame", total);
         const frameSize = view.getUint32(at, true);
         const head = bytes[at + 4]!;
@@ -166,5 +176,6 @@ export function decodeReports(batch: Uint8Array): ChildReport[] {
       throw new ReportBatchError(`report batch garbled: unknown record tag ${tag} at byte ${at}`);
     }
   }
+  if (reports.length !== count) throw new ReportBatchError(`report batch cut short: ${reports.length} of its ${count} records are there`);
   return reports;
 }

@@ -125,7 +125,7 @@ export interface ChildReportBatch {
   reports: ChildReport[];
 }
 
-/** One IPC message from a demo process: a batch as report-codec.ts writes it. */
+/** One IPC message from a demo process: a batch as report-codec.ts writes it, in base64. */
 export interface EncodedReportBatch {
-  reports: Uint8Array;
+  reports: string;
 }

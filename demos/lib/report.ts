@@ -1,5 +1,5 @@
 import { ReportWriter } from "./report-codec.js";
-import type { ChildReport } from "./report-types.js";
+import type { ChildReport, EncodedReportBatch } from "./report-types.js";
 
 /**
  * Carries a demo process's reports to the bridge. Under the bridge (an IPC channel exists)
@@ -18,8 +18,10 @@ import type { ChildReport } from "./report-types.js";
  * A batch travels as bytes (report-codec.ts), not as JSON objects: at full detail (the
  * benchmark's ZMQ_DETAILS_PER_SECOND) building, stringifying and parsing an object per message
  * cost more than the messaging itself, on both ends. A message report is written straight into
- * a reusable buffer; the bridge makes its object. The IPC channel uses Node's "advanced"
- * serialization (server/warm-pool.ts), which passes the bytes as they are rather than as JSON.
+ * a reusable buffer; the bridge makes its object. The batch crosses Node's IPC channel as one
+ * base64 string, which JSON carries without looking inside. (The channel's "advanced"
+ * serialization would carry the bytes as they are, but under this load its reader stalls for
+ * good now and then — nodejs/node#55834 — and the run with it.)
  */
 
 const FLUSH_INTERVAL_MS = 16;
@@ -153,10 +155,10 @@ function scheduleFlush(): void {
 }
 
 /**
- * Takes everything queued, counted flows included, as one batch: bytes that are the writer's
- * until the next report, so sent at once.
+ * Takes everything queued, counted flows included, as one batch (undefined when there is
+ * nothing): bytes that are the writer's until the next report, so sent at once.
  */
-function takeBatch(): Buffer {
+function takeBatch(): Buffer | undefined {
   const t = monotonicMs();
   for (const flow of flows) {
     if (flow.count === 0) continue;
@@ -164,23 +166,23 @@ function takeBatch(): Buffer {
     flow.count = 0;
     flow.bytes = 0;
   }
-  return pending.take();
+  return pending.count === 0 ? undefined : pending.take();
 }
 
 function flush(): void {
   flushTimer = undefined;
   lastFlush = performance.now();
   const reports = takeBatch();
-  if (reports.length === 0 || !process.connected) return;
-  process.send!({ reports });
+  if (reports === undefined || !process.connected) return;
+  process.send!({ reports: reports.toString("base64") } satisfies EncodedReportBatch);
 }
 
 /** Sends whatever is queued and resolves once the IPC channel has taken it. */
 export function flushNow(): Promise<void> {
   cancelScheduledFlush();
   const reports = takeBatch();
-  if (reports.length === 0 || !process.connected) return Promise.resolve();
+  if (reports === undefined || !process.connected) return Promise.resolve();
   return new Promise((resolve) => {
-    process.send!({ reports }, undefined, {}, () => resolve());
+    process.send!({ reports: reports.toString("base64") } satisfies EncodedReportBatch, undefined, {}, () => resolve());
   });
 }
