@@ -5,7 +5,8 @@
 import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { RoleCommand } from "../demos/lib/commands.js";
-import type { ChildReportBatch } from "../demos/lib/report-types.js";
+import { decodeReports } from "../demos/lib/report-codec.js";
+import type { ChildReportBatch, EncodedReportBatch } from "../demos/lib/report-types.js";
 import { startDemoProcess } from "./warm-pool.js";
 
 /** How long a process has to end after SIGTERM before its group gets SIGKILL. */
@@ -17,10 +18,12 @@ export interface ProcessHandlers {
   onReports(batch: ChildReportBatch): void;
   onLine(stream: "stdout" | "stderr", text: string): void;
   onExit(code: number | null, signal: NodeJS.Signals | null): void;
+  /** Where a report batch the bridge cannot read is told of; the bridge's stderr by default. */
+  log?(message: string): void;
 }
 
-function isReportBatch(message: unknown): message is ChildReportBatch {
-  return typeof message === "object" && message !== null && Array.isArray((message as ChildReportBatch).reports);
+function isReportBatch(message: unknown): message is EncodedReportBatch {
+  return typeof message === "object" && message !== null && typeof (message as EncodedReportBatch).reports === "string";
 }
 
 export class DemoProcess {
@@ -44,7 +47,17 @@ export class DemoProcess {
       });
     });
     this.#child.on("message", (message) => {
-      if (isReportBatch(message)) handlers.onReports(message);
+      if (!isReportBatch(message)) return;
+      let reports: ChildReportBatch["reports"];
+      try {
+        reports = decodeReports(Buffer.from(message.reports, "base64"));
+      } catch (error) {
+        // Not from report.ts (or cut short): none of it can be trusted, and the run goes on.
+        const log = handlers.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+        log(`ignored a report batch from demo process ${this.pid}: ${(error as Error).message}`);
+        return;
+      }
+      handlers.onReports({ reports });
     });
     // A failed IPC write after the child died is not the bridge's problem: exit tells the story.
     this.#child.on("error", () => {});

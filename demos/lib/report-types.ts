@@ -120,7 +120,12 @@ export type ChildReport =
   | SendWaitReport
   | TallyReport;
 
-/** One IPC message from a demo process: reports in the order they happened. */
+/** One batch of a demo process's reports, in the order they happened, as the bridge reads it. */
 export interface ChildReportBatch {
   reports: ChildReport[];
+}
+
+/** One IPC message from a demo process: a batch as report-codec.ts writes it, in base64. */
+export interface EncodedReportBatch {
+  reports: string;
 }

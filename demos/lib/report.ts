@@ -1,4 +1,5 @@
-import type { ChildReport } from "./report-types.js";
+import { ReportWriter } from "./report-codec.js";
+import type { ChildReport, EncodedReportBatch } from "./report-types.js";
 
 /**
  * Carries a demo process's reports to the bridge. Under the bridge (an IPC channel exists)
@@ -13,6 +14,14 @@ import type { ChildReport } from "./report-types.js";
  * that, they are counted: one `flow` report per batch carries how many and how many bytes, so
  * counters stay exact at any rate without tracing costing more than the messaging it traces.
  * A socket that has once gone past its budget keeps only a trickle of one-by-one reports.
+ *
+ * A batch travels as bytes (report-codec.ts), not as JSON objects: at full detail (the
+ * benchmark's ZMQ_DETAILS_PER_SECOND) building, stringifying and parsing an object per message
+ * cost more than the messaging itself, on both ends. A message report is written straight into
+ * a reusable buffer; the bridge makes its object. The batch crosses Node's IPC channel as one
+ * base64 string, which JSON carries without looking inside. (The channel's "advanced"
+ * serialization would carry the bytes as they are, but under this load its reader stalls for
+ * good now and then — nodejs/node#55834 — and the run with it.)
  */
 
 const FLUSH_INTERVAL_MS = 16;
@@ -39,7 +48,8 @@ const TRICKLE_PER_SECOND = Math.min(50, DETAILS_PER_SECOND);
  */
 const REFILL_EVERY = 64;
 
-const pending: ChildReport[] = [];
+/** Reports queued since the last flush, in the order they happened. */
+const pending = new ReportWriter();
 let flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 let lastFlush = 0;
 
@@ -54,7 +64,7 @@ export function monotonicMs(): number {
 /** Queues one report for the bridge. */
 export function report(entry: ChildReport): void {
   if (!underBridge) return;
-  pending.push(entry);
+  pending.json(entry);
   // The bridge starts a run's connecting processes once it hears where the binders bound: that
   // report goes on the next turn, whatever the pace of the others.
   if (entry.kind === "bound") flushOnNextTurn();
@@ -74,6 +84,16 @@ function cancelScheduledFlush(): void {
 }
 
 export type Direction = "send" | "recv";
+
+/**
+ * Queues one message reported one by one: `frames` as sent or received, `body` those the far
+ * end shares (the digest's input). Runs for every such message, so it makes no object.
+ */
+export function reportMessage(kind: Direction, t: number, socket: number, seq: number, frames: readonly Buffer[], body: readonly Buffer[]): void {
+  if (!underBridge) return;
+  pending.message(kind, t, socket, seq, frames, body);
+  scheduleFlush();
+}
 
 /** One socket's messages in one direction: the budget of one-by-one reports, and what is counted beyond it. */
 export interface Flow {
@@ -134,32 +154,35 @@ function scheduleFlush(): void {
   flushTimer = wait > 0 ? setTimeout(flush, wait) : setImmediate(flush);
 }
 
-/** Takes everything queued, counted flows included, as one batch. */
-function takeBatch(): ChildReport[] {
+/**
+ * Takes everything queued, counted flows included, as one batch (undefined when there is
+ * nothing): bytes that are the writer's until the next report, so sent at once.
+ */
+function takeBatch(): Buffer | undefined {
   const t = monotonicMs();
   for (const flow of flows) {
     if (flow.count === 0) continue;
-    pending.push({ kind: "flow", t, socket: flow.socket, direction: flow.direction, count: flow.count, bytes: flow.bytes });
+    pending.json({ kind: "flow", t, socket: flow.socket, direction: flow.direction, count: flow.count, bytes: flow.bytes });
     flow.count = 0;
     flow.bytes = 0;
   }
-  return pending.splice(0, pending.length);
+  return pending.count === 0 ? undefined : pending.take();
 }
 
 function flush(): void {
   flushTimer = undefined;
   lastFlush = performance.now();
   const reports = takeBatch();
-  if (reports.length === 0 || !process.connected) return;
-  process.send!({ reports });
+  if (reports === undefined || !process.connected) return;
+  process.send!({ reports: reports.toString("base64") } satisfies EncodedReportBatch);
 }
 
 /** Sends whatever is queued and resolves once the IPC channel has taken it. */
 export function flushNow(): Promise<void> {
   cancelScheduledFlush();
   const reports = takeBatch();
-  if (reports.length === 0 || !process.connected) return Promise.resolve();
+  if (reports === undefined || !process.connected) return Promise.resolve();
   return new Promise((resolve) => {
-    process.send!({ reports }, undefined, {}, () => resolve());
+    process.send!({ reports: reports.toString("base64") } satisfies EncodedReportBatch, undefined, {}, () => resolve());
   });
 }

@@ -8,8 +8,8 @@
  */
 import { createRequire } from "node:module";
 import type * as ZeroMQ from "zeromq";
-import { digestFrames, previewFrame, toBuffer } from "./digest.js";
-import { type Direction, type Flow, countInFlow, monotonicMs, openFlow, report, takeDetail, underBridge } from "./report.js";
+import { toBuffer } from "./digest.js";
+import { type Direction, type Flow, countInFlow, monotonicMs, openFlow, report, reportMessage, takeDetail, underBridge } from "./report.js";
 
 /**
  * zeromq.js, loaded with require rather than import: importing a CommonJS package from an ES
@@ -94,9 +94,7 @@ function reportReceive(trace: SocketTrace, frames: Buffer[]): void {
 }
 
 function reportDetailed(kind: Direction, t: number, trace: SocketTrace, seq: number, frames: Buffer[]): void {
-  let size = 0;
-  for (const frame of frames) size += frame.length;
-  report({ kind, t, socket: trace.id, seq, digest: digestFrames(bodyOf(trace.type, frames)), size, frames: frames.map(previewFrame) });
+  reportMessage(kind, t, trace.id, seq, frames, bodyOf(trace.type, frames));
 }
 
 /** What a traced socket keeps about itself; the sockets are sealed, so it lives beside them. */
