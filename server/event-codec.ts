@@ -43,7 +43,9 @@ const TAG_FLOW = 4;
 const NEW_FRAMES = 0xffffffff;
 
 /** A binary frame that is not one this codec wrote: cut short, garbled, or of another format. */
-export class EventCodecError extends Error {}
+export class EventCodecError extends Error {
+  override readonly name = "EventCodecError";
+}
 
 function isU32(value: unknown): value is number {
   return typeof value === "number" && value >>> 0 === value;
