@@ -11,6 +11,7 @@ import { type DemoManifest, type ParamValues, paramProblem } from "../demos/lib/
 import { type AccessPolicy, decideUpgrade, mayDo } from "./access.js";
 import { Audience, type Watcher } from "./audience.js";
 import { EventBatcher } from "./batcher.js";
+import { BINARY_EVENTS_PROTOCOL, EventEncoder } from "./event-codec.js";
 import { IdleTimer } from "./idle-timer.js";
 import { Budget, DEFAULT_LIMITS, type Limits, processesOf } from "./limits.js";
 import {
@@ -92,9 +93,19 @@ interface BridgeContext {
 
 let runCounter = 0;
 
+/** Writes the events of every connection that asked for binary frames; encode() is synchronous, so one serves all. */
+const encoder = new EventEncoder();
+
+/** A client that offers the binary events subprotocol gets it; no other subprotocol is taken. */
+function chooseProtocol(offered: Set<string>): string | false {
+  return offered.has(BINARY_EVENTS_PROTOCOL) ? BINARY_EVENTS_PROTOCOL : false;
+}
+
 class Connection implements Watcher {
   readonly role: AccessRole;
   readonly #socket: WebSocket;
+  /** Whether this page asked for its events as binary frames (see event-codec.ts). */
+  readonly #binaryEvents: boolean;
   readonly #context: BridgeContext;
   /** Runs and processes of this connection. */
   readonly #budget: Budget;
@@ -110,6 +121,7 @@ class Connection implements Watcher {
     const { limits } = context;
     this.role = role;
     this.#socket = socket;
+    this.#binaryEvents = socket.protocol === BINARY_EVENTS_PROTOCOL;
     this.#context = context;
     this.#budget = new Budget(limits.runsPerConnection, limits.processesPerConnection);
     this.#messageBucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
@@ -152,7 +164,8 @@ class Connection implements Watcher {
       this.#socket.terminate();
       return;
     }
-    this.#socket.send(JSON.stringify(message));
+    if (message.type === "events" && this.#binaryEvents) this.#socket.send(encoder.encode(message.runId, message.events));
+    else this.#socket.send(JSON.stringify(message));
   }
 
   #error(code: ErrorCode, message: string, requestId: string | undefined): void {
@@ -314,7 +327,7 @@ export function attachBridge(server: Server, options: BridgeOptions): Bridge {
     log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
   };
   const connections = new Set<Connection>();
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, handleProtocols: chooseProtocol });
   const heartbeat = startHeartbeat(sockets, limits.heartbeatMs);
 
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -212,6 +212,12 @@ export type ServerMessage =
   | { type: "started"; requestId: string; runId: string; demo: string; params: Record<string, number> }
   /** An action was accepted; what it did follows as events (spawn, exit, action). */
   | { type: "acted"; requestId: string; runId: string; node: string }
+  /**
+   * A batch of a run's events, in order. A client that opens /ws offering the WebSocket
+   * subprotocol BINARY_EVENTS_PROTOCOL (server/event-codec.ts) gets every batch as one binary
+   * frame instead, which decodeEvents() turns back into this runId and these events; all other
+   * messages stay JSON text. Clients that offer no subprotocol get JSON only.
+   */
   | { type: "events"; runId: string; events: RunEvent[] }
   | { type: "stopped"; runId: string; reason: StopReason; requestId?: string }
   | { type: "error"; code: ErrorCode; message: string; requestId?: string };

@@ -1,8 +1,10 @@
 /**
  * A bench's own client of the bridge over a real WebSocket: runs a demo, gathers its events
- * and the lines its processes print, and stops it.
+ * and the lines its processes print, and stops it. It asks for events as binary frames, as the
+ * deck's page does, so the bridge's work is what it is for the audience.
  */
 import { WebSocket } from "ws";
+import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../server/event-codec.js";
 import type { RunEvent, ServerMessage } from "../../server/protocol.js";
 
 export interface RunRecord {
@@ -13,12 +15,12 @@ export interface RunRecord {
 
 /** Runs `demo` with `params` for `durationMs`, then stops it; resolves when it has stopped. */
 export async function runDemo(url: string, demo: string, params: Record<string, number>, durationMs: number, onEvents?: (events: RunEvent[]) => void): Promise<RunRecord> {
-  const socket = new WebSocket(`${url.replace("http", "ws")}/ws`, { origin: url });
+  const socket = new WebSocket(`${url.replace("http", "ws")}/ws`, [BINARY_EVENTS_PROTOCOL], { origin: url });
   const record: RunRecord = { events: [], lines: new Map() };
   await new Promise((resolve) => socket.once("open", resolve));
   await new Promise<void>((resolve, reject) => {
-    socket.on("message", (data) => {
-      const message = JSON.parse(String(data)) as ServerMessage;
+    socket.on("message", (data, isBinary) => {
+      const message: ServerMessage = isBinary ? { type: "events", ...decodeEvents(data as Buffer) } : (JSON.parse(String(data)) as ServerMessage);
       if (message.type === "started") {
         setTimeout(() => socket.send(JSON.stringify({ type: "stop", requestId: "stop", runId: message.runId })), durationMs);
       } else if (message.type === "events") {

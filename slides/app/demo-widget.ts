@@ -18,7 +18,7 @@ import { manifests } from "../../demos/manifests.js";
 import type { DemoManifest } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, ErrorCode, LostEvent, RunEvent, StopReason } from "../../server/protocol.js";
 import { presetValues } from "../../server/trace-format.js";
-import { BridgeClient, BridgeError, type RunListener, shareToken } from "./bridge-client.js";
+import { BridgeClient, BridgeError, type ClientErrorCode, type RunListener, shareToken } from "./bridge-client.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
 import { DiagramView } from "./diagram.js";
@@ -435,7 +435,7 @@ export class ZmqDemo extends HTMLElement {
     this.#setState(reason === "failed" ? "error" : "stopped", STOP_WORDS[reason]);
   }
 
-  #onError(code: ErrorCode | "unreachable", message: string): void {
+  #onError(code: ErrorCode | ClientErrorCode, message: string): void {
     if (this.#state === "stopped") return;
     this.#setState("error", code === "unreachable" ? message : `${code}: ${message}`);
   }

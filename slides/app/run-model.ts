@@ -159,6 +159,14 @@ export class RunModel {
     node.external = { count, binder, endpoint };
   }
 
+  /** Keeps `delivery` among the node's latest messages, for the inspector. */
+  #remember(nodeId: string, delivery: DeliverEvent): void {
+    const recent = this.nodes.get(nodeId)?.recent;
+    if (!recent) return;
+    recent.push(delivery);
+    if (recent.length > RECENT_MESSAGES) recent.shift();
+  }
+
   /** Takes a batch of events; returns the deliveries and losses in it, for the diagram to animate. */
   apply(events: RunEvent[]): (DeliverEvent | LostEvent)[] {
     const deliveries: (DeliverEvent | LostEvent)[] = [];
@@ -168,12 +176,8 @@ export class RunModel {
       if (event.kind === "deliver") {
         this.deliveredCount += 1;
         deliveries.push(event);
-        for (const id of [event.from, event.node]) {
-          const recent = this.nodes.get(id)?.recent;
-          if (!recent) continue;
-          recent.push(event);
-          if (recent.length > RECENT_MESSAGES) recent.shift();
-        }
+        this.#remember(event.from, event);
+        this.#remember(event.node, event);
         continue;
       }
       if (event.kind === "spawn") {

@@ -84,7 +84,15 @@ function key(node: string, socket: number): string {
 
 export class Traffic {
   readonly #sockets = new Map<string, SocketState>();
-  readonly #lanes = new Map<string, RateMeter>();
+  /**
+   * The same sockets by node, then by number: looked up for every message, and cheaper than
+   * building a key string each time at hundreds of thousands of events a second.
+   */
+  readonly #socketsOfNode = new Map<string, SocketState[]>();
+  /** Rate meters by sender, then receiver (one lane each). */
+  readonly #lanes = new Map<string, Map<string, RateMeter>>();
+  /** Per sending socket and receiving node: whether the receive already counted the delivery (see observe). */
+  readonly #countedAtReceive = new Map<SocketState, Map<string, boolean>>();
   readonly #views = new Map<string, EdgeView>();
   /** Each socket's peers, worked out when first needed and again when sockets or endpoints change. */
   readonly #peers = new Map<SocketState, SocketState[]>();
@@ -97,10 +105,11 @@ export class Traffic {
   /** Forgets everything, for a new run. */
   reset(): void {
     this.#sockets.clear();
+    this.#socketsOfNode.clear();
     this.#lanes.clear();
     this.#views.clear();
     this.#external.clear();
-    this.#peers.clear();
+    this.#forgetPeers();
     this.#latestT = Number.NEGATIVE_INFINITY;
   }
 
@@ -114,19 +123,25 @@ export class Traffic {
       case "spawn":
         // A new process: new sockets, nothing of its own queued yet.
         for (const [id, socket] of this.#sockets) if (socket.node === event.node) this.#sockets.delete(id);
-        this.#peers.clear();
+        this.#socketsOfNode.delete(event.node);
+        this.#forgetPeers();
         break;
-      case "socket":
-        this.#sockets.set(key(event.node, event.socket), { node: event.node, index: event.socket, type: event.type, bound: [], connected: [], sent: 0, receipts: 0, lost: 0, received: 0, open: new Map(), uncertain: false });
-        this.#peers.clear();
+      case "socket": {
+        const socket: SocketState = { node: event.node, index: event.socket, type: event.type, bound: [], connected: [], sent: 0, receipts: 0, lost: 0, received: 0, open: new Map(), uncertain: false };
+        this.#sockets.set(key(event.node, event.socket), socket);
+        let ofNode = this.#socketsOfNode.get(event.node);
+        if (!ofNode) this.#socketsOfNode.set(event.node, (ofNode = []));
+        ofNode[event.socket] = socket;
+        this.#forgetPeers();
         break;
+      }
       case "bound":
         this.#sockets.get(key(event.node, event.socket))?.bound.push(event.endpoint);
-        this.#peers.clear();
+        this.#forgetPeers();
         break;
       case "connecting":
         this.#sockets.get(key(event.node, event.socket))?.connected.push(event.endpoint);
-        this.#peers.clear();
+        this.#forgetPeers();
         break;
       case "external":
         if (event.count > 0) this.#external.add(event.node);
@@ -134,7 +149,7 @@ export class Traffic {
       case "send":
       case "recv":
       case "flow": {
-        const socket = this.#sockets.get(key(event.node, event.socket));
+        const socket = this.#socketOf(event.node, event.socket);
         if (!socket) break;
         const count = event.kind === "flow" ? event.count : 1;
         const direction = event.kind === "flow" ? event.direction : event.kind;
@@ -155,11 +170,9 @@ export class Traffic {
         break;
       }
       case "deliver": {
-        const sender = this.#sockets.get(key(event.from, event.fromSocket));
+        const sender = this.#socketOf(event.from, event.fromSocket);
         if (!sender) break;
-        const receiving = this.#peersOf(sender).filter((socket) => socket.node === event.node);
-        // Counted at its receive already when the receiving socket has this one sender.
-        if (receiving.length === 1 && this.#peersOf(receiving[0]!).length === 1) {
+        if (this.#isCountedAtReceive(sender, event.node)) {
           sender.open.delete(event.sendSeq);
           break;
         }
@@ -187,7 +200,7 @@ export class Traffic {
 
   /** Messages a second from `from` to `to` (one lane of an edge). */
   laneRate(from: string, to: string, pageNow: number): number {
-    return this.#lanes.get(`${from}->${to}`)?.rate(this.runNow(pageNow)) ?? 0;
+    return this.#lanes.get(from)?.get(to)?.rate(this.runNow(pageNow)) ?? 0;
   }
 
   /**
@@ -222,10 +235,34 @@ export class Traffic {
 
   #received(sender: SocketState, receiver: string, t: number, count: number): void {
     sender.receipts += count;
-    const lane = `${sender.node}->${receiver}`;
-    let meter = this.#lanes.get(lane);
-    if (!meter) this.#lanes.set(lane, (meter = new RateMeter()));
+    let lanes = this.#lanes.get(sender.node);
+    if (!lanes) this.#lanes.set(sender.node, (lanes = new Map()));
+    let meter = lanes.get(receiver);
+    if (!meter) lanes.set(receiver, (meter = new RateMeter()));
     meter.add(t, count);
+  }
+
+  #socketOf(node: string, index: number): SocketState | undefined {
+    return this.#socketsOfNode.get(node)?.[index];
+  }
+
+  /** Sockets or endpoints changed: who is whose peer is worked out again when next needed. */
+  #forgetPeers(): void {
+    this.#peers.clear();
+    this.#countedAtReceive.clear();
+  }
+
+  /** A delivery was counted at its receive already when the receiving socket has this one sender. */
+  #isCountedAtReceive(sender: SocketState, receiver: string): boolean {
+    let byReceiver = this.#countedAtReceive.get(sender);
+    if (!byReceiver) this.#countedAtReceive.set(sender, (byReceiver = new Map()));
+    let counted = byReceiver.get(receiver);
+    if (counted === undefined) {
+      const receiving = this.#peersOf(sender).filter((socket) => socket.node === receiver);
+      counted = receiving.length === 1 && this.#peersOf(receiving[0]!).length === 1;
+      byReceiver.set(receiver, counted);
+    }
+    return counted;
   }
 
   /** The sockets of the run that connect where this one binds, or bind where it connects. */

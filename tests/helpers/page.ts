@@ -5,12 +5,15 @@
 import { once } from "node:events";
 import { WebSocket } from "ws";
 import type { RunEvent, ServerMessage } from "../../server/protocol.js";
+import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../server/event-codec.js";
 
 export interface PageOptions {
   /** The Origin header; the deck's own by default, `null` for none. */
   origin?: string | null;
   /** The share token, sent in the URL as the viewers' link has it. */
   token?: string;
+  /** Ask for events as binary frames, as the deck's page does; they are recorded decoded, as "events" messages. */
+  binaryEvents?: boolean;
 }
 
 type Waiter = { matches(message: ServerMessage): boolean; resolve(message: ServerMessage): void };
@@ -27,8 +30,8 @@ export class BridgePage {
   private constructor(socket: WebSocket) {
     this.socket = socket;
     this.closed = new Promise((resolve) => socket.once("close", (code) => resolve(code)));
-    socket.on("message", (data) => {
-      const message = JSON.parse(String(data)) as ServerMessage;
+    socket.on("message", (data, isBinary) => {
+      const message: ServerMessage = isBinary ? { type: "events", ...decodeEvents(data as Buffer) } : (JSON.parse(String(data)) as ServerMessage);
       this.messages.push(message);
       const waiting = this.#waiters;
       this.#waiters = [];
@@ -44,7 +47,8 @@ export class BridgePage {
   static async open(baseUrl: string, options: PageOptions = {}): Promise<BridgePage> {
     const origin = options.origin === undefined ? baseUrl : options.origin;
     const query = options.token ? `?token=${encodeURIComponent(options.token)}` : "";
-    const socket = new WebSocket(`${baseUrl.replace("http", "ws")}/ws${query}`, origin === null ? {} : { origin });
+    const protocols = options.binaryEvents ? [BINARY_EVENTS_PROTOCOL] : [];
+    const socket = new WebSocket(`${baseUrl.replace("http", "ws")}/ws${query}`, protocols, origin === null ? {} : { origin });
     const page = new BridgePage(socket);
     const hello = page.waitFor((message) => message.type === "hello");
     await once(socket, "open");
