@@ -12,12 +12,22 @@ const HOST_SCRIPT = fileURLToPath(new URL("../demos/lib/host.js", import.meta.ur
 const REFILL_DELAY_MS = 250;
 
 /**
- * Node's options for every demo process. V8 starts four helper threads by default (concurrent
- * marking and compiling, parallel scavenges); one is plenty for a demo on a 2-core machine, and
- * each thread left out takes its stack and malloc arena with it: about 2.5 MB less RSS per
- * process, measured on req-rep at interval=1, with no loss of `fast`'s throughput.
+ * Node's options for every demo process.
+ *
+ * --v8-pool-size=1: V8 starts four helper threads by default (concurrent marking and compiling,
+ * parallel scavenges); one is plenty for a demo on a 2-core machine, and each thread left out
+ * takes its stack and malloc arena with it: about 2.5 MB less RSS per process, measured on
+ * req-rep at interval=1, with no loss of `fast`'s throughput.
+ *
+ * --max-semi-space-size=1: V8's young generation starts at 2 × 1 MB here and doubles whenever
+ * enough has survived its scavenges since the last doubling — which, for a process sending
+ * steadily, is only a matter of time: Push/Pull's ventilator at 1,000 tasks a second (3.5 KB
+ * allocated per task, nearly all garbage within milliseconds; heapUsed back to 4.7 MB after a
+ * full GC) went 4 → 8 → 16 MB of new space and 58 → 71 MB RSS in 100 s. Held at 1 MB, scavenges
+ * come a few times a second and take under a millisecond, every process starts about 2 MB
+ * smaller, and the steps are gone; `fast`'s throughput shows no change beyond the bench's noise.
  */
-export const DEMO_EXEC_ARGV = ["--v8-pool-size=1"];
+export const DEMO_EXEC_ARGV = ["--v8-pool-size=1", "--max-semi-space-size=1"];
 
 /** How a demo process is started: forked detached, so it leads its own process group. */
 export function forkDemoProcess(script: string, args: string[]): ChildProcess {
