@@ -25,6 +25,7 @@
  */
 import type { FramePreview } from "../demos/lib/report-types.js";
 import type { MessageEvent } from "./matcher.js";
+import { OpenSends } from "./open-sends.js";
 import type { DeliverEvent, LostEvent, LostReason } from "./protocol.js";
 
 export interface LossTopology {
@@ -110,7 +111,7 @@ function changeAt(history: FilterChange[], t: number): FilterChange {
 export class LossTracker {
   readonly #topology: LossTopology;
   /** Round-robin sends not yet received by anyone, by sender, by send sequence number. */
-  readonly #unreceived = new Map<string, Map<number, MessageEvent>>();
+  readonly #unreceived = new Map<string, OpenSends>();
   /** Fan-out sends, by sender, oldest first (bounded). */
   readonly #published = new Map<string, MessageEvent[]>();
   /** Fan-out sends not yet known to have had a subscriber, by sender, oldest first (bounded). */
@@ -181,9 +182,9 @@ export class LossTracker {
     const key = senderKey(send.node, send.socket);
     if (distribution === "round-robin") {
       let pending = this.#unreceived.get(key);
-      if (!pending) this.#unreceived.set(key, (pending = new Map()));
-      pending.set(send.seq, send);
-      if (pending.size > MAX_REMEMBERED) pending.delete(pending.keys().next().value!);
+      if (!pending) this.#unreceived.set(key, (pending = new OpenSends()));
+      pending.add(send);
+      if (pending.size > MAX_REMEMBERED) pending.takeOldest();
     } else if (distribution === "fan-out") {
       pushBounded(this.#published, key, send);
       pushBounded(this.#unclaimed, key, send);
@@ -248,14 +249,11 @@ export class LossTracker {
     // Every live receiver has had messages up to here; anything older nobody got is gone.
     let floor = Infinity;
     for (const receiver of live) floor = Math.min(floor, received?.get(receiver)?.seq ?? 0);
-    // Sends are remembered in the order they were made: usually the oldest is above the floor.
-    if (pending.keys().next().value! >= floor) return [];
-    const lost: LostEvent[] = [];
     // Sends are remembered in the order they were made, so seq ascends: stop at the floor
     // rather than walk the rest (thousands of sends in flight at full speed, per delivery).
-    for (const [seq, send] of pending) {
-      if (seq >= floor) break;
-      pending.delete(seq);
+    const lost: LostEvent[] = [];
+    for (let send = pending.oldest(); send !== undefined && send.seq < floor; send = pending.oldest()) {
+      pending.delete(send.seq);
       const suspects = this.#exits.filter((exit) => exit.t >= send.t).map((exit) => exit.node);
       const culprits = [...new Set(suspects)];
       const known = this.#lastForgottenExit < send.t;

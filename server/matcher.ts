@@ -23,6 +23,8 @@ export interface MatcherTopology {
    * it reported from now on pairs with nothing, so its fate must not be judged from deliveries.
    */
   forgotSend?(send: MessageEvent): void;
+  /** The run's nodes that can send to this one (their roles are joined by an edge). */
+  sendersTo(receiver: string): readonly string[];
 }
 
 interface PendingSend {
@@ -106,8 +108,15 @@ class PendingQueue<T> {
  */
 class PendingReports<T extends object> {
   readonly #byDigest = new Map<string, PendingQueue<T>>();
-  /** Insertion-ordered: its first entry is the oldest report still waiting. */
-  readonly #order = new Set<T>();
+  /** The reports waiting. */
+  readonly #waiting = new Set<T>();
+  /**
+   * Every report in the order it came, paired ones included until passed: the oldest still
+   * waiting is found from `#head`. (A Set's first entry would do, but finding it after many
+   * deletions walks every deleted slot still in its table: once full, that is every add.)
+   */
+  #order: T[] = [];
+  #head = 0;
   readonly #digestOf: (item: T) => string;
 
   constructor(digestOf: (item: T) => string) {
@@ -115,7 +124,7 @@ class PendingReports<T extends object> {
   }
 
   get size(): number {
-    return this.#order.size;
+    return this.#waiting.size;
   }
 
   /** How many digests have reports waiting. */
@@ -133,9 +142,11 @@ class PendingReports<T extends object> {
     let queue = this.#byDigest.get(digest);
     if (!queue) this.#byDigest.set(digest, (queue = new PendingQueue()));
     queue.push(item);
-    this.#order.add(item);
-    if (this.#order.size <= MAX_PENDING) return undefined;
-    const oldest = this.#order.values().next().value!;
+    this.#waiting.add(item);
+    this.#order.push(item);
+    if (this.#waiting.size <= MAX_PENDING) return undefined;
+    while (!this.#waiting.has(this.#order[this.#head]!)) this.#head += 1;
+    const oldest = this.#order[this.#head]!;
     const oldestQueue = this.#byDigest.get(this.#digestOf(oldest))!;
     // Each digest's queue is in arrival order too, so the oldest of all heads its own.
     this.remove(this.#digestOf(oldest), oldestQueue.at(0) === oldest ? 0 : oldestQueue.indexOf(oldest));
@@ -145,8 +156,18 @@ class PendingReports<T extends object> {
   /** Takes the i-th oldest report of `digest` away (it was paired, or forgotten). */
   remove(digest: string, i: number): void {
     const queue = this.#byDigest.get(digest)!;
-    this.#order.delete(queue.at(i));
+    this.#waiting.delete(queue.at(i));
     queue.removeAt(i);
+    // Paired reports are passed over at the head; the array stays proportional to what waits.
+    while (this.#head < this.#order.length && !this.#waiting.has(this.#order[this.#head]!)) this.#head += 1;
+    if (this.#head >= 1024 && this.#head * 2 >= this.#order.length) {
+      this.#order = this.#order.slice(this.#head);
+      this.#head = 0;
+    } else if (this.#order.length - this.#head > 4 * Math.max(1024, this.#waiting.size)) {
+      // Paired ones behind a report that waits long: dropped now and then.
+      this.#order = this.#order.slice(this.#head).filter((item) => this.#waiting.has(item));
+      this.#head = 0;
+    }
     if (queue.size === 0) this.#byDigest.delete(digest);
   }
 }
@@ -155,6 +176,11 @@ export class DeliveryMatcher {
   readonly #topology: MatcherTopology;
   readonly #sends = new PendingReports<PendingSend>((pending) => pending.event.digest);
   readonly #receives = new PendingReports<MessageEvent>((recv) => recv.digest);
+  /**
+   * The latest stamp of any report from each node, Infinity once it has ended: its channel is
+   * in order, so every send it made before then has arrived.
+   */
+  readonly #heardUntil = new Map<string, number>();
 
   constructor(topology: MatcherTopology) {
     this.#topology = topology;
@@ -185,6 +211,28 @@ export class DeliveryMatcher {
     return this.#sends.digests + this.#receives.digests;
   }
 
+  /** A process started (again) under this name at `t`: nothing of it has been heard since. */
+  started(node: string, t: number): void {
+    this.#heardUntil.set(node, t);
+  }
+
+  /** A node reported something stamped `t` (Infinity: it ended and all it reported has arrived). */
+  heard(node: string, t: number): void {
+    if (t > (this.#heardUntil.get(node) ?? -Infinity)) this.#heardUntil.set(node, t);
+  }
+
+  /**
+   * Whether a receive still without its send can never have one: every node that could have
+   * sent it has been heard from past the receive's stamp, so its send has arrived already and
+   * went elsewhere or was forgotten. Left waiting, it would sit at the head of its digest's queue
+   * and every later send of that digest would step over it (at full speed, most of the bridge's
+   * time); a receive from a peer outside the run, which no send will ever match, goes the same way.
+   */
+  #orphaned(recv: MessageEvent): boolean {
+    for (const sender of this.#topology.sendersTo(recv.node)) if ((this.#heardUntil.get(sender) ?? -Infinity) < recv.t) return false;
+    return true;
+  }
+
   #addSend(send: MessageEvent): DeliverEvent[] {
     const waiting = this.#receives.get(send.digest);
     const fansOut = this.#topology.fansOut(send.node);
@@ -199,6 +247,10 @@ export class DeliveryMatcher {
           const last = waiting.size === 1;
           this.#receives.remove(send.digest, i);
           if (!fansOut || last) break;
+        } else if (recv.t < send.t && this.#orphaned(recv)) {
+          const last = waiting.size === 1;
+          this.#receives.remove(send.digest, i);
+          if (last) break;
         } else {
           i += 1;
         }
@@ -218,16 +270,26 @@ export class DeliveryMatcher {
     const candidates = this.#sends.get(recv.digest);
     let index = -1;
     if (candidates) {
+      const senders = this.#topology.sendersTo(recv.node);
+      // Senders already seen sending after this receive: each one's later sends are later still.
+      let past: Set<string> | undefined;
       for (let i = 0; i < candidates.size; i++) {
         const pending = candidates.at(i);
-        if (pending.event.t <= recv.t && this.#topology.arePeers(pending.event.node, recv.node) && !pending.deliveredTo?.has(recv.node)) {
-          index = i;
-          break;
+        if (!this.#topology.arePeers(pending.event.node, recv.node)) continue;
+        if (pending.event.t > recv.t) {
+          // Without this, a receive whose send is gone steps over every send waiting behind.
+          if (senders.length <= 1) break;
+          (past ??= new Set()).add(pending.event.node);
+          if (past.size >= senders.length) break;
+          continue;
         }
+        if (past?.has(pending.event.node) || pending.deliveredTo?.has(recv.node)) continue;
+        index = i;
+        break;
       }
     }
     if (index === -1) {
-      this.#receives.add(recv);
+      if (!this.#orphaned(recv)) this.#receives.add(recv);
       return [];
     }
     const pending = candidates!.at(index);

@@ -95,6 +95,8 @@ export class Run {
   #stopReason: StopReason | undefined;
   /** Each sender's downstream nodes that are running, by sender; cleared whenever a process starts or ends. */
   readonly #liveReceivers = new Map<string, string[]>();
+  /** Each node's peers that may send to it, started or ended; cleared whenever a process starts. */
+  readonly #sendersTo = new Map<string, string[]>();
   /** Whether every process of the run's first start has been started: actions wait for it. */
   #started = false;
 
@@ -122,6 +124,15 @@ export class Run {
       arePeers: (sender, receiver) => this.#rolesJoined(this.#nodeRoles.get(sender), this.#nodeRoles.get(receiver)),
       fansOut: (sender) => (this.#socketTypes.get(sender) ?? []).some((type) => FAN_OUT_SOCKETS.has(type)),
       forgotSend: (send) => this.#losses.forgotten(send),
+      sendersTo: (receiver) => {
+        let senders = this.#sendersTo.get(receiver);
+        if (!senders) {
+          const roles = this.#peerRoles.get(this.#nodeRoles.get(receiver) ?? "");
+          senders = roles ? [...this.#nodeRoles].filter(([, role]) => roles.has(role)).map(([id]) => id) : [];
+          this.#sendersTo.set(receiver, senders);
+        }
+        return senders;
+      },
     });
     this.#losses = new LossTracker({
       distribution: (node, socket) => {
@@ -333,6 +344,7 @@ export class Run {
           this.#liveReceivers.clear();
           this.#emit({ kind: "exit", t, node: nodeId, code, signal });
           this.#externalPeers.connectorEnded(nodeId);
+          this.#matcher.heard(nodeId, Infinity);
           for (const lost of this.#losses.exited(nodeId, t)) this.#emit(lost);
           settle(new RunFailed(`${nodeId} exited before it was ready (${signal ?? `code ${code}`})`));
           this.#afterExit();
@@ -341,8 +353,10 @@ export class Run {
       this.#processes.set(nodeId, process);
       this.#nodeRoles.set(nodeId, roleName);
       this.#liveReceivers.clear();
+      this.#sendersTo.clear();
       this.#socketTypes.set(nodeId, []);
       const t = monotonicMs();
+      this.#matcher.started(nodeId, t);
       this.#losses.spawned(nodeId, t);
       this.#subscriptionFrames.forget(nodeId);
       for (const address of connectsTo) this.#externalPeers.connectorStarted(nodeId, address);
@@ -372,6 +386,7 @@ export class Run {
       }
     }
     // Everything this node did before this report's stamp has now been reported.
+    this.#matcher.heard(node, event.t);
     for (const lost of this.#losses.heard(node, event.t)) this.#emit(lost);
   }
 

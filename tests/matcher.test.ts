@@ -3,12 +3,11 @@ import { describe, it } from "node:test";
 import { DeliveryMatcher, MAX_PENDING, type MessageEvent } from "../server/matcher.js";
 
 /** client-0 talks to server-0; pub-0 fans out to sub-0 and sub-1; lonely-0 talks to nobody. */
+const pairs = [["client-0", "server-0"], ["pub-0", "sub-0"], ["pub-0", "sub-1"]];
 const topology = {
-  arePeers: (a: string, b: string) => {
-    const pairs = [["client-0", "server-0"], ["pub-0", "sub-0"], ["pub-0", "sub-1"]];
-    return pairs.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
-  },
+  arePeers: (a: string, b: string) => pairs.some(([x, y]) => (x === a && y === b) || (x === b && y === a)),
   fansOut: (node: string) => node.startsWith("pub"),
+  sendersTo: (receiver: string) => pairs.flatMap(([x, y]) => (x === receiver ? [y!] : y === receiver ? [x!] : [])),
 };
 
 let clock = 0;
@@ -112,6 +111,37 @@ describe("matching under duplicates, loss and reordering", () => {
     // server-0 was killed here: 2 and 3 were never received.
     assert.equal(matcher.pendingSends, 2);
     assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, 35))[0]?.sendSeq, 2, "a new receive pairs with the oldest send stamped before it");
+  });
+});
+
+describe("receives that can never be paired", () => {
+  it("a receive whose send went (forgotten or taken) is dropped once its sender is heard past it, and later identical messages pair one to one", () => {
+    const matcher = new DeliveryMatcher(topology);
+    // The send of this receive never reached the matcher (forgotten under load): only its receive did.
+    matcher.heard("client-0", 5);
+    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 1, 10)), []);
+    assert.equal(matcher.pendingReceives, 1, "client-0's send stamped before 10 may still be on its way");
+    matcher.heard("client-0", 20);
+    // A later identical send must not pair with the stale receive (stamped before it): that one is dropped.
+    assert.deepEqual(matcher.add(message("send", "client-0", "Hello", 2, 30)), []);
+    assert.equal(matcher.pendingReceives, 0);
+    assert.equal(matcher.add(message("recv", "server-0", "Hello", 2, 31))[0]?.sendSeq, 2);
+    // Heard past already: a receive with nothing to pair is not kept at all.
+    matcher.heard("client-0", 50);
+    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 3, 40)), []);
+    assert.equal(matcher.pendingReceives, 0);
+  });
+
+  it("a receive waits while any node that could have sent it has not been heard past it, and for good once all have ended", () => {
+    const matcher = new DeliveryMatcher(topology);
+    assert.deepEqual(matcher.add(message("recv", "sub-0", "news", 1, 10)), []);
+    matcher.heard("pub-0", 9);
+    assert.deepEqual(matcher.add(message("recv", "sub-0", "news 2", 2, 11)), []);
+    assert.equal(matcher.pendingReceives, 2);
+    assert.equal(matcher.add(message("send", "pub-0", "news", 1, 9.5))[0]?.recvSeq, 1, "the late send still finds its receive");
+    matcher.heard("pub-0", Infinity);
+    assert.deepEqual(matcher.add(message("recv", "sub-0", "from outside", 3, 12)), []);
+    assert.equal(matcher.pendingReceives, 1, "only the receive that arrived before pub-0 ended waits");
   });
 });
 
