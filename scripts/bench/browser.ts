@@ -3,11 +3,14 @@
  * What the audience's browser sees: how many events a second reach the page over the bridge's
  * WebSocket, and the frames per second Chromium keeps while a demo delivers about a thousand
  * messages a second.
+ *
+ * `node build/scripts/bench/browser.js` runs these two figures alone.
  */
+import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../../tests/helpers/browser.js";
 import { startBridge } from "../../tests/helpers/bridge.js";
-import { type Figure, summarise } from "./stats.js";
+import { type Figure, printFigures, summarise } from "./stats.js";
 import { STEADY_RATE, startSteadyRun } from "./steady-run.js";
 
 const EVENTS_MS = 10_000;
@@ -94,4 +97,9 @@ export async function framesPerSecond(): Promise<Figure> {
     await browser.close();
     await bridge.stop();
   }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const figures = [await eventsToBrowser(), await framesPerSecond()];
+  printFigures(figures);
 }

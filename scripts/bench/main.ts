@@ -26,7 +26,7 @@ import { REPO_ROOT } from "../../server/http.js";
 import { eventsToBrowser, framesPerSecond } from "./browser.js";
 import { runToFirstMessage } from "./first-message.js";
 import { memory } from "./memory.js";
-import { type Figure, summarise } from "./stats.js";
+import { type Figure, printFigures, summarise } from "./stats.js";
 import { tracedVsUntraced } from "./throughput.js";
 
 const benchStart = performance.now();
@@ -100,4 +100,4 @@ figures.push(...(await attempt("memory", memory)));
 mkdirSync(`${REPO_ROOT}bench`, { recursive: true });
 writeFileSync(`${REPO_ROOT}bench/results.json`, `${JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2)}\n`);
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, libzmq ${machine.libzmq}`);
-console.table(figures.map(({ name, unit, median, min, max, runs, target, note }) => ({ name, unit, median: +median.toFixed(1), min: +min.toFixed(1), max: +max.toFixed(1), runs, target: target ?? "", note: note ?? "" })));
+printFigures(figures);

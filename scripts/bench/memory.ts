@@ -11,7 +11,7 @@ import { launchChromium } from "../../tests/helpers/browser.js";
 import { startBridge } from "../../tests/helpers/bridge.js";
 import { demoProcessesOf } from "../../tests/helpers/processes.js";
 import { startSteadyRun } from "./steady-run.js";
-import { type Figure, summarise } from "./stats.js";
+import { type Figure, printFigures, summarise } from "./stats.js";
 
 const DURATION_S = Number(process.env.BENCH_MEMORY_SECONDS ?? 300);
 const WARM_UP_MS = 10_000;
@@ -64,5 +64,5 @@ export async function memory(): Promise<Figure[]> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const figures = await memory();
-  console.table(figures.map(({ name, unit, median, min, max, runs, target, note }) => ({ name, unit, median: +median.toFixed(1), min: +min.toFixed(1), max: +max.toFixed(1), runs, target: target ?? "", note: note ?? "" })));
+  printFigures(figures);
 }

@@ -17,3 +17,8 @@ export function summarise(name: string, unit: string, samples: number[], extra: 
   const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   return { name, unit, median, min: sorted[0]!, max: sorted.at(-1)!, runs: samples.length, ...extra };
 }
+
+/** Prints figures as the bench's table: one row each, numbers to a tenth. */
+export function printFigures(figures: Figure[]): void {
+  console.table(figures.map(({ name, unit, median, min, max, runs, target, note }) => ({ name, unit, median: +median.toFixed(1), min: +min.toFixed(1), max: +max.toFixed(1), runs, target: target ?? "", note: note ?? "" })));
+}

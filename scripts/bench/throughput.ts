@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 import { DEMO_EXEC_ARGV } from "../../server/warm-pool.js";
 import { startBridge } from "../../tests/helpers/bridge.js";
 import { countsExact, runDemo } from "./bridge-client.js";
-import { type Figure, summarise } from "./stats.js";
+import { type Figure, printFigures, summarise } from "./stats.js";
 
 const DEMO_DIR = fileURLToPath(new URL("../../demos/fast/", import.meta.url));
 const COUNT = 200_000;
@@ -110,7 +110,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const bridge = await startBridge();
   try {
     const figures = await tracedVsUntraced(bridge.url);
-    console.table(figures.map(({ name, unit, median, min, max, runs, target, note }) => ({ name, unit, median: +median.toFixed(1), min: +min.toFixed(1), max: +max.toFixed(1), runs, target: target ?? "", note: note ?? "" })));
+    printFigures(figures);
   } finally {
     await bridge.stop();
   }
