@@ -27,15 +27,12 @@ const REFILL_DELAY_MS = 250;
  * come a few times a second and take under a millisecond, every process starts about 2 MB
  * smaller, and the steps are gone; `fast`'s throughput shows no change beyond the bench's noise.
  *
- * --initial-old-space-size=8 --optimize-for-size: what survives two scavenges (~25–80 bytes a
- * task at the ventilator, garbage soon after) piles up in the old generation, and V8 runs its
- * first full collection only when that reaches its initial limit — far above a demo's few MB —
- * so RSS climbed ~0.3 MB every 10 s for minutes (56.3 → 59.6 MB in 120 s, still rising). With an
- * initial limit of 8 MB the first full collection comes within a minute, and optimising for size
- * keeps each later limit a small step above what is live: 57.3–59.0 MB over the same 120 s, a
- * bounded sawtooth (`npm run demo -- push-pull --rate 1000`, VmRSS every 10 s).
+ * --expose-gc: so that a demo process can run a full collection when its old generation has
+ * grown (demos/lib/heap-keeper.ts); V8 by itself let Push/Pull's ventilator grow ~0.4 MB every
+ * 10 s for minutes. (--initial-old-space-size=8 with --optimize-for-size bounded it standalone
+ * but not under the bridge: no full collection in 200 s.)
  */
-export const DEMO_EXEC_ARGV = ["--v8-pool-size=1", "--max-semi-space-size=1", "--initial-old-space-size=8", "--optimize-for-size"];
+export const DEMO_EXEC_ARGV = ["--v8-pool-size=1", "--max-semi-space-size=1", "--expose-gc"];
 
 /** How a demo process is started: forked detached, so it leads its own process group. */
 export function forkDemoProcess(script: string, args: string[]): ChildProcess {

@@ -1,4 +1,5 @@
 import { ReportWriter } from "./report-codec.js";
+import { keepHeapSmall } from "./heap-keeper.js";
 import type { ChildReport, EncodedReportBatch } from "./report-types.js";
 
 /**
@@ -55,6 +56,9 @@ let lastFlush = 0;
 
 /** Whether a bridge is listening: true when this process was started with an IPC channel. */
 export const underBridge = typeof process.send === "function";
+
+// Under the bridge a process may run for the length of a talk: its heap is kept to what it holds.
+if (underBridge) keepHeapSmall();
 
 /** The system's monotonic clock in ms, shared by every process on the machine. */
 export function monotonicMs(): number {
