@@ -6,12 +6,12 @@
  * full collection in 200 s, and never came back down. So, under the bridge (started with
  * --expose-gc, see server/warm-pool.ts), the old generation is looked at every few seconds and
  * collected once it has grown by GROWTH_BYTES since the last look that collected: a few ms of
- * work at most every CHECK_MS, usually once a minute or less.
+ * work at most every CHECK_MS, usually every half minute or less.
  */
 import v8 from "node:v8";
 
 const CHECK_MS = 5000;
-const GROWTH_BYTES = 2 * 1024 * 1024;
+const GROWTH_BYTES = 1024 * 1024;
 
 function oldSpaceUsed(): number {
   return v8.getHeapSpaceStatistics().find((space) => space.space_name === "old_space")?.space_used_size ?? 0;
