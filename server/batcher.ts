@@ -1,21 +1,24 @@
 /**
  * Gathers a connection's run events and sends them as one WebSocket frame per run per tick,
- * however many messages the processes exchanged in between. The first event after a quiet
- * spell goes out on the next turn of the event loop; under load, frames are at least
- * `minIntervalMs` apart.
+ * however many messages the processes exchanged in between. After a quiet spell the first few
+ * frames go out on the next turn of the event loop; under load, one frame per `intervalMs`
+ * (demos/lib/flush-gate.ts).
  */
+import { FlushGate } from "../demos/lib/flush-gate.js";
 import type { RunEvent, ServerMessage } from "./protocol.js";
+
+/** Frames that may go at once after a quiet spell: a run's start is a few single events. */
+const FRAME_BURST = 8;
 
 export class EventBatcher {
   readonly #send: (message: ServerMessage) => void;
-  readonly #minIntervalMs: number;
+  readonly #gate: FlushGate;
   readonly #pending = new Map<string, RunEvent[]>();
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
-  #lastFlush = 0;
 
-  constructor(send: (message: ServerMessage) => void, minIntervalMs = 16) {
+  constructor(send: (message: ServerMessage) => void, intervalMs = 16) {
     this.#send = send;
-    this.#minIntervalMs = minIntervalMs;
+    this.#gate = new FlushGate(intervalMs, FRAME_BURST, performance.now());
   }
 
   push(runId: string, event: RunEvent): void {
@@ -28,7 +31,7 @@ export class EventBatcher {
   /** Sends everything gathered so far, now. */
   flush(): void {
     this.#cancel();
-    this.#lastFlush = performance.now();
+    this.#gate.spend(performance.now());
     for (const [runId, events] of this.#pending) this.#send({ type: "events", runId, events });
     this.#pending.clear();
   }
@@ -41,7 +44,7 @@ export class EventBatcher {
 
   #schedule(): void {
     if (this.#timer) return;
-    const wait = this.#lastFlush + this.#minIntervalMs - performance.now();
+    const wait = this.#gate.waitMs(performance.now());
     this.#timer = wait > 0 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
   }
 

@@ -1,12 +1,13 @@
 import { ReportWriter } from "./report-codec.js";
+import { FlushGate } from "./flush-gate.js";
 import { keepHeapSmall } from "./heap-keeper.js";
 import type { ChildReport, EncodedReportBatch } from "./report-types.js";
 
 /**
  * Carries a demo process's reports to the bridge. Under the bridge (an IPC channel exists)
- * reports are batched: the first after a quiet spell goes on the next turn of the event loop,
- * then at most one IPC message every FLUSH_INTERVAL_MS, so a busy socket costs a few IPC
- * messages a second rather than one per ZeroMQ message. Standalone, nothing is sent: the
+ * reports are batched: after a quiet spell the first few batches go on the next turn of the
+ * event loop, then at most one IPC message every FLUSH_INTERVAL_MS (flush-gate.ts), so a busy
+ * socket costs a few IPC messages a second rather than one per ZeroMQ message. Standalone, nothing is sent: the
  * program's own printing is its output.
  *
  * Messages are reported one by one (with digest and previews, so the bridge can draw each
@@ -26,6 +27,8 @@ import type { ChildReport, EncodedReportBatch } from "./report-types.js";
  */
 
 const FLUSH_INTERVAL_MS = 16;
+/** Batches that may go at once after a quiet spell: a run's start is a few single reports. */
+const FLUSH_BURST = 8;
 // ZMQ_DETAILS_PER_SECOND raises it for the benchmark that measures the event path at full load.
 // Five times the fastest paced demo (200 a second); a person follows a few dozen dots at most.
 const DETAILS_PER_SECOND = Number(process.env.ZMQ_DETAILS_PER_SECOND ?? 1000);
@@ -52,7 +55,7 @@ const REFILL_EVERY = 64;
 /** Reports queued since the last flush, in the order they happened. */
 const pending = new ReportWriter();
 let flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
-let lastFlush = 0;
+const flushGate = new FlushGate(FLUSH_INTERVAL_MS, FLUSH_BURST, performance.now());
 
 /** Whether a bridge is listening: true when this process was started with an IPC channel. */
 export const underBridge = typeof process.send === "function";
@@ -154,7 +157,7 @@ export function countInFlow(flow: Flow, bytes: number): void {
 
 function scheduleFlush(): void {
   if (flushTimer) return;
-  const wait = lastFlush + FLUSH_INTERVAL_MS - performance.now();
+  const wait = flushGate.waitMs(performance.now());
   flushTimer = wait > 0 ? setTimeout(flush, wait) : setImmediate(flush);
 }
 
@@ -175,7 +178,7 @@ function takeBatch(): Buffer | undefined {
 
 function flush(): void {
   flushTimer = undefined;
-  lastFlush = performance.now();
+  flushGate.spend(performance.now());
   const reports = takeBatch();
   if (reports === undefined || !process.connected) return;
   process.send!({ reports: reports.toString("base64") } satisfies EncodedReportBatch);
