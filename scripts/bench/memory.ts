@@ -14,7 +14,13 @@ import { startSteadyRun } from "./steady-run.js";
 import { type Figure, printFigures, summarise } from "./stats.js";
 
 const DURATION_S = Number(process.env.BENCH_MEMORY_SECONDS ?? 300);
-const WARM_UP_MS = 10_000;
+/**
+ * Growth is measured from here: by then the bridge's heap has reached its working size. V8 sizes
+ * it in steps over the first half minute or so (one bench read 89 MB at 10 s, 123 MB at 30 s,
+ * then 101–102 MB for the remaining four and a half minutes), so a start read earlier measured
+ * that sizing, up or down, rather than growth.
+ */
+const WARM_UP_MS = 60_000;
 
 /** A process's resident memory in MB, as `ps` shows it (VmRSS), or only its anonymous part (RssAnon). */
 function rssMegabytes(pid: number, field: "VmRSS" | "RssAnon" = "VmRSS"): number {

@@ -27,7 +27,12 @@ import { type Figure, printFigures, summarise } from "./stats.js";
 
 const DEMO_DIR = fileURLToPath(new URL("../../demos/fast/", import.meta.url));
 const COUNT = 200_000;
-const ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 4);
+/**
+ * One round's ratio swings by ±15 points on a shared 2-core machine (the four processes and the
+ * bridge take turns on two cores); the median of four rounds moved by as much as 10 points from
+ * one bench to the next, of eight by about 3.
+ */
+const ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 8);
 /** Long enough for the start-up burst and three more (a burst, then the sender's 1.5 s pause). */
 const RUN_MS = 9000;
 /** Between runs: the last run's processes are gone and the bridge's warm pool is full again. */
