@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { setPriority } from "node:os";
+import { getPriority, setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const HOST_SCRIPT = fileURLToPath(new URL("../demos/lib/host.js", import.meta.url));
@@ -37,7 +37,7 @@ const REFILL_DELAY_MS = 250;
 export const DEMO_EXEC_ARGV = ["--v8-pool-size=1", "--max-semi-space-size=1", "--expose-gc"];
 
 /**
- * How much lower than the bridge's a demo process's CPU priority is (a nice value). When demos
+ * How much lower than the bridge's a demo process's CPU priority is (nice values above its own). When demos
  * flood the machine, what the audience sees comes first: the bridge that turns their reports
  * into the diagram, and the browser that draws it. Flat out, `fast`'s sender and receiver each
  * took a core's worth of turns on this 2-core machine and left the bridge 40 % of one, so the
@@ -62,13 +62,14 @@ export function forkDemoProcess(script: string, args: string[]): ChildProcess {
  * missing (no autogroups, another OS), the demo simply runs at the bridge's priority.
  */
 function yieldToTheDiagram(pid: number): void {
+  const nice = Math.min(19, getPriority() + DEMO_NICENESS);
   try {
-    setPriority(pid, DEMO_NICENESS);
+    setPriority(pid, nice);
   } catch {
     // Not permitted here: runs as before.
   }
   try {
-    writeFileSync(`/proc/${pid}/autogroup`, String(DEMO_NICENESS));
+    writeFileSync(`/proc/${pid}/autogroup`, String(nice));
   } catch {
     // No autogroups (not Linux, or a kernel without them).
   }

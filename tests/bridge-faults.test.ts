@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { once } from "node:events";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { DEFAULT_LIMITS } from "../server/limits.js";
 import type { ExitEvent, ServerMessage } from "../server/protocol.js";
@@ -34,6 +35,36 @@ async function runUntilDelivered(page: BridgePage, deliveries = 3): Promise<{ ru
   const pids = new Map(page.events(runId).flatMap((event) => (event.kind === "spawn" ? [[event.node, event.pid] as const] : [])));
   return { runId, pids };
 }
+
+/** Each thread of a process: its name and its nice value, from /proc as `ps -L` shows them. */
+function threadNiceness(pid: number): { name: string; nice: number }[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    // Fields after the command's closing parenthesis start at the 3rd (state); nice is the 19th.
+    return { name, nice: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]) };
+  });
+}
+
+describe("demo processes and the bridge sharing the CPU", { timeout: 60_000 }, () => {
+  it("every demo thread, libzmq's I/O thread included, runs at a lower priority than the bridge", async (t) => {
+    const page = await BridgePage.open(bridge.url);
+    const { runId, pids } = await runUntilDelivered(page);
+    const bridgeNice = threadNiceness(bridge.process.pid!)[0]!.nice;
+    const demoNice = Math.min(19, bridgeNice + 10);
+    for (const [node, pid] of pids) {
+      const threads = threadNiceness(pid);
+      assert.ok(threads.some((thread) => thread.name.startsWith("ZMQbg/IO")), `${node} has started libzmq's I/O thread`);
+      for (const thread of threads) assert.equal(thread.nice, demoNice, `${node}'s thread ${thread.name} is niced`);
+      // Linux weighs a session (a detached process's) by its autogroup's nice, not its threads'.
+      if (existsSync(`/proc/${pid}/autogroup`)) assert.match(readFileSync(`/proc/${pid}/autogroup`, "utf8"), new RegExp(`nice ${demoNice}\\b`), `${node}'s autogroup is niced`);
+    }
+    page.stop(runId);
+    await page.stopped(runId);
+    await page.close();
+    t.diagnostic(`bridge at nice ${bridgeNice}; ${pids.size} demo processes, every thread at nice ${demoNice}`);
+  });
+});
 
 describe("a demo process killed with kill -9", { timeout: 180_000 }, () => {
   it("shows as exited by SIGKILL while the rest of the run goes on, and the bridge stays up", async (t) => {
