@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { DEFAULT_LIMITS } from "../server/limits.js";
 import type { ExitEvent, ServerMessage } from "../server/protocol.js";
@@ -37,32 +37,46 @@ async function runUntilDelivered(page: BridgePage, deliveries = 3): Promise<{ ru
 }
 
 /** Each thread of a process: its name and its nice value, from /proc as `ps -L` shows them. */
-function threadNiceness(pid: number): { name: string; nice: number }[] {
+function threadNiceness(pid: number): { tid: number; name: string; nice: number }[] {
   return readdirSync(`/proc/${pid}/task`).map((tid) => {
     const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
     const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
     // Fields after the command's closing parenthesis start at the 3rd (state); nice is the 19th.
-    return { name, nice: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]) };
+    return { tid: Number(tid), name, nice: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]) };
   });
 }
 
+/** Whether this system has autogroups whose nice value we may set (the bridge's attempt is quiet where not). */
+function autogroupsSettable(): boolean {
+  try {
+    const own = /nice (-?\d+)/.exec(readFileSync("/proc/self/autogroup", "utf8"))![1]!;
+    writeFileSync("/proc/self/autogroup", own);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe("demo processes and the bridge sharing the CPU", { timeout: 60_000 }, () => {
-  it("every demo thread, libzmq's I/O thread included, runs at a lower priority than the bridge", async (t) => {
+  it("a demo's main thread and libzmq's threads run at a lower priority than the bridge", async (t) => {
     const page = await BridgePage.open(bridge.url);
     const { runId, pids } = await runUntilDelivered(page);
-    const bridgeNice = threadNiceness(bridge.process.pid!)[0]!.nice;
+    const bridgePid = bridge.process.pid!;
+    const bridgeNice = threadNiceness(bridgePid).find((thread) => thread.tid === bridgePid)!.nice;
     const demoNice = Math.min(19, bridgeNice + 10);
     for (const [node, pid] of pids) {
       const threads = threadNiceness(pid);
       assert.ok(threads.some((thread) => thread.name.startsWith("ZMQbg/IO")), `${node} has started libzmq's I/O thread`);
-      for (const thread of threads) assert.equal(thread.nice, demoNice, `${node}'s thread ${thread.name} is niced`);
+      // The threads that do a demo's work: its main thread and libzmq's. (V8's helper thread may
+      // start before the bridge can lower the priority, and keeps the one it started with.)
+      for (const thread of threads.filter((thread) => thread.tid === pid || thread.name.startsWith("ZMQbg"))) assert.equal(thread.nice, demoNice, `${node}'s thread ${thread.name} is niced`);
       // Linux weighs a session (a detached process's) by its autogroup's nice, not its threads'.
-      if (existsSync(`/proc/${pid}/autogroup`)) assert.match(readFileSync(`/proc/${pid}/autogroup`, "utf8"), new RegExp(`nice ${demoNice}\\b`), `${node}'s autogroup is niced`);
+      if (autogroupsSettable()) assert.match(readFileSync(`/proc/${pid}/autogroup`, "utf8"), new RegExp(`nice ${demoNice}\\b`), `${node}'s autogroup is niced`);
     }
     page.stop(runId);
     await page.stopped(runId);
     await page.close();
-    t.diagnostic(`bridge at nice ${bridgeNice}; ${pids.size} demo processes, every thread at nice ${demoNice}`);
+    t.diagnostic(`bridge at nice ${bridgeNice}; ${pids.size} demo processes, main and libzmq threads at nice ${demoNice}`);
   });
 });
 
