@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { DEFAULT_LIMITS } from "../server/limits.js";
+import { DEMO_NICENESS } from "../server/warm-pool.js";
 import type { ExitEvent, ServerMessage } from "../server/protocol.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";
@@ -63,7 +64,7 @@ describe("demo processes and the bridge sharing the CPU", { timeout: 60_000 }, (
     const { runId, pids } = await runUntilDelivered(page);
     const bridgePid = bridge.process.pid!;
     const bridgeNice = threadNiceness(bridgePid).find((thread) => thread.tid === bridgePid)!.nice;
-    const demoNice = Math.min(19, bridgeNice + 10);
+    const demoNice = Math.min(19, bridgeNice + DEMO_NICENESS);
     for (const [node, pid] of pids) {
       const threads = threadNiceness(pid);
       assert.ok(threads.some((thread) => thread.name.startsWith("ZMQbg/IO")), `${node} has started libzmq's I/O thread`);
