@@ -39,10 +39,11 @@ export const DEMO_EXEC_ARGV = ["--v8-pool-size=1", "--max-semi-space-size=1", "-
 /**
  * How much lower than the bridge's a demo process's CPU priority is (nice values above its own).
  * When demos flood the machine, what the audience sees comes first: the bridge that turns their
- * reports into the diagram, and the browser that draws it. Flat out, `fast`'s sender and
- * receiver each took a core's worth of turns on this 2-core machine and left the bridge 40 % of
- * one, so the diagram fell seconds behind the processes; 5 above gives the bridge the 67 % it
- * needs. 10 above did as much for the bridge but, the CPU being shared by weight, cost every
+ * reports into the diagram, and the browser that draws it. With every message of `fast`'s
+ * flat-out stream reported, its sender and receiver took most of this 2-core machine and left
+ * the bridge 39 % of a core, so the diagram fell seconds behind the processes; 5 above, the
+ * bridge gets 69 % and delivers twice the events (115,000 → 233,000 a second to a client;
+ * `node build/scripts/bench/cpu-share.js`). 10 above did as much for the bridge but cost every
  * hop of Request/Reply's first message a longer wait behind the browser: Run → first message
  * went from 50 to 58 ms; at 5 it stays at 50.
  */

@@ -11,11 +11,15 @@ export interface Figure {
   note?: string;
 }
 
-export function summarise(name: string, unit: string, samples: number[], extra: { target?: string; note?: string } = {}): Figure {
+export function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return { name, unit, median, min: sorted[0]!, max: sorted.at(-1)!, runs: samples.length, ...extra };
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function summarise(name: string, unit: string, samples: number[], extra: { target?: string; note?: string } = {}): Figure {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { name, unit, median: median(samples), min: sorted[0]!, max: sorted.at(-1)!, runs: samples.length, ...extra };
 }
 
 /** Prints figures as the bench's table: one row each, numbers to a tenth. */
