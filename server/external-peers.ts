@@ -15,7 +15,15 @@ const SETTLE_MS = 300;
 
 interface BoundEndpoint {
   binder: string;
+  /** Connections open now: accepted less disconnected. */
   accepted: number;
+  /** Every connection the binder accepted since it bound. */
+  acceptedEver: number;
+  /**
+   * The run's own connections it had to expect since it bound: its connecting processes alive
+   * then (they reconnect to a new binder) and every one started since, one connection each.
+   */
+  connectorsEver: number;
   published: number;
 }
 
@@ -35,14 +43,18 @@ export class ExternalPeers {
   }
 
   bound(binder: string, endpoint: string): void {
-    this.#bound.set(endpoint, { binder, accepted: 0, published: 0 });
+    this.#bound.set(endpoint, { binder, accepted: 0, acceptedEver: 0, connectorsEver: this.#connectors.get(endpoint)?.size ?? 0, published: 0 });
   }
 
   /** One of the run's own processes was started to connect to `endpoint`. */
   connectorStarted(node: string, endpoint: string): void {
     let nodes = this.#connectors.get(endpoint);
     if (!nodes) this.#connectors.set(endpoint, (nodes = new Set()));
-    nodes.add(node);
+    if (!nodes.has(node)) {
+      nodes.add(node);
+      const bound = this.#bound.get(endpoint);
+      if (bound) bound.connectorsEver += 1;
+    }
     this.#changed();
   }
 
@@ -57,8 +69,12 @@ export class ExternalPeers {
     if (!bound || bound.binder !== node) return;
     if (event === "accept") {
       bound.accepted += 1;
-      // More connections than the run's own connectors, even for an instant: someone else is here.
-      if (bound.accepted > (this.#connectors.get(endpoint!)?.size ?? 0)) this.#everSeen.add(bound.binder);
+      bound.acceptedEver += 1;
+      // More connections than the run's own connectors, even for an instant, or more in all than
+      // they ever made: someone else is, or was, here. The second catches a peer that came before
+      // the run's own connections and left before the last of them arrived (it took the tasks
+      // queued for them): at no instant were there more connections than connectors.
+      if (bound.accepted > (this.#connectors.get(endpoint!)?.size ?? 0) || bound.acceptedEver > bound.connectorsEver) this.#everSeen.add(bound.binder);
     } else if (event === "disconnect") bound.accepted = Math.max(0, bound.accepted - 1);
     else return;
     this.#changed();

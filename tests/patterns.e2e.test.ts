@@ -135,7 +135,9 @@ describe("push-pull", () => {
 
   it("a Python PULL worker joins a live run, takes tasks, and is counted as an external peer", async () => {
     const runId = await client.run("push-pull", { workers: 2, rate: 40, work: 0 });
-    await client.waitUntil(() => eventsOf("bound", "ventilator-0").length === 1, 10_000, "the ventilator's endpoint");
+    // It joins a run under way: both workers at work, the tasks queued before they came taken.
+    // (One that comes first takes that queue at once and may leave before it could be counted.)
+    await client.waitUntil(() => client.count("worker-0", "recv") >= 1 && client.count("worker-1", "recv") >= 1, 15_000, "both workers at work");
     const endpoint = (eventsOf("bound", "ventilator-0")[0] as { endpoint: string }).endpoint;
     const peer = python("pull_worker.py", [endpoint, "20"]);
     await client.waitUntil(() => eventsOf("external").some((event) => (event as { count: number }).count === 1), 15_000, "the external peer");
