@@ -93,6 +93,19 @@ function laneWidth(rate: number): number {
 
 /** How far along its way a lost message fades out. */
 const LOST_AT = 0.55;
+
+/**
+ * Writes text and data attributes only when they change. The diagram is brought up to date
+ * every animation frame of a busy run; rewriting an SVG text that reads the same still makes
+ * the browser lay the drawing out again, a frame's worth of work wasted many times a second.
+ */
+function setText(element: Element, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+function setData(element: HTMLElement | SVGElement, key: string, value: string): void {
+  if (element.dataset[key] !== value) element.dataset[key] = value;
+}
+
 /** The least time between two labelled dots leaving one sender: closer, their labels overlap. */
 const LABEL_SPACING_MS = 220;
 /** How far (px, before LOST_AT) a message dropped at its sender falls from its socket. */
@@ -280,18 +293,18 @@ export class DiagramView {
       const view = this.#nodes.get(node.id);
       if (!view) continue;
       const { group } = view;
-      group.dataset.pid = node.pid === undefined ? "" : String(node.pid);
-      group.dataset.sent = String(node.sent);
-      group.dataset.received = String(node.received);
-      group.dataset.lost = String(node.lost);
-      group.dataset.missed = String(node.missed);
-      group.dataset.status = node.status;
+      setData(group, "pid", node.pid === undefined ? "" : String(node.pid));
+      setData(group, "sent", String(node.sent));
+      setData(group, "received", String(node.received));
+      setData(group, "lost", String(node.lost));
+      setData(group, "missed", String(node.missed));
+      setData(group, "status", node.status);
       group.classList.toggle("has-losses", node.lost > 0 || node.missed > 0);
       this.#drawQueue(view, model.traffic.queued(node.id), node.waitingSends.length);
       if (node.external) {
-        group.dataset.external = String(node.external.count);
-        view.counters.textContent = `${node.external.count} connected`;
-        view.detail.textContent = "seen by the socket monitor";
+        setData(group, "external", String(node.external.count));
+        setText(view.counters, `${node.external.count} connected`);
+        setText(view.detail, "seen by the socket monitor");
         continue;
       }
       const losses = [node.lost > 0 ? `lost ${node.lost}` : "", node.missed > 0 ? `missed ${node.missed}` : ""].filter(Boolean);
@@ -299,11 +312,11 @@ export class DiagramView {
       if (view.compact) {
         // Small nodes: the counts, and losses as one figure; the attributes keep them apart.
         const lostOrMissed = node.lost + node.missed;
-        view.counters.textContent = [`sent ${count(node.sent)}`, `recv ${count(node.received)}`, ...(lostOrMissed > 0 ? [`✗ ${lostOrMissed}`] : [])].join(" · ");
+        setText(view.counters, [`sent ${count(node.sent)}`, `recv ${count(node.received)}`, ...(lostOrMissed > 0 ? [`✗ ${lostOrMissed}`] : [])].join(" · "));
       } else {
-        view.counters.textContent = [`sent ${count(node.sent)}`, `${losses.length > 0 ? "recv" : "received"} ${count(node.received)}`, ...losses].join(" · ");
+        setText(view.counters, [`sent ${count(node.sent)}`, `${losses.length > 0 ? "recv" : "received"} ${count(node.received)}`, ...losses].join(" · "));
       }
-      view.detail.textContent = this.#detail(node);
+      setText(view.detail, this.#detail(node));
     }
   }
 
@@ -399,10 +412,10 @@ export class DiagramView {
       const { view, rate } = model.traffic.edgeView(edge.from, edge.to, now);
       if (rate > 0 || view === "flow") moving = true;
       edge.view = view;
-      edge.group.dataset.view = view;
-      edge.group.dataset.rate = String(Math.round(rate));
+      setData(edge.group, "view", view);
+      setData(edge.group, "rate", String(Math.round(rate)));
       const flowing = view === "flow";
-      edge.rate.textContent = flowing ? rateLabel(rate, edge.crowded) : "";
+      setText(edge.rate, flowing ? rateLabel(rate, edge.crowded) : "");
       for (const [lane, from, to] of [
         [edge.forward, edge.from, edge.to],
         [edge.back, edge.to, edge.from],
@@ -410,8 +423,8 @@ export class DiagramView {
         if (!lane) continue;
         const laneRate = model.traffic.laneRate(from, to, now);
         lane.classList.toggle("busy", flowing && laneRate > 0);
-        if (flowing) lane.style.strokeWidth = String(laneWidth(laneRate));
-        else lane.style.removeProperty("stroke-width");
+        const width = flowing ? String(laneWidth(laneRate)) : "";
+        if (lane.style.strokeWidth !== width) lane.style.strokeWidth = width;
       }
       // Dots already travelling on an edge that turned into a flow give way to it.
       if (flowing) {

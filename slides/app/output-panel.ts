@@ -1,13 +1,24 @@
 /**
  * The demo's processes' own output — what they print, as a terminal would show it — with the
  * node that printed each line. Keeps a bounded number of lines.
+ *
+ * Lines pouring in (a thousand a second at the Push/Pull slide's top rate) are shown at most
+ * once every BUSY_INTERVAL_MS: nobody reads a terminal scrolling that fast, while laying out
+ * new lines every animation frame cost the page a third of its frame time (measured with
+ * Chromium's trace; see the frames-per-second figure of `npm run bench`). A line after a quiet
+ * spell is shown at once.
  */
-import type { RunEvent } from "../../server/protocol.js";
+import type { ExitEvent, LogEvent, RunEvent } from "../../server/protocol.js";
 
 export const MAX_LINES = 60;
+const BUSY_INTERVAL_MS = 100;
 
 export class OutputPanel {
   readonly element: HTMLOListElement;
+  /** Lines not shown yet, the latest MAX_LINES at most. */
+  #pending: (LogEvent | ExitEvent)[] = [];
+  #shownAt = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.element = document.createElement("ol");
@@ -16,14 +27,26 @@ export class OutputPanel {
   }
 
   clear(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = [];
     this.element.replaceChildren();
   }
 
   /** Adds the output lines among `events`; other events are not its business. */
   append(events: RunEvent[]): void {
-    let added = false;
-    for (const event of events) {
-      if (event.kind !== "log" && event.kind !== "exit") continue;
+    for (const event of events) if (event.kind === "log" || event.kind === "exit") this.#pending.push(event);
+    if (this.#pending.length > MAX_LINES) this.#pending.splice(0, this.#pending.length - MAX_LINES);
+    if (this.#pending.length === 0 || this.#timer) return;
+    const wait = this.#shownAt + BUSY_INTERVAL_MS - performance.now();
+    if (wait <= 0) this.#show();
+    else this.#timer = setTimeout(() => this.#show(), wait);
+  }
+
+  #show(): void {
+    this.#timer = undefined;
+    this.#shownAt = performance.now();
+    const lines = this.#pending.splice(0).map((event) => {
       const line = document.createElement("li");
       line.dataset.printedBy = event.node;
       if (event.kind === "log") {
@@ -37,10 +60,10 @@ export class OutputPanel {
       node.className = "output-node";
       node.textContent = event.node;
       line.prepend(node);
-      this.element.append(line);
-      added = true;
-    }
-    if (!added) return;
+      return line;
+    });
+    if (lines.length === 0) return;
+    this.element.append(...lines);
     while (this.element.childElementCount > MAX_LINES) this.element.firstElementChild!.remove();
     this.element.scrollTop = this.element.scrollHeight;
   }
