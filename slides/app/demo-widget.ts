@@ -25,7 +25,7 @@ import { DiagramView } from "./diagram.js";
 import { ParamsForm } from "./params-form.js";
 import { Inspector } from "./inspector.js";
 import { LiveSummary } from "./live-summary.js";
-import { MAX_LINES, OutputPanel } from "./output-panel.js";
+import { OutputPanel } from "./output-panel.js";
 import { type MirrorMessage, presenterLink } from "./presenter-link.js";
 import { RunModel } from "./run-model.js";
 import { SpeedControls } from "./speed-controls.js";
@@ -84,9 +84,8 @@ export class ZmqDemo extends HTMLElement {
   #player: TracePlayer | undefined;
   #state: DemoState = "idle";
   #stopListening: (() => void) | undefined;
-  /** What arrived since the last render: messages to draw travelling and lines to print (both bounded). */
+  /** What arrived since the last render: messages to draw travelling (bounded). */
   readonly #toDraw: (DeliverEvent | LostEvent)[] = [];
-  readonly #toPrint: RunEvent[] = [];
   #renderFrame = 0;
   #lastRender = Number.NEGATIVE_INFINITY;
   #unwatch: (() => void) | undefined;
@@ -214,6 +213,8 @@ export class ZmqDemo extends HTMLElement {
   destroy(): void {
     this.#dropPendingRender();
     this.#diagram?.destroy();
+    // Lines still waiting for their turn are not shown in a widget that has gone.
+    this.#output?.clear();
   }
 
   /** Run if idle, stop if running: what the button and the R key do. */
@@ -257,8 +258,9 @@ export class ZmqDemo extends HTMLElement {
 
   /**
    * Follows the run: a batch of its events updates the model at once (cheap bookkeeping, so
-   * counters stay exact at any rate); the picture, inspector, summary and output follow at the
-   * next render, at most one an animation frame however many batches arrive in between.
+   * counters stay exact at any rate); the picture, inspector and summary follow at the next
+   * render, at most one an animation frame however many batches arrive in between. The output
+   * panel takes the batch's lines and paces their showing itself.
    */
   update(events: RunEvent[]): void {
     const firstOfRun = this.#model.deliveredCount === 0;
@@ -266,8 +268,7 @@ export class ZmqDemo extends HTMLElement {
     // Only the latest can be drawn travelling; the rest are in the counters already.
     for (const message of deliveries.length > MAX_DRAWN ? deliveries.slice(-MAX_DRAWN) : deliveries) this.#toDraw.push(message);
     if (this.#toDraw.length > MAX_DRAWN) this.#toDraw.splice(0, this.#toDraw.length - MAX_DRAWN);
-    for (const event of events) if (event.kind === "log" || event.kind === "exit") this.#toPrint.push(event);
-    if (this.#toPrint.length > MAX_LINES) this.#toPrint.splice(0, this.#toPrint.length - MAX_LINES);
+    this.#output.append(events);
     // The run's first message is drawn at once, not a frame later: it is the moment a viewer waits for.
     this.#renderSoon(firstOfRun && this.#model.deliveredCount > 0);
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
@@ -297,7 +298,6 @@ export class ZmqDemo extends HTMLElement {
     this.#summary.update(drawn);
     this.#inspector.update(this.#model);
     this.#actions.update(this.#model, this.#state === "running");
-    this.#output.append(this.#toPrint.splice(0));
   }
 
   /** Forgets what was waiting to be rendered: a new run starts, or the widget goes. */
@@ -305,7 +305,6 @@ export class ZmqDemo extends HTMLElement {
     cancelAnimationFrame(this.#renderFrame);
     this.#renderFrame = 0;
     this.#toDraw.length = 0;
-    this.#toPrint.length = 0;
   }
 
   /** The run's parameters: what the fields show. */

@@ -10,7 +10,7 @@
  */
 import type { ExitEvent, LogEvent, RunEvent } from "../../server/protocol.js";
 
-export const MAX_LINES = 60;
+const MAX_LINES = 60;
 const BUSY_INTERVAL_MS = 100;
 
 export class OutputPanel {
@@ -62,7 +62,6 @@ export class OutputPanel {
       line.prepend(node);
       return line;
     });
-    if (lines.length === 0) return;
     this.element.append(...lines);
     while (this.element.childElementCount > MAX_LINES) this.element.firstElementChild!.remove();
     this.element.scrollTop = this.element.scrollHeight;
