@@ -29,7 +29,7 @@ import { LossTracker } from "./loss.js";
 import { SubscriptionFrames } from "./subscriptions.js";
 import { DeliveryMatcher } from "./matcher.js";
 import { DemoProcess } from "./process-group.js";
-import type { ActionRequest, ErrorCode, NodeEvent, NodeInfo, RunEvent, StopReason } from "./protocol.js";
+import type { ActionRequest, ErrorCode, LostEvent, NodeEvent, NodeInfo, RunEvent, StopReason } from "./protocol.js";
 
 /** Where compiled demos live, next to the compiled bridge. */
 const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));
@@ -93,6 +93,12 @@ export class Run {
   readonly #bindHost: string;
   #stopping: Promise<void> | undefined;
   #stopReason: StopReason | undefined;
+  /**
+   * When Stop began, on the processes' clock. What is judged lost after then is not shown: the
+   * run's processes are being ended in no set order, and a message one of them sends to a peer
+   * already gone is lost to the stop, not to anything the slide is about.
+   */
+  #stoppedAt = Infinity;
   /** Each sender's downstream nodes that are running, by sender; cleared whenever a process starts or ends. */
   readonly #liveReceivers = new Map<string, string[]>();
   /** Each node's peers that may send to it, started or ended; cleared whenever a process starts. */
@@ -189,6 +195,7 @@ export class Run {
    */
   stop(reason: StopReason): Promise<void> {
     this.#stopReason ??= reason;
+    this.#stoppedAt = Math.min(this.#stoppedAt, monotonicMs());
     this.#stopping ??= Promise.all([...this.#processes.values()].map((process) => process.stop())).then(() => {
       this.#externalPeers.dispose();
       if (this.#ipcDir) rmSync(this.#ipcDir, { recursive: true, force: true });
@@ -345,7 +352,7 @@ export class Run {
           this.#emit({ kind: "exit", t, node: nodeId, code, signal });
           this.#externalPeers.connectorEnded(nodeId);
           this.#matcher.heard(nodeId, Infinity);
-          for (const lost of this.#losses.exited(nodeId, t)) this.#emit(lost);
+          this.#emitLosses(this.#losses.exited(nodeId, t));
           settle(new RunFailed(`${nodeId} exited before it was ready (${signal ?? `code ${code}`})`));
           this.#afterExit();
         },
@@ -374,20 +381,25 @@ export class Run {
     if (event.kind === "flow") this.#countedInFlow = true;
     if (event.kind === "monitor") this.#externalPeers.monitor(node, event.event, event.endpoint);
     if (event.kind === "filters") {
-      for (const lost of this.#losses.filtersChanged(node, event.t, event.filters)) this.#emit(lost);
+      this.#emitLosses(this.#losses.filtersChanged(node, event.t, event.filters));
       // Matched like sends, so a subscription is drawn reaching its XPUB; never emitted as sends.
       for (const frame of this.#subscriptionFrames.changed(event)) for (const delivery of this.#matcher.add(frame)) this.#emit(delivery);
     }
     if (DeliveryMatcher.isMessage(event)) {
-      if (event.kind === "send") for (const lost of this.#losses.sent(event)) this.#emit(lost);
+      if (event.kind === "send") this.#emitLosses(this.#losses.sent(event));
       for (const delivery of this.#matcher.add(event)) {
         this.#emit(delivery);
-        for (const lost of this.#losses.delivered(delivery)) this.#emit(lost);
+        this.#emitLosses(this.#losses.delivered(delivery));
       }
     }
     // Everything this node did before this report's stamp has now been reported.
     this.#matcher.heard(node, event.t);
-    for (const lost of this.#losses.heard(node, event.t)) this.#emit(lost);
+    this.#emitLosses(this.#losses.heard(node, event.t));
+  }
+
+  /** Shows the losses judged before Stop began (see #stoppedAt). */
+  #emitLosses(losses: LostEvent[]): void {
+    for (const lost of losses) if (lost.t < this.#stoppedAt) this.#emit(lost);
   }
 
   /** When the last process has ended by itself, the run is over. */

@@ -189,6 +189,25 @@ describe("pub-sub", () => {
     const frames = (first as { frames: { text: string }[] }).frames.map((frame) => frame.text);
     assert.deepEqual(frames, ["weather/paris", "weather/paris #0", ""], "the first subscriber's first message is the very first one published");
   });
+
+  it("Stop declares nothing lost, even when the publisher outlives its subscriber and publishes to nobody", async () => {
+    const runId = await client.run("pub-sub", { subscribers: 1, rate: 200, sync: 1 });
+    await client.waitUntil(() => client.count("subscriber-0", "recv") >= 20, 15_000, "updates");
+    // Processes end in no set order when a run stops. Hold the publisher still so that its
+    // subscriber ends first; let it go once that one has gone, to publish before it sees SIGTERM.
+    const publisher = eventsOf("spawn", "publisher-0")[0] as { pid: number };
+    process.kill(publisher.pid, "SIGSTOP");
+    const sentBeforeStop = client.count("publisher-0", "send");
+    const stopped = client.stop(runId);
+    try {
+      await client.waitUntil(() => eventsOf("exit", "subscriber-0").length === 1, 10_000, "the subscriber's exit");
+    } finally {
+      process.kill(publisher.pid, "SIGCONT");
+    }
+    await stopped;
+    assert.ok(client.count("publisher-0", "send") > sentBeforeStop, "the publisher published after its subscriber had gone");
+    assert.deepEqual(client.lost(), [], "no message is called lost for having been sent while the run stopped");
+  });
 });
 
 describe("pub-logger", () => {
