@@ -170,7 +170,9 @@ describe("pub-sub", () => {
   });
 
   it("subscribers that join after the publisher starts lose its first messages; waiting for them loses none", async () => {
-    const late = await client.run("pub-sub", { subscribers: 2, rate: 100, sync: 0 });
+    // A subscriber connects and subscribes within a few milliseconds of starting: a publisher
+    // sending every 10 ms may send nothing meanwhile, one sending every millisecond always does.
+    const late = await client.run("pub-sub", { subscribers: 2, rate: 1000, sync: 0 });
     await client.waitUntil(() => client.lost().some((event) => event.reason === "slow-joiner"), 15_000, "slow-joiner losses");
     await client.stop(late);
     const lostBefore = client.lost().length;

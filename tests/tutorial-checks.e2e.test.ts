@@ -76,7 +76,7 @@ describe("tutorial exercises, done for real", () => {
   });
 
   it("subscribers lose the first messages with sync off, and none with it on", async () => {
-    const late = { subscribers: 2, rate: 100, sync: 0 };
+    const late = { subscribers: 2, rate: 1000, sync: 0 };
     await passes("pub-sub-slow-joiner", await start("pub-sub", late), late);
     const synced = { subscribers: 2, rate: 20, sync: 1 };
     await passes("pub-sub-sync", await start("pub-sub", synced), synced);

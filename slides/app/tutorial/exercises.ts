@@ -151,7 +151,7 @@ export const exercises: Exercise[] = [
     demo: "pub-sub",
     title: "Catch the slow joiner",
     goal: "With sync off, run the demo and find the messages subscribers missed while they were still joining.",
-    hint: "Keep sync “off” and raise the rate (100 a second or more); the first messages go out before subscribers finish connecting.",
+    hint: "Keep sync “off” and raise the rate to 1,000 a second: a subscriber takes a few milliseconds to connect and subscribe, and only a fast publisher is sure to send meanwhile.",
     check({ params, events }) {
       const lost = events.filter((event) => event.kind === "lost" && event.reason === "slow-joiner").length;
       return { done: params.sync === 0 && lost > 0, progress: `${lost} messages lost to slow joiners` };
