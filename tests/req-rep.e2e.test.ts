@@ -48,8 +48,8 @@ describe("Request/Reply, live from its slide", () => {
     assert.deepEqual(demoProcessesOf(harness.bridge.process.pid!).sort(), [...pids].sort(), "the processes on screen are the bridge's children");
 
     // Messages are drawn from their real sender to their real receiver.
-    await page.locator('.message[data-from="client-0"][data-to="server-0"]').first().waitFor({ timeout: 5000 });
-    await page.locator('.message[data-from="server-0"][data-to="client-0"]').first().waitFor({ timeout: 5000 });
+    await page.locator('.message[data-from="client-1"][data-to="server-1"]').first().waitFor({ timeout: 5000 });
+    await page.locator('.message[data-from="server-1"][data-to="client-1"]').first().waitFor({ timeout: 5000 });
 
     await page.getByRole("button", { name: "Stop" }).click();
     await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
