@@ -70,7 +70,7 @@ describe("tutorial: reading", () => {
     // Without transitions (reveal.js takes its options from the query), each slide is measured where it rests.
     await page.goto(`${harness.bridge.url}/?transition=none#/title`);
     await page.locator(".reveal section.present").waitFor();
-    const ids = await page.locator(".reveal .slides > section").evaluateAll((sections) => sections.map((section) => section.id));
+    const ids = await page.locator(".reveal .slides section[id]").evaluateAll((sections) => sections.map((section) => section.id));
     assert.ok(ids.length > 20);
     for (const id of ids) {
       await page.evaluate((slide) => (location.hash = `#/${slide}`), id);

@@ -21,5 +21,5 @@ export async function revealAllFragments(page: Page, id: string): Promise<void> 
 
 /** The ids of the deck's slides, in order. */
 export async function slideIds(page: Page): Promise<string[]> {
-  return page.locator(".reveal .slides > section").evaluateAll((sections) => sections.map((section) => section.id));
+  return page.locator(".reveal .slides section[id]").evaluateAll((sections) => sections.map((section) => section.id));
 }
