@@ -118,7 +118,8 @@ describe("the slides plugin", () => {
 
   it("puts a .backup slide below the slide before it, off the → path, and refuses one with nothing above it", async () => {
     const { html, slides } = await deck("# Talk {#talk}\n---\n# Code {#code .backup}\n---\n# More code {#more .backup}\n---\n# Next {#next}\n");
-    assert.match(html, /^<section id="talk"[^>]*>[\s\S]*<\/section>\n<section class="stack">\n<section id="code"[^>]*class="backup"[\s\S]*<section id="more"[\s\S]*<\/section>\n<\/section>\n<section id="next"/);
+    // A reveal.js vertical stack: the slide on the → path on top, its backup slides below it.
+    assert.match(html, /^<section class="stack">\n<section id="talk"[^>]*>[\s\S]*<section id="code"[^>]*class="backup"[\s\S]*<section id="more"[\s\S]*<\/section>\n<\/section>\n<section id="next"/);
     assert.deepEqual(slides.map((slide) => slide.id), ["talk", "code", "more", "next"]);
     await assert.rejects(deck("# Code {#code .backup}\n"), /a backup slide goes below another slide/);
   });
