@@ -6,7 +6,7 @@
  * Lifecycle: render() builds it, update() follows the model, clear() lets the node go.
  */
 import type { DeliverEvent, LostReason } from "../../server/protocol.js";
-import { LOST_BECAUSE } from "./live-summary.js";
+import { LOST_BECAUSE } from "./loss-words.js";
 import { bodyFrameOf } from "../../demos/lib/manifest.js";
 import type { RunModel } from "./run-model.js";
 

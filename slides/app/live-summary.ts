@@ -5,7 +5,8 @@
  * nothing travels and the counters and this list tell the story.
  */
 import { type DemoManifest, bodyFrameOf } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent, LostReason } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
+import { LOST_BECAUSE } from "./loss-words.js";
 
 const SPOKEN_EVERY_MS = 1000;
 const SHOWN = 4;
@@ -22,13 +23,6 @@ function payload(message: DeliverEvent | LostEvent, bodyFrame: number): string {
   return `“${text.length > 24 ? `${text.slice(0, 23)}…` : text}”`;
 }
 
-/** Why a message was lost, in a few words a viewer understands. */
-export const LOST_BECAUSE: Record<LostReason, string> = {
-  "receiver-gone": "its receiver died with it queued",
-  "slow-joiner": "the subscriber was still joining",
-  hwm: "the queue was at its high-water mark",
-  "no-subscriber": "no subscriber wanted it",
-};
 
 /** One message as a sentence; `bodyFrame` is the frame to quote (see EdgeSpec). */
 export function describe(message: DeliverEvent | LostEvent, bodyFrame = -1): string {
