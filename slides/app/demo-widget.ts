@@ -20,11 +20,14 @@ import type { DeliverEvent, ErrorCode, LostEvent, RunEvent, StopReason } from ".
 import { presetValues } from "../../server/trace-format.js";
 import { BridgeClient, BridgeError, type ClientErrorCode, type RunListener, shareToken } from "./bridge-client.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
+import { actionWords, refusalWords } from "./action-words.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
 import { DiagramView } from "./diagram.js";
 import { ParamsForm } from "./params-form.js";
 import { Inspector } from "./inspector.js";
 import { LiveSummary } from "./live-summary.js";
+import { LossLegend } from "./loss-legend.js";
+import { NodeCallout } from "./node-callout.js";
 import { OutputPanel } from "./output-panel.js";
 import { type MirrorMessage, presenterLink } from "./presenter-link.js";
 import { RunModel } from "./run-model.js";
@@ -78,6 +81,7 @@ export class ZmqDemo extends HTMLElement {
   #params!: ParamsForm;
   #actions!: ActionBar;
   #speed!: SpeedControls;
+  #callout!: NodeCallout;
   #button!: HTMLButtonElement;
   #status!: HTMLElement;
   #runId: string | undefined;
@@ -185,7 +189,11 @@ export class ZmqDemo extends HTMLElement {
     const picture = document.createElement("div");
     picture.className = "demo-picture";
     this.#summary = new LiveSummary(manifest);
-    picture.append(this.#diagram.element, this.#actions.element);
+    const legend = new LossLegend(manifest);
+    legend.render();
+    picture.append(this.#diagram.element, legend.element, this.#actions.element);
+    this.#callout = new NodeCallout(picture);
+    this.#callout.render();
     this.#inspector = new Inspector();
     // The side column: the inspector (when a process is picked) above the processes' output.
     const side = document.createElement("div");
@@ -269,6 +277,7 @@ export class ZmqDemo extends HTMLElement {
     for (const message of deliveries.length > MAX_DRAWN ? deliveries.slice(-MAX_DRAWN) : deliveries) this.#toDraw.push(message);
     if (this.#toDraw.length > MAX_DRAWN) this.#toDraw.splice(0, this.#toDraw.length - MAX_DRAWN);
     this.#output.append(events);
+    this.#showRefusals(events);
     // The run's first message is drawn at once, not a frame later: it is the moment a viewer waits for.
     this.#renderSoon(firstOfRun && this.#model.deliveredCount > 0);
     if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
@@ -291,6 +300,7 @@ export class ZmqDemo extends HTMLElement {
     this.#lastRender = performance.now();
     const drawn = this.#toDraw.splice(0);
     this.#diagram.update(this.#model);
+    this.#callout.place();
     for (const message of drawn) {
       if (message.kind === "lost") this.#diagram.animateLost(message);
       else this.#diagram.animate(message);
@@ -298,6 +308,16 @@ export class ZmqDemo extends HTMLElement {
     this.#summary.update(drawn);
     this.#inspector.update(this.#model);
     this.#actions.update(this.#model, this.#state === "running");
+  }
+
+  /** A refusal libzmq made that the viewer provoked (EFSM) is said in words, on the diagram at the node's socket and in the status line. */
+  #showRefusals(events: RunEvent[]): void {
+    for (const event of events) {
+      const words = event.kind === "error" ? refusalWords(event) : undefined;
+      if (!words) continue;
+      this.#callout.show(event.node, words);
+      this.#status.textContent = words;
+    }
   }
 
   /** Forgets what was waiting to be rendered: a new run starts, or the widget goes. */
@@ -330,6 +350,7 @@ export class ZmqDemo extends HTMLElement {
     this.#model.reset(params);
     this.#diagram.render(this.#model);
     this.#actions.reset();
+    this.#callout.clear();
     this.#summary.clear();
     this.#inspector.clear();
     this.#output.clear();
@@ -344,15 +365,18 @@ export class ZmqDemo extends HTMLElement {
       this.#onError("unreachable", "No bridge is running (start it with `npm start`) and this demo has no recording");
       return;
     }
+    // A recording is of the parameters it was made with, whatever the fields said: show those.
+    this.#params.render(trace.params);
+    this.#reset(trace.params);
     this.#player = new TracePlayer(trace, {
       onEvents: (events) => this.update(events),
       onStopped: () => {
         this.#player = undefined;
-        this.#setState("replay", `Replay ended: a run recorded ${trace.recordedAt.slice(0, 10)}. Run plays it again`);
+        this.#setState("replay", `Replay ended: a run recorded ${trace.recordedAt.slice(0, 10)}, with the parameters shown. Run plays it again`);
       },
       onError: () => {},
     });
-    this.#setState("replay", `Replay of a run recorded ${trace.recordedAt.slice(0, 10)} (no bridge reachable)`);
+    this.#setState("replay", `Replay of a run recorded ${trace.recordedAt.slice(0, 10)}, with its own parameters, shown in the fields (no bridge reachable)`);
     this.#player.start();
   }
 
@@ -400,9 +424,10 @@ export class ZmqDemo extends HTMLElement {
   /** Asks the bridge to do what the viewer chose; a refusal is shown, and changes nothing. */
   async act(choice: ActionChoice): Promise<void> {
     if (!this.#runId || this.#state !== "running") return;
+    // Said at once: what the action brings about (libzmq's refusal, say) may arrive before the bridge's answer.
+    this.#status.textContent = actionWords(choice, this.#manifest);
     try {
       await BridgeClient.shared().act(this.#runId, choice);
-      this.#status.textContent = `${choice.action}${choice.node ? ` ${choice.node}` : ""}${choice.filter !== undefined ? ` → ${choice.filter || "everything"}` : ""}`;
     } catch (error) {
       this.#status.textContent = error instanceof BridgeError ? `${error.code}: ${error.message}` : String(error);
     }

@@ -8,6 +8,7 @@ import { prefersReducedMotion } from "./live-summary.js";
 import { type DemoManifest, edgeBetween } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
 import { EXTERNAL_ROLE, type NodeState, type RunModel } from "./run-model.js";
+import { measuredFigure, showsCountedRates } from "./measurement.js";
 import type { EdgeView } from "./traffic.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -332,7 +333,7 @@ export class DiagramView {
     }
     if (node.status === "planned") return "not running";
     if (node.status === "exited") return `pid ${node.pid} · exited (${node.exitSignal ?? `code ${node.exitCode}`})`;
-    return `pid ${node.pid}${rate(node)}`;
+    return measuredFigure(this.#manifest, node) ?? `pid ${node.pid}${showsCountedRates(this.#manifest) ? rate(node) : ""}`;
   }
 
   /** Sends a dot along the edge from the message's sender to its receiver. */
@@ -415,7 +416,7 @@ export class DiagramView {
       setData(edge.group, "view", view);
       setData(edge.group, "rate", String(Math.round(rate)));
       const flowing = view === "flow";
-      setText(edge.rate, flowing ? rateLabel(rate, edge.crowded) : "");
+      setText(edge.rate, flowing && showsCountedRates(this.#manifest) ? rateLabel(rate, edge.crowded) : "");
       for (const [lane, from, to] of [
         [edge.forward, edge.from, edge.to],
         [edge.back, edge.to, edge.from],

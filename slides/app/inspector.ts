@@ -2,7 +2,9 @@
  * A closer look at one process of the run, in the panel beside the diagram: its pid, socket
  * types, endpoints, the socket monitor's timeline, what it printed, and its latest messages —
  * each of which opens to its frames (text and hex), size, sender, receiver and the latency the
- * two processes' clocks measured. Everything shown comes from the run's events (RunModel).
+ * two processes' clocks measured. A message picked (a dot clicked, or one of the list) is shown
+ * first, under the node's name: it is what the viewer asked to see. Everything shown comes from
+ * the run's events (RunModel).
  * Lifecycle: render() builds it, update() follows the model, clear() lets the node go.
  */
 import type { DeliverEvent, LostReason } from "../../server/protocol.js";
@@ -49,6 +51,7 @@ export class Inspector {
     this.#signature = "";
     this.element.hidden = false;
     this.update(model);
+    this.element.scrollTop = 0;
   }
 
   clear(): void {
@@ -104,6 +107,7 @@ export class Inspector {
         this.#message = message;
         this.#signature = "";
         this.update(model);
+        this.element.scrollTop = 0;
       });
       item.append(open);
       messages.append(item);
@@ -113,7 +117,7 @@ export class Inspector {
     printed.setAttribute("aria-label", "What it printed");
     for (const line of node.output.slice(-5)) printed.append(element("li", line.text, line.stream === "stderr" ? "stderr" : undefined));
 
-    this.element.replaceChildren(heading, close, facts, element("h4", "Socket monitor"), timeline, element("h4", "Latest messages"), messages, ...this.#messageDetail(model), element("h4", "Printed"), printed);
+    this.element.replaceChildren(heading, close, ...this.#messageDetail(model), facts, element("h4", "Socket monitor"), timeline, element("h4", "Latest messages"), messages, element("h4", "Printed"), printed);
   }
 
   #messageDetail(model: RunModel): HTMLElement[] {
