@@ -107,7 +107,7 @@ describe("tutorial: exercises against real processes", () => {
     // Three round trips over ipc: the transport picked in its menu, then R runs the step's demo.
     let step = await openStep(page, harness.bridge.url, "req-rep");
     assert.equal(await exerciseCard(page, "req-rep-over-ipc").getAttribute("data-done"), "false");
-    await step.getByLabel("Transport").selectOption("ipc");
+    await step.locator('select[name="transport"]').selectOption("ipc");
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press("r");
     await waitForDone(page, "req-rep-over-ipc");

@@ -129,28 +129,24 @@ export const exercises: Exercise[] = [
     hint: "While it runs, pick a subscriber, choose “sports” in its filter menu and press Filter.",
     check({ events }) {
       // From the learner's own change of a subscriber's filter to "sports" (not the filter a
-      // subscriber starts with): what it received once that change took effect.
+      // subscriber starts with): what it received once that change took effect, by the receive's
+      // own time — a delivery is matched, and so told, after the receive it stands for.
       const asked = new Set<string>();
-      const since = new Set<string>();
-      const wrong = new Set<string>();
-      const got = new Map<string, number>();
+      const since = new Map<string, number>();
       for (const event of events) {
         if (event.kind === "action" && event.action === "filter") {
           if (event.filter === "sports") asked.add(event.node);
           else asked.delete(event.node);
-          since.delete(event.node);
         } else if (event.kind === "filters") {
-          if (asked.has(event.node) && event.filters.length === 1 && event.filters[0] === "sports") {
-            since.add(event.node);
-            got.set(event.node, 0);
-            wrong.delete(event.node);
-          } else since.delete(event.node);
-        } else if (event.kind === "deliver" && since.has(event.node)) {
-          if (event.frames[0]?.text.startsWith("sports")) got.set(event.node, got.get(event.node)! + 1);
-          else wrong.add(event.node);
+          if (asked.has(event.node) && event.filters.length === 1 && event.filters[0] === "sports") since.set(event.node, event.t);
+          else since.delete(event.node);
         }
       }
-      const best = Math.max(0, ...[...got].filter(([node]) => !wrong.has(node)).map(([, count]) => count));
+      const counts = [...since].map(([node, from]) => {
+        const received = deliveries(events).filter((event) => event.node === node && event.t > from);
+        return received.every((event) => event.frames[0]?.text.startsWith("sports")) ? received.length : 0;
+      });
+      const best = Math.max(0, ...counts);
       return { done: best >= FILTERED, progress: since.size === 0 ? "no subscriber switched to sports yet" : `${best} of ${FILTERED} sports messages received` };
     },
   },
