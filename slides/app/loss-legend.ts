@@ -47,7 +47,7 @@ export class LossLegend {
         const item = document.createElement("span");
         item.dataset.entry = entry;
         const term = document.createElement("b");
-        term.textContent = entry === "queued" ? "▮▮ 2 queued" : entry;
+        term.textContent = entry === "queued" ? "▬ queued" : entry;
         item.append(term, ` ${WORDS[entry]}`);
         return item;
       }),
