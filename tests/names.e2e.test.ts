@@ -72,11 +72,16 @@ describe("one name per process, on every demo's slide", () => {
       assert.ok(slide, `a slide shows ${name}`);
       const page = await harness.openSlide(slide);
       const widget = page.locator(`section#${slide} zmq-demo[data-demo="${name}"]`);
+      const nodes = defaultNodes(manifest);
       await widget.locator("button.demo-run").click();
-      await widget.locator(`[data-node][data-status="running"]`).first().waitFor({ timeout: 15_000 });
+      // Every process started, then a while to print: what a viewer waits for before reading.
+      await page.waitForFunction(
+        ([slide, count]) => document.querySelectorAll(`section#${slide} [data-node][data-status="running"]`).length === count,
+        [slide, nodes.length] as const,
+        { timeout: 30_000 },
+      );
       await page.waitForTimeout(RUN_MS);
 
-      const nodes = defaultNodes(manifest);
       const drawn = await widget.locator("[data-node]").evaluateAll((groups) =>
         groups.map((group) => ({ id: group.getAttribute("data-node")!, role: group.getAttribute("data-role")!, label: group.querySelector(".node-label")?.textContent ?? "" })),
       );
@@ -112,16 +117,19 @@ describe("one name per process, on every demo's slide", () => {
 
 describe("one name per process, in the terminal", () => {
   for (const [name, manifest] of manifests) {
-    it(`${name}: npm run demo prefixes each line with the node's id, and the processes name each other by id`, { timeout: 30_000 }, async () => {
+    it(`${name}: npm run demo prefixes each line with the node's id, and the processes name each other by id`, { timeout: 60_000 }, async () => {
+      const nodes = defaultNodes(manifest);
       const child = spawn(process.execPath, [DEMO_SCRIPT, name], { stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
       child.stdout.on("data", (chunk) => (output += chunk));
       child.stderr.on("data", (chunk) => (output += chunk));
-      await new Promise((resolve) => setTimeout(resolve, RUN_MS + 1000));
+      // Every process started, then a while to print; then Ctrl-C, as a person at the terminal would.
+      const deadline = Date.now() + 30_000;
+      while (!nodes.every((node) => output.includes(`[${node}]`)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, RUN_MS));
       child.kill("SIGINT");
       await once(child, "exit");
 
-      const nodes = defaultNodes(manifest);
       const prefixed = output.split("\n").flatMap((line) => {
         const match = /^\[([^\]]+)\]\s+(.*)$/.exec(line);
         return match ? [{ node: match[1]!, text: match[2]! }] : [];

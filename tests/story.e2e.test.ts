@@ -47,7 +47,7 @@ const LEGEND_OF: Record<string, string[]> = {
 
 const widgetOf = (page: Page, demo: string): Locator => page.locator(`section#${SLIDE_OF[demo]} zmq-demo[data-demo="${demo}"]`);
 
-async function waitForData(page: Page, selector: string, test: string, timeout = 20_000): Promise<void> {
+async function waitForData(page: Page, selector: string, test: string, timeout = 30_000): Promise<void> {
   await page.waitForFunction(
     ([selector, test]) => {
       const element = document.querySelector(selector!) as HTMLElement | null;
@@ -107,7 +107,7 @@ describe("losses and queues on every diagram", () => {
       if (entries.length > 0) assert.ok(await legend.isVisible(), "the legend is on screen");
 
       await widget.locator("button.demo-run").click();
-      await widget.locator(`[data-node][data-status="running"]`).first().waitFor({ timeout: 15_000 });
+      await widget.locator(`[data-node][data-status="running"]`).first().waitFor({ timeout: 30_000 });
       await page.waitForTimeout(5000);
       const counts = await widget.locator("[data-node]").evaluateAll((nodes) => nodes.map((node) => ({ lost: Number(node.getAttribute("data-lost")), missed: Number(node.getAttribute("data-missed")) })));
       await widget.locator("button.demo-run").click();
@@ -153,7 +153,7 @@ describe("Request/Reply on stage", () => {
     await waitForData(page, 'section#req-rep [data-node="client-1"]', "Number(data.received) >= 1");
     await widget.getByRole("button", { name: "Send twice" }).click();
     const callout = widget.locator(".node-callout");
-    await callout.waitFor({ state: "visible", timeout: 10_000 });
+    await callout.waitFor({ state: "visible", timeout: 20_000 });
     assert.equal(await callout.textContent(), "Sent twice: libzmq refused with EFSM");
     assert.equal(await callout.getAttribute("data-node"), "client-1");
     const [box, strip] = await Promise.all([callout.boundingBox(), widget.locator('[data-node="client-1"] .socket-strip').first().boundingBox()]);
@@ -169,7 +169,7 @@ describe("Request/Reply on stage", () => {
     const page = await harness.openSlide("req-rep");
     const widget = widgetOf(page, "req-rep");
     await widget.getByRole("button", { name: "Run" }).click();
-    await widget.locator(".message:not(.lost)").first().waitFor({ timeout: 15_000 });
+    await widget.locator(".message:not(.lost)").first().waitFor({ timeout: 30_000 });
     await widget.locator(".demo-speed").getByRole("button", { name: "Pause" }).click();
     await widget.locator(".message:not(.lost)").first().click();
     const inspector = widget.getByRole("region", { name: "Inspector" });

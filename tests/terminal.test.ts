@@ -18,13 +18,14 @@ function runToEnd(args: string[]): { status: number | null; stdout: string; stde
   return { status, stdout, stderr };
 }
 
-/** Starts a demo, lets it run `ms`, presses Ctrl-C; resolves with its exit code and output. */
-async function runThenCtrlC(args: string[], ms: number): Promise<{ code: number | null; output: string }> {
+/** Starts a demo, waits until it has printed a line matching each of `awaited` (or 30 s), presses Ctrl-C; resolves with its exit code and output. */
+async function runThenCtrlC(args: string[], awaited: RegExp[]): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [DEMO, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  const deadline = Date.now() + 30_000;
+  while (!awaited.every((pattern) => pattern.test(output)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   child.kill("SIGINT");
   const [code] = (await once(child, "exit")) as [number | null];
   return { code, output };
@@ -48,13 +49,15 @@ describe("npm run demo", () => {
     assert.equal(new Set(descriptionColumns(stdout)).size, 1, `descriptions start in one column:\n${stdout}`);
   });
 
-  it("takes choices as words, says first that Ctrl-C stops it, and last how it ended", async () => {
-    const { code, output } = await runThenCtrlC(["pub-sub", "--sync", "on", "--transport", "ipc", "--subscribers", "2"], 3000);
+  it("takes choices as words, says first that Ctrl-C stops it, and last how it ended", { timeout: 60_000 }, async () => {
+    const bound = /^\[publisher-1\] +bound ipc:\/\//m;
+    const first = /^\[subscriber-1\] +\[weather\/paris\] weather\/paris #1$/m;
+    const { code, output } = await runThenCtrlC(["pub-sub", "--sync", "on", "--transport", "ipc", "--subscribers", "2"], [bound, first]);
     assert.equal(code, 0, output);
     const lines = output.trim().split("\n");
     assert.match(lines[0]!, /Ctrl-C stops/);
-    assert.match(output, /^\[publisher-1\] +bound ipc:\/\//m, "--transport ipc binds on ipc");
-    assert.match(output, /^\[subscriber-1\] +\[weather\/paris\] weather\/paris #1$/m, "--sync on: the first update reaches every subscriber that wants it");
+    assert.match(output, bound, "--transport ipc binds on ipc");
+    assert.match(output, first, "--sync on: the first update reaches every subscriber that wants it");
     assert.match(lines.at(-1)!, /^Stopped: every process has ended\.$/);
   });
 
@@ -67,10 +70,16 @@ describe("npm run demo", () => {
     }
   });
 
-  it("prints what the processes do, not our internals: no send-waiting lines, losses in words", async () => {
-    const { output } = await runThenCtrlC(["push-pull", "--workers", "1"], 2500);
-    assert.match(output, /^\[ventilator-1\] +Sent task 1$/m);
-    assert.doesNotMatch(output, /send waiting|send went out|no-subscriber|slow-joiner|receiver-gone/);
+  it("prints what the processes do, not our internals: no send-waiting lines, losses in words", { timeout: 60_000 }, async () => {
+    const sent = /^\[ventilator-1\] +Sent task 3$/m;
+    const { output } = await runThenCtrlC(["push-pull", "--workers", "1"], [sent, /^\[worker-1\] +Working on task 3$/m]);
+    assert.match(output, sent);
+    assert.doesNotMatch(output, /send waiting|send went out/);
+    // The first update goes out before any subscriber has connected: lost, said with its body and why.
+    const lost = /^\[publisher-1\] +lost "weather\/paris #1": no subscriber wanted it$/m;
+    const published = await runThenCtrlC(["pub-sub"], [lost]);
+    assert.match(published.output, lost);
+    assert.doesNotMatch(published.output, /no-subscriber|slow-joiner|receiver-gone/);
   });
 });
 
