@@ -185,8 +185,12 @@ describe("Request/Reply on stage", () => {
     const page = await harness.openSlide("req-rep");
     const widget = widgetOf(page, "req-rep");
     const server = 'section#req-rep [data-node="server-1"]';
+    // Killed while the client rests between requests, not while its request is in the server's
+    // hands: a REQ whose request died with its server waits for that reply for ever.
+    await widget.locator('input[name="interval"]').fill("2000");
+    await widget.locator('input[name="work"]').fill("0");
     await widget.getByRole("button", { name: "Run" }).click();
-    await waitForData(page, server, "Number(data.received) >= 1");
+    await waitForData(page, 'section#req-rep [data-node="client-1"]', "Number(data.received) >= 1 && data.sent === data.received");
     const firstPid = await page.locator(server).getAttribute("data-pid");
     await page.locator(server).click();
     await widget.locator(".node-actions button", { hasText: "Kill" }).click();
