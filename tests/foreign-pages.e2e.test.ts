@@ -142,36 +142,51 @@ describe("under its Content-Security-Policy", { timeout: 180_000 }, () => {
     );
   }
 
-  it("the deck, a run, the speaker view and its previews, and the tutorial work, with no violation", async () => {
+  /** Presents from `base` as a presenter would (the deck, S, R twice, the tutorial); returns every violation seen. */
+  async function presentFrom(base: string, bridgePid: number): Promise<string[]> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const seen: string[] = [];
     context.on("page", (page) => void watchViolations(page, seen));
     const page = await context.newPage();
     await watchViolations(page, seen);
-    const deck = await page.goto(`${bridge.url}/#/req-rep`);
+    const deck = await page.goto(`${base}/#/req-rep`);
     assert.match(deck?.headers()["content-security-policy"] ?? "", /script-src 'self' 'sha256-/);
-    await page.locator("section#req-rep.present").waitFor();
+    await page.locator("section#req-rep.present").waitFor({ timeout: 60_000 });
 
     const [speakerView] = await Promise.all([page.waitForEvent("popup"), page.keyboard.press("s")]);
     await watchViolations(speakerView, seen);
-    const preview = async () => speakerView.frames().find((frame) => /receiver/.test(frame.url()) && /postMessageEvents/.test(frame.url()));
-    for (let tries = 0; tries < 150 && !(await preview()); tries++) await page.waitForTimeout(100);
-    const frame = await preview();
+    const preview = () => speakerView.frames().find((frame) => /receiver/.test(frame.url()) && /postMessageEvents/.test(frame.url()));
+    for (let tries = 0; tries < 300 && !preview(); tries++) await page.waitForTimeout(100);
+    const frame = preview();
     assert.ok(frame, "the speaker view made its previews: its inline script ran");
-    await frame.locator('section#req-rep.present zmq-demo[data-demo="req-rep"]').waitFor({ timeout: 15_000 });
+    await frame.locator('section#req-rep.present zmq-demo[data-demo="req-rep"]').waitFor({ timeout: 30_000 });
 
+    await page.bringToFront();
     await page.keyboard.press("r");
-    await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 30_000 });
     await frame.locator('zmq-demo[data-state="running"]').waitFor({ timeout: 15_000 });
-    const pids = demoProcessesOf(bridge.process.pid!);
+    const pids = demoProcessesOf(bridgePid);
     await page.keyboard.press("r");
     assert.deepEqual(await waitForExit(pids), []);
 
     const tutorial = await context.newPage();
-    await tutorial.goto(`${bridge.url}/tutorial.html#req-rep`);
-    await tutorial.locator("#tutorial").getByRole("heading").first().waitFor();
+    await tutorial.goto(`${base}/tutorial.html#req-rep`);
+    await tutorial.locator("#tutorial").getByRole("heading").first().waitFor({ timeout: 30_000 });
     await tutorial.waitForTimeout(1000);
-    assert.deepEqual(seen, [], "no Content-Security-Policy violation");
     await context.close();
+    return seen;
+  }
+
+  it("the deck, a run, the speaker view and its previews, and the tutorial work, with no violation", async () => {
+    assert.deepEqual(await presentFrom(bridge.url, bridge.process.pid!), [], "no Content-Security-Policy violation");
+  });
+
+  it("so do they under npm run dev (Vite's middleware and hot reload)", async () => {
+    const dev = await startBridge(["--dev"]);
+    try {
+      assert.deepEqual(await presentFrom(dev.url, dev.process.pid!), [], "no Content-Security-Policy violation");
+    } finally {
+      await dev.stop();
+    }
   });
 });
