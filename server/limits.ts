@@ -47,7 +47,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   processesPerConnection: 24,
   runsTotal: 12,
   processesTotal: 48,
-  presenterConnections: 16,
+  presenterConnections: 32,
   viewerConnections: 64,
   httpConnections: 256,
   httpConnectionsKeptForThisMachine: 64,
