@@ -108,19 +108,6 @@ describe("a demo process killed with kill -9", { timeout: 180_000 }, () => {
     t.diagnostic(`killed server pid ${serverPid}; client ${clientPid} ran on until Stop; processes left: 0`);
   });
 
-  it("one stopped with SIGSTOP ends by itself when the run is stopped: SIGCONT follows SIGTERM", async () => {
-    const page = await BridgePage.open(bridge.url);
-    const { runId, pids } = await runUntilDelivered(page, 1);
-    const [node, pid] = [...pids][0]!;
-    assert.equal(parentOf(pid), bridge.process.pid);
-    process.kill(pid, "SIGSTOP");
-    page.stop(runId);
-    await page.stopped(runId);
-    const exit = page.events(runId).find((event): event is ExitEvent => event.kind === "exit" && event.node === node)!;
-    assert.equal(exit.signal, null, "it ran its own shutdown, not the SIGKILL after the grace period");
-    await page.close();
-  });
-
   it("ends the run as finished when every one of its processes is killed", async () => {
     const page = await BridgePage.open(bridge.url);
     const { runId, pids } = await runUntilDelivered(page, 1);
