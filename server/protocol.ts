@@ -31,7 +31,7 @@ const stopRequest = z.strictObject({
 
 /**
  * Something a viewer does to a live run, as the demo's manifest allows: `node` names a process
- * ("worker-2") for kill, restart, send-twice and filter; `role` names a role for add. `filter`
+ * ("worker-3") for kill, restart, send-twice and filter; `role` names a role for add. `filter`
  * is one of the role's listed filters. Names and choices only: never a command or a path.
  */
 const actionRequest = z.strictObject({
@@ -90,7 +90,7 @@ export type AccessRole = "presenter" | "viewer";
 
 /** One process of a run, as the diagram names it. */
 export interface NodeInfo {
-  /** `${role}-${index}`, unique within a run: "client-0". */
+  /** `${role}-${index}`, unique within a run: "client-1". */
   id: string;
   role: string;
   index: number;

@@ -258,7 +258,7 @@ export class Run {
     if (!spec.actions?.includes(action)) throw new ActionRefused("bad-action", `a ${spec.label.toLowerCase()} cannot be added`);
     const live = [...this.#processes].filter(([id, process]) => this.#nodeRoles.get(id) === roleName && process.running).length;
     if (live >= spec.count.max) throw new ActionRefused("bad-action", `at most ${spec.count.max} of ${spec.label.toLowerCase()} may run`);
-    let index = 0;
+    let index = 1;
     while (this.#processes.has(`${roleName}-${index}`)) index += 1;
     void this.#startProcess(roleName, spec, index).catch(() => {});
     return `${roleName}-${index}`;
@@ -288,7 +288,7 @@ export class Run {
   async #startRole(roleName: string, spec: RoleSpec): Promise<void> {
     const starts: Promise<void>[] = [];
     const count = roleCount(spec, this.params);
-    for (let index = 0; index < count; index++) starts.push(this.#startProcess(roleName, spec, index));
+    for (let index = 1; index <= count; index++) starts.push(this.#startProcess(roleName, spec, index));
     await Promise.all(starts);
   }
 

@@ -55,8 +55,8 @@ describe("contrast (WCAG 2.2 AA) in both themes", () => {
       const widget = 'zmq-demo[data-demo="push-pull"]';
       await page.locator("section#push-pull.present").waitFor();
       await page.locator(`${widget} button.demo-run`).click();
-      await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="worker-0"]`)?.getAttribute("data-received")) >= 2, widget, { timeout: 20_000 });
-      await page.locator(`${widget} [data-node="worker-0"]`).click();
+      await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="worker-1"]`)?.getAttribute("data-received")) >= 2, widget, { timeout: 20_000 });
+      await page.locator(`${widget} [data-node="worker-1"]`).click();
       await page.getByRole("region", { name: "Inspector" }).waitFor();
       const result = await page.evaluate(contrastProblemsIn, widget);
       await page.locator(`${widget} button.demo-run`).click();
@@ -132,8 +132,8 @@ describe("the keyboard", () => {
     await page.goto(`${harness.bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present").waitFor();
     await page.locator(`${widget} button.demo-run`).click();
-    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="client-0"]`)?.getAttribute("data-received")) >= 1, widget, { timeout: 15_000 });
-    await page.locator(`${widget} [data-node="server-0"]`).click();
+    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="client-1"]`)?.getAttribute("data-received")) >= 1, widget, { timeout: 15_000 });
+    await page.locator(`${widget} [data-node="server-1"]`).click();
     await page.getByRole("region", { name: "Inspector" }).waitFor();
     const { clickable, problems } = await mouseOnlyControls(page, "body");
     assert.ok(clickable >= 5, `found the slide's clickable parts (${clickable})`);
@@ -167,11 +167,11 @@ describe("the keyboard", () => {
     await tabTo(/^button:Run/);
     await page.keyboard.press("Enter");
     await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") === "running", widget, { timeout: 15_000 });
-    await page.waitForFunction((selector) => document.querySelector(`${selector} [data-node="server-0"]`)?.getAttribute("data-pid"), widget, { timeout: 15_000 });
-    await tabTo(/^g:server-0$/);
+    await page.waitForFunction((selector) => document.querySelector(`${selector} [data-node="server-1"]`)?.getAttribute("data-pid"), widget, { timeout: 15_000 });
+    await tabTo(/^g:server-1$/);
     await page.keyboard.press("Enter");
     await page.getByRole("region", { name: "Inspector" }).waitFor();
-    await tabTo(/^button:Close the inspector of server-0/);
+    await tabTo(/^button:Close the inspector of server-1/);
     await page.keyboard.press("Space");
     await page.getByRole("region", { name: "Inspector" }).waitFor({ state: "hidden" });
     // Back to the Run/Stop button the long way round: Shift+Tab.

@@ -12,7 +12,7 @@ function page(): Watcher & { told: RunEvent[] } {
   return { told, runStarted: () => {}, runEvent: (_runId, event) => told.push(event), runStopped: () => {} };
 }
 
-const spawn = (node: string, pid: number, t: number): RunEvent => ({ kind: "spawn", t, node, role: node.split("-")[0]!, index: 0, pid });
+const spawn = (node: string, pid: number, t: number): RunEvent => ({ kind: "spawn", t, node, role: node.split("-")[0]!, index: Number(node.split("-")[1]), pid });
 const exit = (node: string, t: number): RunEvent => ({ kind: "exit", t, node, code: null, signal: "SIGKILL" });
 
 describe("a viewer arriving mid-run", () => {
@@ -20,17 +20,17 @@ describe("a viewer arriving mid-run", () => {
     const audience = new Audience();
     const presenter = page();
     audience.runStarted("run-1", "push-pull", {}, presenter);
-    audience.runEvent("run-1", spawn("ventilator-0", 100, 1));
+    audience.runEvent("run-1", spawn("ventilator-1", 100, 1));
     for (let life = 0; life < 1000; life++) {
-      audience.runEvent("run-1", spawn("worker-0", 200 + life, 2 + life * 2));
-      audience.runEvent("run-1", exit("worker-0", 3 + life * 2));
+      audience.runEvent("run-1", spawn("worker-1", 200 + life, 2 + life * 2));
+      audience.runEvent("run-1", exit("worker-1", 3 + life * 2));
     }
-    audience.runEvent("run-1", spawn("worker-0", 5000, 3000));
+    audience.runEvent("run-1", spawn("worker-1", 5000, 3000));
     const viewer = page();
     audience.watch(viewer, "push-pull", "w1");
     assert.deepEqual(
       viewer.told.map((event) => [event.kind, event.node, event.kind === "spawn" ? event.pid : undefined]),
-      [["spawn", "ventilator-0", 100], ["spawn", "worker-0", 5000]],
+      [["spawn", "ventilator-1", 100], ["spawn", "worker-1", 5000]],
     );
   });
 });

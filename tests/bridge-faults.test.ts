@@ -87,12 +87,12 @@ describe("a demo process killed with kill -9", { timeout: 180_000 }, () => {
   it("shows as exited by SIGKILL while the rest of the run goes on, and the bridge stays up", async (t) => {
     const page = await BridgePage.open(bridge.url);
     const { runId, pids } = await runUntilDelivered(page);
-    const serverPid = pids.get("server-0")!;
-    const clientPid = pids.get("client-0")!;
+    const serverPid = pids.get("server-1")!;
+    const clientPid = pids.get("client-1")!;
     assert.ok(killChild(bridge.process.pid!, serverPid), "the server was the bridge's child");
 
-    await page.waitForEvents(runId, (events) => events.some((event) => event.kind === "exit" && event.node === "server-0"));
-    const exit = page.events(runId).find((event): event is ExitEvent => event.kind === "exit" && event.node === "server-0")!;
+    await page.waitForEvents(runId, (events) => events.some((event) => event.kind === "exit" && event.node === "server-1"));
+    const exit = page.events(runId).find((event): event is ExitEvent => event.kind === "exit" && event.node === "server-1")!;
     assert.equal(exit.signal, "SIGKILL");
     // The client waits for a reply that will never come: the run is not over.
     assert.ok(isAlive(clientPid), "the client lives on");

@@ -73,7 +73,7 @@ describe("load", { timeout: 180_000 }, () => {
     await Promise.all(
       served.map(async (page, index) => {
         const runId = runIds[index]!;
-        await page.waitForEvents(runId, (events) => events.filter((event) => event.kind === "recv" && event.node === "client-0").length >= ROUND_TRIPS, 60_000);
+        await page.waitForEvents(runId, (events) => events.filter((event) => event.kind === "recv" && event.node === "client-1").length >= ROUND_TRIPS, 60_000);
         page.stop(runId);
         assert.equal(await page.stopped(runId, 30_000), "requested");
       }),
@@ -84,7 +84,7 @@ describe("load", { timeout: 180_000 }, () => {
     served.forEach((page, index) => {
       const events = page.events(runIds[index]!);
       const nodes = countsByNode(events);
-      assert.deepEqual([...nodes.keys()].sort(), ["client-0", "server-0"]);
+      assert.deepEqual([...nodes.keys()].sort(), ["client-1", "server-1"]);
       for (const [node, counts] of nodes) {
         assert.ok(counts.tally, `${node} reported its totals`);
         assert.ok(counts.printed, `${node} printed its totals`);

@@ -20,8 +20,8 @@ describe("the calm view and the spoken summary", () => {
     await page.getByRole("button", { name: "Run" }).click();
     await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-role="client"]`)?.getAttribute("data-received")) >= 3, widget, { timeout: 15_000 });
     assert.equal(await page.locator(`${widget} .message`).count(), 0, "no message dot is drawn travelling");
-    await page.locator(`${widget} .demo-recent li`, { hasText: "server-0 received “Hello” from client-0" }).first().waitFor();
-    await page.locator(`${widget} .demo-recent li`, { hasText: "client-0 received “World” from server-0" }).first().waitFor();
+    await page.locator(`${widget} .demo-recent li`, { hasText: "server-1 received “Hello” from client-1" }).first().waitFor();
+    await page.locator(`${widget} .demo-recent li`, { hasText: "client-1 received “World” from server-1" }).first().waitFor();
     await page.getByRole("button", { name: "Stop" }).click();
     await context.close();
   });
@@ -35,7 +35,7 @@ describe("the calm view and the spoken summary", () => {
     assert.equal(await page.locator(`${widget} .demo-recent`).isVisible(), false);
     const spoken = page.locator(`${widget} [aria-live="polite"]`);
     await page.waitForFunction((selector) => /received “(Hello|World)” from/.test(document.querySelector(`${selector} [aria-live="polite"]`)?.textContent ?? ""), widget, { timeout: 15_000 });
-    assert.match((await spoken.textContent()) ?? "", /^(server-0 received “Hello” from client-0|client-0 received “World” from server-0)$/);
+    assert.match((await spoken.textContent()) ?? "", /^(server-1 received “Hello” from client-1|client-1 received “World” from server-1)$/);
     await page.getByRole("button", { name: "Stop" }).click();
     await page.close();
   });
@@ -54,7 +54,7 @@ describe("the inspector", () => {
     await dot.click();
     const inspector = page.getByRole("region", { name: "Inspector" });
     await inspector.getByRole("heading", { name: to! }).waitFor();
-    const payload = from === "client-0" ? "Hello" : "World";
+    const payload = from === "client-1" ? "Hello" : "World";
     await inspector.getByText(new RegExp(`^${from} → ${to} · 5 B · [\\d.]+ ms$`)).waitFor();
     await inspector.getByText(`frame 0: ${payload}`, { exact: true }).waitFor();
     await page.getByRole("button", { name: "Stop" }).click();
@@ -66,7 +66,7 @@ describe("the inspector", () => {
     await page.goto(`${harness.bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present").waitFor();
     await page.getByRole("button", { name: "Run" }).click();
-    const server = page.locator(`${widget} [data-node="server-0"]`);
+    const server = page.locator(`${widget} [data-node="server-1"]`);
     await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-role="server"]`)?.getAttribute("data-received")) >= 2, widget, { timeout: 15_000 });
     await server.click();
     const inspector = page.getByRole("region", { name: "Inspector" });
@@ -77,9 +77,9 @@ describe("the inspector", () => {
     await inspector.getByText(/tcp:\/\/127\.0\.0\.1:\d+/).first().waitFor();
     await inspector.getByText(/ms {2}accept/).first().waitFor();
     await inspector.getByRole("button", { name: "← Hello" }).first().click();
-    await inspector.getByText(/client-0 → server-0 · 5 B · [\d.]+ ms/).waitFor();
+    await inspector.getByText(/client-1 → server-1 · 5 B · [\d.]+ ms/).waitFor();
     await inspector.getByText("48 65 6c 6c 6f", { exact: true }).waitFor();
-    await inspector.getByRole("button", { name: "Close the inspector of server-0" }).click();
+    await inspector.getByRole("button", { name: "Close the inspector of server-1" }).click();
     await page.locator(`${widget} .demo-output`).waitFor();
     await page.getByRole("button", { name: "Stop" }).click();
     await page.close();

@@ -55,32 +55,32 @@ describe("push-pull, live from its slide", () => {
     await page.locator('section.present zmq-demo input[name="workers"]').fill("4");
     await page.locator('section.present zmq-demo input[name="rate"]').fill("40");
     await page.locator("section.present").getByRole("button", { name: "Run" }).click();
-    await waitForAttribute(page, '[data-node="worker-3"]', "data-received", atLeast(2));
+    await waitForAttribute(page, '[data-node="worker-4"]', "data-received", atLeast(2));
     assert.equal(await page.locator('section.present zmq-demo [data-role="worker"]').count(), 4);
     assert.ok(await page.locator('section.present zmq-demo input[name="workers"]').isDisabled(), "parameters are fixed while running");
     await assertFits(page);
 
-    // Pick worker-2 with the keyboard, then kill it.
-    await page.locator('section.present [data-node="worker-2"]').focus();
+    // Pick worker-3 with the keyboard, then kill it.
+    await page.locator('section.present [data-node="worker-3"]').focus();
     await page.keyboard.press("Enter");
     const nodeMenu = page.locator("section.present").getByRole("combobox", { name: "Node to act on" });
-    assert.equal(await nodeMenu.inputValue(), "worker-2");
-    // The ventilator has nothing to do to it: inspecting it leaves the menu and buttons on worker-2.
-    await page.locator('section.present [data-node="ventilator-0"]').focus();
+    assert.equal(await nodeMenu.inputValue(), "worker-3");
+    // The ventilator has nothing to do to it: inspecting it leaves the menu and buttons on worker-3.
+    await page.locator('section.present [data-node="ventilator-1"]').focus();
     await page.keyboard.press("Enter");
-    assert.equal(await nodeMenu.inputValue(), "worker-2");
-    await page.locator('section.present [data-node="worker-2"]').focus();
+    assert.equal(await nodeMenu.inputValue(), "worker-3");
+    await page.locator('section.present [data-node="worker-3"]').focus();
     await page.keyboard.press("Enter");
     await page.locator("section.present zmq-demo .node-actions button", { hasText: "Kill" }).click();
-    await waitForAttribute(page, '[data-node="worker-2"]', "data-status", (value) => value === "exited");
+    await waitForAttribute(page, '[data-node="worker-3"]', "data-status", (value) => value === "exited");
     // Its queue: 40 tasks a second against four workers of 200 ms each leaves tasks waiting in every pipe.
-    await waitForAttribute(page, '[data-node="ventilator-0"]', "data-lost", atLeast(1));
-    await waitForAttribute(page, '[data-node="worker-2"]', "data-missed", atLeast(1));
+    await waitForAttribute(page, '[data-node="ventilator-1"]', "data-lost", atLeast(1));
+    await waitForAttribute(page, '[data-node="worker-3"]', "data-missed", atLeast(1));
     // Both counters move as batches arrive; compare them in one snapshot, once they agree.
     await page.waitForFunction(
       () => {
-        const lost = document.querySelector('section.present [data-node="ventilator-0"]')?.getAttribute("data-lost");
-        const missed = document.querySelector('section.present [data-node="worker-2"]')?.getAttribute("data-missed");
+        const lost = document.querySelector('section.present [data-node="ventilator-1"]')?.getAttribute("data-lost");
+        const missed = document.querySelector('section.present [data-node="worker-3"]')?.getAttribute("data-missed");
         return Number(lost) >= 1 && lost === missed;
       },
       undefined,
@@ -88,7 +88,7 @@ describe("push-pull, live from its slide", () => {
     );
 
     await page.locator("section.present").getByRole("button", { name: "Add worker" }).click();
-    await waitForAttribute(page, '[data-node="worker-4"]', "data-received", atLeast(1));
+    await waitForAttribute(page, '[data-node="worker-5"]', "data-received", atLeast(1));
     await assertFits(page);
 
     const running = await pids(page);
@@ -101,7 +101,7 @@ describe("push-pull, live from its slide", () => {
   it("a Python worker connecting from outside appears in the diagram, and goes when it leaves", async () => {
     const page = await openSlide("push-pull");
     await page.locator("section.present").getByRole("button", { name: "Run" }).click();
-    await waitForAttribute(page, '[data-node="worker-0"]', "data-received", atLeast(1));
+    await waitForAttribute(page, '[data-node="worker-1"]', "data-received", atLeast(1));
     // The endpoint the ventilator bound, as the widget shows it for peers from outside.
     const bound = await page.locator("section.present zmq-demo [data-endpoint]").evaluateAll((elements) => elements.map((element) => (element as HTMLElement).dataset.endpoint!));
     assert.equal(bound.length, 1, `one endpoint: ${bound}`);
@@ -121,9 +121,9 @@ describe("the distributed adder, live", () => {
     await page.locator('section.present zmq-demo input[name="length"]').fill("1000");
     await page.locator('section.present zmq-demo select[name="wait"]').selectOption({ label: "on" });
     await page.locator("section.present").getByRole("button", { name: "Run" }).click();
-    await page.locator('section.present zmq-demo .demo-output li[data-printed-by="sink-0"]', { hasText: "Total: 499500 (100 sub-arrays)" }).waitFor({ timeout: 30_000 });
+    await page.locator('section.present zmq-demo .demo-output li[data-printed-by="sink-1"]', { hasText: "Total: 499500 (100 sub-arrays)" }).waitFor({ timeout: 30_000 });
     // The output line and the counters travel separate channels (stdout, IPC): wait for both.
-    await waitForAttribute(page, '[data-node="sink-0"]', "data-received", (value) => value === "100");
+    await waitForAttribute(page, '[data-node="sink-1"]', "data-received", (value) => value === "100");
     const workersReceived = () =>
       page.locator('section.present zmq-demo [data-role="worker"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.received)));
     await page.waitForFunction(
@@ -144,10 +144,10 @@ describe("request-reply, the lockstep", () => {
   it("Send twice on the client shows libzmq's EFSM in the client's own output", async () => {
     const page = await openSlide("req-rep");
     await page.locator("section.present").getByRole("button", { name: "Run" }).click();
-    await waitForAttribute(page, '[data-node="client-0"]', "data-received", atLeast(1));
-    await page.locator('section.present [data-node="client-0"]').click();
+    await waitForAttribute(page, '[data-node="client-1"]', "data-received", atLeast(1));
+    await page.locator('section.present [data-node="client-1"]').click();
     await page.locator("section.present").getByRole("button", { name: "Send twice" }).click();
-    await page.locator('section.present zmq-demo .demo-output li[data-printed-by="client-0"]', { hasText: "Refused: EFSM" }).waitFor({ timeout: 10_000 });
+    await page.locator('section.present zmq-demo .demo-output li[data-printed-by="client-1"]', { hasText: "Refused: EFSM" }).waitFor({ timeout: 10_000 });
     const running = await pids(page);
     assert.ok(running.every(isAlive), "the refusal crashed nothing");
     await page.locator("section.present").getByRole("button", { name: "Stop" }).click();

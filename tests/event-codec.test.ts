@@ -22,35 +22,35 @@ const hello = [text("Hello")];
 const binaryFrames: FramePreview[] = [{ text: "00ff7f80", binary: true, size: 4 }, text("")];
 
 const EVERY_KIND: RunEvent[] = [
-  { kind: "spawn", t: 1.5, node: "client-0", role: "client", index: 0, pid: 4242 },
-  { kind: "socket", t: 2, socket: 0, type: "REQ", node: "client-0" },
-  { kind: "bound", t: 2.25, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: "tcp://127.0.0.1:40123", node: "server-0" },
-  { kind: "connecting", t: 2.5, socket: 0, endpoint: "tcp://127.0.0.1:40123", node: "client-0" },
-  { kind: "monitor", t: 3, socket: 0, event: "connect", endpoint: "tcp://127.0.0.1:40123", node: "client-0" },
-  { kind: "monitor", t: 3.1, socket: 0, event: "close", node: "client-0" },
-  { kind: "send", t: 4.000123, socket: 0, seq: 1, digest: "d56d5c64c4697301", size: 5, frames: hello, node: "client-0" },
-  { kind: "recv", t: 4.5, socket: 0, seq: 1, digest: "d56d5c64c4697301", size: 5, frames: [text("Hello")], node: "server-0" },
-  { kind: "deliver", t: 4.5, node: "server-0", from: "client-0", fromSocket: 0, digest: "d56d5c64c4697301", size: 5, frames: hello, sendSeq: 1, recvSeq: 3, latencyMs: 0.499877 },
+  { kind: "spawn", t: 1.5, node: "client-1", role: "client", index: 1, pid: 4242 },
+  { kind: "socket", t: 2, socket: 0, type: "REQ", node: "client-1" },
+  { kind: "bound", t: 2.25, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: "tcp://127.0.0.1:40123", node: "server-1" },
+  { kind: "connecting", t: 2.5, socket: 0, endpoint: "tcp://127.0.0.1:40123", node: "client-1" },
+  { kind: "monitor", t: 3, socket: 0, event: "connect", endpoint: "tcp://127.0.0.1:40123", node: "client-1" },
+  { kind: "monitor", t: 3.1, socket: 0, event: "close", node: "client-1" },
+  { kind: "send", t: 4.000123, socket: 0, seq: 1, digest: "d56d5c64c4697301", size: 5, frames: hello, node: "client-1" },
+  { kind: "recv", t: 4.5, socket: 0, seq: 1, digest: "d56d5c64c4697301", size: 5, frames: [text("Hello")], node: "server-1" },
+  { kind: "deliver", t: 4.5, node: "server-1", from: "client-1", fromSocket: 0, digest: "d56d5c64c4697301", size: 5, frames: hello, sendSeq: 1, recvSeq: 3, latencyMs: 0.499877 },
   // Empty messages, binary previews, a digest that is not 16 hex digits.
-  { kind: "send", t: 5, socket: 1, seq: 2, digest: "", size: 0, frames: [], node: "client-0" },
-  { kind: "recv", t: 5.5, socket: 0, seq: 2, digest: "not-hex", size: 4, frames: binaryFrames, node: "server-0" },
-  { kind: "deliver", t: 5.5, node: "server-0", from: "client-0", fromSocket: 1, digest: "", size: 0, frames: [], sendSeq: 2, recvSeq: 2, latencyMs: 0 },
-  { kind: "flow", t: 6, socket: 0, direction: "send", count: 1234, bytes: 78_976, node: "client-0" },
-  { kind: "flow", t: 6, socket: 0, direction: "recv", count: 1, bytes: 2 ** 40, node: "server-0" },
-  { kind: "lost", t: 7, node: "publisher-0", to: "subscriber-1", reason: "slow-joiner", digest: "0011223344556677", sendSeq: 9, frames: [text("weather"), text("ünïcødé ✓")] },
-  { kind: "lost", t: 7.5, node: "publisher-0", reason: "no-subscriber", digest: "8899aabbccddeeff", sendSeq: 10, frames: binaryFrames },
-  { kind: "log", t: 8, node: "server-0", stream: "stdout", text: "Received “Hello” — 你好, 👋" },
-  { kind: "log", t: 8.5, node: "server-0", stream: "stderr", text: "" },
-  { kind: "error", t: 9, socket: 0, code: "EFSM", message: "Operation cannot be accomplished in current state", node: "client-0" },
-  { kind: "error", t: 9.5, code: "EAGAIN", message: "no socket", node: "client-0" },
-  { kind: "filters", t: 10, socket: 0, filters: ["", "weather ✓"], node: "subscriber-1" },
-  { kind: "send-waiting", t: 11, socket: 0, waiting: true, node: "client-0" },
-  { kind: "external", t: 12, node: "server-0", endpoint: "tcp://127.0.0.1:40123", count: 2 },
-  { kind: "action", t: 13, node: "subscriber-1", action: "filter", filter: "weather" },
-  { kind: "action", t: 13.5, node: "worker-2", action: "kill" },
-  { kind: "tally", t: 14, sent: 2, received: 2, node: "client-0" },
-  { kind: "exit", t: 15, node: "client-0", code: 0, signal: null },
-  { kind: "exit", t: 15.5, node: "server-0", code: null, signal: "SIGTERM" },
+  { kind: "send", t: 5, socket: 1, seq: 2, digest: "", size: 0, frames: [], node: "client-1" },
+  { kind: "recv", t: 5.5, socket: 0, seq: 2, digest: "not-hex", size: 4, frames: binaryFrames, node: "server-1" },
+  { kind: "deliver", t: 5.5, node: "server-1", from: "client-1", fromSocket: 1, digest: "", size: 0, frames: [], sendSeq: 2, recvSeq: 2, latencyMs: 0 },
+  { kind: "flow", t: 6, socket: 0, direction: "send", count: 1234, bytes: 78_976, node: "client-1" },
+  { kind: "flow", t: 6, socket: 0, direction: "recv", count: 1, bytes: 2 ** 40, node: "server-1" },
+  { kind: "lost", t: 7, node: "publisher-1", to: "subscriber-2", reason: "slow-joiner", digest: "0011223344556677", sendSeq: 9, frames: [text("weather"), text("ünïcødé ✓")] },
+  { kind: "lost", t: 7.5, node: "publisher-1", reason: "no-subscriber", digest: "8899aabbccddeeff", sendSeq: 10, frames: binaryFrames },
+  { kind: "log", t: 8, node: "server-1", stream: "stdout", text: "Received “Hello” — 你好, 👋" },
+  { kind: "log", t: 8.5, node: "server-1", stream: "stderr", text: "" },
+  { kind: "error", t: 9, socket: 0, code: "EFSM", message: "Operation cannot be accomplished in current state", node: "client-1" },
+  { kind: "error", t: 9.5, code: "EAGAIN", message: "no socket", node: "client-1" },
+  { kind: "filters", t: 10, socket: 0, filters: ["", "weather ✓"], node: "subscriber-2" },
+  { kind: "send-waiting", t: 11, socket: 0, waiting: true, node: "client-1" },
+  { kind: "external", t: 12, node: "server-1", endpoint: "tcp://127.0.0.1:40123", count: 2 },
+  { kind: "action", t: 13, node: "subscriber-2", action: "filter", filter: "weather" },
+  { kind: "action", t: 13.5, node: "worker-3", action: "kill" },
+  { kind: "tally", t: 14, sent: 2, received: 2, node: "client-1" },
+  { kind: "exit", t: 15, node: "client-1", code: 0, signal: null },
+  { kind: "exit", t: 15.5, node: "server-1", code: null, signal: "SIGTERM" },
 ];
 
 describe("binary events", () => {
@@ -75,9 +75,9 @@ describe("binary events", () => {
     for (let seq = 1; seq <= 5000; seq++) {
       const frames = [text(`task ${seq}`), { text: seq.toString(16).padStart(8, "0"), binary: true, size: 4 }];
       const digest = seq.toString(16).padStart(16, "0");
-      events.push({ kind: "send", t: seq, socket: 0, seq, digest, size: 12, frames, node: "ventilator-0" });
-      events.push({ kind: "recv", t: seq + 0.5, socket: 0, seq, digest, size: 12, frames: structuredClone(frames), node: `worker-${seq % 3}` });
-      events.push({ kind: "deliver", t: seq + 0.5, node: `worker-${seq % 3}`, from: "ventilator-0", fromSocket: 0, digest, size: 12, frames, sendSeq: seq, recvSeq: seq + 7, latencyMs: 0.5 });
+      events.push({ kind: "send", t: seq, socket: 0, seq, digest, size: 12, frames, node: "ventilator-1" });
+      events.push({ kind: "recv", t: seq + 0.5, socket: 0, seq, digest, size: 12, frames: structuredClone(frames), node: `worker-${(seq % 3) + 1}` });
+      events.push({ kind: "deliver", t: seq + 0.5, node: `worker-${(seq % 3) + 1}`, from: "ventilator-1", fromSocket: 0, digest, size: 12, frames, sendSeq: seq, recvSeq: seq + 7, latencyMs: 0.5 });
     }
     assert.deepEqual(roundTrip("run-2", events).events, viaJson(events));
   });

@@ -15,9 +15,9 @@ const SETTLED_MS = 400;
 function ventilatorWithWorkers(workers: number) {
   const published: number[] = [];
   const peers = new ExternalPeers((event: ExternalPeersEvent) => published.push(event.count), () => 0);
-  peers.bound("ventilator-0", ENDPOINT);
-  for (let index = 0; index < workers; index++) peers.connectorStarted(`worker-${index}`, ENDPOINT);
-  const monitor = (event: "accept" | "disconnect") => peers.monitor("ventilator-0", event, ENDPOINT);
+  peers.bound("ventilator-1", ENDPOINT);
+  for (let index = 1; index <= workers; index++) peers.connectorStarted(`worker-${index}`, ENDPOINT);
+  const monitor = (event: "accept" | "disconnect") => peers.monitor("ventilator-1", event, ENDPOINT);
   return { peers, published, monitor };
 }
 
@@ -26,12 +26,12 @@ describe("peers from outside a run", () => {
     const { peers, published, monitor } = ventilatorWithWorkers(2);
     monitor("accept");
     monitor("accept");
-    peers.connectorEnded("worker-0");
+    peers.connectorEnded("worker-1");
     monitor("disconnect");
-    peers.connectorStarted("worker-0", ENDPOINT);
+    peers.connectorStarted("worker-1", ENDPOINT);
     monitor("accept");
     await sleep(SETTLED_MS);
-    assert.equal(peers.everSeenBy("ventilator-0"), false);
+    assert.equal(peers.everSeenBy("ventilator-1"), false);
     assert.deepEqual(published, []);
     peers.dispose();
   });
@@ -41,7 +41,7 @@ describe("peers from outside a run", () => {
     monitor("accept");
     monitor("accept");
     monitor("accept");
-    assert.equal(peers.everSeenBy("ventilator-0"), true);
+    assert.equal(peers.everSeenBy("ventilator-1"), true);
     await sleep(SETTLED_MS);
     monitor("disconnect");
     await sleep(SETTLED_MS);
@@ -53,11 +53,11 @@ describe("peers from outside a run", () => {
     // Seen in a run: a Python worker took the tasks queued for the workers and left at once.
     const { peers, monitor } = ventilatorWithWorkers(2);
     monitor("accept"); // the outsider
-    monitor("accept"); // worker-1
+    monitor("accept"); // worker-2
     monitor("disconnect"); // the outsider leaves
-    assert.equal(peers.everSeenBy("ventilator-0"), false, "no more connections than workers yet");
-    monitor("accept"); // worker-0
-    assert.equal(peers.everSeenBy("ventilator-0"), true);
+    assert.equal(peers.everSeenBy("ventilator-1"), false, "no more connections than workers yet");
+    monitor("accept"); // worker-1
+    assert.equal(peers.everSeenBy("ventilator-1"), true);
     peers.dispose();
   });
 
@@ -65,12 +65,12 @@ describe("peers from outside a run", () => {
     const { peers, monitor } = ventilatorWithWorkers(2);
     monitor("accept");
     monitor("accept");
-    peers.bound("ventilator-0", ENDPOINT);
+    peers.bound("ventilator-1", ENDPOINT);
     monitor("accept");
     monitor("accept");
-    assert.equal(peers.everSeenBy("ventilator-0"), false);
+    assert.equal(peers.everSeenBy("ventilator-1"), false);
     monitor("accept");
-    assert.equal(peers.everSeenBy("ventilator-0"), true);
+    assert.equal(peers.everSeenBy("ventilator-1"), true);
     peers.dispose();
   });
 });

@@ -46,7 +46,7 @@ describe("a busy edge", () => {
     const widget = 'zmq-demo[data-demo="fast"]';
     await page.locator(`${widget} input[name="count"]`).fill("20000");
     await page.locator(widget).getByRole("button", { name: "Run" }).click();
-    const edge = `${widget} [data-edge="sender-0->receiver-0"]`;
+    const edge = `${widget} [data-edge="sender-1->receiver-1"]`;
     // The rate is the last second's count, so it climbs through the burst's first second: it
     // turns the edge into a flow at 40 a second, and a stream flat out goes on to thousands.
     await waitForNode(page, edge, 'data.view === "flow" && Number(data.rate) >= 1000');
@@ -55,7 +55,7 @@ describe("a busy edge", () => {
       return {
         rate: Number(element.dataset.rate),
         label: element.querySelector(".edge-rate")?.textContent ?? "",
-        dots: document.querySelectorAll('zmq-demo[data-demo="fast"] .message[data-from="sender-0"]').length,
+        dots: document.querySelectorAll('zmq-demo[data-demo="fast"] .message[data-from="sender-1"]').length,
       };
     }, edge);
     assert.ok(rate >= 1000, `a stream flat out is thousands a second: ${rate}`);
@@ -63,7 +63,7 @@ describe("a busy edge", () => {
     assert.equal(dots, 0, "no single dots on a flowing edge");
     // Between bursts the sender rests 1.5 s: the edge quiets and goes back to dots.
     await waitForNode(page, edge, 'data.view === "dots"', 15_000);
-    await stopAndCompareWithTallies(page, "fast", ["sender-0", "receiver-0"]);
+    await stopAndCompareWithTallies(page, "fast", ["sender-1", "receiver-1"]);
     await page.close();
   });
 });
@@ -76,16 +76,16 @@ describe("messages waiting at a socket", () => {
     await page.locator(`${widget} input[name="rate"]`).fill("20");
     await page.locator(`${widget} input[name="work"]`).fill("500");
     await page.locator(widget).getByRole("button", { name: "Run" }).click();
-    await waitForNode(page, `${widget} [data-node="ventilator-0"]`, "Number(data.queued) >= 8");
+    await waitForNode(page, `${widget} [data-node="ventilator-1"]`, "Number(data.queued) >= 8");
     // Read in one go: the queue grows as events arrive.
-    const shown = await page.locator(`${widget} [data-node="ventilator-0"]`).evaluate((node) => ({
+    const shown = await page.locator(`${widget} [data-node="ventilator-1"]`).evaluate((node) => ({
       queued: Number((node as SVGGElement).dataset.queued),
       slots: node.querySelectorAll(".queue-slot").length,
       number: node.querySelector(".queue text")?.textContent,
     }));
     assert.equal(shown.slots, 6, "a full stack of slots");
     assert.equal(shown.number?.replace(/,/g, ""), String(shown.queued), "and the number of messages waiting");
-    assert.equal(await page.locator(`${widget} [data-node="worker-0"]`).getAttribute("data-queued"), null, "nothing waits at a PULL");
+    assert.equal(await page.locator(`${widget} [data-node="worker-1"]`).getAttribute("data-queued"), null, "nothing waits at a PULL");
     await page.locator(widget).getByRole("button", { name: "Stop" }).click();
     await page.close();
   });
@@ -93,15 +93,15 @@ describe("messages waiting at a socket", () => {
   it("a REQ whose REP was killed holds its request until a server is back to take it", async () => {
     const page = await openSlide("req-rep");
     const widget = 'zmq-demo[data-demo="req-rep"]';
-    const client = `${widget} [data-node="client-0"]`;
+    const client = `${widget} [data-node="client-1"]`;
     await page.locator(`${widget} input[name="interval"]`).fill("2000");
     await page.locator(`${widget} input[name="work"]`).fill("0");
     await page.locator(widget).getByRole("button", { name: "Run" }).click();
     // A reply in, the client sleeps 2 s before its next request: kill the server then.
     await waitForNode(page, client, 'Number(data.received) >= 1 && data.sent === data.received && data.queued === "0"');
-    await page.locator(`${widget} [data-node="server-0"]`).click();
+    await page.locator(`${widget} [data-node="server-1"]`).click();
     await page.locator(`${widget} .node-actions button`, { hasText: "Kill" }).click();
-    await waitForNode(page, `${widget} [data-node="server-0"]`, 'data.status === "exited"');
+    await waitForNode(page, `${widget} [data-node="server-1"]`, 'data.status === "exited"');
     await waitForNode(page, client, 'data.queued === "1"', 10_000);
     assert.equal(await page.locator(`${client} .queue-slot`).count(), 1);
     const received = Number(await page.locator(client).getAttribute("data-received"));
@@ -116,14 +116,14 @@ describe("messages waiting at a socket", () => {
   it("a PUSH left with no worker holds its next task in its send, drawn at its socket, until a worker comes", async () => {
     const page = await openSlide("push-pull");
     const widget = 'zmq-demo[data-demo="push-pull"]';
-    const ventilator = `${widget} [data-node="ventilator-0"]`;
+    const ventilator = `${widget} [data-node="ventilator-1"]`;
     await page.locator(`${widget} input[name="workers"]`).fill("1");
     await page.locator(`${widget} input[name="rate"]`).fill("20");
     await page.locator(`${widget} input[name="work"]`).fill("0");
     await page.locator(widget).getByRole("button", { name: "Run" }).click();
-    await waitForNode(page, `${widget} [data-node="worker-0"]`, "Number(data.received) >= 3");
+    await waitForNode(page, `${widget} [data-node="worker-1"]`, "Number(data.received) >= 3");
     assert.equal(await page.locator(ventilator).getAttribute("data-send-waiting"), null, "sends go straight out while a worker is there");
-    await page.locator(`${widget} [data-node="worker-0"]`).click();
+    await page.locator(`${widget} [data-node="worker-1"]`).click();
     await page.locator(`${widget} .node-actions button`, { hasText: "Kill" }).click();
     // Its only worker gone, the bound PUSH has no pipe: libzmq takes no more, the send waits.
     await waitForNode(page, ventilator, 'data.sendWaiting === "1" && Number(data.queued) >= 1', 10_000);
@@ -164,10 +164,10 @@ describe("pause, slow motion and normal speed", () => {
       page.evaluate((widget) => {
         const dots = [...document.querySelectorAll(`${widget} .message`)].map((dot) => dot.getAttribute("transform"));
         const received = (node: string) => Number((document.querySelector(`${widget} [data-node="${node}"]`) as SVGGElement).dataset.received);
-        return { dots, received: received("server-0"), delivered: received("server-0") + received("client-0") };
+        return { dots, received: received("server-1"), delivered: received("server-1") + received("client-1") };
       }, widget);
     const before = await frozen();
-    await page.waitForFunction(([widget, received]) => Number((document.querySelector(`${widget} [data-node="server-0"]`) as SVGGElement).dataset.received) >= Number(received) + 2, [widget, before.received] as const, { timeout: 15_000 });
+    await page.waitForFunction(([widget, received]) => Number((document.querySelector(`${widget} [data-node="server-1"]`) as SVGGElement).dataset.received) >= Number(received) + 2, [widget, before.received] as const, { timeout: 15_000 });
     const after = await frozen();
     assert.deepEqual(after.dots, before.dots, "paused, every dot stands where it was and none is added");
     assert.ok(after.received >= before.received + 2, "the processes went on and the counters followed them");
@@ -190,7 +190,7 @@ describe("pause, slow motion and normal speed", () => {
     await page.keyboard.press("Enter");
     assert.equal(await page.locator(widget).getAttribute("data-speed"), "normal");
     await page.locator(`${widget} .message`).first().waitFor({ state: "attached", timeout: 15_000 });
-    await stopAndCompareWithTallies(page, "req-rep", ["client-0", "server-0"]);
+    await stopAndCompareWithTallies(page, "req-rep", ["client-1", "server-1"]);
     await page.close();
   });
 });

@@ -71,8 +71,8 @@ function recorder(): Watcher & { told: string[] } {
   };
 }
 
-const spawn = (node: string): RunEvent => ({ kind: "spawn", t: 1, node, role: "server", index: 0, pid: 42 });
-const log: RunEvent = { kind: "log", t: 2, node: "server-0", stream: "stdout", text: "hi" };
+const spawn = (node: string): RunEvent => ({ kind: "spawn", t: 1, node, role: "server", index: 1, pid: 42 });
+const log: RunEvent = { kind: "log", t: 2, node: "server-1", stream: "stdout", text: "hi" };
 
 describe("the audience of the presenter's runs", () => {
   it("shows a watcher the runs of the demo it watches, and only those", () => {
@@ -93,7 +93,7 @@ describe("the audience of the presenter's runs", () => {
     const audience = new Audience();
     const owner = recorder();
     audience.runStarted("run-1", "req-rep", {}, owner);
-    audience.runEvent("run-1", spawn("server-0"));
+    audience.runEvent("run-1", spawn("server-1"));
     audience.runEvent("run-1", log);
     const late = recorder();
     audience.watch(late, "req-rep", "w9");

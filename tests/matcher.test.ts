@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DeliveryMatcher, MAX_PENDING, type MessageEvent } from "../server/matcher.js";
 
-/** client-0 talks to server-0; pub-0 fans out to sub-0 and sub-1; lonely-0 talks to nobody. */
-const pairs = [["client-0", "server-0"], ["pub-0", "sub-0"], ["pub-0", "sub-1"]];
+/** client-1 talks to server-1; pub-0 fans out to sub-0 and sub-1; lonely-0 talks to nobody. */
+const pairs = [["client-1", "server-1"], ["pub-0", "sub-0"], ["pub-0", "sub-1"]];
 const topology = {
   arePeers: (a: string, b: string) => pairs.some(([x, y]) => (x === a && y === b) || (x === b && y === a)),
   fansOut: (node: string) => node.startsWith("pub"),
@@ -18,46 +18,46 @@ function message(kind: "send" | "recv", node: string, text: string, seq: number,
 describe("matching sends to receives", () => {
   it("pairs a send with the receive that follows it, with the latency between them", () => {
     const matcher = new DeliveryMatcher(topology);
-    assert.deepEqual(matcher.add(message("send", "client-0", "Hello", 1, 100)), []);
-    const [delivery] = matcher.add(message("recv", "server-0", "Hello", 1, 100.5));
-    assert.equal(delivery?.from, "client-0");
-    assert.equal(delivery?.node, "server-0");
+    assert.deepEqual(matcher.add(message("send", "client-1", "Hello", 1, 100)), []);
+    const [delivery] = matcher.add(message("recv", "server-1", "Hello", 1, 100.5));
+    assert.equal(delivery?.from, "client-1");
+    assert.equal(delivery?.node, "server-1");
     assert.equal(delivery?.latencyMs, 0.5);
   });
 
   it("pairs a receive that was reported before its send", () => {
     const matcher = new DeliveryMatcher(topology);
-    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 1, 200.2)), []);
-    const deliveries = matcher.add(message("send", "client-0", "Hello", 1, 200));
+    assert.deepEqual(matcher.add(message("recv", "server-1", "Hello", 1, 200.2)), []);
+    const deliveries = matcher.add(message("send", "client-1", "Hello", 1, 200));
     assert.equal(deliveries.length, 1);
-    assert.equal(deliveries[0]?.node, "server-0");
+    assert.equal(deliveries[0]?.node, "server-1");
   });
 
   it("pairs identical payloads in the order they were sent", () => {
     const matcher = new DeliveryMatcher(topology);
-    matcher.add(message("send", "client-0", "Hello", 1, 10));
-    matcher.add(message("send", "client-0", "Hello", 2, 20));
-    assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, 11))[0]?.sendSeq, 1);
-    assert.equal(matcher.add(message("recv", "server-0", "Hello", 2, 21))[0]?.sendSeq, 2);
+    matcher.add(message("send", "client-1", "Hello", 1, 10));
+    matcher.add(message("send", "client-1", "Hello", 2, 20));
+    assert.equal(matcher.add(message("recv", "server-1", "Hello", 1, 11))[0]?.sendSeq, 1);
+    assert.equal(matcher.add(message("recv", "server-1", "Hello", 2, 21))[0]?.sendSeq, 2);
     assert.equal(matcher.pendingSends, 0);
   });
 
   it("does not pair a receive with a send stamped after it", () => {
     const matcher = new DeliveryMatcher(topology);
-    matcher.add(message("send", "client-0", "Hello", 1, 50));
-    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 1, 40)), []);
+    matcher.add(message("send", "client-1", "Hello", 1, 50));
+    assert.deepEqual(matcher.add(message("recv", "server-1", "Hello", 1, 40)), []);
   });
 
   it("does not pair messages between nodes that are not peers", () => {
     const matcher = new DeliveryMatcher(topology);
     matcher.add(message("send", "lonely-0", "Hello", 1));
-    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 1)), []);
+    assert.deepEqual(matcher.add(message("recv", "server-1", "Hello", 1)), []);
   });
 
   it("keeps a received message apart from a different one", () => {
     const matcher = new DeliveryMatcher(topology);
-    matcher.add(message("send", "client-0", "Hello", 1));
-    assert.deepEqual(matcher.add(message("recv", "server-0", "Goodbye", 1)), []);
+    matcher.add(message("send", "client-1", "Hello", 1));
+    assert.deepEqual(matcher.add(message("recv", "server-1", "Goodbye", 1)), []);
     assert.equal(matcher.pendingSends, 1);
   });
 
@@ -106,11 +106,11 @@ describe("matching under duplicates, loss and reordering", () => {
 
   it("a receiver that exits mid-stream leaves the sends it never took unpaired, and later identical ones pair in order", () => {
     const matcher = new DeliveryMatcher(topology);
-    for (let seq = 1; seq <= 3; seq++) matcher.add(message("send", "client-0", "Hello", seq, seq * 10));
-    assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, 11))[0]?.sendSeq, 1);
-    // server-0 was killed here: 2 and 3 were never received.
+    for (let seq = 1; seq <= 3; seq++) matcher.add(message("send", "client-1", "Hello", seq, seq * 10));
+    assert.equal(matcher.add(message("recv", "server-1", "Hello", 1, 11))[0]?.sendSeq, 1);
+    // server-1 was killed here: 2 and 3 were never received.
     assert.equal(matcher.pendingSends, 2);
-    assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, 35))[0]?.sendSeq, 2, "a new receive pairs with the oldest send stamped before it");
+    assert.equal(matcher.add(message("recv", "server-1", "Hello", 1, 35))[0]?.sendSeq, 2, "a new receive pairs with the oldest send stamped before it");
   });
 });
 
@@ -118,17 +118,17 @@ describe("receives that can never be paired", () => {
   it("a receive whose send went (forgotten or taken) is dropped once its sender is heard past it, and later identical messages pair one to one", () => {
     const matcher = new DeliveryMatcher(topology);
     // The send of this receive never reached the matcher (forgotten under load): only its receive did.
-    matcher.heard("client-0", 5);
-    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 1, 10)), []);
-    assert.equal(matcher.pendingReceives, 1, "client-0's send stamped before 10 may still be on its way");
-    matcher.heard("client-0", 20);
+    matcher.heard("client-1", 5);
+    assert.deepEqual(matcher.add(message("recv", "server-1", "Hello", 1, 10)), []);
+    assert.equal(matcher.pendingReceives, 1, "client-1's send stamped before 10 may still be on its way");
+    matcher.heard("client-1", 20);
     // A later identical send must not pair with the stale receive (stamped before it): that one is dropped.
-    assert.deepEqual(matcher.add(message("send", "client-0", "Hello", 2, 30)), []);
+    assert.deepEqual(matcher.add(message("send", "client-1", "Hello", 2, 30)), []);
     assert.equal(matcher.pendingReceives, 0);
-    assert.equal(matcher.add(message("recv", "server-0", "Hello", 2, 31))[0]?.sendSeq, 2);
+    assert.equal(matcher.add(message("recv", "server-1", "Hello", 2, 31))[0]?.sendSeq, 2);
     // Heard past already: a receive with nothing to pair is not kept at all.
-    matcher.heard("client-0", 50);
-    assert.deepEqual(matcher.add(message("recv", "server-0", "Hello", 3, 40)), []);
+    matcher.heard("client-1", 50);
+    assert.deepEqual(matcher.add(message("recv", "server-1", "Hello", 3, 40)), []);
     assert.equal(matcher.pendingReceives, 0);
   });
 
@@ -166,20 +166,20 @@ describe("what waits for a partner stays bounded", () => {
   it("receives with no send (from a peer outside the run) keep at most MAX_PENDING, the oldest forgotten first", () => {
     const matcher = new DeliveryMatcher(topology);
     const total = MAX_PENDING + 100;
-    for (let seq = 1; seq <= total; seq++) matcher.add(message("recv", "server-0", `outside ${seq}`, seq, seq));
+    for (let seq = 1; seq <= total; seq++) matcher.add(message("recv", "server-1", `outside ${seq}`, seq, seq));
     assert.equal(matcher.pendingReceives, MAX_PENDING);
     assert.equal(matcher.pendingDigests, MAX_PENDING);
-    assert.equal(matcher.add(message("send", "client-0", `outside ${total}`, 1, total - 0.5)).length, 1, "the newest still pairs");
-    assert.deepEqual(matcher.add(message("send", "client-0", "outside 1", 2, 0.5)), [], "the oldest was forgotten");
+    assert.equal(matcher.add(message("send", "client-1", `outside ${total}`, 1, total - 0.5)).length, 1, "the newest still pairs");
+    assert.deepEqual(matcher.add(message("send", "client-1", "outside 1", 2, 0.5)), [], "the oldest was forgotten");
   });
 
   it("sends nobody received, across many digests and one repeated one, keep at most MAX_PENDING; pairing stays in order", () => {
     const matcher = new DeliveryMatcher(topology);
-    for (let seq = 1; seq <= MAX_PENDING * 2; seq++) matcher.add(message("send", "client-0", seq % 2 === 0 ? "Hello" : `task ${seq}`, seq, seq));
+    for (let seq = 1; seq <= MAX_PENDING * 2; seq++) matcher.add(message("send", "client-1", seq % 2 === 0 ? "Hello" : `task ${seq}`, seq, seq));
     assert.equal(matcher.pendingSends, MAX_PENDING);
     // The "Hello"s still waiting are the newest half of them, paired oldest first.
-    assert.equal(matcher.add(message("recv", "server-0", "Hello", 1, MAX_PENDING * 2 + 1))[0]?.sendSeq, MAX_PENDING + 2);
-    assert.equal(matcher.add(message("recv", "server-0", "Hello", 2, MAX_PENDING * 2 + 2))[0]?.sendSeq, MAX_PENDING + 4);
+    assert.equal(matcher.add(message("recv", "server-1", "Hello", 1, MAX_PENDING * 2 + 1))[0]?.sendSeq, MAX_PENDING + 2);
+    assert.equal(matcher.add(message("recv", "server-1", "Hello", 2, MAX_PENDING * 2 + 2))[0]?.sendSeq, MAX_PENDING + 4);
     assert.equal(matcher.pendingSends, MAX_PENDING - 2);
   });
 });

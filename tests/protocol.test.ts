@@ -16,11 +16,11 @@ describe("client message validation", () => {
   });
 
   it("accepts an action naming a node, and refuses one that carries anything else", () => {
-    assert.equal(parse({ type: "action", requestId: "q3", runId: "run-1", action: "kill", node: "worker-2" }).ok, true);
+    assert.equal(parse({ type: "action", requestId: "q3", runId: "run-1", action: "kill", node: "worker-3" }).ok, true);
     assert.equal(parse({ type: "action", requestId: "q3", runId: "run-1", action: "filter", node: "sub-0", filter: "weather" }).ok, true);
-    const unknown = parse({ type: "action", requestId: "q4", runId: "run-1", action: "exec", node: "worker-2" });
+    const unknown = parse({ type: "action", requestId: "q4", runId: "run-1", action: "exec", node: "worker-3" });
     assert.equal(!unknown.ok && unknown.code, "bad-message");
-    const smuggled = parse({ type: "action", requestId: "q5", runId: "run-1", action: "kill", node: "worker-2", script: "/bin/sh" });
+    const smuggled = parse({ type: "action", requestId: "q5", runId: "run-1", action: "kill", node: "worker-3", script: "/bin/sh" });
     assert.equal(!smuggled.ok && smuggled.code, "bad-message");
     const path = parse({ type: "action", requestId: "q6", runId: "run-1", action: "kill", node: "../../etc" });
     assert.equal(!path.ok && path.code, "bad-message");

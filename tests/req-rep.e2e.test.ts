@@ -48,15 +48,15 @@ describe("Request/Reply, live from its slide", () => {
     assert.deepEqual(demoProcessesOf(harness.bridge.process.pid!).sort(), [...pids].sort(), "the processes on screen are the bridge's children");
 
     // Messages are drawn from their real sender to their real receiver.
-    await page.locator('.message[data-from="client-0"][data-to="server-0"]').first().waitFor({ timeout: 5000 });
-    await page.locator('.message[data-from="server-0"][data-to="client-0"]').first().waitFor({ timeout: 5000 });
+    await page.locator('.message[data-from="client-1"][data-to="server-1"]').first().waitFor({ timeout: 5000 });
+    await page.locator('.message[data-from="server-1"][data-to="client-1"]').first().waitFor({ timeout: 5000 });
 
     await page.getByRole("button", { name: "Stop" }).click();
     await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
 
     // Each process prints its own totals as it ends; the diagram's counters must equal them.
     for (const role of ["client", "server"]) {
-      const tally = await widget(page).locator(`.demo-output li[data-printed-by="${role}-0"]`, { hasText: /^.*sent \d+, received \d+$/ }).textContent();
+      const tally = await widget(page).locator(`.demo-output li[data-printed-by="${role}-1"]`, { hasText: /^.*sent \d+, received \d+$/ }).textContent();
       const [, sent, received] = /sent (\d+), received (\d+)/.exec(tally ?? "") ?? [];
       assert.equal(await numberAttribute(page, role, "data-sent"), Number(sent), `${role} sent`);
       assert.equal(await numberAttribute(page, role, "data-received"), Number(received), `${role} received`);

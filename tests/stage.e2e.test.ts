@@ -129,7 +129,7 @@ describe("offline and static", () => {
       await page.getByText(/Replay of a run recorded/).waitFor();
       // The recorded messages travel and count up, through the same diagram as a live run.
       await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 15_000 });
-      await page.locator('.message[data-from="client-0"][data-to="server-0"]').first().waitFor({ state: "attached" });
+      await page.locator('.message[data-from="client-1"][data-to="server-1"]').first().waitFor({ state: "attached" });
       assert.equal(await stateOf(page), "replay");
       const foreign = requests.filter((url) => !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(url) && !url.startsWith("data:"));
       assert.deepEqual(foreign, [], "no request leaves the machine");
@@ -148,8 +148,8 @@ describe("offline and static", () => {
       const widget = "section#pub-sub-slow zmq-demo";
       await page.locator(`${widget} button.demo-run`).click();
       await page.locator(`${widget}[data-state="replay"]`).waitFor({ timeout: 10_000 });
-      await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="publisher-0"]`)?.getAttribute("data-lost")) >= 1, widget, { timeout: 15_000 });
-      await page.locator(`${widget} [data-node="publisher-0"]`).click();
+      await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="publisher-1"]`)?.getAttribute("data-lost")) >= 1, widget, { timeout: 15_000 });
+      await page.locator(`${widget} [data-node="publisher-1"]`).click();
       await page.getByRole("region", { name: "Inspector" }).getByText(/high-water mark/).waitFor();
       await page.close();
     } finally {

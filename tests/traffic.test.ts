@@ -59,68 +59,68 @@ describe("dots or flow", () => {
   });
 
   it("a busy edge counted in flows shows its rate and turns into a flow; quiet again, it returns to dots", () => {
-    const model = traffic([...socket("sender-0", "PUSH", "connecting"), ...socket("receiver-0", "PULL", "bound")]);
-    for (let t = 100; t <= 1000; t += 100) model.observe(flow("receiver-0", "recv", 500, t), 0);
-    const busy = model.edgeView("sender-0", "receiver-0", 0);
+    const model = traffic([...socket("sender-1", "PUSH", "connecting"), ...socket("receiver-1", "PULL", "bound")]);
+    for (let t = 100; t <= 1000; t += 100) model.observe(flow("receiver-1", "recv", 500, t), 0);
+    const busy = model.edgeView("sender-1", "receiver-1", 0);
     assert.equal(busy.view, "flow");
     assert.ok(busy.rate >= 4000, `rate ${busy.rate}`);
     // The page's clock moves on with no event: two seconds later the rate is gone.
-    const quiet = model.edgeView("sender-0", "receiver-0", 2000);
+    const quiet = model.edgeView("sender-1", "receiver-1", 2000);
     assert.deepEqual(quiet, { view: "dots", rate: 0 });
   });
 });
 
 describe("messages waiting at a sender", () => {
   it("a REQ's request counts as queued from its send until the REP receives it", () => {
-    const model = traffic([...socket("client-0", "REQ", "connecting"), ...socket("server-0", "REP", "bound"), send("client-0", 1, 10)]);
-    assert.equal(model.queued("client-0"), 1);
-    assert.equal(model.queued("server-0"), undefined, "nothing waits at a REP");
-    model.observe(recv("server-0", 1, 20), 0);
-    assert.equal(model.queued("client-0"), 0);
+    const model = traffic([...socket("client-1", "REQ", "connecting"), ...socket("server-1", "REP", "bound"), send("client-1", 1, 10)]);
+    assert.equal(model.queued("client-1"), 1);
+    assert.equal(model.queued("server-1"), undefined, "nothing waits at a REP");
+    model.observe(recv("server-1", 1, 20), 0);
+    assert.equal(model.queued("client-1"), 0);
   });
 
   it("a PUSH's tasks wait until a worker takes them, counted ones included; other workers are not its peers' senders", () => {
-    const model = traffic([...socket("ventilator-0", "PUSH", "bound"), ...socket("worker-0", "PULL", "connecting"), ...socket("worker-1", "PULL", "connecting")]);
-    for (let seq = 1; seq <= 5; seq++) model.observe(send("ventilator-0", seq, seq), 0);
-    model.observe(flow("ventilator-0", "send", 100, 6), 0);
-    assert.equal(model.queued("ventilator-0"), 105);
-    model.observe(recv("worker-0", 1, 7), 0);
-    model.observe(deliver("ventilator-0", "worker-0", 1, 7), 0);
-    model.observe(flow("worker-1", "recv", 50, 8), 0);
-    assert.equal(model.queued("ventilator-0"), 105 - 1 - 50, "a receipt counts once, whether its delivery follows or not");
+    const model = traffic([...socket("ventilator-1", "PUSH", "bound"), ...socket("worker-1", "PULL", "connecting"), ...socket("worker-2", "PULL", "connecting")]);
+    for (let seq = 1; seq <= 5; seq++) model.observe(send("ventilator-1", seq, seq), 0);
+    model.observe(flow("ventilator-1", "send", 100, 6), 0);
+    assert.equal(model.queued("ventilator-1"), 105);
+    model.observe(recv("worker-1", 1, 7), 0);
+    model.observe(deliver("ventilator-1", "worker-1", 1, 7), 0);
+    model.observe(flow("worker-2", "recv", 50, 8), 0);
+    assert.equal(model.queued("ventilator-1"), 105 - 1 - 50, "a receipt counts once, whether its delivery follows or not");
   });
 
   it("a task declared lost leaves the queue; a loss of another sender's message changes nothing", () => {
-    const model = traffic([...socket("ventilator-0", "PUSH", "bound"), ...socket("worker-0", "PULL", "connecting"), send("ventilator-0", 1, 1), send("ventilator-0", 2, 2)]);
-    const lost = (node: string, sendSeq: number, digest: string): RunEvent => ({ kind: "lost", t: 3, node, to: "worker-0", reason: "receiver-gone", digest, sendSeq, frames: frames("task") });
-    model.observe(lost("ventilator-0", 1, "other"), 0);
-    assert.equal(model.queued("ventilator-0"), 2);
-    model.observe(lost("ventilator-0", 1, "d1"), 0);
-    assert.equal(model.queued("ventilator-0"), 1);
+    const model = traffic([...socket("ventilator-1", "PUSH", "bound"), ...socket("worker-1", "PULL", "connecting"), send("ventilator-1", 1, 1), send("ventilator-1", 2, 2)]);
+    const lost = (node: string, sendSeq: number, digest: string): RunEvent => ({ kind: "lost", t: 3, node, to: "worker-1", reason: "receiver-gone", digest, sendSeq, frames: frames("task") });
+    model.observe(lost("ventilator-1", 1, "other"), 0);
+    assert.equal(model.queued("ventilator-1"), 2);
+    model.observe(lost("ventilator-1", 1, "d1"), 0);
+    assert.equal(model.queued("ventilator-1"), 1);
   });
 
   it("with several senders into one socket, receipts are placed by their deliveries", () => {
-    const model = traffic([...socket("device-0", "PULL", "bound"), ...socket("producer-0", "PUSH", "connecting"), ...socket("producer-1", "PUSH", "connecting")]);
-    model.observe(send("producer-0", 1, 1), 0);
+    const model = traffic([...socket("streamer-1", "PULL", "bound"), ...socket("producer-1", "PUSH", "connecting"), ...socket("producer-2", "PUSH", "connecting")]);
     model.observe(send("producer-1", 1, 1), 0);
-    model.observe(recv("device-0", 1, 2), 0);
-    assert.deepEqual([model.queued("producer-0"), model.queued("producer-1")], [1, 1], "a receive alone does not say whose message it was");
-    model.observe(deliver("producer-1", "device-0", 1, 2), 0);
-    assert.deepEqual([model.queued("producer-0"), model.queued("producer-1")], [1, 0]);
+    model.observe(send("producer-2", 1, 1), 0);
+    model.observe(recv("streamer-1", 1, 2), 0);
+    assert.deepEqual([model.queued("producer-1"), model.queued("producer-2")], [1, 1], "a receive alone does not say whose message it was");
+    model.observe(deliver("producer-2", "streamer-1", 1, 2), 0);
+    assert.deepEqual([model.queued("producer-1"), model.queued("producer-2")], [1, 0]);
   });
 
   it("a sender a peer from outside the run connected to has no known queue", () => {
-    const model = traffic([...socket("ventilator-0", "PUSH", "bound"), send("ventilator-0", 1, 1)]);
-    assert.equal(model.queued("ventilator-0"), 1);
-    model.observe({ kind: "external", t: 2, node: "ventilator-0", endpoint: ENDPOINT, count: 1 }, 0);
-    assert.equal(model.queued("ventilator-0"), undefined);
+    const model = traffic([...socket("ventilator-1", "PUSH", "bound"), send("ventilator-1", 1, 1)]);
+    assert.equal(model.queued("ventilator-1"), 1);
+    model.observe({ kind: "external", t: 2, node: "ventilator-1", endpoint: ENDPOINT, count: 1 }, 0);
+    assert.equal(model.queued("ventilator-1"), undefined);
   });
 });
 
 describe("a REQ's queue", () => {
   it("a reply proves its request arrived, before the server's own report of it comes in", () => {
-    const model = traffic([...socket("client-0", "REQ", "connecting"), ...socket("server-0", "REP", "bound"), send("client-0", 1, 10)]);
-    model.observe(recv("client-0", 1, 30), 0);
-    assert.equal(model.queued("client-0"), 0);
+    const model = traffic([...socket("client-1", "REQ", "connecting"), ...socket("server-1", "REP", "bound"), send("client-1", 1, 10)]);
+    model.observe(recv("client-1", 1, 30), 0);
+    assert.equal(model.queued("client-1"), 0);
   });
 });

@@ -57,77 +57,77 @@ describe("tutorial exercises", () => {
   });
 
   it("round trips: three replies from the server pass, two do not", () => {
-    const base = [spawn("client", 0), spawn("server", 0)];
-    const trip = () => [deliver("client-0", "server-0"), deliver("server-0", "client-0", "World")];
+    const base = [spawn("client", 1), spawn("server", 1)];
+    const trip = () => [deliver("client-1", "server-1"), deliver("server-1", "client-1", "World")];
     assert.equal(passes("req-rep-round-trips", { params: {}, events: [...base, ...trip(), ...trip()] }), false);
     assert.equal(passes("req-rep-round-trips", { params: {}, events: [...base, ...trip(), ...trip(), ...trip()] }), true);
   });
 
   it("EFSM: only the client's EFSM error passes, not another error", () => {
     const error = (code: string, node: string): RunEvent => ({ kind: "error", t: ++clock, node, code, message: code });
-    assert.equal(passes("req-rep-efsm", { params: {}, events: [error("EAGAIN", "client-0")] }), false);
-    assert.equal(passes("req-rep-efsm", { params: {}, events: [error("EFSM", "client-0")] }), true);
+    assert.equal(passes("req-rep-efsm", { params: {}, events: [error("EAGAIN", "client-1")] }), false);
+    assert.equal(passes("req-rep-efsm", { params: {}, events: [error("EFSM", "client-1")] }), true);
   });
 
   it("fair share: four workers with five tasks each pass; three workers, or one starved, do not", () => {
-    const workers = (count: number) => Array.from({ length: count }, (_, index) => spawn("worker", index));
-    const tasks = (count: number, each: number) => Array.from({ length: count }, (_, index) => times(each, () => deliver("ventilator-0", `worker-${index}`, "task"))).flat();
+    const workers = (count: number) => Array.from({ length: count }, (_, index) => spawn("worker", index + 1));
+    const tasks = (count: number, each: number) => Array.from({ length: count }, (_, index) => times(each, () => deliver("ventilator-1", `worker-${index + 1}`, "task"))).flat();
     assert.equal(passes("push-pull-fair-share", { params: { workers: 3 }, events: [...workers(3), ...tasks(3, 20)] }), false);
     assert.equal(passes("push-pull-fair-share", { params: { workers: 4 }, events: [...workers(4), ...tasks(3, 20)] }), false);
     assert.equal(passes("push-pull-fair-share", { params: { workers: 4 }, events: [...workers(4), ...tasks(4, 5)] }), true);
   });
 
   it("killed worker: a kill with tasks lost as receiver-gone passes; a kill with none lost does not", () => {
-    const kill: RunEvent = { kind: "action", t: ++clock, node: "worker-1", action: "kill" };
+    const kill: RunEvent = { kind: "action", t: ++clock, node: "worker-2", action: "kill" };
     assert.equal(passes("push-pull-kill", { params: {}, events: [kill] }), false);
-    assert.equal(passes("push-pull-kill", { params: {}, events: [lost("ventilator-0", "receiver-gone", "worker-1")] }), false, "loss without a kill");
-    assert.equal(passes("push-pull-kill", { params: {}, events: [kill, lost("ventilator-0", "receiver-gone", "worker-1")] }), true);
+    assert.equal(passes("push-pull-kill", { params: {}, events: [lost("ventilator-1", "receiver-gone", "worker-2")] }), false, "loss without a kill");
+    assert.equal(passes("push-pull-kill", { params: {}, events: [kill, lost("ventilator-1", "receiver-gone", "worker-2")] }), true);
   });
 
   it("outside peer: an external count above zero passes", () => {
-    const external = (count: number): RunEvent => ({ kind: "external", t: ++clock, node: "ventilator-0", endpoint: "tcp://127.0.0.1:5557", count });
+    const external = (count: number): RunEvent => ({ kind: "external", t: ++clock, node: "ventilator-1", endpoint: "tcp://127.0.0.1:5557", count });
     assert.equal(passes("push-pull-external", { params: {}, events: [external(0)] }), false);
     assert.equal(passes("push-pull-external", { params: {}, events: [external(1)] }), true);
   });
 
   it("one topic: five sports messages after filtering on sports pass; a stray topic since then fails", () => {
-    const sports = times(5, () => deliver("publisher-0", "subscriber-1", "sports/football"));
+    const sports = times(5, () => deliver("publisher-1", "subscriber-2", "sports/football"));
     assert.equal(passes("pub-sub-one-topic", { params: {}, events: sports }), false, "without the filter change");
-    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [filters("subscriber-1", ["sports"]), ...sports] }), true);
-    const stray = [filters("subscriber-1", ["sports"]), deliver("publisher-0", "subscriber-1", "news/tech"), ...sports];
+    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [filters("subscriber-2", ["sports"]), ...sports] }), true);
+    const stray = [filters("subscriber-2", ["sports"]), deliver("publisher-1", "subscriber-2", "news/tech"), ...sports];
     assert.equal(passes("pub-sub-one-topic", { params: {}, events: stray }), false);
-    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [filters("subscriber-1", ["weather"]), ...sports] }), false);
+    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [filters("subscriber-2", ["weather"]), ...sports] }), false);
   });
 
   it("slow joiner: slow-joiner losses with sync off pass; with sync on, or no loss, they do not", () => {
-    const events = [spawn("subscriber", 0), lost("publisher-0", "slow-joiner", "subscriber-0")];
+    const events = [spawn("subscriber", 1), lost("publisher-1", "slow-joiner", "subscriber-1")];
     assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0 }, events }), true);
     assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 1 }, events }), false);
-    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0 }, events: [spawn("subscriber", 0)] }), false);
+    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0 }, events: [spawn("subscriber", 1)] }), false);
   });
 
   it("the fix: sync on, every subscriber served, nothing lost passes; a loss or sync off fails", () => {
-    const served = [spawn("subscriber", 0), spawn("subscriber", 1), ...times(5, () => deliver("publisher-0", "subscriber-0", "news/tech")), ...times(5, () => deliver("publisher-0", "subscriber-1", "news/tech"))];
+    const served = [spawn("subscriber", 1), spawn("subscriber", 2), ...times(5, () => deliver("publisher-1", "subscriber-1", "news/tech")), ...times(5, () => deliver("publisher-1", "subscriber-2", "news/tech"))];
     assert.equal(passes("pub-sub-sync", { params: { sync: 1 }, events: served }), true);
     assert.equal(passes("pub-sub-sync", { params: { sync: 0 }, events: served }), false);
-    assert.equal(passes("pub-sub-sync", { params: { sync: 1 }, events: [...served, lost("publisher-0", "slow-joiner", "subscriber-0")] }), false);
+    assert.equal(passes("pub-sub-sync", { params: { sync: 1 }, events: [...served, lost("publisher-1", "slow-joiner", "subscriber-1")] }), false);
   });
 
   it("queue: three workers and two clients all served pass; an idle worker fails", () => {
-    const nodes = [spawn("client", 0), spawn("client", 1), spawn("device", 0), spawn("worker", 0), spawn("worker", 1), spawn("worker", 2)];
-    const work = [0, 1].map((index) => deliver("device-0", `worker-${index}`));
-    const replies = [0, 1].map((index) => deliver("device-0", `client-${index}`, "World"));
+    const nodes = [spawn("client", 1), spawn("client", 2), spawn("queue", 1), spawn("worker", 1), spawn("worker", 2), spawn("worker", 3)];
+    const work = [1, 2].map((index) => deliver("queue-1", `worker-${index}`));
+    const replies = [1, 2].map((index) => deliver("queue-1", `client-${index}`, "World"));
     assert.equal(passes("queue-three-workers", { params: {}, events: [...nodes, ...work, ...replies] }), false);
-    assert.equal(passes("queue-three-workers", { params: {}, events: [...nodes, ...work, deliver("device-0", "worker-2"), ...replies] }), true);
+    assert.equal(passes("queue-three-workers", { params: {}, events: [...nodes, ...work, deliver("queue-1", "worker-3"), ...replies] }), true);
   });
 
   it("distributed adder: the right total from the sink with eight workers passes; four workers or a wrong total fail", () => {
-    const workers = (count: number) => Array.from({ length: count }, (_, index) => spawn("worker", index));
-    const total = log("sink-0", `Total: ${DIST_TOTAL} (100 sub-arrays)`);
+    const workers = (count: number) => Array.from({ length: count }, (_, index) => spawn("worker", index + 1));
+    const total = log("sink-1", `Total: ${DIST_TOTAL} (100 sub-arrays)`);
     assert.equal(DIST_TOTAL, 4_999_950_000);
     assert.equal(passes("dist-adder-total", { params: {}, events: [...workers(8), total] }), true);
     assert.equal(passes("dist-adder-total", { params: {}, events: [...workers(4), total] }), false);
-    assert.equal(passes("dist-adder-total", { params: {}, events: [...workers(8), log("sink-0", "Total: 4950 (10 sub-arrays)")] }), false);
+    assert.equal(passes("dist-adder-total", { params: {}, events: [...workers(8), log("sink-1", "Total: 4950 (10 sub-arrays)")] }), false);
   });
 });
 

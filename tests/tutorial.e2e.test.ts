@@ -156,8 +156,8 @@ describe("tutorial: exercises against real processes", () => {
     const step = await openStep(page, harness.bridge.url, "pub-sub");
     await step.getByRole("button", { name: "Run" }).click();
     await waitForState(step, "running");
-    await step.getByLabel("Node to act on").selectOption("subscriber-0");
-    await step.getByLabel("Filter of subscriber-0").selectOption("sports");
+    await step.getByLabel("Node to act on").selectOption("subscriber-1");
+    await step.getByLabel("Filter of subscriber-1").selectOption("sports");
     await step.getByRole("button", { name: "Filter", exact: true }).click();
     await waitForDone(page, "pub-sub-one-topic");
     await step.getByRole("button", { name: "Stop" }).click();

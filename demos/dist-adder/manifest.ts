@@ -8,7 +8,7 @@ import { transportParam } from "../lib/transport.js";
 export const distAdder: DemoManifest = {
   name: "dist-adder",
   title: "Distributed adder",
-  version: 1,
+  version: 2,
   roles: {
     manager: {
       label: "Manager",

@@ -27,4 +27,4 @@ export async function startWorker(tasksEndpoint: string, resultsEndpoint: string
   }
 }
 
-runRole(distAdder, "worker", ({ endpoints, index }) => startWorker(endpoints.tasks!, endpoints.results!, index + 1));
+runRole(distAdder, "worker", ({ endpoints, index }) => startWorker(endpoints.tasks!, endpoints.results!, index));

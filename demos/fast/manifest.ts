@@ -8,7 +8,7 @@ import type { DemoManifest } from "../lib/manifest.js";
 export const fast: DemoManifest = {
   name: "fast",
   title: "How fast?",
-  version: 2,
+  version: 3,
   roles: {
     sender: {
       label: "Sender",

@@ -25,4 +25,4 @@ export async function forwarder(frontendEndpoint: string, backendEndpoint: strin
   await Promise.all([updates(), subscriptions()]);
 }
 
-runRole(forwarderDemo, "device", ({ endpoints }) => forwarder(endpoints.frontend!, endpoints.backend!));
+runRole(forwarderDemo, "forwarder", ({ endpoints }) => forwarder(endpoints.frontend!, endpoints.backend!));

@@ -6,7 +6,7 @@ import { FILTERS } from "../pub-sub/topics.js";
 export const forwarderDemo: DemoManifest = {
   name: "forwarder",
   title: "FORWARDER device",
-  version: 1,
+  version: 2,
   roles: {
     publisher: {
       label: "Publisher",
@@ -18,7 +18,7 @@ export const forwarderDemo: DemoManifest = {
       params: ["rate"],
       actions: ["add", "kill", "restart"],
     },
-    device: {
+    forwarder: {
       label: "Forwarder",
       socket: "XSUB · XPUB",
       script: "forwarder.js",
@@ -40,8 +40,8 @@ export const forwarderDemo: DemoManifest = {
   },
   endpoints: { frontend: { standalone: "tcp://127.0.0.1:5563" }, backend: { standalone: "tcp://127.0.0.1:5564" } },
   edges: [
-    { from: "publisher", to: "device", forwardLabel: "update" },
-    { from: "device", to: "subscriber", backLabel: "subscription" },
+    { from: "publisher", to: "forwarder", forwardLabel: "update" },
+    { from: "forwarder", to: "subscriber", backLabel: "subscription" },
   ],
   params: {
     publishers: { label: "Publishers", default: 2, min: 1, max: 4, step: 1 },
@@ -49,5 +49,5 @@ export const forwarderDemo: DemoManifest = {
     rate: { label: "Messages per second, each publisher", default: 3, min: 1, max: 100, step: 1, unit: "/s" },
     transport: transportParam,
   },
-  layout: [["publisher"], ["device"], ["subscriber"]],
+  layout: [["publisher"], ["forwarder"], ["subscriber"]],
 };

@@ -15,4 +15,4 @@ export async function subscriber(endpoint: string, filter: string) {
   }
 }
 
-runRole(forwarderDemo, "subscriber", ({ endpoint, index }) => subscriber(endpoint, FILTERS[index % FILTERS.length]!));
+runRole(forwarderDemo, "subscriber", ({ endpoint, index }) => subscriber(endpoint, FILTERS[(index - 1) % FILTERS.length]!));

@@ -17,8 +17,10 @@ export interface RoleContext {
   /** Every endpoint of the role, by the manifest's endpoint name. */
   endpoints: Record<string, string>;
   params: ParamValues;
-  /** This process's number among its role's processes, from 0 (`--index`, default 0). */
+  /** This process's number among its role's processes, from 1 (`--index`, default 1). */
   index: number;
+  /** This process's one name, `ROLE-N`: its node id on the diagram, its output prefix, what it prints. */
+  name: string;
 }
 
 let shuttingDown = false;
@@ -42,7 +44,7 @@ function usage(manifest: DemoManifest, roleName: string): string {
     `${manifest.title}: the ${role.label.toLowerCase()} (${role.socket})`,
     ...endpointHelp,
     ...paramHelp,
-    "  --index N   this process's number among its role's, for its messages (default 0)",
+    "  --index N   this process's number among its role's, from 1: it is named ROLE-N (default 1)",
     "",
   ].join("\n");
 }
@@ -80,10 +82,10 @@ function readCommandLine(manifest: DemoManifest, roleName: string): RoleContext 
     const given = values[endpointOption(role, use)];
     endpoints[name] = typeof given === "string" ? given : manifest.endpoints[name]!.standalone;
   }
-  const index = typeof values.index === "string" ? Number(values.index) : 0;
-  if (!Number.isInteger(index) || index < 0) fail("--index must be a whole number");
+  const index = typeof values.index === "string" ? Number(values.index) : 1;
+  if (!Number.isInteger(index) || index < 1) fail("--index must be a whole number from 1");
   const first = role.endpoints[0];
-  return { endpoint: first ? endpoints[endpointName(first).name]! : "", endpoints, params, index };
+  return { endpoint: first ? endpoints[endpointName(first).name]! : "", endpoints, params, index, name: `${roleName}-${index}` };
 }
 
 /** Ends the process: report and print this process's totals, close every socket, exit. */

@@ -6,12 +6,12 @@ import { LEVELS } from "./logger.js";
 export const pubLogger: DemoManifest = {
   name: "pub-logger",
   title: "Logging over PUB/SUB",
-  version: 1,
+  version: 2,
   roles: {
-    app: {
+    program: {
       label: "Program",
       socket: "PUB",
-      script: "app.js",
+      script: "program.js",
       count: { default: 2, min: 1, max: 4 },
       countParam: "programs",
       endpoints: [{ connect: "logs" }],
@@ -30,11 +30,11 @@ export const pubLogger: DemoManifest = {
     },
   },
   endpoints: { logs: { standalone: "tcp://127.0.0.1:5558" } },
-  edges: [{ from: "app", to: "watcher", forwardLabel: "log record", labelFrame: 0 }],
+  edges: [{ from: "program", to: "watcher", forwardLabel: "log record", labelFrame: 0 }],
   params: {
     programs: { label: "Programs", default: 2, min: 1, max: 4, step: 1 },
     rate: { label: "Records per second", default: 4, min: 1, max: 100, step: 1, unit: "/s" },
     transport: transportParam,
   },
-  layout: [["app"], ["watcher"]],
+  layout: [["program"], ["watcher"]],
 };

@@ -6,7 +6,7 @@ import { FILTERS } from "./topics.js";
 export const pubSub: DemoManifest = {
   name: "pub-sub",
   title: "Publish/Subscribe",
-  version: 3,
+  version: 4,
   roles: {
     publisher: {
       label: "Publisher",

@@ -21,4 +21,4 @@ export async function sub(endpoint: string, filter: string, work: number, hwm: n
 }
 
 // Subscribers take the filters in turn, so the first run already shows them apart.
-runRole(pubSub, "subscriber", ({ endpoint, index, params }) => sub(endpoint, FILTERS[index % FILTERS.length]!, params.work!, params.hwm!));
+runRole(pubSub, "subscriber", ({ endpoint, index, params }) => sub(endpoint, FILTERS[(index - 1) % FILTERS.length]!, params.work!, params.hwm!));

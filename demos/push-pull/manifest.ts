@@ -5,7 +5,7 @@ import { transportParam } from "../lib/transport.js";
 export const pushPull: DemoManifest = {
   name: "push-pull",
   title: "Push/Pull",
-  version: 2,
+  version: 3,
   roles: {
     ventilator: {
       label: "Ventilator",

@@ -5,7 +5,7 @@ import { transportParam } from "../lib/transport.js";
 export const queueDemo: DemoManifest = {
   name: "queue",
   title: "QUEUE device",
-  version: 1,
+  version: 2,
   roles: {
     client: {
       label: "Client",
@@ -17,7 +17,7 @@ export const queueDemo: DemoManifest = {
       params: ["interval"],
       actions: ["add", "kill", "restart"],
     },
-    device: {
+    queue: {
       label: "Queue",
       socket: "ROUTER · DEALER",
       script: "queue.js",
@@ -38,8 +38,8 @@ export const queueDemo: DemoManifest = {
   },
   endpoints: { frontend: { standalone: "tcp://127.0.0.1:5559" }, backend: { standalone: "tcp://127.0.0.1:5560" } },
   edges: [
-    { from: "client", to: "device", forwardLabel: "request", backLabel: "reply" },
-    { from: "device", to: "worker" },
+    { from: "client", to: "queue", forwardLabel: "request", backLabel: "reply" },
+    { from: "queue", to: "worker" },
   ],
   params: {
     clients: { label: "Clients", default: 2, min: 1, max: 4, step: 1 },
@@ -48,5 +48,5 @@ export const queueDemo: DemoManifest = {
     work: { label: "Work per request", default: 300, min: 0, max: 5000, step: 50, unit: "ms" },
     transport: transportParam,
   },
-  layout: [["client"], ["device"], ["worker"]],
+  layout: [["client"], ["queue"], ["worker"]],
 };

@@ -20,4 +20,4 @@ export async function queue(frontendEndpoint: string, backendEndpoint: string) {
   await Promise.all([forward(frontend, backend), forward(backend, frontend)]);
 }
 
-runRole(queueDemo, "device", ({ endpoints }) => queue(endpoints.frontend!, endpoints.backend!));
+runRole(queueDemo, "queue", ({ endpoints }) => queue(endpoints.frontend!, endpoints.backend!));

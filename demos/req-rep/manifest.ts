@@ -5,7 +5,7 @@ import { transportParam } from "../lib/transport.js";
 export const reqRep: DemoManifest = {
   name: "req-rep",
   title: "Request/Reply",
-  version: 2,
+  version: 3,
   roles: {
     client: {
       label: "Client",

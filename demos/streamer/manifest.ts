@@ -5,7 +5,7 @@ import { transportParam } from "../lib/transport.js";
 export const streamerDemo: DemoManifest = {
   name: "streamer",
   title: "STREAMER device",
-  version: 1,
+  version: 2,
   roles: {
     producer: {
       label: "Producer",
@@ -17,7 +17,7 @@ export const streamerDemo: DemoManifest = {
       params: ["rate"],
       actions: ["add", "kill", "restart"],
     },
-    device: {
+    streamer: {
       label: "Streamer",
       socket: "PULL · PUSH",
       script: "streamer.js",
@@ -38,8 +38,8 @@ export const streamerDemo: DemoManifest = {
   },
   endpoints: { frontend: { standalone: "tcp://127.0.0.1:5561" }, backend: { standalone: "tcp://127.0.0.1:5562" } },
   edges: [
-    { from: "producer", to: "device", forwardLabel: "task" },
-    { from: "device", to: "worker" },
+    { from: "producer", to: "streamer", forwardLabel: "task" },
+    { from: "streamer", to: "worker" },
   ],
   params: {
     producers: { label: "Producers", default: 2, min: 1, max: 4, step: 1 },
@@ -48,5 +48,5 @@ export const streamerDemo: DemoManifest = {
     work: { label: "Work per task", default: 300, min: 0, max: 2000, step: 50, unit: "ms" },
     transport: transportParam,
   },
-  layout: [["producer"], ["device"], ["worker"]],
+  layout: [["producer"], ["streamer"], ["worker"]],
 };

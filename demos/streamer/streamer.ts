@@ -12,4 +12,4 @@ export async function streamer(frontendEndpoint: string, backendEndpoint: string
   for await (const message of frontend) await backend.send(message);
 }
 
-runRole(streamerDemo, "device", ({ endpoints }) => streamer(endpoints.frontend!, endpoints.backend!));
+runRole(streamerDemo, "streamer", ({ endpoints }) => streamer(endpoints.frontend!, endpoints.backend!));

@@ -8,7 +8,7 @@ import type { DemoManifest } from "../lib/manifest.js";
 export const transports: DemoManifest = {
   name: "transports",
   title: "Transports: inproc, ipc, tcp",
-  version: 1,
+  version: 2,
   roles: {
     inproc: {
       label: "inproc",

@@ -90,7 +90,7 @@ export async function tracedVsUntraced(bridgeUrl: string): Promise<Figure[]> {
       traced: async () => {
         const record = await runDemo(bridgeUrl, "fast", { count: COUNT }, RUN_MS);
         exact &&= countsExact(record);
-        return steadyRates(record.lines.get("receiver-0") ?? []);
+        return steadyRates(record.lines.get("receiver-1") ?? []);
       },
     };
     const order = round % 2 === 0 ? (["untraced", "traced"] as const) : (["traced", "untraced"] as const);

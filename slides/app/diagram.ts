@@ -575,7 +575,7 @@ export class DiagramView {
       svg("rect", { class: "node-outline", width: NODE_WIDTH, height: NODE_HEIGHT, rx: 10 }),
       svg("text", { class: "socket-type", x: NODE_WIDTH / 2, y: stripY + 18, "text-anchor": "middle" }, spec.socket),
     );
-    const title = spec.count.default > 1 || spec.count.max > 1 ? `${spec.label} ${node.index + 1}` : spec.label;
+    const title = spec.count.default > 1 || spec.count.max > 1 ? `${spec.label} ${node.index}` : spec.label;
     group.append(svg("text", { class: "node-label", x: NODE_WIDTH / 2, y: bodyY + 22, "text-anchor": "middle" }, title));
     const detail = svg("text", { class: "node-detail", x: NODE_WIDTH / 2, y: bodyY + 40, "text-anchor": "middle" });
     const counters = svg("text", { class: "node-counters", x: NODE_WIDTH / 2, y: bodyY + 58, "text-anchor": "middle" });

@@ -1,5 +1,5 @@
 /**
- * What is happening, in words: "server-0 received “Hello” from client-0". Read out by screen
+ * What is happening, in words: "server-1 received “Hello” from client-1". Read out by screen
  * readers (aria-live, at most one sentence a second so they can keep up), and shown as a short
  * list of the latest messages when the viewer prefers reduced motion — the calm view, where
  * nothing travels and the counters and this list tell the story.

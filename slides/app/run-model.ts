@@ -93,7 +93,7 @@ export class RunModel {
     this.traffic.reset();
     this.layoutVersion += 1;
     for (const [role, spec] of Object.entries(this.manifest.roles)) {
-      for (let index = 0; index < roleCount(spec, params); index++) this.#plan(role, index);
+      for (let index = 1; index <= roleCount(spec, params); index++) this.#plan(role, index);
     }
   }
 

@@ -62,7 +62,7 @@ export const exercises: Exercise[] = [
     goal: `Run the demo and let the client get ${ROUND_TRIPS} replies from the server.`,
     hint: "Press Run (or focus the Run button and press Enter), then wait a couple of seconds.",
     check({ events }) {
-      const replies = deliveries(events).filter((event) => event.node === "client-0" && event.from === "server-0").length;
+      const replies = deliveries(events).filter((event) => event.node === "client-1" && event.from === "server-1").length;
       return { done: replies >= ROUND_TRIPS, progress: `${replies} of ${ROUND_TRIPS} replies received` };
     },
   },
@@ -72,7 +72,7 @@ export const exercises: Exercise[] = [
     demo: "req-rep",
     title: "Break the lockstep",
     goal: "Make the REQ client fail with libzmq's EFSM error: a REQ socket must receive a reply before it sends again.",
-    hint: "While the demo runs, pick client-0 under the diagram and press “Send twice”.",
+    hint: "While the demo runs, pick client-1 under the diagram and press “Send twice”.",
     check({ events }) {
       const efsm = events.some((event) => event.kind === "error" && event.code === "EFSM" && event.node.startsWith("client"));
       return { done: efsm, progress: efsm ? "the client got EFSM" : "no EFSM yet" };

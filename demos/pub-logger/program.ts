@@ -16,4 +16,4 @@ export async function work(endpoint: string, name: string, rate: number) {
   }
 }
 
-runRole(pubLogger, "app", ({ endpoint, index, params }) => work(endpoint, `program-${index + 1}`, params.rate!));
+runRole(pubLogger, "program", ({ endpoint, name, params }) => work(endpoint, name, params.rate!));
