@@ -161,19 +161,25 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
 
   it("kill -9 of the bridge with demo processes stopped (SIGSTOP): they end too, and nothing of ours is left stopped", async (t) => {
     const own = await startBridge();
-    const page = await BridgePage.open(own.url);
-    await runUntilDelivered(page);
-    const pids = page.pids();
-    // A warm host waiting for a role is ours too.
-    const everyChild = childrenOf(own.process.pid!);
-    const warmHost = everyChild.find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("demos/lib/host.js"));
-    assert.ok(warmHost, "a warm host is waiting");
-    const stopped = [pids[0]!, warmHost];
-    for (const pid of stopped) {
-      assert.equal(parentOf(pid), own.process.pid, "still the bridge's child");
-      process.kill(pid, "SIGSTOP");
+    let everyChild: number[] = [];
+    let pids: number[] = [];
+    let stopped: number[] = [];
+    try {
+      const page = await BridgePage.open(own.url);
+      await runUntilDelivered(page);
+      pids = page.pids();
+      // A warm host waiting for a role is ours too.
+      everyChild = childrenOf(own.process.pid!);
+      const warmHost = everyChild.find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("demos/lib/host.js"));
+      assert.ok(warmHost, "a warm host is waiting");
+      stopped = [pids[0]!, warmHost];
+      for (const pid of stopped) {
+        assert.equal(parentOf(pid), own.process.pid, "still the bridge's child");
+        process.kill(pid, "SIGSTOP");
+      }
+    } finally {
+      await own.stop("SIGKILL");
     }
-    await own.stop("SIGKILL");
     const running = await waitUntilNotRunning([...everyChild, ...pids], 3000);
     assert.deepEqual(running, [], "no process of the bridge's outlives it, stopped or not");
     assert.deepEqual(await waitForExit(everyChild, 10_000, { warmHostsToo: true }), []);
@@ -188,10 +194,14 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
       return { runId, folder: dirname((bound?.kind === "bound" ? bound.endpoint : "").replace("ipc://", "")) };
     };
     const killed = await startBridge();
-    const orphan = await ipcFolderOf(await BridgePage.open(killed.url));
+    let orphan: { folder: string };
+    try {
+      orphan = await ipcFolderOf(await BridgePage.open(killed.url));
+    } finally {
+      await killed.stop("SIGKILL");
+    }
     const livePage = await BridgePage.open(bridge.url);
     const live = await ipcFolderOf(livePage);
-    await killed.stop("SIGKILL");
     assert.ok(existsSync(orphan.folder), "nothing removed the killed bridge's folder");
 
     const next = await startBridge();
@@ -262,13 +272,18 @@ describe("pages and their runs", { timeout: 180_000 }, () => {
 
   it("a page that sends nothing for the idle timeout has its runs stopped", async (t) => {
     const own = await startBridge(["--idle-timeout", "1"]);
-    const page = await BridgePage.open(own.url);
-    const { runId, pids } = await runUntilDelivered(page, 1);
-    assert.equal(await page.stopped(runId), "idle");
-    assert.deepEqual([...pids.values()].filter(isAlive), []);
-    assert.ok(page.isOpen, "the page stays connected and may run again");
-    await page.close();
-    await own.stop();
+    try {
+      const page = await BridgePage.open(own.url);
+      // Whether its first message is delivered within that second depends on the machine's load:
+      // what is waited for is the stop, and what is checked is that nothing of the run is left.
+      const runId = runIdOf(await page.run("req-rep", QUICK));
+      assert.equal(await page.stopped(runId), "idle");
+      assert.deepEqual(await waitForExit(page.pids()), []);
+      assert.ok(page.isOpen, "the page stays connected and may run again");
+      await page.close();
+    } finally {
+      await own.stop();
+    }
     t.diagnostic("run stopped after 1 s without a message (default: 15 minutes)");
   });
 });

@@ -8,7 +8,7 @@ import { WebSocket } from "ws";
 import type { ServerMessage } from "../server/protocol.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { setTimeout as sleep } from "node:timers/promises";
-import { childrenOf, demoProcessesOf, waitForExit, waitUntilNotRunning } from "./helpers/processes.js";
+import { childrenOf, demoProcessesOf, rssMb, waitForExit, waitUntilNotRunning } from "./helpers/processes.js";
 
 let bridge: RunningBridge;
 before(async () => {
@@ -101,6 +101,7 @@ describe("the bridge's boundary", () => {
     const deadline = Date.now() + 10_000;
     while (demoProcessesOf(bridge.process.pid!).length < 2 && Date.now() < deadline) await sleep(50);
     await sleep(500); // every process of the run started: an action is taken now, not refused for that
+    const before = rssMb(bridge.process.pid!);
     const answers: string[] = [];
     for (const [index, role] of ["constructor", "tostring", "toString"].entries()) {
       const reply = await answerTo({ type: "action", requestId: `a${index}`, runId, action: "add", role });
@@ -114,7 +115,7 @@ describe("the bridge's boundary", () => {
     assert.equal(pids.length, 2, "nothing was started");
     socket.close();
     assert.deepEqual(await waitForExit(pids), [], "closing the page ended its run");
-    t.diagnostic(answers.join("; "));
+    t.diagnostic(`${answers.join("; ")}; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
   });
 
   it("answers each malformed message with one error and keeps the connection", async () => {

@@ -187,10 +187,12 @@ describe("a full room cannot lock the presenter out", { timeout: 180_000, skip: 
 });
 
 describe("shared on a loopback address other than 127.0.0.1", { timeout: 60_000 }, () => {
-  it("--share --host 127.0.0.2 still listens on 127.0.0.1 for the presenter, and viewers watch at 127.0.0.2", async () => {
+  it("--share --host 127.0.0.2 still listens on 127.0.0.1 for the presenter, and viewers watch at 127.0.0.2", async (t) => {
     const own = await startBridge(["--share", "--host", "127.0.0.2"]);
     try {
+      const before = rssMb(own.process.pid!);
       await assertStillServing(own);
+      t.diagnostic(`the presenter's page at ${own.url} loaded and ran req-rep; bridge RSS ${before} → ${rssMb(own.process.pid!)} MB`);
       const viewer = await BridgePage.open(`http://127.0.0.2:${own.port}`, { token: await tokenOf(own) });
       assert.ok(viewer.messages[0]?.type === "hello" && viewer.messages[0].role === "viewer");
       await viewer.close();

@@ -14,7 +14,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, ConsoleMessage, Page } from "playwright-core";
 import { launchChromium } from "./helpers/browser.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { demoProcessesOf, waitForExit } from "./helpers/processes.js";
+import { demoProcessesOf, rssMb, waitForExit } from "./helpers/processes.js";
 
 let bridge: RunningBridge;
 let browser: Browser;
@@ -67,7 +67,8 @@ describe("a page of another site", { timeout: 120_000 }, () => {
     await context?.close();
   });
 
-  it("cannot frame the deck: the frame is refused, and R posted into it starts nothing", async () => {
+  it("cannot frame the deck: the frame is refused, and R posted into it starts nothing", async (t) => {
+    const before = rssMb(bridge.process.pid!);
     foreignPages["/frame"] = `<!doctype html><iframe id="deck" src="${bridge.url}/#/req-rep" width="1280" height="720"></iframe>
       <script>${pressR(`document.getElementById("deck").contentWindow`)}</script>`;
     const page = await context.newPage();
@@ -78,11 +79,14 @@ describe("a page of another site", { timeout: 120_000 }, () => {
     const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
     assert.ok(frame, "the frame is there");
     assert.doesNotMatch(frame.url(), /127\.0\.0\.1/, `the deck did not load in it (${frame.url()})`);
-    assert.ok(refusals.some((text) => /frame-ancestors|X-Frame-Options/.test(text)), `Chromium says why: ${refusals.join(" | ")}`);
+    const refusal = refusals.find((text) => /frame-ancestors|X-Frame-Options/.test(text));
+    assert.ok(refusal, `Chromium says why: ${refusals.join(" | ")}`);
     await page.close();
+    t.diagnostic(`framed from ${foreignUrl}, R posted 10 times a second for 3 s: frame refused ("${refusal.slice(0, 120)}…"), 0 processes; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
   });
 
-  it("that opens the deck gets no hold on it: R, a slide change and a speaker-view heartbeat posted to it start nothing", async () => {
+  it("that opens the deck gets no hold on it: R, a slide change and a speaker-view heartbeat posted to it start nothing", async (t) => {
+    const before = rssMb(bridge.process.pid!);
     // ?postMessage=true would turn reveal.js's API back on, were the deck to let the address decide.
     foreignPages["/open"] = `<!doctype html><button id="open">open</button>
       <script>let deck; document.getElementById("open").onclick = () => { deck = window.open("${bridge.url}/?postMessage=true#/req-rep"); };
@@ -96,9 +100,11 @@ describe("a page of another site", { timeout: 120_000 }, () => {
     assert.equal(await opened.evaluate(() => document.querySelector("section.present")?.id), "req-rep", "nor was the slide changed");
     await opened.close();
     await page.close();
+    t.diagnostic(`opened ${bridge.url}/?postMessage=true from ${foreignUrl}, triggerKey R, slide and a notes heartbeat posted 10 times a second for 3 s: demo idle, slide unchanged, 0 processes; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
   });
 
-  it("cannot post a form to the bridge: it is answered 405, and nothing starts", async () => {
+  it("cannot post a form to the bridge: it is answered 405, and nothing starts", async (t) => {
+    const before = rssMb(bridge.process.pid!);
     foreignPages["/form"] = `<!doctype html><form id="f" method="post" action="${bridge.url}/ws">
       <input name="type" value="run"><input name="demo" value="req-rep"></form><script>document.getElementById("f").submit();</script>`;
     const page = await context.newPage();
@@ -107,6 +113,7 @@ describe("a page of another site", { timeout: 120_000 }, () => {
     assert.equal((await answered).status(), 405);
     await assertNothingStarted(page, 1000);
     await page.close();
+    t.diagnostic(`a form from ${foreignUrl} posted type=run&demo=req-rep to /ws: 405, 0 processes; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
   });
 });
 

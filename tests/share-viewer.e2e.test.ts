@@ -11,6 +11,7 @@ import type { Browser } from "playwright-core";
 import { launchChromium } from "./helpers/browser.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";
+import { rssMb } from "./helpers/processes.js";
 
 const elsewhere = otherLocalAddress();
 let bridge: RunningBridge;
@@ -29,7 +30,8 @@ after(async () => {
 });
 
 describe("a viewer's page", { timeout: 120_000, skip: elsewhere === undefined && "this machine has no address but loopback" }, () => {
-  it("drops the token from its address, sends no Referer, and is still a viewer's page after a reload", async () => {
+  it("drops the token from its address, sends no Referer, and is still a viewer's page after a reload", async (t) => {
+    const before = rssMb(bridge.process.pid!);
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     const referers: string[] = [];
     page.on("request", (request) => {
@@ -49,6 +51,8 @@ describe("a viewer's page", { timeout: 120_000, skip: elsewhere === undefined &&
     assert.ok(await widget.locator("button.demo-run").isHidden(), "no Run button: still a viewer");
     assert.doesNotMatch(page.url(), /token/);
     assert.deepEqual(referers, [], "no request carried a Referer");
+    const address = page.url();
     await page.close();
+    t.diagnostic(`opened http://${elsewhere}:${bridge.port}/?token=…#/req-rep: address became ${address}, Referrer-Policy no-referrer, 0 Referers, a viewer after reload; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
   });
 });
