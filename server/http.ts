@@ -16,7 +16,7 @@ import { ConnectionCap, refuseConnection } from "./connection-cap.js";
 import { LogThrottle } from "./log-throttle.js";
 import { type RequestTarget, readRequestTarget } from "./request-target.js";
 import { setSecurityHeaders } from "./security-headers.js";
-import { serveFile } from "./static-files.js";
+import { answerText, serveFile } from "./static-files.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DIST_DIR = `${REPO_ROOT}dist`;
@@ -47,11 +47,6 @@ export interface DeckServer {
 /** Answers what the deck serves for one request whose target has been read. */
 type Handler = (request: IncomingMessage, response: ServerResponse, target: RequestTarget, log: (message: string) => void) => void | Promise<void>;
 
-function answer(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": String(Buffer.byteLength(text)) });
-  response.end(text);
-}
-
 /** The status Node's own parser would answer a request it could not read with. */
 function clientErrorStatus(code: string | undefined): string {
   if (code === "HPE_HEADER_OVERFLOW") return "431 Request Header Fields Too Large";
@@ -71,13 +66,13 @@ function guardedServer(handle: Handler, options: HttpOptions): Server {
     const target = readRequestTarget(request.url);
     if (!target) {
       log(`${request.method} ${JSON.stringify(String(request.url).slice(0, 200))}: 400 (not a path)`);
-      answer(response, 400, "The request's target must be a path, such as /.\n");
+      answerText(response, 400, "The request's target must be a path, such as /.\n");
       return;
     }
     const host = request.headers.host ?? "";
     if (options.allowedHosts && !options.allowedHosts().has(host)) {
       log(`${request.method} ${target.pathname.slice(0, 200)}: 421 (Host ${JSON.stringify(host.slice(0, 100))})`);
-      answer(response, 421, "This server does not answer to that host name.\n");
+      answerText(response, 421, "This server does not answer to that host name.\n");
       return;
     }
     if (options.gate && !options.gate(request, response, target)) return;
@@ -88,7 +83,7 @@ function guardedServer(handle: Handler, options: HttpOptions): Server {
     serve(request, response).catch((error: unknown) => {
       // Whatever failed, this request alone pays: it gets a 500, and the bridge serves on.
       write(`http: ${request.method} ${String(request.url).slice(0, 200)} failed: ${(error as Error)?.stack ?? error}`);
-      if (!response.headersSent) answer(response, 500, "The bridge could not serve this request.\n");
+      if (!response.headersSent) answerText(response, 500, "The bridge could not serve this request.\n");
       else response.destroy();
     });
   });
@@ -126,8 +121,8 @@ export async function createDevServer(options: HttpOptions): Promise<DeckServer>
   const { createServer: createVite } = await import("vite");
   let middlewares: ((request: IncomingMessage, response: ServerResponse, next: () => void) => void) | undefined;
   const server = guardedServer((request, response) => {
-    if (!middlewares) return answer(response, 503, "The deck is still starting; try again in a moment.\n");
-    middlewares(request, response, () => answer(response, 404, "Not found\n"));
+    if (!middlewares) return answerText(response, 503, "The deck is still starting; try again in a moment.\n");
+    middlewares(request, response, () => answerText(response, 404, "Not found\n"));
   }, options);
   const vite = await createVite({
     root: REPO_ROOT,

@@ -28,7 +28,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Why a request was answered with an error, for the one line the bridge logs about it. */
-export class FileServeError extends Error {
+class FileServeError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -41,7 +41,8 @@ export class FileServeError extends Error {
 const ABSENT = new Set(["ENOENT", "ENOTDIR", "EISDIR", "ENAMETOOLONG", "ELOOP"]);
 const OUT_OF_FILES = new Set(["EMFILE", "ENFILE"]);
 
-function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+/** Answers with a short text, for a person reading what came back. */
+export function answerText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": String(Buffer.byteLength(text)), ...headers });
   response.end(text);
 }
@@ -94,18 +95,18 @@ export async function serveFile(root: string, request: IncomingMessage, response
   let opened: Awaited<ReturnType<typeof openFirst>>;
   try {
     if (request.method !== "GET" && request.method !== "HEAD") {
-      plain(response, 405, "The deck's files can only be read (GET or HEAD).\n", { allow: "GET, HEAD" });
+      answerText(response, 405, "The deck's files can only be read (GET or HEAD).\n", { allow: "GET, HEAD" });
       return;
     }
     opened = await openFirst(candidates(root, pathname));
   } catch (error) {
     const status = error instanceof FileServeError ? error.status : 500;
     log(`${request.method} ${pathname.slice(0, 200)}: ${status} (${(error as Error).message})`);
-    if (!response.headersSent) plain(response, status, status === 503 ? "The bridge is busy; try again in a moment.\n" : "This request cannot be served.\n");
+    if (!response.headersSent) answerText(response, status, status === 503 ? "The bridge is busy; try again in a moment.\n" : "This request cannot be served.\n");
     return;
   }
   if (!opened) {
-    plain(response, 404, "Not found\n");
+    answerText(response, 404, "Not found\n");
     return;
   }
   const { file, handle, size, modified } = opened;
@@ -129,7 +130,7 @@ export async function serveFile(root: string, request: IncomingMessage, response
   if (range.kind === "refused") {
     await handle.close().catch(() => {});
     log(`${request.method} ${pathname.slice(0, 200)}: 416 (Range ${JSON.stringify(String(request.headers.range).slice(0, 100))} of a ${size}-byte file)`);
-    plain(response, 416, "That byte range cannot be served: one range of bytes within the file, start before end.\n", { "content-range": `bytes */${size}` });
+    answerText(response, 416, "That byte range cannot be served: one range of bytes within the file, start before end.\n", { "content-range": `bytes */${size}` });
     return;
   }
   const start = range.kind === "part" ? range.start : 0;
