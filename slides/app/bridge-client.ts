@@ -32,8 +32,8 @@ export interface WatchListener extends RunListener {
 export type BridgeStatus =
   | { state: "connecting" }
   | { state: "open"; reconnected: boolean }
-  /** Lost after having been open; the next attempt is `retryInMs` away. */
-  | { state: "lost"; retryInMs: number; attempt: number };
+  /** Lost after having been open; the next attempt is `retryInMs` away. `full`: the bridge had no room, and why. */
+  | { state: "lost"; retryInMs: number; attempt: number; full?: string };
 
 export class BridgeError extends Error {
   constructor(
@@ -54,10 +54,41 @@ interface PendingRequest {
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
-/** The token of a shared deck's viewers' link, if this page was opened with one. */
+const SHARE_TOKEN_KEY = "zmq-share-token";
+/** The page's share token once read; null before. */
+let pageShareToken: string | undefined | null = null;
+
+/**
+ * The token of a shared deck's viewers' link, if this page was opened with one. It is taken out
+ * of the address as soon as it is read (left there, it is on screen, in bookmarks, in whatever
+ * address gets copied) and kept for this tab, so that a reload is still a viewer's page. The
+ * page's files load with the HttpOnly cookie the bridge set when it first served the link.
+ */
 export function shareToken(): string | undefined {
-  return new URLSearchParams(location.search).get("token") ?? undefined;
+  if (pageShareToken !== null) return pageShareToken;
+  const address = new URL(location.href);
+  const fromAddress = address.searchParams.get("token");
+  if (fromAddress !== null) {
+    address.searchParams.delete("token");
+    history.replaceState(history.state, "", address.href);
+    try {
+      sessionStorage.setItem(SHARE_TOKEN_KEY, fromAddress);
+    } catch {
+      // No session storage: a reload will need the link again.
+    }
+  }
+  let kept: string | null = null;
+  try {
+    kept = sessionStorage.getItem(SHARE_TOKEN_KEY);
+  } catch {
+    // As above.
+  }
+  pageShareToken = fromAddress ?? kept ?? undefined;
+  return pageShareToken;
 }
+
+/** The close code with which the bridge turns a page away for want of room; its reason says why. */
+const CLOSE_FULL = 1013;
 
 export class BridgeClient {
   static #shared: BridgeClient | undefined;
@@ -183,18 +214,18 @@ export class BridgeClient {
         if (typeof event.data === "string") this.#onMessage(JSON.parse(event.data) as ServerMessage);
         else this.#onEventsFrame(event.data);
       });
-      socket.addEventListener("close", () => {
+      socket.addEventListener("close", (event) => {
         this.#opening = undefined;
         this.#socket = undefined;
         reject(new BridgeError("unreachable", "the bridge is not reachable: start it with `npm start`"));
-        this.#onClosed();
+        this.#onClosed(event.code === CLOSE_FULL ? event.reason : undefined);
       });
     });
     return this.#opening;
   }
 
-  /** The bridge is gone, so are its processes: every run this page had has ended. Try again, later and later. */
-  #onClosed(): void {
+  /** The bridge is gone (or had no room: `full` says why), so are its processes: every run this page had has ended. Try again, later and later. */
+  #onClosed(full: string | undefined): void {
     for (const request of [...this.#pending.values(), ...this.#pendingActions.values()]) {
       request.reject(new BridgeError("unreachable", "the connection to the bridge closed"));
     }
@@ -206,7 +237,7 @@ export class BridgeClient {
     if (this.#destroyed || !this.#everOpen) return;
     const retryInMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#retryAttempt);
     this.#retryAttempt += 1;
-    this.#setStatus({ state: "lost", retryInMs, attempt: this.#retryAttempt });
+    this.#setStatus({ state: "lost", retryInMs, attempt: this.#retryAttempt, ...(full ? { full } : {}) });
     this.#retryTimer = setTimeout(() => this.connect(), retryInMs);
   }
 

@@ -12,6 +12,7 @@ import { slidesHtml } from "virtual:slides";
 import { BridgeClient } from "./bridge-client.js";
 import { BridgeStatusBanner } from "./bridge-status.js";
 import { ZmqDemo } from "./demo-widget.js";
+import { guardPostMessages } from "./message-gate.js";
 import { RunDock } from "./run-dock.js";
 
 // Decided before the widgets exist: the PDF's print view shows still frames of recorded runs;
@@ -34,8 +35,11 @@ const deck = new Reveal({
   // One PDF page per slide, fragments shown.
   pdfSeparateFragments: false,
   pdfMaxPagesPerSlide: 1,
+  // Its API for other windows is off: the speaker view's few calls go through message-gate.ts.
+  postMessage: false,
   plugins: [Notes],
 });
+guardPostMessages(deck);
 
 // A quiet way into the tutorial, at the slide on screen (not in the PDF or the speaker view's previews).
 const tutorialLink = document.createElement("a");
