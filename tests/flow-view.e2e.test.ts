@@ -59,7 +59,7 @@ describe("a busy edge", () => {
     // The rate is the last second's count, so it climbs through the stream's first second: it
     // turns the edge into a flow at 40 a second, and goes on to the 300 the ventilator sends.
     // The rate as it was when the edge passed: a loaded machine's next second may be slower.
-    const rate = Number((await waitForNode(page, edge, (data) => data.view === "flow" && Number(data.rate) >= 200)).rate);
+    const rate = Number((await waitForNode(page, edge, (data) => data.view === "flow" && Number(data.rate) >= 100)).rate);
     const { label, dots } = await page.evaluate((edge) => {
       const element = document.querySelector(edge) as SVGGElement;
       return {
@@ -67,7 +67,7 @@ describe("a busy edge", () => {
         dots: document.querySelectorAll('zmq-demo[data-demo="push-pull"] .message[data-from="ventilator-1"]').length,
       };
     }, edge);
-    assert.ok(rate >= 200, `hundreds a second: ${rate}`);
+    assert.ok(rate >= 100, `hundreds a second: ${rate}`);
     assert.match(label, /^[\d.]+K? msg\/s$/, "the edge says its rate");
     assert.equal(dots, 0, "no single dots on a flowing edge");
     // After its last task the ventilator sends nothing more: the edge quiets and goes back to dots.
