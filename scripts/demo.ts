@@ -4,7 +4,7 @@
  *   npm run demo -- push-pull --workers 4 --rate 5
  *   npm run demo -- pub-sub --sync on --transport ipc
  * The same runs as the deck's (server/run.ts), without a browser. Ctrl-C ends every process;
- * a demo whose work is done ends by itself.
+ * a demo whose work is done (the adder's sink has its total) ends by itself.
  */
 import { parseArgs } from "node:util";
 import { manifests } from "../demos/manifests.js";
@@ -91,8 +91,17 @@ function print(event: RunEvent): void {
 }
 
 console.log(`${manifest.title}: starting its processes. Ctrl-C stops them all.`);
+/** A process whose ending by itself means the demo's work is done (RoleSpec.finishes): the run then ends. */
+function finishesRun(event: RunEvent): boolean {
+  if (event.kind !== "exit" || event.code !== 0 || event.signal !== null) return false;
+  return manifest!.roles[event.node.slice(0, event.node.lastIndexOf("-"))]?.finishes === true;
+}
+
 const run = new Run("terminal", manifest, params, {
-  onEvent: (_, event) => print(event),
+  onEvent: (_, event) => {
+    print(event);
+    if (finishesRun(event)) void run.stop("finished");
+  },
   onStopped: (_, reason) => {
     console.log(ENDINGS[reason]);
     process.exit(reason === "failed" ? 1 : 0);

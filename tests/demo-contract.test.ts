@@ -20,6 +20,7 @@ const CODE_ON_SLIDES = [
   "demos/dist-adder/manager.ts#startManager",
   "demos/dist-adder/worker.ts#startWorker",
   "demos/dist-adder/sink.ts#startSink",
+  "demos/dist-adder/sink.ts#loadResult",
   "demos/queue/queue.ts#queue",
   "demos/streamer/streamer.ts#streamer",
   "demos/forwarder/forwarder.ts#forwarder",

@@ -120,15 +120,17 @@ describe("one name per process, in the terminal", () => {
     it(`${name}: npm run demo prefixes each line with the node's id, and the processes name each other by id`, { timeout: 60_000 }, async () => {
       const nodes = defaultNodes(manifest);
       const child = spawn(process.execPath, [DEMO_SCRIPT, name], { stdio: ["ignore", "pipe", "pipe"] });
+      // A demo whose work is done (the adder) ends by itself.
+      const exited = once(child, "exit");
       let output = "";
       child.stdout.on("data", (chunk) => (output += chunk));
       child.stderr.on("data", (chunk) => (output += chunk));
       // Every process started, then a while to print; then Ctrl-C, as a person at the terminal would.
       const deadline = Date.now() + 30_000;
       while (!nodes.every((node) => output.includes(`[${node}]`)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      await new Promise((resolve) => setTimeout(resolve, RUN_MS));
-      child.kill("SIGINT");
-      await once(child, "exit");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, RUN_MS))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
+      await exited;
 
       const prefixed = output.split("\n").flatMap((line) => {
         const match = /^\[([^\]]+)\]\s+(.*)$/.exec(line);

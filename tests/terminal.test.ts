@@ -14,20 +14,21 @@ const ROLE = (path: string) => fileURLToPath(new URL(`../demos/${path}`, import.
 
 /** Runs `node args…` to its end (it must end by itself), with what it printed. */
 function runToEnd(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const { status, stdout, stderr } = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 20_000 });
+  const { status, stdout, stderr } = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 });
   return { status, stdout, stderr };
 }
 
 /** Starts a demo, waits until it has printed a line matching each of `awaited` (or 30 s), presses Ctrl-C; resolves with its exit code and output. */
 async function runThenCtrlC(args: string[], awaited: RegExp[]): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [DEMO, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const exited = once(child, "exit") as Promise<[number | null]>;
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
   const deadline = Date.now() + 30_000;
-  while (!awaited.every((pattern) => pattern.test(output)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  child.kill("SIGINT");
-  const [code] = (await once(child, "exit")) as [number | null];
+  while (!awaited.every((pattern) => pattern.test(output)) && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (child.exitCode === null) child.kill("SIGINT");
+  const [code] = await exited;
   return { code, output };
 }
 
@@ -80,6 +81,15 @@ describe("npm run demo", () => {
     const published = await runThenCtrlC(["pub-sub"], [lost]);
     assert.match(published.output, lost);
     assert.doesNotMatch(published.output, /no-subscriber|slow-joiner|receiver-gone/);
+  });
+});
+
+describe("a demo whose work is done", () => {
+  it("the adder prints its total and exits by itself, saying it is done", () => {
+    const { status, stdout } = runToEnd([DEMO, "dist-adder", "--length", "100", "--size", "10", "--wait", "on"]);
+    assert.equal(status, 0, stdout);
+    assert.match(stdout, /^\[sink-1\] +Total: 4950 \(10 sub-arrays\)$/m);
+    assert.match(stdout.trim().split("\n").at(-1)!, /^Done: the demo's work is finished/);
   });
 });
 

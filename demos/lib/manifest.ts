@@ -63,6 +63,11 @@ export interface RoleSpec {
    * with such figures shows no message rates of the diagram's own: one figure, as measured.
    */
   measurement?: { pattern: string; label: string };
+  /**
+   * A process of this role ends by itself, with code 0, once the demo's work is done (the
+   * adder's sink, with every result in): the terminal then ends the run and says so.
+   */
+  finishes?: boolean;
 }
 
 export interface EndpointSpec {
