@@ -25,7 +25,7 @@ export interface RunListener {
 
 /** What a watching widget hears: each presenter run of its demo, then that run's events. */
 export interface WatchListener extends RunListener {
-  onRunStarted(runId: string): void;
+  onRunStarted(runId: string, params: Record<string, number>): void;
 }
 
 /** Where the connection stands, for whatever shows it. */
@@ -73,6 +73,9 @@ export class BridgeClient {
   /** Watches by the requestId that asked for them; asked again after each reconnect. */
   readonly #watches = new Map<string, { demo: string; listener: WatchListener }>();
   readonly #statusListeners = new Set<(status: BridgeStatus) => void>();
+  readonly #slideListeners = new Set<(slide: string) => void>();
+  /** The slide this page last said it shows, said again after a reconnect. */
+  #shownSlide: string | undefined;
   #requestCounter = 0;
   /** Whether the connection has ever been open: only a lost connection is retried. */
   #everOpen = false;
@@ -103,10 +106,27 @@ export class BridgeClient {
     this.#open().catch(() => {});
   }
 
+  /** Resolves once the connection is open; rejects with BridgeError "unreachable" when no bridge answers. */
+  async open(): Promise<void> {
+    await this.#open();
+  }
+
   /** Tells `listener` each change of the connection's status; returns the way to stop. */
   onStatus(listener: (status: BridgeStatus) => void): () => void {
     this.#statusListeners.add(listener);
     return () => this.#statusListeners.delete(listener);
+  }
+
+  /** Tells `listener` each slide the presenter shows (to a viewer of a shared deck); returns the way to stop. */
+  onPresenterSlide(listener: (slide: string) => void): () => void {
+    this.#slideListeners.add(listener);
+    return () => this.#slideListeners.delete(listener);
+  }
+
+  /** The presenter's page says which slide it shows, for viewers to follow. */
+  showSlide(slide: string): void {
+    this.#shownSlide = slide;
+    if (this.#socket?.readyState === WebSocket.OPEN && this.#role === "presenter") this.#socket.send(JSON.stringify({ type: "slide", requestId: `s${++this.#requestCounter}`, slide }));
   }
 
   /** Closes the connection for good: no more reconnects. */
@@ -233,14 +253,19 @@ export class BridgeClient {
     switch (message.type) {
       case "hello":
         this.#role = message.role;
+        if (message.role === "presenter" && this.#shownSlide !== undefined) this.showSlide(this.#shownSlide);
         return;
       case "watching":
+      case "shown":
+        return;
+      case "presenter-slide":
+        for (const listener of this.#slideListeners) listener(message.slide);
         return;
       case "started": {
         const watch = this.#watches.get(message.requestId);
         if (watch) {
           this.#runs.set(message.runId, watch.listener);
-          watch.listener.onRunStarted(message.runId);
+          watch.listener.onRunStarted(message.runId, message.params);
           return;
         }
         const request = this.#pending.get(message.requestId);
