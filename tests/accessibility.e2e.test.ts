@@ -65,6 +65,18 @@ describe("contrast (WCAG 2.2 AA) in both themes", () => {
       await page.context().close();
     });
 
+    it(`reveal.js's arrows, progress bar and slide number, in the ${theme} theme`, async () => {
+      const page = await openPage(theme, "/#/connection");
+      await page.locator("section#connection.present").waitFor();
+      await page.locator(".reveal .controls .navigate-left.enabled").waitFor();
+      await page.locator(".reveal .controls .navigate-right.enabled").waitFor();
+      await page.waitForFunction(() => !document.querySelector(".reveal .slides section.present")?.getAnimations({ subtree: true }).some((animation) => animation.playState === "running"));
+      const result = await page.evaluate(contrastProblemsIn, ".reveal");
+      assert.ok(result.measured >= 4, `both arrows, the bar and the number were measured (${result.measured})`);
+      assert.deepEqual(describeProblems("reveal.js's controls", result.problems), []);
+      await page.context().close();
+    });
+
     it(`the tutorial, in the ${theme} theme`, async () => {
       const page = await openPage(theme, "/tutorial.html#push-pull");
       await page.locator("main").first().waitFor();

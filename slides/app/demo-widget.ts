@@ -91,6 +91,8 @@ export class ZmqDemo extends HTMLElement {
   #lastRender = Number.NEGATIVE_INFINITY;
   #stopMirroring: (() => void) | undefined;
   #keysKept = false;
+  /** A still frame's moment, on the page's clock: its diagram's time stands there. */
+  #stillAt = Number.NaN;
   readonly #onClick = () => this.toggle();
 
   /** What the widget's source tells it (see sources/run-source.ts). */
@@ -177,7 +179,8 @@ export class ZmqDemo extends HTMLElement {
     }
     this.#manifest = manifest;
     this.#model = new RunModel(manifest);
-    const diagram = (this.#diagram = new DiagramView(manifest));
+    const still = ZmqDemo.mode === "print";
+    const diagram = (this.#diagram = new DiagramView(manifest, still ? { pageNow: () => (Number.isNaN(this.#stillAt) ? performance.now() : this.#stillAt) } : {}));
     const inspector = (this.#inspector = new Inspector());
     const actions = (this.#actions = new ActionBar(manifest));
     const speed = (this.#speed = new SpeedControls());
@@ -197,7 +200,7 @@ export class ZmqDemo extends HTMLElement {
       this.dataset.speed = pace;
     };
     this.dataset.speed = diagram.speed;
-    if (ZmqDemo.mode === "print") diagram.setSpeed("paused");
+    if (still) diagram.setSpeed("paused");
 
     const toolbar = document.createElement("div");
     toolbar.className = "demo-toolbar";
@@ -321,6 +324,7 @@ export class ZmqDemo extends HTMLElement {
 
   /** A still frame: `inFlight` stand on their way; once the diagram has its real size, the frame is ready. */
   async #freeze(inFlight: DeliverEvent[], status: string): Promise<void> {
+    this.#stillAt = performance.now();
     this.#render();
     for (const delivery of inFlight) this.#diagram?.drawInFlight(delivery, STILL_PROGRESS);
     this.#say(status);

@@ -134,7 +134,9 @@ export class DiagramView implements Panel {
   readonly #flightLayer: SVGGElement;
   /** The dot drawn for each flight in the air, by flight id. */
   readonly #dots = new Map<number, SVGGElement>();
-  readonly #clock = new AnimationClock(() => performance.now());
+  /** Page time, as the diagram reads it: a still frame's stands still (see the constructor). */
+  readonly #pageNow: () => number;
+  readonly #clock: AnimationClock;
   readonly #flights: FlightBoard<DeliverEvent>;
   #layout: DiagramLayout | undefined;
   #box = DEFAULT_BOX;
@@ -155,9 +157,15 @@ export class DiagramView implements Panel {
    */
   onPickMessage: ((delivery: DeliverEvent) => void) | undefined;
 
-  constructor(manifest: DemoManifest, { measure = canvasMeasure() }: { measure?: TextMeasure } = {}) {
+  /**
+   * `pageNow` is the page's clock, by which rates fall when messages stop; a still frame (the
+   * PDF's) hands in one that stands still, so its flows are those of its moment.
+   */
+  constructor(manifest: DemoManifest, { measure = canvasMeasure(), pageNow = () => performance.now() }: { measure?: TextMeasure; pageNow?: () => number } = {}) {
     this.#manifest = manifest;
     this.#measure = measure;
+    this.#pageNow = pageNow;
+    this.#clock = new AnimationClock(pageNow);
     this.#flights = new FlightBoard(measure);
     this.element = svg("svg", { class: "diagram", role: "img", "aria-label": `${manifest.title}: diagram of the processes and their messages` });
     // Travelling dots are a picture of what the live summary says in words; their click is a
@@ -403,7 +411,7 @@ export class DiagramView implements Panel {
 
   /** Each edge's rate and view: dots below the threshold, a flow (thick, moving, with its rate) above. */
   #updateEdges(model: RunModel): void {
-    const now = performance.now();
+    const now = this.#pageNow();
     let moving = false;
     for (const edge of this.#edges.values()) {
       const { from, to, crowded } = edge.layout;

@@ -39,6 +39,8 @@ const deck = new Reveal({
   height: 720,
   margin: 0.04,
   transition: "slide",
+  // The arrow back is as plain to see as the arrow on (reveal.js fades it by default, under 3:1).
+  controlsBackArrows: "visible",
   // Numbers on every slide and in the speaker view: "12/40".
   slideNumber: "c/t",
   showSlideNumber: "all",
@@ -117,7 +119,7 @@ if (live) {
     const keep = () => {
       for (const widget of widgets()) void loadTrace(widget.getAttribute("demo") ?? "", widget.getAttribute("params") ?? "");
     };
-    if ("requestIdleCallback" in window) requestIdleCallback(keep, { timeout: 3000 });
+    if ("requestIdleCallback" in window) requestIdleCallback(keep, { timeout: 1000 });
     else setTimeout(keep, 1000);
   }
 }

@@ -6,7 +6,7 @@
  * inline style, no script.
  */
 const RULES = `
-  #upcoming-slide { padding-top: 34px !important; }
+  #upcoming-slide { padding-top: 48px !important; }
   #upcoming-slide .label { top: 6px !important; }
   #speaker-controls { overflow-y: auto !important; }
   .speaker-controls-notes .value { font-size: 1.05em !important; overflow-wrap: anywhere; }
