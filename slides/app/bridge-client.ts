@@ -10,6 +10,7 @@
  */
 import type { AccessRole, ErrorCode, RunEvent, ServerMessage, StopReason } from "../../server/protocol.js";
 import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../server/event-codec.js";
+import { shareToken } from "./page-mode.js";
 
 /**
  * What went wrong on this side of the connection: the bridge is not there, or it sent events
@@ -54,10 +55,6 @@ interface PendingRequest {
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
-/** The token of a shared deck's viewers' link, if this page was opened with one. */
-export function shareToken(): string | undefined {
-  return new URLSearchParams(location.search).get("token") ?? undefined;
-}
 
 export class BridgeClient {
   static #shared: BridgeClient | undefined;

@@ -21,7 +21,6 @@ import type { DemoManifest, ParamValues } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
 import { presetValues } from "../../server/trace-format.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
-import { shareToken } from "./bridge-client.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
 import { type DemoEvent, type DemoState, isActive, nextState, shownState } from "./demo-state.js";
 import { DiagramView } from "./diagram.js";
@@ -31,6 +30,7 @@ import { OutputPanel } from "./output-panel.js";
 import type { Panel, RunFrame } from "./panel.js";
 import { ParamsForm } from "./params-form.js";
 import { RunModel, type RunSnapshot } from "./run-model.js";
+import { type PageMode, pageMode, shareToken } from "./page-mode.js";
 import { mirrorToPreviews } from "./presenter-link.js";
 import { pickSource } from "./sources/pick-source.js";
 import type { RunSink, RunSource } from "./sources/run-source.js";
@@ -45,13 +45,6 @@ const STILL_PROGRESS = 0.3;
 
 export type { DemoState } from "./demo-state.js";
 
-/**
- * Where this page is: the deck the audience sees (live), a preview inside reveal.js's speaker
- * view (mirror: never starts processes, follows and drives the main window), or the print
- * view behind the PDF (print: a still frame of a recorded run, no bridge at all).
- */
-export type WidgetMode = "live" | "mirror" | "print";
-
 const STATE_WORDS: Record<DemoState, string> = {
   idle: "Press Run (or R) to start the real processes",
   starting: "Starting processes…",
@@ -64,7 +57,8 @@ const STATE_WORDS: Record<DemoState, string> = {
 };
 
 export class ZmqDemo extends HTMLElement {
-  static mode: WidgetMode = "live";
+  /** Where this page is (page-mode.ts). */
+  static readonly mode: PageMode = pageMode;
   /** On a shared deck's viewers' link: the widget shows the presenter's runs and starts none. */
   static readonly viewing = shareToken() !== undefined;
   static readonly observedAttributes = ["params"];
@@ -389,8 +383,8 @@ export class ZmqDemo extends HTMLElement {
       const active = isActive(state);
       this.#button.textContent = active ? "Stop" : "Run";
       this.#button.setAttribute("aria-pressed", String(active));
-      this.#button.disabled = state === "stopping";
       // Nothing to press where this page may not run: a viewer's, or the PDF's.
+      this.#button.disabled = state === "stopping" || !source.canRun;
       this.#button.hidden = !source.canRun;
       // Parameters belong to a whole run, so they are fixed while one is live; not shown where they cannot be set.
       this.#params?.setDisabled(active || source.kind !== "live");

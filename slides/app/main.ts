@@ -1,7 +1,8 @@
 /**
  * Boots the deck: the slides rendered at build time, reveal.js, the demo widgets, and the
  * keys and slide changes that start and stop runs; on a phone, the reading layout; for a
- * viewer of a shared deck, following the presenter's slide.
+ * viewer of a shared deck, following the presenter's slide. The widgets' code loads once the
+ * first slide is on screen: no slide needs it to be drawn.
  */
 import Reveal from "reveal.js";
 import Notes from "reveal.js/plugin/notes";
@@ -13,18 +14,13 @@ import { slidesHtml } from "virtual:slides";
 import { BridgeClient } from "./bridge-client.js";
 import { BridgeStatusBanner } from "./bridge-status.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
-import { ZmqDemo } from "./demo-widget.js";
-import { RunDock } from "./run-dock.js";
+import type { ZmqDemo } from "./demo-widget.js";
+import { pageMode, shareToken } from "./page-mode.js";
 import { ThemeSwitch, applyTheme, keptTheme } from "./theme-switch.js";
 import { loadTrace } from "./trace-player.js";
 
-// Decided before the widgets exist: the PDF's print view shows still frames of recorded runs;
-// the speaker view's previews (reveal.js adds ?receiver) mirror the main window and never
-// start processes of their own.
-if (/print-pdf/i.test(location.search)) ZmqDemo.mode = "print";
-else if (/receiver/i.test(location.search)) ZmqDemo.mode = "mirror";
-const live = ZmqDemo.mode === "live";
-/** Narrower than this, a phone, the deck reads as a column (reading-layout.ts; theme.css has the same width). */
+const live = pageMode === "live";
+/** Narrower than this (a phone), the deck reads as a column (reading-layout.ts); the tutorial narrows its demos at the same width. */
 const READING_QUERY = "(max-width: 700px)";
 // A phone reads the deck as a column; the speaker view's small previews stay slides.
 const reading = live && matchMedia(READING_QUERY).matches;
@@ -84,7 +80,7 @@ await deck.initialize();
 pointTutorialAt(currentSlideId());
 onSlideChanged(pointTutorialAt);
 // What only some pages need is loaded only by them: the speaker view's mending, a phone's layout, a viewer's following.
-if (ZmqDemo.mode === "mirror") void import("./speaker-view.js").then(({ mendSpeakerView }) => mendSpeakerView());
+if (pageMode === "mirror") void import("./speaker-view.js").then(({ mendSpeakerView }) => mendSpeakerView());
 
 if (reading) {
   const { ReadingLayout } = await import("./reading-layout.js");
@@ -102,7 +98,7 @@ if (live) {
   banner.render();
   banner.bind();
   bridge.connect();
-  if (ZmqDemo.viewing) {
+  if (shareToken() !== undefined) {
     const { FollowPresenter } = await import("./follow-presenter.js");
     const follow = new FollowPresenter(bridge, (slideId) => {
       const index = slideIndex(slideId);
@@ -128,8 +124,10 @@ deck.addKeyBinding({ keyCode: 82, key: "R", description: "Run or stop this slide
   for (const widget of deck.getCurrentSlide()?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();
 });
 
-if (ZmqDemo.mode !== "print") {
-  const dock = new RunDock();
+await import("./demo-widget.js");
+if (pageMode !== "print") {
+  const { RunDock } = await import("./run-dock.js");
+  const dock = new RunDock({ list: live });
   dock.render(document.body);
   // A run lives on its slide, and on the slides it says it spans: leaving them stops it.
   onSlideChanged((slideId) => {

@@ -40,7 +40,7 @@ export class ReadingLayout {
 
   /** Marks the page as a column (theme.css lays it out) and shows the current slide. */
   render(): void {
-    document.documentElement.classList.add("reading");
+    document.documentElement.classList.add("reading", "narrow");
     this.#slides = [...this.#deck.getSlidesElement()!.querySelectorAll<HTMLElement>(":scope > section")];
     this.#deck.getCurrentSlide()?.scrollIntoView({ block: "start" });
   }
@@ -82,6 +82,6 @@ export class ReadingLayout {
 
   destroy(): void {
     this.unbind();
-    document.documentElement.classList.remove("reading");
+    document.documentElement.classList.remove("reading", "narrow");
   }
 }

@@ -26,8 +26,10 @@ export class RunDock {
   #currentSlideId = "";
   #liveView: LiveView | undefined;
 
-  constructor() {
+  /** `list`: whether the dock lists the runs (not in a speaker-view preview, which only shows their live views). */
+  constructor({ list = true }: { list?: boolean } = {}) {
     this.element = document.createElement("aside");
+    if (!list) this.element.dataset.list = "none";
     this.element.className = "run-dock";
     this.element.setAttribute("aria-label", "Demos still running");
     this.element.hidden = true;

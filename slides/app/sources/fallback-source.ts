@@ -37,7 +37,7 @@ export class FallbackSource implements RunSource {
     this.#stopFollowing ??= BridgeClient.shared().onStatus((status) => {
       if (status.state === "lost" && !wasLost) {
         wasLost = true;
-        if (!this.#live.active && !this.#replay.active) sink.notice("The bridge is gone: Run plays this demo's recording");
+        if (!this.#live.active && !this.#replay.active) sink.notice("The bridge went away: Run plays this demo's recording");
       } else if (status.state === "open" && wasLost) {
         wasLost = false;
         if (!this.#replay.active) sink.notice("The bridge is back: Run starts the real processes");

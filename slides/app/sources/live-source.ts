@@ -66,7 +66,11 @@ export class LiveSource implements RunSource {
           this.#runId = undefined;
           sink.transition(reason === "failed" ? "failed" : "stopped", STOP_WORDS[reason]);
         },
-        onError: (code, message) => sink.transition("failed", `${code}: ${message}`),
+        onError: (code, message) => {
+          // Events this page could not read: the client has had the bridge end the run and forgotten it.
+          if (code === "bad-events") this.#runId = undefined;
+          sink.transition("failed", `${code}: ${message}`);
+        },
       });
     } catch (error) {
       this.#starting = false;
