@@ -18,7 +18,6 @@ import { roleCount } from "../demos/lib/manifest.js";
 import { REPO_ROOT } from "../server/http.js";
 import type { RecordedTrace } from "../server/trace-format.js";
 import { tracePath } from "../server/trace-format.js";
-import { nodeTitle } from "../slides/app/diagram-layout.js";
 import { launchChromium } from "./helpers/browser.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { demoProcessesOf, waitForExit } from "./helpers/processes.js";
@@ -32,12 +31,12 @@ after(async () => {
   await browser?.close();
 });
 
-/** What the diagram of a recorded run calls each of its processes: "Client", "Worker 3". */
+/** What the diagram of a recorded run calls each of its processes: "Client", or "Worker 3" where a role may have several. */
 function processTitles(demo: string, preset: string): string[] {
   const manifest = manifests.get(demo)!;
   const trace = JSON.parse(readFileSync(`${REPO_ROOT}public/${tracePath(demo, preset)}`, "utf8")) as RecordedTrace;
-  return Object.entries(manifest.roles).flatMap(([role, spec]) =>
-    Array.from({ length: roleCount(spec, trace.params) }, (_, offset) => nodeTitle(manifest, { id: `${role}-${offset + 1}`, role, index: offset + 1 })),
+  return Object.values(manifest.roles).flatMap((spec) =>
+    Array.from({ length: roleCount(spec, trace.params) }, (_, offset) => (spec.count.default > 1 || spec.count.max > 1 ? `${spec.label} ${offset + 1}` : spec.label)),
   );
 }
 

@@ -145,12 +145,13 @@ export class ZmqDemo extends HTMLElement {
   }
 
   connectedCallback(): void {
+    const demo = this.getAttribute("demo") ?? "";
+    if (manifests.has(demo)) this.#source ??= pickSource(ZmqDemo.mode, ZmqDemo.viewing, { demo, preset: this.getAttribute("params") ?? "", key: this.key });
     this.render();
-    if (!this.#manifest) return;
-    this.#source ??= pickSource(ZmqDemo.mode, ZmqDemo.viewing, { demo: this.#manifest.name, preset: this.getAttribute("params") ?? "", key: this.key });
+    if (!this.#manifest || !this.#source) return;
     this.#enter("idle");
     this.#source.connect(this.#sink);
-    if (ZmqDemo.mode === "live") this.#stopMirroring ??= mirrorToPreviews(this);
+    if (this.#source.mirrored) this.#stopMirroring ??= mirrorToPreviews(this);
   }
 
   disconnectedCallback(): void {
@@ -173,7 +174,7 @@ export class ZmqDemo extends HTMLElement {
     }
     this.#manifest = manifest;
     this.#model = new RunModel(manifest);
-    const still = ZmqDemo.mode === "print";
+    const still = this.#source?.still ?? false;
     const diagram = (this.#diagram = new DiagramView(manifest, still ? { pageNow: () => (Number.isNaN(this.#stillAt) ? performance.now() : this.#stillAt) } : {}));
     const inspector = (this.#inspector = new Inspector());
     const actions = (this.#actions = new ActionBar(manifest));
@@ -205,7 +206,7 @@ export class ZmqDemo extends HTMLElement {
     this.#status = document.createElement("span");
     this.#status.className = "demo-status";
     this.#status.setAttribute("role", "status");
-    speed.element.hidden = ZmqDemo.mode === "print";
+    speed.element.hidden = still;
     toolbar.append(this.#button, speed.element, this.#params.element, this.#status);
 
     const body = document.createElement("div");
@@ -281,7 +282,7 @@ export class ZmqDemo extends HTMLElement {
     this.#dropPendingRender();
     model.reset(params);
     // A viewer's and a preview's fields show the run they follow.
-    if (this.#source?.kind === "watch" || this.#source?.kind === "mirror") this.#params?.render(params);
+    if (this.#source?.params === "follow") this.#params?.render(params);
     for (const panel of [...this.#panels, ...this.#pictures]) panel.reset(model);
     this.dispatchEvent(new CustomEvent("zmq-demo-reset", { bubbles: true, detail: { params } }));
   }
@@ -297,7 +298,7 @@ export class ZmqDemo extends HTMLElement {
     const firstOfRun = model.deliveredCount === 0;
     const deliveries = model.apply(events);
     // Only the latest can be drawn travelling; the rest are in the counters already. A still frame draws its own.
-    if (this.#source?.kind !== "still") {
+    if (!this.#source?.still) {
       for (const message of deliveries.length > MAX_DRAWN ? deliveries.slice(-MAX_DRAWN) : deliveries) this.#arrived.push(message);
       if (this.#arrived.length > MAX_DRAWN) this.#arrived.splice(0, this.#arrived.length - MAX_DRAWN);
     }
@@ -387,8 +388,8 @@ export class ZmqDemo extends HTMLElement {
       this.#button.disabled = state === "stopping" || !source.canRun;
       this.#button.hidden = !source.canRun;
       // Parameters belong to a whole run, so they are fixed while one is live; not shown where they cannot be set.
-      this.#params?.setDisabled(active || source.kind !== "live");
-      if (this.#params) this.#params.element.hidden = source.kind === "watch" || source.kind === "still";
+      this.#params?.setDisabled(active || source.params !== "set");
+      if (this.#params) this.#params.element.hidden = source.params === "none";
     }
     this.#say(status ?? STATE_WORDS[state]);
     this.#renderSoon();

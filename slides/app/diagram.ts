@@ -391,10 +391,11 @@ export class DiagramView implements Panel {
       // Placed before the browser paints it: never a frame at the picture's corner.
       dot.setAttribute("transform", `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
       if (flight.lost) dot.setAttribute("opacity", opacity.toFixed(2));
+      // A label giving way is not drawn at all (display, not visibility: the dot alone is what a click aims at).
       const label = dot.lastElementChild as SVGTextElement;
-      if (label.hasAttribute("visibility") === labelShown) {
-        if (labelShown) label.removeAttribute("visibility");
-        else label.setAttribute("visibility", "hidden");
+      if (label.hasAttribute("display") === labelShown) {
+        if (labelShown) label.removeAttribute("display");
+        else label.setAttribute("display", "none");
       }
     }
     for (const [id, dot] of this.#dots) {

@@ -11,7 +11,9 @@ import { ReplaySource } from "./replay-source.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 
 export class FallbackSource implements RunSource {
-  readonly kind = "live";
+  readonly params = "set" as const;
+  readonly still = false;
+  readonly mirrored = true;
   readonly canRun = true;
   readonly #live: LiveSource;
   readonly #replay: ReplaySource;

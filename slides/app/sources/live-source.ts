@@ -20,7 +20,9 @@ const STOP_WORDS: Record<StopReason, string> = {
 };
 
 export class LiveSource implements RunSource {
-  readonly kind = "live";
+  readonly params = "set" as const;
+  readonly still = false;
+  readonly mirrored = true;
   readonly canRun = true;
   readonly canAct = true;
   readonly #context: SourceContext;

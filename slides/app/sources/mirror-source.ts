@@ -12,7 +12,9 @@ import { presenterLink } from "../presenter-link.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 
 export class MirrorSource implements RunSource {
-  readonly kind = "mirror";
+  readonly params = "follow" as const;
+  readonly still = false;
+  readonly mirrored = false;
   readonly canRun = true;
   readonly canAct = false;
   readonly #context: SourceContext;

@@ -10,7 +10,9 @@ import { TracePlayer, loadTrace } from "../trace-player.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 
 export class ReplaySource implements RunSource {
-  readonly kind = "live";
+  readonly params = "set" as const;
+  readonly still = false;
+  readonly mirrored = true;
   readonly canRun = true;
   readonly canAct = false;
   readonly #context: SourceContext;

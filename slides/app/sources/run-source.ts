@@ -14,8 +14,6 @@ import type { ActionChoice } from "../action-bar.js";
 import type { DemoEvent, DemoState } from "../demo-state.js";
 import type { RunSnapshot } from "../run-model.js";
 
-export type SourceKind = "live" | "watch" | "mirror" | "still";
-
 /** What a source tells the widget it feeds. */
 export interface RunSink {
   /** A run (or a replay) begins afresh with these parameters: the picture starts from clean. */
@@ -33,12 +31,21 @@ export interface RunSink {
   freeze(inFlight: DeliverEvent[], status: string): void;
 }
 
+/**
+ * A source says what its widget shows and allows, so the widget never asks which source it
+ * has: one implementation per source, not one switch per feature.
+ */
 export interface RunSource {
-  readonly kind: SourceKind;
   /** Whether this page may start and stop runs here (the Run button is shown). */
   readonly canRun: boolean;
-  /** Whether this page may act on a run's nodes and set its parameters. */
+  /** Whether this page may act on a live run's nodes. */
   readonly canAct: boolean;
+  /** The parameter fields: set here for the next run, showing the parameters of the run followed, or not shown. */
+  readonly params: "set" | "follow" | "none";
+  /** A still frame: nothing travels, the animation's clock stands still, and its controls are not shown. */
+  readonly still: boolean;
+  /** Whether the speaker view's previews are told of its runs (the main window's own). */
+  readonly mirrored: boolean;
   /** Starts feeding `sink`: a watch asks the bridge, a mirror asks the main window, a still draws. */
   connect(sink: RunSink): void;
   /** Starts a run with these parameters. */

@@ -11,7 +11,9 @@ import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 const STILL_AT = 0.5;
 
 export class StillSource implements RunSource {
-  readonly kind = "still";
+  readonly params = "none" as const;
+  readonly still = true;
+  readonly mirrored = false;
   readonly canRun = false;
   readonly canAct = false;
   readonly #context: SourceContext;

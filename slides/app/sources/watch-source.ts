@@ -7,7 +7,9 @@ import { BridgeClient, BridgeError } from "../bridge-client.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 
 export class WatchSource implements RunSource {
-  readonly kind = "watch";
+  readonly params = "none" as const;
+  readonly still = false;
+  readonly mirrored = false;
   readonly canRun = false;
   readonly canAct = false;
   readonly #context: SourceContext;
