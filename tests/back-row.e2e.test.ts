@@ -168,21 +168,28 @@ describe("crowded demo slides", { timeout: 300_000 }, () => {
     assert.ok(frame, "the speaker view shows the upcoming slide");
     await frame.locator("section#req-rep-client.present h1").waitFor({ timeout: 15_000 });
     await speakerView.locator("#upcoming-slide .label").waitFor();
-    // The frame's own layout settles, and the deck inside it mends the speaker view.
-    await speakerView.waitForFunction(() => document.documentElement.dataset.zmqMended === "true", undefined, { timeout: 10_000 });
-    const title = await frame.locator("section#req-rep-client h1").evaluate((heading) => {
-      const range = document.createRange();
-      range.selectNodeContents(heading);
-      const { left, top, right, bottom } = range.getBoundingClientRect();
-      return { left, top, right, bottom };
-    });
-    const geometry = await speakerView.evaluate(() => {
-      const frame = document.querySelector("#upcoming-slide iframe")!.getBoundingClientRect();
-      const label = document.querySelector("#upcoming-slide .label")!.getBoundingClientRect();
-      return { frame: { left: frame.left, top: frame.top }, label: { left: label.left, top: label.top, right: label.right, bottom: label.bottom } };
-    });
-    const titleInView = { left: title.left + geometry.frame.left, right: title.right + geometry.frame.left, top: title.top + geometry.frame.top, bottom: title.bottom + geometry.frame.top };
-    assert.ok(!overlapping(titleInView, geometry.label), `the badge ${JSON.stringify(geometry.label)} covers the next slide's title ${JSON.stringify(titleInView)}`);
+    // Where the badge and the next slide's title are, in the speaker view's window.
+    const geometry = async () => {
+      const title = await frame.locator("section#req-rep-client h1").evaluate((heading) => {
+        const range = document.createRange();
+        range.selectNodeContents(heading);
+        const { left, top, right, bottom } = range.getBoundingClientRect();
+        return { left, top, right, bottom };
+      });
+      const { offset, label } = await speakerView.evaluate(() => {
+        const frame = document.querySelector("#upcoming-slide iframe")!.getBoundingClientRect();
+        const { left, top, right, bottom } = document.querySelector("#upcoming-slide .label")!.getBoundingClientRect();
+        return { offset: { left: frame.left, top: frame.top }, label: { left, top, right, bottom } };
+      });
+      return { label, title: { left: title.left + offset.left, right: title.right + offset.left, top: title.top + offset.top, bottom: title.bottom + offset.top } };
+    };
+    // The preview settles (its deck loads and lays out) before it is judged.
+    let seen = await geometry();
+    for (let tries = 0; tries < 50 && overlapping(seen.title, seen.label); tries++) {
+      await page.waitForTimeout(100);
+      seen = await geometry();
+    }
+    assert.ok(!overlapping(seen.title, seen.label), `the badge ${JSON.stringify(seen.label)} covers the next slide's title ${JSON.stringify(seen.title)}`);
 
     // The notes of the Request/Reply slide run long: scrolled to their end, their last line shows.
     await speakerView.locator(".speaker-controls-notes .value").filter({ hasText: /request\/reply/i }).waitFor({ timeout: 10_000 });
