@@ -19,6 +19,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { networkInterfaces, hostname } from "node:os";
 import type { AccessRole, ClientMessage } from "./protocol.js";
+import { readRequestTarget } from "./request-target.js";
 
 export const TOKEN_COOKIE = "zmq-share-token";
 
@@ -79,7 +80,7 @@ function tokenMatches(given: string | undefined, token: string): boolean {
 
 /** The token a request carries, in its query or its cookie; undefined when it carries none. */
 function tokenOf(request: IncomingMessage): string | undefined {
-  const fromQuery = new URL(request.url ?? "/", "http://bridge").searchParams.get("token");
+  const fromQuery = readRequestTarget(request.url)?.query.get("token") ?? null;
   if (fromQuery !== null) return fromQuery;
   for (const pair of (request.headers.cookie ?? "").split(";")) {
     const [name, ...value] = pair.trim().split("=");

@@ -30,6 +30,7 @@ import {
 } from "./protocol.js";
 import { ActionRefused, LOOPBACK, Run } from "./run.js";
 import { TokenBucket } from "./rate-limit.js";
+import { readRequestTarget } from "./request-target.js";
 
 export const BRIDGE_PATH = "/ws";
 
@@ -221,7 +222,7 @@ class Connection implements Watcher, Follower {
     const manifest = manifestOf(request.demo);
     const params = resolveParams(manifest, request.params);
     // Counted whether or not the run then fits: hammering at the cap is what this limit is for.
-    if (!this.#runBucket.take()) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs a second; try again shortly`);
+    if (!this.#runBucket.take()) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
     let processes = processesOf(manifest, params);
     const own = this.#budget.refusal(processes);
     if (own === "too-many-runs") throw new RequestError(own, `a page may have ${limits.runsPerConnection} runs at once; stop one first`);
@@ -275,6 +276,10 @@ class Connection implements Watcher, Follower {
     if (!run) throw new RequestError("unknown-run", `this page has no run ${request.runId}`);
     const grow = this.#growRun.get(run.id)!;
     const adds = request.action === "add";
+    // An add or a restart starts a process, as a run does: a storm of them is held to the same pace.
+    if ((adds || request.action === "restart") && !this.#runBucket.take()) {
+      throw new RequestError("rate-limited", `at most ${this.#context.limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
+    }
     if (adds && !grow(1)) {
       throw new RequestError("too-many-processes", `no room for another process: a page may have ${this.#context.limits.processesPerConnection}, the bridge ${this.#context.limits.processesTotal}`);
     }
@@ -307,8 +312,12 @@ class Connection implements Watcher, Follower {
 }
 
 function refuse(socket: Duplex, status: string): void {
+  socket.on("error", () => {});
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
+
+/** WebSocket close code 1013, "try again later": the room is full; the page says why and retries. */
+export const CLOSE_FULL = 1013;
 
 /** Pings every page each `heartbeatMs`; a page that has not answered the previous ping is gone. */
 function startHeartbeat(sockets: WebSocketServer, heartbeatMs: number): NodeJS.Timeout {
@@ -344,10 +353,18 @@ export function attachBridge(server: Server, options: BridgeOptions): Bridge {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, handleProtocols: chooseProtocol });
   const heartbeat = startHeartbeat(sockets, limits.heartbeatMs);
 
-  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(request.url ?? "/", "http://bridge").pathname;
+  /** Open connections by role: the presenter's and the viewers' are capped apart. */
+  const open: Record<AccessRole, number> = { presenter: 0, viewer: 0 };
+  const caps: Record<AccessRole, number> = { presenter: limits.presenterConnections, viewer: limits.viewerConnections };
+  const full: Record<AccessRole, string> = {
+    presenter: `This machine has ${limits.presenterConnections} pages on the bridge, its most: close one`,
+    viewer: `This shared deck has ${limits.viewerConnections} viewers, its most`,
+  };
+
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = readRequestTarget(request.url)?.pathname;
     if (path !== BRIDGE_PATH) {
-      if (!options.leaveOtherUpgrades) refuse(socket, "404 Not Found");
+      if (!options.leaveOtherUpgrades) refuse(socket, path === undefined ? "400 Bad Request" : "404 Not Found");
       return;
     }
     const decision = decideUpgrade(request, options.access);
@@ -355,21 +372,35 @@ export function attachBridge(server: Server, options: BridgeOptions): Bridge {
       refuse(socket, decision.refuse);
       return;
     }
-    if (sockets.clients.size >= limits.connectionsTotal) {
-      refuse(socket, "503 Service Unavailable");
-      return;
-    }
+    const { role } = decision;
     sockets.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new Connection(ws, decision.role, context);
+      // ws closes the connection itself on a protocol error (1009 too big, 1007 bad UTF-8, …).
+      ws.on("error", () => {});
+      // Accepted, then closed with the reason: a page can show a close reason, not an HTTP status.
+      if (open[role] >= caps[role]) {
+        ws.close(CLOSE_FULL, full[role]);
+        return;
+      }
+      open[role] += 1;
+      const connection = new Connection(ws, role, context);
       connections.add(connection);
       sockets.emit("connection", ws, request);
       ws.on("close", () => {
+        open[role] -= 1;
         connections.delete(connection);
         void connection.close("connection-closed");
       });
-      // ws closes the connection itself on a protocol error (1009 too big, 1007 bad UTF-8, …).
-      ws.on("error", () => {});
     });
+  }
+
+  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      upgrade(request, socket, head);
+    } catch (error) {
+      context.log(`bridge: an upgrade to ${String(request.url).slice(0, 200)} failed: ${(error as Error)?.stack ?? error}`);
+      if (socket.writable) refuse(socket, "500 Internal Server Error");
+      else socket.destroy();
+    }
   });
 
   return {

@@ -15,12 +15,21 @@ export interface Limits {
   runsTotal: number;
   /** Processes across every page: each is a Node process with libzmq, ~40 MB and a start-up burst of CPU. */
   processesTotal: number;
-  /** WebSocket connections at once: the presenter's tabs and the viewers of a shared deck. */
-  connectionsTotal: number;
+  /** The presenter's WebSocket connections at once (pages on this machine): tabs, a reload, the tutorial. */
+  presenterConnections: number;
+  /** Viewers' WebSocket connections at once, counted apart, so a full room never locks the presenter out. */
+  viewerConnections: number;
+  /** TCP connections at once, HTTP and WebSocket alike, from anywhere (see connection-cap.ts). */
+  httpConnections: number;
+  /** Of those, how many only this machine may take: room for the presenter however many come from elsewhere. */
+  httpConnectionsKeptForThisMachine: number;
   /** Messages a connection may send at once, then `messagesPerSecond` more each second. */
   messageBurst: number;
   messagesPerSecond: number;
-  /** Run requests a connection may make at once, then `runsPerSecond` more each second: each starts processes. */
+  /**
+   * Requests that start processes a connection may make at once, then `runsPerSecond` more each
+   * second: runs, and the adds and restarts of a live run's processes.
+   */
   runBurst: number;
   runsPerSecond: number;
   /** A connection that sends nothing for this long has its runs stopped: a forgotten tab. */
@@ -38,7 +47,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   processesPerConnection: 24,
   runsTotal: 12,
   processesTotal: 48,
-  connectionsTotal: 64,
+  presenterConnections: 32,
+  viewerConnections: 64,
+  httpConnections: 256,
+  httpConnectionsKeptForThisMachine: 64,
   messageBurst: 200,
   messagesPerSecond: 100,
   runBurst: 8,

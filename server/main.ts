@@ -4,17 +4,20 @@
  *   node build/server/main.js [--port N] [--dev] [--share [--host H]] [--idle-timeout S]
  *
  * It listens on 127.0.0.1 only. --share also listens on the network (0.0.0.0, or --host) and
- * prints a viewers' URL holding a fresh token; see access.ts for what viewers may do.
+ * prints a viewers' URL holding a fresh token; see access.ts for what viewers may do. Whatever
+ * --host names, the presenter's page is at 127.0.0.1.
  * PORT in the environment sets the port too; --port wins. Port 0 picks a free one.
  */
 import { createServer as createNetServer } from "node:net";
 import { parseArgs } from "node:util";
 import { type AccessPolicy, admitHttp, hostsFor, isLoopbackAddress, lanAddresses, newShareToken } from "./access.js";
 import { attachBridge, BRIDGE_PATH } from "./bridge.js";
-import { createDeckServer, createDevServer } from "./http.js";
+import { type HttpOptions, createDeckServer, createDevServer } from "./http.js";
+import { removeOrphanedIpcDirs } from "./ipc-dirs.js";
+import { keepServingThroughUncaughtErrors } from "./last-resort.js";
 import { DEFAULT_LIMITS } from "./limits.js";
+import { startOrphanReaper } from "./orphan-guard.js";
 import { LOOPBACK } from "./run.js";
-
 import { startWarmPool, stopWarmPool } from "./warm-pool.js";
 
 export const DEFAULT_PORT = 4177;
@@ -91,16 +94,24 @@ function announce(options: Options, port: number, token: string | undefined): vo
 
 async function main(): Promise<void> {
   const options = readOptions();
+  keepServingThroughUncaughtErrors();
+  const removed = removeOrphanedIpcDirs();
+  if (removed.length > 0) console.log(`removed ${removed.length} ipc folder(s) left by a bridge that is gone`);
+  startOrphanReaper();
   const shareToken = options.share ? newShareToken() : undefined;
   let boundPort = options.port;
   const access: AccessPolicy = {
     shareToken,
     allowedHosts: () => hostsFor(options.host, boundPort, options.share),
   };
-  const gate = (request: Parameters<typeof admitHttp>[0], response: Parameters<typeof admitHttp>[1]) => admitHttp(request, response, access);
+  const http: HttpOptions = {
+    gate: (request, response) => admitHttp(request, response, access),
+    allowedHosts: access.allowedHosts,
+    connections: { total: DEFAULT_LIMITS.httpConnections, keptForThisMachine: DEFAULT_LIMITS.httpConnectionsKeptForThisMachine },
+  };
   let deck;
   try {
-    deck = options.dev ? await createDevServer(gate) : createDeckServer(gate);
+    deck = options.dev ? await createDevServer(http) : createDeckServer(http);
   } catch (error) {
     exitWith((error as Error).message);
   }
@@ -113,7 +124,13 @@ async function main(): Promise<void> {
     limits: { idleTimeoutMs: options.idleTimeoutMs },
   });
 
+  let listening = false;
   server.on("error", (error: NodeJS.ErrnoException) => {
+    // Once it listens, a failure (an accept with no file descriptor left) is logged, and it serves on.
+    if (listening) {
+      process.stderr.write(`bridge: the server failed: ${error.message}; serving on\n`);
+      return;
+    }
     if (error.code === "EADDRINUSE") {
       exitWith(`port ${options.port} is already in use (another bridge, or another program). Start on another port with --port N (npm start -- --port ${options.port + 1}) or PORT=N.`);
     }
@@ -123,13 +140,22 @@ async function main(): Promise<void> {
     const address = server.address();
     if (address && typeof address === "object") boundPort = address.port;
     startWarmPool(WARM_PROCESSES);
-    // Shared on one address only: the presenter's page still needs loopback, so hand its connections over.
-    if (options.share && !WILDCARDS.has(options.host) && !isLoopbackAddress(options.host)) {
+    // On one address other than 127.0.0.1 (a network address, or another loopback one): the
+    // presenter's page is at 127.0.0.1, so listen there too and hand its connections over.
+    if (!WILDCARDS.has(options.host) && options.host !== LOOPBACK) {
+      let presenterListening = false;
       createNetServer((socket) => server.emit("connection", socket))
-        .on("error", (error) => exitWith(`cannot also listen on ${LOOPBACK}:${boundPort} for the presenter: ${error.message}`))
-        .listen(boundPort, LOOPBACK, () => announce(options, boundPort, shareToken));
+        .on("error", (error) => {
+          if (presenterListening) process.stderr.write(`bridge: the server on ${LOOPBACK} failed: ${error.message}; serving on\n`);
+          else exitWith(`cannot also listen on ${LOOPBACK}:${boundPort} for the presenter: ${error.message}`);
+        })
+        .listen(boundPort, LOOPBACK, () => {
+          presenterListening = listening = true;
+          announce(options, boundPort, shareToken);
+        });
       return;
     }
+    listening = true;
     announce(options, boundPort, shareToken);
   });
 

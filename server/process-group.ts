@@ -3,15 +3,15 @@
  * for reports and its stdout/stderr read line by line.
  */
 import type { ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
 import type { RoleCommand } from "../demos/lib/commands.js";
 import { decodeReports } from "../demos/lib/report-codec.js";
 import type { ChildReportBatch, EncodedReportBatch } from "../demos/lib/report-types.js";
+import { readLines } from "./line-reader.js";
 import { startDemoProcess } from "./warm-pool.js";
 
 /** How long a process has to end after SIGTERM before its group gets SIGKILL. */
 export const STOP_GRACE_MS = 2000;
-/** Longest log line passed on; the rest of a line is cut. */
+/** Longest log line passed on; the rest of a line is dropped as it is read. */
 const MAX_LOG_LINE = 2000;
 
 export interface ProcessHandlers {
@@ -61,10 +61,7 @@ export class DemoProcess {
     });
     // A failed IPC write after the child died is not the bridge's problem: exit tells the story.
     this.#child.on("error", () => {});
-    for (const stream of ["stdout", "stderr"] as const) {
-      const lines = createInterface({ input: this.#child[stream]!, crlfDelay: Infinity });
-      lines.on("line", (line) => handlers.onLine(stream, line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}…` : line));
-    }
+    for (const stream of ["stdout", "stderr"] as const) readLines(this.#child[stream]!, MAX_LOG_LINE, (line) => handlers.onLine(stream, line));
   }
 
   /** Passes a command to the process over its IPC channel; false when it can no longer take one. */
@@ -88,7 +85,11 @@ export class DemoProcess {
     }
   }
 
-  /** Ends the process: SIGTERM, then SIGKILL to its group if it is still there after the grace period. */
+  /**
+   * Ends the process: SIGTERM, then SIGKILL to its group if it is still there after the grace
+   * period. A process stopped with SIGSTOP holds the SIGTERM unread, and the SIGKILL ends it
+   * all the same; it is not woken first (a test holds a process still that way, on purpose).
+   */
   async stop(): Promise<void> {
     if (this.#exited) return;
     this.signal("SIGTERM");

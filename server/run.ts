@@ -5,8 +5,7 @@
  * collide), the roles that connect start with them. While it runs, a viewer may add, kill or
  * restart processes, or pass them a command, as the manifest allows.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -25,6 +24,7 @@ import {
 import type { RoleCommand } from "../demos/lib/commands.js";
 import type { ChildReport } from "../demos/lib/report-types.js";
 import { ExternalPeers } from "./external-peers.js";
+import { makeRunIpcDir } from "./ipc-dirs.js";
 import { LossTracker } from "./loss.js";
 import { SubscriptionFrames } from "./subscriptions.js";
 import { DeliveryMatcher } from "./matcher.js";
@@ -252,8 +252,9 @@ export class Run {
   }
 
   #add(roleName: string, action: ActionName): string {
-    const spec = this.manifest.roles[roleName];
-    if (!spec) throw new ActionRefused("unknown-node", `this demo has no role ${roleName || "(none named)"}`);
+    // Own roles only: "constructor" or "toString" must not find Object.prototype's.
+    const spec = Object.hasOwn(this.manifest.roles, roleName) ? this.manifest.roles[roleName] : undefined;
+    if (!spec) throw new ActionRefused("bad-params", `this demo has no role ${roleName || "(none named)"}; its roles are: ${Object.keys(this.manifest.roles).join(", ")}`);
     if (!spec.actions?.includes(action)) throw new ActionRefused("bad-action", `a ${spec.label.toLowerCase()} cannot be added`);
     const live = [...this.#processes].filter(([id, process]) => this.#nodeRoles.get(id) === roleName && process.running).length;
     if (live >= spec.count.max) throw new ActionRefused("bad-action", `at most ${spec.count.max} of ${spec.label.toLowerCase()} may run`);
@@ -295,7 +296,7 @@ export class Run {
   #bindAddress(name: string): string {
     const transport: Transport = this.manifest.endpoints[name]?.transport ?? TRANSPORTS[this.params.transport ?? 0] ?? "tcp";
     if (transport === "tcp") return `tcp://${this.#bindHost}:*`;
-    this.#ipcDir ??= mkdtempSync(join(tmpdir(), "zmq-run-"));
+    this.#ipcDir ??= makeRunIpcDir();
     return `ipc://${join(this.#ipcDir, name)}`;
   }
 

@@ -8,6 +8,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
+import { guardGroup, releaseGroup } from "./orphan-guard.js";
 
 const HOST_SCRIPT = fileURLToPath(new URL("../demos/lib/host.js", import.meta.url));
 /** Wait after a take before starting replacements: the run being started needs the CPU now. */
@@ -49,10 +50,18 @@ export const DEMO_EXEC_ARGV = ["--v8-pool-size=1", "--max-semi-space-size=1", "-
  */
 export const DEMO_NICENESS = 5;
 
-/** How a demo process is started: forked detached, so it leads its own process group. */
+/**
+ * How a demo process is started: forked detached, so it leads its own process group (and
+ * session), and told to the orphan reaper, which ends the group should the bridge die first.
+ */
 export function forkDemoProcess(script: string, args: string[]): ChildProcess {
   const child = fork(script, args, { detached: true, stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: DEMO_EXEC_ARGV, serialization: "json" });
-  if (child.pid !== undefined) yieldToTheDiagram(child.pid);
+  const { pid } = child;
+  if (pid !== undefined) {
+    guardGroup(pid);
+    child.once("exit", () => releaseGroup(pid));
+    yieldToTheDiagram(pid);
+  }
   return child;
 }
 
@@ -82,6 +91,8 @@ export class WarmPool {
   readonly #size: number;
   readonly #ready: ChildProcess[] = [];
   readonly #starting = new Set<ChildProcess>();
+  /** What each waiting host's exit does to the pool; taken off when the host is handed out. */
+  readonly #onHostExit = new Map<ChildProcess, () => void>();
   #refillTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -99,7 +110,8 @@ export class WarmPool {
   take(): ChildProcess | undefined {
     const host = this.#ready.shift();
     if (host) {
-      host.removeAllListeners("exit");
+      host.off("exit", this.#onHostExit.get(host)!);
+      this.#onHostExit.delete(host);
       this.#scheduleRefill();
     }
     return host;
@@ -140,13 +152,20 @@ export class WarmPool {
       else this.#ready.push(host);
     };
     host.on("message", onMessage);
-    host.on("error", () => {});
-    // A host that dies while waiting (killed by hand, say) is replaced.
-    host.once("exit", () => {
+    // A host that dies while waiting (killed by hand, say), or never started (no file
+    // descriptors left to start it with), is replaced a little later.
+    const gone = () => {
+      host.off("exit", gone);
+      this.#onHostExit.delete(host);
       this.#starting.delete(host);
       const index = this.#ready.indexOf(host);
       if (index !== -1) this.#ready.splice(index, 1);
       this.#scheduleRefill();
+    };
+    this.#onHostExit.set(host, gone);
+    host.once("exit", gone);
+    host.on("error", () => {
+      if (host.pid === undefined) gone();
     });
   }
 }

@@ -1,7 +1,10 @@
 /**
  * Fuzzing the bridge's boundary: thousands of malformed, hostile or random messages, over
  * loopback, against the real bridge. It must stay up, answer each with exactly one error of
- * the right kind, and start nothing. FUZZ_SEED replays a run.
+ * the right kind, and start nothing. Then thousands of malformed HTTP requests (request lines,
+ * paths, Range, Host, cookies, headers) over raw TCP, from loopback and from another address
+ * of this machine, to a shared bridge: each gets a 4xx or 5xx, and the bridge still serves the
+ * deck and runs a demo. FUZZ_SEED replays a run.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -10,8 +13,12 @@ import { DEFAULT_LIMITS } from "../server/limits.js";
 import { MAX_CLIENT_MESSAGE_BYTES, type ErrorCode, type ServerMessage } from "../server/protocol.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";
-import { demoProcessesOf } from "./helpers/processes.js";
+import { TOKEN_COOKIE } from "../server/access.js";
+import { demoProcessesOf, rssMb } from "./helpers/processes.js";
+import { otherLocalAddress } from "./helpers/network.js";
+import { sendRaw } from "./helpers/raw-http.js";
 import { seededRandom } from "./helpers/random.js";
+import { assertStillServing } from "./helpers/still-serving.js";
 
 const CONNECTIONS = 40;
 const MESSAGES_PER_CONNECTION = 125;
@@ -176,5 +183,113 @@ describe("fuzzing the bridge's boundary", { timeout: 180_000 }, () => {
     await after.close();
     assert.deepEqual(demoProcessesOf(bridge.process.pid!), []);
     t.diagnostic(`${closeCodes.length} frames refused by closing (${closeCodes.filter((code) => code === 1009).length}× 1009, ${closeCodes.filter((code) => code === 1007).length}× 1007); bridge up; 0 processes started`);
+  });
+});
+
+const HTTP_REQUESTS = 2400;
+const HTTP_AT_ONCE = 16;
+
+/** A malformed HTTP request: its bytes, where it is sent from, and the answers it deserves. */
+interface HttpFuzzCase {
+  kind: string;
+  text: string;
+  fromElsewhere: boolean;
+  /** The statuses a correct bridge may answer; any 4xx or 5xx when left out. */
+  expect?: number[];
+  /** Node's parser refuses the method outright by closing (CONNECT with no handler): no status. */
+  mayClose?: boolean;
+}
+
+describe("fuzzing the bridge's HTTP side", { timeout: 180_000 }, () => {
+  const elsewhere = otherLocalAddress();
+  let shared: RunningBridge;
+  let token: string;
+  before(async () => {
+    shared = await startBridge(["--share"]);
+    for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(shared.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    token = /\?token=([\w-]+)/.exec(shared.output())?.[1] ?? "";
+  });
+  after(async () => {
+    await shared?.stop();
+  });
+
+  /** One request, its Host and (from elsewhere, sometimes) the viewers' cookie; `head` lines go in as they are. */
+  function request(line: string, head: string[], { fromElsewhere, host, cookie = fromElsewhere && random() < 0.5 }: { fromElsewhere: boolean; host?: string | null; cookie?: boolean }): string {
+    const ownHost = `${fromElsewhere ? elsewhere : "127.0.0.1"}:${shared.port}`;
+    const lines = [line, ...(host === null ? [] : [`Host: ${host ?? ownHost}`]), ...(cookie ? [`Cookie: ${TOKEN_COOKIE}=${token}`] : []), "Connection: close", ...head];
+    return `${lines.join("\r\n")}\r\n\r\n`;
+  }
+
+  const junk = (length: number) => text(length, "abcXYZ09-_~.!$&'()*+,;=:@%[]{}|^`\"<> é☃");
+  const badPaths = () => pick(["//[/", "//[", "/%", "/%zz", "/%00", "/%E0%A4%A", "/..", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/.built", "/./.built", "/assets/../../package.json", `/no-such-${junk(1 + integer(40))}`, `/${"a".repeat(2000 + integer(4000))}`, "/ws/../ws", "/tutorial.html/.."]);
+  const badRanges = () => pick(["bytes=0-99999999999999999999", "bytes=5-1", "bytes=99999999999999999999-", "bytes=0-1,3-4", "bytes=", "bytes=-", "bytes=-0", "bytes=--5", "bytes=1-2-3", "bytes=a-b", "bytes=1.5-2", "bytes=999999-", "bytes= 0-1x", "nonsense", `bytes=${junk(10)}`, "bytes=0-0,0-0,0-0,0-0,0-0"]);
+  const badHosts = () => pick([`evil.example:${shared.port}`, "", "127.0.0.1", `127.0.0.1:${shared.port + 1}`, `[::1`, `${junk(20)}:${shared.port}`, "x".repeat(3000), `localhost.:${shared.port}`]);
+  const badCookies = () => pick([`${TOKEN_COOKIE}=wrong`, `${TOKEN_COOKIE}=`, `${TOKEN_COOKIE}=${"x".repeat(8000)}`, ";;;;", "=", `${TOKEN_COOKIE}`, Array.from({ length: 200 }, (_, i) => `c${i}=${i}`).join("; "), `${junk(50)}=${junk(50)}`, `${TOKEN_COOKIE}=${token}x`, `${TOKEN_COOKIE}=${token.slice(1)}`]);
+
+  /** Every kind of bad request, each with the answers it deserves. */
+  const httpMakers: ((fromElsewhere: boolean) => HttpFuzzCase)[] = [
+    (fromElsewhere) => ({ kind: "bad path", fromElsewhere, text: request(`GET ${badPaths()} HTTP/1.1`, [], { fromElsewhere }) }),
+    (fromElsewhere) => {
+      const cookie = fromElsewhere ? random() < 0.7 : false;
+      return { kind: "bad Range", fromElsewhere, text: request("GET / HTTP/1.1", [`Range: ${badRanges()}`], { fromElsewhere, cookie }), expect: fromElsewhere && !cookie ? [401] : [416] };
+    },
+    (fromElsewhere) => ({ kind: "bad Host", fromElsewhere, text: request("GET / HTTP/1.1", [], { fromElsewhere, host: badHosts() }), expect: [400, 421] }),
+    (fromElsewhere) => ({ kind: "no Host", fromElsewhere, text: request(`GET / HTTP/1.${integer(2)}`, [], { fromElsewhere, host: null }), expect: [400, 421] }),
+    (fromElsewhere) => ({
+      kind: "bad cookie",
+      fromElsewhere,
+      text: request(`GET ${fromElsewhere ? "/" : "/no-such-file"} HTTP/1.1`, [`Cookie: ${badCookies()}`], { fromElsewhere, cookie: false }),
+      expect: fromElsewhere ? [401, 431] : [404, 431],
+    }),
+    (fromElsewhere) => {
+      const method = pick(["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]);
+      const cookie = fromElsewhere ? random() < 0.7 : false;
+      return { kind: "method other than GET", fromElsewhere, text: request(`${method} ${pick(["/", "/ws", "/index.html"])} HTTP/1.1`, ["Content-Length: 0"], { fromElsewhere, cookie }), expect: fromElsewhere && !cookie ? [401] : [405] };
+    },
+    (fromElsewhere) => ({ kind: "bad request line", fromElsewhere, text: request(pick(["FOO / HTTP/1.1", "GET / HTTP/9.9", `GET ${junk(30).replaceAll(" ", "")} HTTP/1.1`, "G\u0000T / HTTP/1.1", "/ GET HTTP/1.1", `GET / HTTP/1.1 ${junk(5)}`]), [], { fromElsewhere }) }),
+    (fromElsewhere) => ({ kind: "target not a path", fromElsewhere, text: request(`GET ${pick(["http://evil.example/", "*", `http://127.0.0.1:${shared.port}/`, "ws"])} HTTP/1.1`, [], { fromElsewhere }), expect: [400] }),
+    (fromElsewhere) => ({ kind: "CONNECT", fromElsewhere, text: request(`CONNECT 127.0.0.1:${shared.port} HTTP/1.1`, [], { fromElsewhere }), mayClose: true }),
+    (fromElsewhere) => ({
+      kind: "bad header",
+      fromElsewhere,
+      text: request("GET /no-such-file HTTP/1.1", [pick(["Foo bar", "Bad Name: x", " folded: x", "Content-Length: -1", "Content-Length: abc", "Content-Length: 1\r\nContent-Length: 2", "Transfer-Encoding: chunked\r\n\r\nzz", `X-Big: ${"y".repeat(20_000)}`, "X: a\u0000b", "Expect: nonsense"])], { fromElsewhere }),
+    }),
+    (fromElsewhere) => ({
+      kind: "bad upgrade",
+      fromElsewhere,
+      text: request(`GET ${pick(["//[/", "/ws", "/", "/ws?token=wrong"])} HTTP/1.1`, ["Upgrade: websocket", "Connection: Upgrade", `Sec-WebSocket-Version: ${pick(["13", "8", "x"])}`, `Sec-WebSocket-Key: ${pick(["", "short", junk(24)])}`, `Origin: ${pick(["http://evil.example", "null", junk(10)])}`], { fromElsewhere }),
+    }),
+  ];
+
+  it(`answers each of ${HTTP_REQUESTS} malformed HTTP requests with a 4xx or 5xx, and then still serves the deck and runs a demo`, async (t) => {
+    const pid = shared.process.pid!;
+    const rssBefore = rssMb(pid);
+    const byKind = new Map<string, number>();
+    const byStatus = new Map<string, number>();
+    const startedAt = performance.now();
+    const cases = Array.from({ length: HTTP_REQUESTS }, (_, i) => pick(httpMakers)(elsewhere !== undefined && i % 2 === 1));
+    for (let first = 0; first < cases.length; first += HTTP_AT_ONCE) {
+      const group = cases.slice(first, first + HTTP_AT_ONCE);
+      const answers = await Promise.all(
+        group.map((fuzz) => sendRaw(shared.port, fuzz.text, fuzz.fromElsewhere ? { host: elsewhere!, localAddress: elsewhere!, timeoutMs: 15_000 } : { timeoutMs: 15_000 })),
+      );
+      group.forEach((fuzz, index) => {
+        const { status } = answers[index]!;
+        const shown = `${fuzz.kind} from ${fuzz.fromElsewhere ? "elsewhere" : "here"}: ${JSON.stringify(fuzz.text.slice(0, 160))} (seed ${SEED})`;
+        if (status === undefined) assert.ok(fuzz.mayClose, `no answer to ${shown}`);
+        else if (fuzz.expect) assert.ok(fuzz.expect.includes(status), `${status}, not ${fuzz.expect}, for ${shown}`);
+        else assert.ok(status >= 400 && status <= 599, `${status} for ${shown}`);
+        byKind.set(fuzz.kind, (byKind.get(fuzz.kind) ?? 0) + 1);
+        byStatus.set(String(status ?? "closed"), (byStatus.get(String(status ?? "closed")) ?? 0) + 1);
+      });
+      assert.equal(shared.process.exitCode, null, "the bridge is up");
+    }
+    const seconds = (performance.now() - startedAt) / 1000;
+    const rssAfter = rssMb(pid);
+    assert.deepEqual(demoProcessesOf(pid), [], "no process was started");
+    await assertStillServing(shared);
+    t.diagnostic(`seed ${SEED}: ${HTTP_REQUESTS} requests (${cases.filter((fuzz) => fuzz.fromElsewhere).length} from ${elsewhere ?? "nowhere else"}) in ${seconds.toFixed(1)} s; bridge RSS ${rssBefore} → ${rssAfter} MB; then deck served, demo ran, nothing left`);
+    t.diagnostic(`by kind: ${[...byKind].map(([kind, count]) => `${kind} ${count}`).join(", ")}`);
+    t.diagnostic(`by answer: ${[...byStatus].sort().map(([status, count]) => `${status} ${count}`).join(", ")}`);
   });
 });

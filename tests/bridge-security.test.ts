@@ -8,7 +8,7 @@ import { WebSocket } from "ws";
 import type { ServerMessage } from "../server/protocol.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { setTimeout as sleep } from "node:timers/promises";
-import { childrenOf, demoProcessesOf, waitForExit, waitUntilNotRunning } from "./helpers/processes.js";
+import { childrenOf, demoProcessesOf, rssMb, waitForExit, waitUntilNotRunning } from "./helpers/processes.js";
 
 let bridge: RunningBridge;
 before(async () => {
@@ -83,6 +83,39 @@ describe("the bridge's boundary", () => {
     assert.ok(unknown.type === "error" && unknown.code === "bad-params", JSON.stringify(unknown));
     assert.deepEqual(demoProcessesOf(bridge.process.pid!), []);
     socket.close();
+  });
+
+  it("answers an add of role \"constructor\" (Object.prototype's own) with bad-params, as any role the demo has not, and starts nothing", async (t) => {
+    const { socket, next } = await connect();
+    await next();
+    const answerTo = async (message: Record<string, unknown>) => {
+      socket.send(JSON.stringify(message));
+      for (;;) {
+        const reply = await next();
+        if ("requestId" in reply && reply.requestId === message.requestId) return reply;
+      }
+    };
+    const started = await answerTo({ type: "run", requestId: "r", demo: "push-pull", params: { workers: 1, rate: 5 } });
+    assert.equal(started.type, "started", JSON.stringify(started));
+    const runId = started.type === "started" ? started.runId : "";
+    const deadline = Date.now() + 10_000;
+    while (demoProcessesOf(bridge.process.pid!).length < 2 && Date.now() < deadline) await sleep(50);
+    await sleep(500); // every process of the run started: an action is taken now, not refused for that
+    const before = rssMb(bridge.process.pid!);
+    const answers: string[] = [];
+    for (const [index, role] of ["constructor", "tostring", "toString"].entries()) {
+      const reply = await answerTo({ type: "action", requestId: `a${index}`, runId, action: "add", role });
+      assert.equal(reply.type, "error", JSON.stringify(reply));
+      if (reply.type !== "error") continue;
+      assert.equal(reply.code, role === "toString" ? "bad-message" : "bad-params", `${role}: ${reply.message}`);
+      assert.doesNotMatch(reply.message, /\bat \w|TypeError/, "no stack trace, no internal error");
+      answers.push(`${role} → ${reply.code} (${reply.message})`);
+    }
+    const pids = demoProcessesOf(bridge.process.pid!);
+    assert.equal(pids.length, 2, "nothing was started");
+    socket.close();
+    assert.deepEqual(await waitForExit(pids), [], "closing the page ended its run");
+    t.diagnostic(`${answers.join("; ")}; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
   });
 
   it("answers each malformed message with one error and keeps the connection", async () => {

@@ -1,15 +1,22 @@
 /**
- * A shared deck, end to end over loopback: started with --share on 127.0.0.1, it prints a
- * viewers' link with a token; pages holding it may watch the presenter's runs and nothing more.
+ * A shared deck, end to end: started with --share on 127.0.0.1, it prints a viewers' link with
+ * a token; pages holding it may watch the presenter's runs and nothing more. Shared on every
+ * interface, a crowd from elsewhere (simulated by connecting from another address of this
+ * machine) cannot lock the presenter out.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
 import { once } from "node:events";
 import type { RunEvent, ServerMessage } from "../server/protocol.js";
+import { DEFAULT_LIMITS } from "../server/limits.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { otherLocalAddress } from "./helpers/network.js";
 import { BridgePage } from "./helpers/page.js";
-import { demoProcessesOf, waitForExit } from "./helpers/processes.js";
+import { demoProcessesOf, rssMb, waitForExit } from "./helpers/processes.js";
+import { type Socket, connect } from "node:net";
+import { sendRaw } from "./helpers/raw-http.js";
+import { assertStillServing } from "./helpers/still-serving.js";
 
 let bridge: RunningBridge;
 let token: string;
@@ -94,5 +101,103 @@ describe("sharing the deck", { timeout: 180_000 }, () => {
     await waitForExit(presenter.pids());
     await viewer.close();
     await late.close();
+  });
+});
+
+/** The viewers' token a bridge started with --share printed. */
+async function tokenOf(shared: RunningBridge): Promise<string> {
+  for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(shared.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return /\?token=([\w-]+)/.exec(shared.output())?.[1] ?? "";
+}
+
+/** Opens a WebSocket as a viewer from `localAddress`; resolves with its page once welcomed, or with how it was turned away. */
+function openViewer(url: string, token: string, localAddress: string): Promise<{ page?: BridgePage; closed?: { code: number; reason: string } }> {
+  const socket = new WebSocket(`${url.replace("http", "ws")}/ws?token=${token}`, { origin: url, localAddress });
+  return new Promise((resolve) => {
+    socket.once("message", () => {
+      socket.terminate();
+      resolve({});
+    });
+    socket.once("close", (code, reason) => resolve({ closed: { code, reason: String(reason) } }));
+  });
+}
+
+const elsewhere = otherLocalAddress();
+
+describe("a full room cannot lock the presenter out", { timeout: 180_000, skip: elsewhere === undefined && "this machine has no address but loopback" }, () => {
+  let room: RunningBridge;
+  let roomToken: string;
+  let lanUrl: string;
+  before(async () => {
+    room = await startBridge(["--share"]);
+    roomToken = await tokenOf(room);
+    lanUrl = `http://${elsewhere}:${room.port}`;
+  });
+  after(async () => {
+    await room?.stop();
+  });
+
+  it(`with all ${DEFAULT_LIMITS.viewerConnections} viewers' places taken, one more viewer is told the room is full; the presenter's tabs still connect and run`, async (t) => {
+    const before = rssMb(room.process.pid!);
+    const viewers = await Promise.all(Array.from({ length: DEFAULT_LIMITS.viewerConnections }, () => BridgePage.open(lanUrl, { token: roomToken, localAddress: elsewhere })));
+    assert.ok(viewers.every((viewer) => viewer.messages[0]?.type === "hello" && viewer.messages[0].role === "viewer"));
+    const turnedAway = await openViewer(lanUrl, roomToken, elsewhere!);
+    assert.equal(turnedAway.closed?.code, 1013, "try again later");
+    assert.match(turnedAway.closed?.reason ?? "", new RegExp(`has ${DEFAULT_LIMITS.viewerConnections} viewers, its most`));
+
+    // The presenter's reload and second tab, and a run.
+    const tabs = [await BridgePage.open(room.url), await BridgePage.open(room.url)];
+    assert.ok(tabs.every((tab) => tab.messages[0]?.type === "hello" && tab.messages[0].role === "presenter"));
+    await assertStillServing(room);
+    const rssAfter = rssMb(room.process.pid!);
+
+    // A place freed is a viewer's again.
+    await viewers.pop()!.close();
+    let welcomed = false;
+    for (let tries = 0; !welcomed && tries < 50; tries++) {
+      welcomed = (await openViewer(lanUrl, roomToken, elsewhere!)).closed === undefined;
+      if (!welcomed) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(welcomed, "a viewer gets the place another left");
+    await Promise.all([...viewers, ...tabs].map((page) => page.close()));
+    t.diagnostic(`${DEFAULT_LIMITS.viewerConnections} viewers from ${elsewhere}; one more closed 1013 "${turnedAway.closed?.reason}"; presenter: 2 tabs + a run; bridge RSS ${before} → ${rssAfter} MB`);
+  });
+
+  it("past the connections kept for others, one more from elsewhere gets 503 before its request is read; the presenter's page still loads and runs", async (t) => {
+    const before = rssMb(room.process.pid!);
+    const room4Others = DEFAULT_LIMITS.httpConnections - DEFAULT_LIMITS.httpConnectionsKeptForThisMachine;
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < room4Others; i++) {
+        const socket = connect({ port: room.port, host: elsewhere, localAddress: elsewhere });
+        socket.on("error", () => {});
+        held.push(socket);
+        await once(socket, "connect");
+      }
+      // Accepted in the order they came: when this one is looked at, all the others are counted.
+      const extra = await sendRaw(room.port, `GET / HTTP/1.1\r\nHost: ${elsewhere}:${room.port}\r\n\r\n`, { host: elsewhere!, localAddress: elsewhere!, timeoutMs: 5000 });
+      assert.equal(extra.status, 503);
+      await assertStillServing(room);
+      const rssAfter = rssMb(room.process.pid!);
+      t.diagnostic(`${room4Others} connections held from ${elsewhere}; the next → ${extra.status}; the presenter's page loaded and ran; bridge RSS ${before} → ${rssAfter} MB`);
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+  });
+});
+
+describe("shared on a loopback address other than 127.0.0.1", { timeout: 60_000 }, () => {
+  it("--share --host 127.0.0.2 still listens on 127.0.0.1 for the presenter, and viewers watch at 127.0.0.2", async (t) => {
+    const own = await startBridge(["--share", "--host", "127.0.0.2"]);
+    try {
+      const before = rssMb(own.process.pid!);
+      await assertStillServing(own);
+      t.diagnostic(`the presenter's page at ${own.url} loaded and ran req-rep; bridge RSS ${before} → ${rssMb(own.process.pid!)} MB`);
+      const viewer = await BridgePage.open(`http://127.0.0.2:${own.port}`, { token: await tokenOf(own) });
+      assert.ok(viewer.messages[0]?.type === "hello" && viewer.messages[0].role === "viewer");
+      await viewer.close();
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -56,7 +56,7 @@ describe("Request/Reply, live from its slide", () => {
 
     // Each process prints its own totals as it ends; the diagram's counters must equal them.
     for (const role of ["client", "server"]) {
-      const tally = await widget(page).locator(`.demo-output li[data-printed-by="${role}-0"]`, { hasText: /^.*sent \d+, received \d+$/ }).textContent();
+      const tally = await widget(page).locator(`.demo-output li[data-printed-by="${role}-1"]`, { hasText: /^.*sent \d+, received \d+$/ }).textContent();
       const [, sent, received] = /sent (\d+), received (\d+)/.exec(tally ?? "") ?? [];
       assert.equal(await numberAttribute(page, role, "data-sent"), Number(sent), `${role} sent`);
       assert.equal(await numberAttribute(page, role, "data-received"), Number(received), `${role} received`);

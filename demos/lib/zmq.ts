@@ -24,6 +24,21 @@ export const { capability, context, curveKeyPair, version, Context, Socket, Obse
 type MessagePart = ZeroMQ.MessageLike;
 type AnySocket = ZeroMQ.Socket;
 
+/**
+ * What a demo socket takes from a peer. A shared run's endpoints are open to the network, and
+ * one 256 MB message, or one of 100,000 frames, grew the demo that received it to ~900 MB and
+ * the bridge with it. The demos' own largest message is `fast`'s 64 KB.
+ *
+ * libzmq itself refuses a frame over MAX_FRAME_BYTES (ZMQ_MAXMSGSIZE): it drops the connection
+ * of the peer that sent it before holding the frame, and gives no sign of why — a monitor sees
+ * that peer disconnect. A message that got through with more frames or bytes than below is
+ * refused here, before the demo's code, a report or a log line holds it: the process prints
+ * that it refused it (the diagram's output shows it) and reports an EMSGSIZE error.
+ */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+export const MAX_FRAMES_PER_MESSAGE = 16;
+
 /** Every traced socket of this process, so shutdown can close them and count totals. */
 const openSockets: ZeroMQ.Socket[] = [];
 const totals = { sent: 0, received: 0 };
@@ -164,13 +179,29 @@ class SocketTrace {
     report({ kind: "send-waiting", t: monotonicMs(), socket: this.id, waiting: false });
   }
 
-  /** Counts and reports a message the socket received. */
-  readonly onReceived = (frames: Buffer[]): Buffer[] => {
+  /** Counts and reports a message the socket received; one too big to take is refused instead. */
+  readonly onReceived = (frames: Buffer[]): Buffer[] | Promise<Buffer[]> => {
+    if (frames.length > MAX_FRAMES_PER_MESSAGE) return this.#refuse(`${frames.length} frames`, `${MAX_FRAMES_PER_MESSAGE} frames`);
+    let size = 0;
+    for (const frame of frames) size += frame.length;
+    if (size > MAX_MESSAGE_BYTES) return this.#refuse(`${size} bytes`, `${MAX_MESSAGE_BYTES} bytes`);
     this.receivedCount += 1;
     totals.received += 1;
     if (this.recvFlow !== undefined) reportReceive(this, frames);
     return frames;
   };
+
+  /**
+   * Refuses a message that came in too big, says so, and receives the next one in its place.
+   * A REP must answer before it may receive again, so it answers the sender with an empty reply.
+   */
+  async #refuse(what: string, most: string): Promise<Buffer[]> {
+    const message = `refused a message of ${what} from a peer: this socket takes at most ${most} a message`;
+    console.error(`Refused a message of ${what} from a peer (at most ${most} a message)`);
+    report({ kind: "error", t: monotonicMs(), socket: this.id, code: "EMSGSIZE", message });
+    if (this.type === "REP") await (this.socket as ZeroMQ.Reply).send(Buffer.alloc(0));
+    return (this.socket as ZeroMQ.Reply).receive();
+  }
 
   readonly onReceiveFailed = (error: unknown): never => {
     // A receive cut short by closing the socket is how every demo ends, not an error.
@@ -192,7 +223,9 @@ type SocketClass<S extends ZeroMQ.Socket> = new (options?: Partial<S>) => S;
 
 /**
  * Makes a subclass of a zeromq.js socket class that reports everything its sockets do and
- * defaults to linger 0, so a demo process never hangs at exit on messages nobody will take.
+ * defaults to linger 0, so a demo process never hangs at exit on messages nobody will take,
+ * and to libzmq's cap on a frame's size (MAX_FRAME_BYTES): the sockets that bind are open to
+ * whoever connects, and the others lose nothing by it.
  */
 function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): SocketClass<S> {
   // The benchmark's baseline: the same demo program without the reporting layer (npm run bench).
@@ -207,7 +240,7 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
     readonly #trace: SocketTrace;
 
     constructor(options?: object) {
-      super({ linger: 0, ...options });
+      super({ linger: 0, maxMessageSize: MAX_FRAME_BYTES, ...options });
       const id = openSockets.length;
       openSockets.push(this);
       this.#trace = new SocketTrace(this, id, type);

@@ -33,8 +33,8 @@ export interface WatchListener extends RunListener {
 export type BridgeStatus =
   | { state: "connecting" }
   | { state: "open"; reconnected: boolean }
-  /** Lost after having been open; the next attempt is `retryInMs` away. */
-  | { state: "lost"; retryInMs: number; attempt: number };
+  /** Lost after having been open; the next attempt is `retryInMs` away. `full`: the bridge had no room, and why. */
+  | { state: "lost"; retryInMs: number; attempt: number; full?: string };
 
 export class BridgeError extends Error {
   constructor(
@@ -55,6 +55,9 @@ interface PendingRequest {
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
+
+/** The close code with which the bridge turns a page away for want of room; its reason says why. */
+const CLOSE_FULL = 1013;
 
 export class BridgeClient {
   static #shared: BridgeClient | undefined;
@@ -200,18 +203,18 @@ export class BridgeClient {
         if (typeof event.data === "string") this.#onMessage(JSON.parse(event.data) as ServerMessage);
         else this.#onEventsFrame(event.data);
       });
-      socket.addEventListener("close", () => {
+      socket.addEventListener("close", (event) => {
         this.#opening = undefined;
         this.#socket = undefined;
         reject(new BridgeError("unreachable", "the bridge is not reachable: start it with `npm start`"));
-        this.#onClosed();
+        this.#onClosed(event.code === CLOSE_FULL ? event.reason : undefined);
       });
     });
     return this.#opening;
   }
 
-  /** The bridge is gone, so are its processes: every run this page had has ended. Try again, later and later. */
-  #onClosed(): void {
+  /** The bridge is gone (or had no room: `full` says why), so are its processes: every run this page had has ended. Try again, later and later. */
+  #onClosed(full: string | undefined): void {
     for (const request of [...this.#pending.values(), ...this.#pendingActions.values()]) {
       request.reject(new BridgeError("unreachable", "the connection to the bridge closed"));
     }
@@ -223,7 +226,7 @@ export class BridgeClient {
     if (this.#destroyed || !this.#everOpen) return;
     const retryInMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#retryAttempt);
     this.#retryAttempt += 1;
-    this.#setStatus({ state: "lost", retryInMs, attempt: this.#retryAttempt });
+    this.#setStatus({ state: "lost", retryInMs, attempt: this.#retryAttempt, ...(full ? { full } : {}) });
     this.#retryTimer = setTimeout(() => this.connect(), retryInMs);
   }
 

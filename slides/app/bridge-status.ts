@@ -1,7 +1,8 @@
 /**
  * A small banner that says when the bridge is lost and when it is back: "Bridge lost —
- * reconnecting in 2 s…", then "Reconnected" for a moment. Silent while all is well, so it
- * never covers a slide for nothing.
+ * reconnecting in 2 s…", then "Reconnected" for a moment; or why the bridge had no room for
+ * this page (a shared deck's every viewer seat taken). Silent while all is well, so it never
+ * covers a slide for nothing.
  *
  * Lifecycle, as the demo widget's: render() builds the element, bind()/unbind() follow and
  * stop following the client, update() shows one status, destroy() removes it all.
@@ -49,7 +50,7 @@ export class BridgeStatusBanner {
         const retryAt = performance.now() + status.retryInMs;
         const show = () => {
           const seconds = Math.max(0, Math.ceil((retryAt - performance.now()) / 1000));
-          this.#show(`Bridge lost — reconnecting in ${seconds} s…`);
+          this.#show(status.full ? `${status.full} — trying again in ${seconds} s…` : `Bridge lost — reconnecting in ${seconds} s…`);
         };
         show();
         this.#countdown = setInterval(show, 250);

@@ -15,6 +15,7 @@ import { BridgeClient } from "./bridge-client.js";
 import { BridgeStatusBanner } from "./bridge-status.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
 import type { ZmqDemo } from "./demo-widget.js";
+import { guardPostMessages } from "./message-gate.js";
 import { pageMode, shareToken } from "./page-mode.js";
 import { ThemeSwitch, applyTheme, keptTheme } from "./theme-switch.js";
 import { loadTrace } from "./trace-player.js";
@@ -50,8 +51,11 @@ const deck = new Reveal({
   // One PDF page per slide, fragments shown.
   pdfSeparateFragments: false,
   pdfMaxPagesPerSlide: 1,
+  // Its API for other windows is off: the speaker view's few calls go through message-gate.ts.
+  postMessage: false,
   plugins: [Notes],
 });
+guardPostMessages(deck);
 
 // The corner's quiet controls (not in the PDF or the speaker view's previews): the light/dark
 // switch, the way into the tutorial at the slide on screen, and a viewer's follow toggle.

@@ -14,6 +14,8 @@ export interface PageOptions {
   token?: string;
   /** Ask for events as binary frames, as the deck's page does; they are recorded decoded, as "events" messages. */
   binaryEvents?: boolean;
+  /** The local address to connect from: another address of this machine looks to the bridge like another machine. */
+  localAddress?: string;
 }
 
 type Waiter = { matches(message: ServerMessage): boolean; resolve(message: ServerMessage): void };
@@ -48,7 +50,10 @@ export class BridgePage {
     const origin = options.origin === undefined ? baseUrl : options.origin;
     const query = options.token ? `?token=${encodeURIComponent(options.token)}` : "";
     const protocols = options.binaryEvents ? [BINARY_EVENTS_PROTOCOL] : [];
-    const socket = new WebSocket(`${baseUrl.replace("http", "ws")}/ws${query}`, protocols, origin === null ? {} : { origin });
+    const socket = new WebSocket(`${baseUrl.replace("http", "ws")}/ws${query}`, protocols, {
+      ...(origin === null ? {} : { origin }),
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    });
     const page = new BridgePage(socket);
     const hello = page.waitFor((message) => message.type === "hello");
     await once(socket, "open");

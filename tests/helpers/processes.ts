@@ -1,6 +1,7 @@
 /** Looking at processes from outside, as a person with `ps` would. */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { REPO_ROOT } from "../../server/http.js";
 
@@ -161,4 +162,19 @@ export function killChild(parentPid: number, pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A process's resident memory in MB (VmRSS, as `ps` shows it); NaN when it has gone. */
+export function rssMb(pid: number): number {
+  try {
+    const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    return Math.round(kb / 102.4) / 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The ipc folders of a bridge's runs still in the temporary directory (see server/ipc-dirs.ts). */
+export function ipcDirsOf(bridgePid: number): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith(`zmq-run-${bridgePid}-`));
 }
