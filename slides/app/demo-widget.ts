@@ -75,7 +75,6 @@ export class ZmqDemo extends HTMLElement {
   #inspector: Inspector | undefined;
   #actions: ActionBar | undefined;
   #params: ParamsForm | undefined;
-  #speed: SpeedControls | undefined;
   #button: HTMLButtonElement | undefined;
   #status: HTMLElement | undefined;
   /** What arrived since the last render: messages to draw travelling (bounded), and every event. */
@@ -99,11 +98,6 @@ export class ZmqDemo extends HTMLElement {
     restore: (snapshot) => this.#restore(snapshot),
     freeze: (inFlight, status) => void this.#freeze(inFlight, status),
   };
-
-  /** The state as `data-state` shows it: idle|starting|running|stopped|error|replay. */
-  get state(): string {
-    return shownState(this.#state);
-  }
 
   /** The state and the status line, for the speaker view's previews. */
   get stateNow(): { state: DemoState; status: string } {
@@ -178,7 +172,7 @@ export class ZmqDemo extends HTMLElement {
     const diagram = (this.#diagram = new DiagramView(manifest, still ? { pageNow: () => (Number.isNaN(this.#stillAt) ? performance.now() : this.#stillAt) } : {}));
     const inspector = (this.#inspector = new Inspector());
     const actions = (this.#actions = new ActionBar(manifest));
-    const speed = (this.#speed = new SpeedControls());
+    const speed = new SpeedControls();
     const summary = new LiveSummary(manifest);
     const output = new OutputPanel();
     this.#panels = [diagram, actions, summary, inspector, output, speed];

@@ -196,11 +196,6 @@ export class DiagramView implements Panel {
     if (typeof document !== "undefined" && document.fonts?.status !== "loaded") void document.fonts?.ready.then(() => this.render());
   }
 
-  /** The current layout, for whoever needs to know where things are (the tests' label checks, the still frame). */
-  get layout(): DiagramLayout | undefined {
-    return this.#layout;
-  }
-
   /** Whether the diagram has been laid out at the size it is shown (not the default size it starts with). */
   get measured(): boolean {
     return this.#box !== DEFAULT_BOX;
