@@ -3,11 +3,14 @@
  * types, endpoints, the socket monitor's timeline, what it printed, and its latest messages —
  * each of which opens to its frames (text and hex), size, sender, receiver and the latency the
  * two processes' clocks measured. Everything shown comes from the run's events (RunModel).
- * Lifecycle: render() builds it, update() follows the model, clear() lets the node go.
+ * Lifecycle (panel.ts): render() builds it, update() follows the model, reset() and clear()
+ * let the node go.
  */
 import type { DeliverEvent, LostReason } from "../../server/protocol.js";
 import { LOST_BECAUSE } from "./live-summary.js";
 import { bodyFrameOf } from "../../demos/lib/manifest.js";
+import { framePreview } from "./frame-preview.js";
+import type { Panel, RunFrame } from "./panel.js";
 import type { RunModel } from "./run-model.js";
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -22,7 +25,7 @@ function hexOf(text: string, binary: boolean): string {
   return hex.replace(/(..)(?!$)/g, "$1 ");
 }
 
-export class Inspector {
+export class Inspector implements Panel {
   readonly element: HTMLElement;
   /** Called when the viewer closes the inspector. */
   onClose: (() => void) | undefined;
@@ -48,7 +51,21 @@ export class Inspector {
     this.#message = message;
     this.#signature = "";
     this.element.hidden = false;
-    this.update(model);
+    this.#refresh(model);
+  }
+
+  render(): void {}
+
+  update(frame: RunFrame): void {
+    this.#refresh(frame.model);
+  }
+
+  reset(): void {
+    this.clear();
+  }
+
+  destroy(): void {
+    this.clear();
   }
 
   clear(): void {
@@ -59,7 +76,7 @@ export class Inspector {
   }
 
   /** Redraws when what it shows has changed. */
-  update(model: RunModel): void {
+  #refresh(model: RunModel): void {
     const node = this.#nodeId ? model.nodes.get(this.#nodeId) : undefined;
     if (!node) return;
     const signature = [node.pid, node.status, node.sent, node.received, node.lost, node.missed, node.monitor.length, node.output.length, node.waitingSends.length, this.#message?.recvSeq].join("|");
@@ -98,12 +115,12 @@ export class Inspector {
     messages.setAttribute("aria-label", "Latest messages");
     for (const message of node.recent.slice(-6)) {
       const item = element("li");
-      const open = element("button", `${message.from === node.id ? "→" : "←"} ${message.frames.at(bodyFrameOf(model.manifest, message.from, message.node))?.text.slice(0, 18) ?? "∅"}`);
+      const open = element("button", `${message.from === node.id ? "→" : "←"} ${framePreview(message.frames, bodyFrameOf(model.manifest, message.from, message.node), 18)}`);
       open.type = "button";
       open.addEventListener("click", () => {
         this.#message = message;
         this.#signature = "";
-        this.update(model);
+        this.#refresh(model);
       });
       item.append(open);
       messages.append(item);

@@ -6,6 +6,8 @@
  */
 import { type DemoManifest, bodyFrameOf } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent, LostReason } from "../../server/protocol.js";
+import { framePreview } from "./frame-preview.js";
+import type { Panel, RunFrame } from "./panel.js";
 
 const SPOKEN_EVERY_MS = 1000;
 const SHOWN = 4;
@@ -16,10 +18,7 @@ export function prefersReducedMotion(): boolean {
 }
 
 function payload(message: DeliverEvent | LostEvent, bodyFrame: number): string {
-  const frame = message.frames.at(bodyFrame);
-  if (!frame) return "an empty message";
-  const text = frame.binary ? `0x${frame.text}` : frame.text;
-  return `“${text.length > 24 ? `${text.slice(0, 23)}…` : text}”`;
+  return message.frames.length === 0 ? "an empty message" : `“${framePreview(message.frames, bodyFrame, 24)}”`;
 }
 
 /** Why a message was lost, in a few words a viewer understands. */
@@ -39,7 +38,7 @@ export function describe(message: DeliverEvent | LostEvent, bodyFrame = -1): str
   return `${message.node} received ${payload(message, bodyFrame)} from ${message.from}`;
 }
 
-export class LiveSummary {
+export class LiveSummary implements Panel {
   readonly element: HTMLElement;
   readonly #spoken: HTMLElement;
   readonly #list: HTMLOListElement;
@@ -64,7 +63,10 @@ export class LiveSummary {
   }
 
   /** Takes the messages of one batch: the last is spoken (soon), the latest few are listed. */
-  update(messages: (DeliverEvent | LostEvent)[]): void {
+  render(): void {}
+
+  update(frame: RunFrame): void {
+    const messages = frame.arrived;
     if (messages.length === 0) return;
     const sentences = messages.slice(-SHOWN).map((message) => describe(message, this.#bodyFrame(message)));
     if (!this.#list.hidden) {
@@ -75,6 +77,14 @@ export class LiveSummary {
     if (this.#timer) return;
     const wait = Math.max(0, this.#lastSpoken + SPOKEN_EVERY_MS - performance.now());
     this.#timer = setTimeout(() => this.#speak(), wait);
+  }
+
+  reset(): void {
+    this.clear();
+  }
+
+  destroy(): void {
+    this.clear();
   }
 
   clear(): void {
