@@ -3,7 +3,8 @@
  * `watch` with a demo's name and from then on receive every presenter run of that demo, the
  * live one and those to come, as the presenter's own page does (started, events, stopped).
  * Only presenter runs are shown; two presenter tabs never see each other's runs unless one
- * of them asks to watch.
+ * of them asks to watch. And the presenter's slide: every viewer is told which slide the
+ * presenter shows, when it connects and at every change, so that it can follow.
  */
 import type { RunEvent, StopReason } from "./protocol.js";
 
@@ -12,6 +13,11 @@ export interface Watcher {
   runStarted(watchRequestId: string, runId: string, demo: string, params: Record<string, number>): void;
   runEvent(runId: string, event: RunEvent): void;
   runStopped(runId: string, reason: StopReason): void;
+}
+
+/** A viewer, told the presenter's slide. */
+export interface Follower {
+  presenterShows(slide: string): void;
 }
 
 interface ShownRun {
@@ -33,6 +39,21 @@ export class Audience {
   /** Per demo name: each watcher, with the requestId of its watch request. */
   readonly #watches = new Map<string, Map<Watcher, string>>();
   readonly #runs = new Map<string, ShownRun>();
+  readonly #followers = new Set<Follower>();
+  #presenterSlide: string | undefined;
+
+  /** `follower` is told the presenter's slide, now if there is one, and at every change. */
+  follow(follower: Follower): void {
+    this.#followers.add(follower);
+    if (this.#presenterSlide !== undefined) follower.presenterShows(this.#presenterSlide);
+  }
+
+  /** The presenter shows `slide`: every follower is told. */
+  slideShown(slide: string): void {
+    if (slide === this.#presenterSlide) return;
+    this.#presenterSlide = slide;
+    for (const follower of this.#followers) follower.presenterShows(slide);
+  }
 
   /** `watcher` is shown every presenter run of `demo`, starting with those already live. */
   watch(watcher: Watcher, demo: string, requestId: string): void {
@@ -48,7 +69,8 @@ export class Audience {
   }
 
   /** `watcher` has gone: it is shown nothing more. */
-  forget(watcher: Watcher): void {
+  forget(watcher: Watcher & Partial<Follower>): void {
+    this.#followers.delete(watcher as Follower);
     for (const watchers of this.#watches.values()) watchers.delete(watcher);
     for (const run of this.#runs.values()) run.watchers.delete(watcher);
   }

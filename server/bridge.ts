@@ -9,7 +9,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import { manifests } from "../demos/manifests.js";
 import { type DemoManifest, type ParamValues, paramProblem } from "../demos/lib/manifest.js";
 import { type AccessPolicy, decideUpgrade, mayDo } from "./access.js";
-import { Audience, type Watcher } from "./audience.js";
+import { Audience, type Follower, type Watcher } from "./audience.js";
 import { EventBatcher } from "./batcher.js";
 import { BINARY_EVENTS_PROTOCOL, EventEncoder } from "./event-codec.js";
 import { IdleTimer } from "./idle-timer.js";
@@ -22,6 +22,7 @@ import {
   type RunEvent,
   type RunRequest,
   type ServerMessage,
+  type SlideRequest,
   type StopReason,
   type StopRequest,
   type WatchRequest,
@@ -102,7 +103,7 @@ function chooseProtocol(offered: Set<string>): string | false {
   return offered.has(BINARY_EVENTS_PROTOCOL) ? BINARY_EVENTS_PROTOCOL : false;
 }
 
-class Connection implements Watcher {
+class Connection implements Watcher, Follower {
   readonly role: AccessRole;
   readonly #socket: WebSocket;
   /** Whether this page asked for its events as binary frames (see event-codec.ts). */
@@ -131,6 +132,12 @@ class Connection implements Watcher {
     this.#batcher = new EventBatcher((message) => this.#send(message));
     socket.on("message", (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
     this.#send({ type: "hello", protocol: PROTOCOL_VERSION, demos: [...manifests.keys()], role });
+    // A viewer follows the presenter's slide (and may stop following on its own page).
+    if (role === "viewer") context.audience.follow(this);
+  }
+
+  presenterShows(slide: string): void {
+    this.#send({ type: "presenter-slide", slide });
   }
 
   /** Stops every run of this connection and lets it go. */
@@ -200,6 +207,8 @@ class Connection implements Watcher {
           return this.#act(request);
         case "watch":
           return this.#watch(request);
+        case "slide":
+          return this.#showSlide(request);
       }
     } catch (error) {
       if (error instanceof RequestError || error instanceof ActionRefused) return this.#error(error.code, error.message, request.requestId);
@@ -288,6 +297,11 @@ class Connection implements Watcher {
     const run = this.#runs.get(request.runId);
     if (!run) throw new RequestError("unknown-run", `this page has no run ${request.runId}`);
     void run.stop("requested");
+  }
+
+  #showSlide(request: SlideRequest): void {
+    this.#context.audience.slideShown(request.slide);
+    this.#send({ type: "shown", requestId: request.requestId, slide: request.slide });
   }
 
   #watch(request: WatchRequest): void {

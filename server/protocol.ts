@@ -7,7 +7,7 @@ import type { ChildReport, FramePreview } from "../demos/lib/report-types.js";
 import { ACTION_NAMES, type ActionName } from "../demos/lib/manifest.js";
 
 /** Bump when a message changes shape, so an old page and a new bridge can tell. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The largest WebSocket message the bridge reads from a client, in bytes. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
@@ -51,7 +51,14 @@ const watchRequest = z.strictObject({
   demo: identifier,
 });
 
-const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest, watchRequest]);
+/** The presenter shows slide `slide` (its id): viewers who follow go there too. */
+const slideRequest = z.strictObject({
+  type: z.literal("slide"),
+  requestId,
+  slide: identifier,
+});
+
+const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest, watchRequest, slideRequest]);
 
 /** What a browser may ask of the bridge. */
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -59,6 +66,7 @@ export type RunRequest = z.infer<typeof runRequest>;
 export type StopRequest = z.infer<typeof stopRequest>;
 export type ActionRequest = z.infer<typeof actionRequest>;
 export type WatchRequest = z.infer<typeof watchRequest>;
+export type SlideRequest = z.infer<typeof slideRequest>;
 
 /** Why the bridge said no, as a code a client can act on and show. */
 export type ErrorCode =
@@ -208,6 +216,10 @@ export type ServerMessage =
   | { type: "hello"; protocol: number; demos: string[]; role: AccessRole }
   /** A watch request was accepted: the presenter's runs of `demo` follow as started/events/stopped. */
   | { type: "watching"; requestId: string; demo: string }
+  /** The presenter's slide was passed on to the viewers. */
+  | { type: "shown"; requestId: string; slide: string }
+  /** To a viewer: the slide the presenter shows now (at connection, then at every change). */
+  | { type: "presenter-slide"; slide: string }
   /** The run exists; its processes follow as spawn events, their endpoints as bound events. */
   | { type: "started"; requestId: string; runId: string; demo: string; params: Record<string, number> }
   /** An action was accepted; what it did follows as events (spawn, exit, action). */

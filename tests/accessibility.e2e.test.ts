@@ -65,6 +65,22 @@ describe("contrast (WCAG 2.2 AA) in both themes", () => {
       await page.context().close();
     });
 
+    it(`reveal.js's arrows, progress bar and slide number, in the ${theme} theme`, async () => {
+      const page = await openPage(theme, "/");
+      // A slide with both arrows plain, and one whose arrow on is halved (more of the slide to come).
+      for (const id of ["connection", "why"]) {
+        await page.goto(`${harness.bridge.url}/#/${id}`);
+        await page.locator(`section#${id}.present`).waitFor();
+        await page.locator(".reveal .controls .navigate-left.enabled").waitFor();
+        await page.locator(".reveal .controls .navigate-right.enabled").waitFor();
+        await page.waitForFunction(() => !document.querySelector(".reveal .slides section.present")?.getAnimations({ subtree: true }).some((animation) => animation.playState === "running"));
+        const result = await page.evaluate(contrastProblemsIn, ".reveal");
+        assert.ok(result.measured >= 4, `both arrows, the bar and the number were measured (${result.measured})`);
+        assert.deepEqual(describeProblems(`#${id}: reveal.js's controls`, result.problems), []);
+      }
+      await page.context().close();
+    });
+
     it(`the tutorial, in the ${theme} theme`, async () => {
       const page = await openPage(theme, "/tutorial.html#push-pull");
       await page.locator("main").first().waitFor();

@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 /**
  * On stage and offline: the speaker view never starts processes of its own but drives the
- * main window; a narrow window stays a slide deck; the static build with no bridge replays
+ * main window; a narrow window reads as a column; the static build with no bridge replays
  * recorded runs and says so; the PDF has one page per slide and starts no process; recorded
  * traces are as new as their demos.
  */
@@ -106,11 +106,12 @@ describe("presenting with the speaker view", () => {
     await page.close();
   });
 
-  it("a narrow presenter window keeps slide mode", async () => {
+  it("a narrow window reads the slides as a column, never reveal.js's scroll view of shrunken slides", async () => {
     const page = await browser.newPage({ viewport: { width: 400, height: 700 } });
     await page.goto(`${bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present").waitFor();
     assert.equal(await page.locator(".reveal-scroll").count(), 0, "reveal.js did not switch to its scroll view");
+    assert.equal(await page.evaluate(() => document.documentElement.classList.contains("reading")), true, "the reading layout");
     await page.close();
   });
 });

@@ -4,6 +4,7 @@
  * add a process to a role. It only asks; the bridge checks and does, and the events tell.
  */
 import type { ActionName, DemoManifest } from "../../demos/lib/manifest.js";
+import type { Panel, RunFrame } from "./panel.js";
 import type { RunModel } from "./run-model.js";
 
 export interface ActionChoice {
@@ -21,7 +22,7 @@ const ACTION_WORDS: Record<ActionName, string> = {
   filter: "Filter",
 };
 
-export class ActionBar {
+export class ActionBar implements Panel {
   readonly element: HTMLElement;
   /** Called with what the viewer chose. */
   onAction: ((choice: ActionChoice) => void) | undefined;
@@ -61,12 +62,18 @@ export class ActionBar {
     this.element.hidden = true;
   }
 
-  /** Shows the bar while a run is live, with the model's actionable nodes in the menu. */
-  update(model: RunModel, live: boolean): void {
-    const actionable = [...model.nodes.values()].filter((node) => this.#manifest.roles[node.role]?.actions?.some((action) => action !== "add"));
-    this.element.hidden = !live;
-    if (!live) return;
+  /**
+   * Shows the bar while a run is live: its endpoints to everyone (a viewer's own program may
+   * join), and, to whoever may act on it, the actionable nodes and their buttons.
+   */
+  update({ model, state, canAct }: RunFrame): void {
+    this.element.hidden = state !== "running";
+    if (this.element.hidden) return;
     this.#showEndpoints(model);
+    // Not shown at all to whoever may not use them (a viewer of a shared deck, a recording).
+    for (const control of [this.#nodeMenu, this.#nodeButtons, this.#roleButtons]) control.hidden = !canAct;
+    if (!canAct) return;
+    const actionable = [...model.nodes.values()].filter((node) => this.#manifest.roles[node.role]?.actions?.some((action) => action !== "add"));
     this.#nodeMenu.hidden = actionable.length === 0;
     const signature = actionable.map((node) => `${node.id}:${node.status}`).join(",");
     if (signature === this.#signature) return;
@@ -105,6 +112,8 @@ export class ActionBar {
       this.#nodeButtons.append(button);
     }
   }
+
+  destroy(): void {}
 
   /** Forgets the last run's nodes. */
   reset(): void {

@@ -10,6 +10,7 @@
  */
 import type { AccessRole, ErrorCode, RunEvent, ServerMessage, StopReason } from "../../server/protocol.js";
 import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../server/event-codec.js";
+import { shareToken } from "./page-mode.js";
 
 /**
  * What went wrong on this side of the connection: the bridge is not there, or it sent events
@@ -25,7 +26,7 @@ export interface RunListener {
 
 /** What a watching widget hears: each presenter run of its demo, then that run's events. */
 export interface WatchListener extends RunListener {
-  onRunStarted(runId: string): void;
+  onRunStarted(runId: string, params: Record<string, number>): void;
 }
 
 /** Where the connection stands, for whatever shows it. */
@@ -54,38 +55,6 @@ interface PendingRequest {
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
-const SHARE_TOKEN_KEY = "zmq-share-token";
-/** The page's share token once read; null before. */
-let pageShareToken: string | undefined | null = null;
-
-/**
- * The token of a shared deck's viewers' link, if this page was opened with one. It is taken out
- * of the address as soon as it is read (left there, it is on screen, in bookmarks, in whatever
- * address gets copied) and kept for this tab, so that a reload is still a viewer's page. The
- * page's files load with the HttpOnly cookie the bridge set when it first served the link.
- */
-export function shareToken(): string | undefined {
-  if (pageShareToken !== null) return pageShareToken;
-  const address = new URL(location.href);
-  const fromAddress = address.searchParams.get("token");
-  if (fromAddress !== null) {
-    address.searchParams.delete("token");
-    history.replaceState(history.state, "", address.href);
-    try {
-      sessionStorage.setItem(SHARE_TOKEN_KEY, fromAddress);
-    } catch {
-      // No session storage: a reload will need the link again.
-    }
-  }
-  let kept: string | null = null;
-  try {
-    kept = sessionStorage.getItem(SHARE_TOKEN_KEY);
-  } catch {
-    // As above.
-  }
-  pageShareToken = fromAddress ?? kept ?? undefined;
-  return pageShareToken;
-}
 
 /** The close code with which the bridge turns a page away for want of room; its reason says why. */
 const CLOSE_FULL = 1013;
@@ -104,6 +73,9 @@ export class BridgeClient {
   /** Watches by the requestId that asked for them; asked again after each reconnect. */
   readonly #watches = new Map<string, { demo: string; listener: WatchListener }>();
   readonly #statusListeners = new Set<(status: BridgeStatus) => void>();
+  readonly #slideListeners = new Set<(slide: string) => void>();
+  /** The slide this page last said it shows, said again after a reconnect. */
+  #shownSlide: string | undefined;
   #requestCounter = 0;
   /** Whether the connection has ever been open: only a lost connection is retried. */
   #everOpen = false;
@@ -134,10 +106,27 @@ export class BridgeClient {
     this.#open().catch(() => {});
   }
 
+  /** Resolves once the connection is open; rejects with BridgeError "unreachable" when no bridge answers. */
+  async open(): Promise<void> {
+    await this.#open();
+  }
+
   /** Tells `listener` each change of the connection's status; returns the way to stop. */
   onStatus(listener: (status: BridgeStatus) => void): () => void {
     this.#statusListeners.add(listener);
     return () => this.#statusListeners.delete(listener);
+  }
+
+  /** Tells `listener` each slide the presenter shows (to a viewer of a shared deck); returns the way to stop. */
+  onPresenterSlide(listener: (slide: string) => void): () => void {
+    this.#slideListeners.add(listener);
+    return () => this.#slideListeners.delete(listener);
+  }
+
+  /** The presenter's page says which slide it shows, for viewers to follow. */
+  showSlide(slide: string): void {
+    this.#shownSlide = slide;
+    if (this.#socket?.readyState === WebSocket.OPEN && this.#role === "presenter") this.#socket.send(JSON.stringify({ type: "slide", requestId: `s${++this.#requestCounter}`, slide }));
   }
 
   /** Closes the connection for good: no more reconnects. */
@@ -264,14 +253,19 @@ export class BridgeClient {
     switch (message.type) {
       case "hello":
         this.#role = message.role;
+        if (message.role === "presenter" && this.#shownSlide !== undefined) this.showSlide(this.#shownSlide);
         return;
       case "watching":
+      case "shown":
+        return;
+      case "presenter-slide":
+        for (const listener of this.#slideListeners) listener(message.slide);
         return;
       case "started": {
         const watch = this.#watches.get(message.requestId);
         if (watch) {
           this.#runs.set(message.runId, watch.listener);
-          watch.listener.onRunStarted(message.runId);
+          watch.listener.onRunStarted(message.runId, message.params);
           return;
         }
         const request = this.#pending.get(message.requestId);

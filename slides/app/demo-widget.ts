@@ -1,61 +1,52 @@
 /**
  * <zmq-demo demo="req-rep" [spans="slide-id …"] [params="interval=100 …"]>: a live demo any
  * slide can hold; `params` sets its parameter fields over the manifest's defaults (a preset the
- * presenter sees and may still change; the bridge checks them). Run starts
- * the demo's real processes through the bridge; the diagram, counters and output follow their
- * events; Stop, leaving the slide (and the slides it spans) or closing the page ends them.
- * Where no bridge answers, Run plays the demo's recorded trace and says "replay".
+ * presenter sees and may still change; the bridge checks them). Run starts the demo's real
+ * processes through the bridge; the diagram, counters and output follow their events; Stop,
+ * leaving the slide (and the slides it spans) or closing the page ends them. Where no bridge
+ * answers, Run plays the demo's recorded trace and says "replay".
  *
- * Besides `zmq-demo-state` ({state}), the widget dispatches two bubbling events others may
- * follow without reaching into it: `zmq-demo-reset` ({params}) when a run (or replay) begins
+ * The widget picks where its run comes from once, when it connects (sources/run-source.ts):
+ * the presenter's live run (falling back to a recording), a viewer's watch of the presenter's
+ * runs, a speaker-view preview's mirror of the main window, or the PDF's still frame. Its
+ * state follows the table in demo-state.ts; each of its panels has one lifecycle (panel.ts).
+ *
+ * Besides `zmq-demo-state` ({state, status}), the widget dispatches two bubbling events others
+ * may follow without reaching into it: `zmq-demo-reset` ({params}) when a run (or replay) begins
  * afresh with those parameters, and `zmq-demo-events` ({events, live}) with every batch of its
  * events; `live` is false for a replay's recorded events.
- *
- * Lifecycle, as reveal.js's controllers have it: render() builds the DOM, bind()/unbind()
- * attach and detach listeners, update() follows the run, destroy() lets everything go.
  */
 import { manifests } from "../../demos/manifests.js";
-import type { DemoManifest } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, ErrorCode, LostEvent, RunEvent, StopReason } from "../../server/protocol.js";
+import type { DemoManifest, ParamValues } from "../../demos/lib/manifest.js";
+import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
 import { presetValues } from "../../server/trace-format.js";
-import { BridgeClient, BridgeError, type ClientErrorCode, type RunListener, shareToken } from "./bridge-client.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { actionWords, refusalWords } from "./action-words.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
+import { type DemoEvent, type DemoState, isActive, nextState, shownState } from "./demo-state.js";
 import { DiagramView } from "./diagram.js";
-import { ParamsForm } from "./params-form.js";
 import { Inspector } from "./inspector.js";
 import { LiveSummary } from "./live-summary.js";
 import { LossLegend } from "./loss-legend.js";
 import { NodeCallout } from "./node-callout.js";
 import { OutputPanel } from "./output-panel.js";
-import { type MirrorMessage, presenterLink } from "./presenter-link.js";
-import { RunModel } from "./run-model.js";
+import type { Panel, RunFrame } from "./panel.js";
+import { ParamsForm } from "./params-form.js";
+import { RunModel, type RunSnapshot } from "./run-model.js";
+import { type PageMode, pageMode, shareToken } from "./page-mode.js";
+import { mirrorToPreviews } from "./presenter-link.js";
+import { pickSource } from "./sources/pick-source.js";
+import type { RunSink, RunSource } from "./sources/run-source.js";
 import { SpeedControls } from "./speed-controls.js";
-import { TracePlayer, eventsUntil, loadTrace } from "./trace-player.js";
 
 /** At most this many messages a render are handed to the diagram to travel; it flies fewer still. */
 const MAX_DRAWN = 64;
 /** A render is due once this long has passed since the last: about one animation frame. */
 const FRAME_MS = 16;
+/** How far along its way a message of a still frame stands. */
+const STILL_PROGRESS = 0.3;
 
-export type DemoState = "idle" | "starting" | "running" | "stopping" | "stopped" | "error" | "replay";
-
-/**
- * Where this page is: the deck the audience sees (live), a preview inside reveal.js's speaker
- * view (mirror: never starts processes, follows and drives the main window), or the print
- * view behind the PDF (print: a still frame of a recorded run, no bridge at all).
- */
-export type WidgetMode = "live" | "mirror" | "print";
-
-const STOP_WORDS: Record<StopReason, string> = {
-  requested: "Stopped",
-  "connection-closed": "Stopped: the page closed its connection",
-  "bridge-exit": "Stopped: the bridge went away",
-  finished: "Finished: every process ended",
-  failed: "Failed to start",
-  idle: "Stopped: nothing happened on this page for a long while",
-};
+export type { DemoState } from "./demo-state.js";
 
 const STATE_WORDS: Record<DemoState, string> = {
   idle: "Press Run (or R) to start the real processes",
@@ -64,48 +55,74 @@ const STATE_WORDS: Record<DemoState, string> = {
   stopping: "Stopping…",
   stopped: "Stopped",
   error: "Error",
-  replay: "Replay of a recorded run",
+  replaying: "Replay of a recorded run",
+  replayed: "Replay ended",
 };
 
 export class ZmqDemo extends HTMLElement {
-  static mode: WidgetMode = "live";
+  /** Where this page is (page-mode.ts). */
+  static readonly mode: PageMode = pageMode;
   /** On a shared deck's viewers' link: the widget shows the presenter's runs and starts none. */
   static readonly viewing = shareToken() !== undefined;
+  static readonly observedAttributes = ["params"];
 
-  #manifest!: DemoManifest;
-  #model!: RunModel;
-  #diagram!: DiagramView;
-  #output!: OutputPanel;
-  #summary!: LiveSummary;
-  #inspector!: Inspector;
-  #params!: ParamsForm;
-  #actions!: ActionBar;
-  #speed!: SpeedControls;
-  #callout!: NodeCallout;
-  #button!: HTMLButtonElement;
-  #status!: HTMLElement;
-  #runId: string | undefined;
-  #player: TracePlayer | undefined;
+  #manifest: DemoManifest | undefined;
+  #model: RunModel | undefined;
+  #source: RunSource | undefined;
   #state: DemoState = "idle";
-  #stopListening: (() => void) | undefined;
-  /** What arrived since the last render: messages to draw travelling (bounded). */
-  readonly #toDraw: (DeliverEvent | LostEvent)[] = [];
+  #statusText = "";
+  /** The widget's own panels, and pictures of the run shown elsewhere (the dock's live view). */
+  #panels: Panel[] = [];
+  readonly #pictures = new Set<Panel>();
+  #diagram: DiagramView | undefined;
+  #inspector: Inspector | undefined;
+  #actions: ActionBar | undefined;
+  #params: ParamsForm | undefined;
+  #button: HTMLButtonElement | undefined;
+  #status: HTMLElement | undefined;
+  /** What arrived since the last render: messages to draw travelling (bounded), and every event. */
+  #arrived: (DeliverEvent | LostEvent)[] = [];
+  #events: RunEvent[] = [];
   #renderFrame = 0;
   #lastRender = Number.NEGATIVE_INFINITY;
-  #unwatch: (() => void) | undefined;
+  #stopMirroring: (() => void) | undefined;
+  #keysKept = false;
+  /** A still frame's moment, on the page's clock: its diagram's time stands there. */
+  #stillAt = Number.NaN;
   readonly #onClick = () => this.toggle();
 
-  get state(): DemoState {
-    return this.#state;
+  /** What the widget's source tells it (see sources/run-source.ts). */
+  readonly #sink: RunSink = {
+    begin: (params) => this.#begin(params),
+    events: (events, live) => this.#receive(events, live),
+    transition: (event, status) => this.#fire(event, status),
+    notice: (status) => this.#say(status),
+    adopt: (state, status) => this.#enter(state, status),
+    restore: (snapshot) => this.#restore(snapshot),
+    freeze: (inFlight, status) => void this.#freeze(inFlight, status),
+  };
+
+  /** The state and the status line, for the speaker view's previews. */
+  get stateNow(): { state: DemoState; status: string } {
+    return { state: this.#state, status: this.#statusText };
   }
 
   get demoTitle(): string {
     return this.#manifest?.title ?? this.getAttribute("demo") ?? "";
   }
 
+  get manifest(): DemoManifest | undefined {
+    return this.#manifest;
+  }
+
   /** True while processes run (or a replay plays) for this widget. */
   get isActive(): boolean {
-    return this.#state === "starting" || this.#state === "running" || this.#state === "stopping" || (this.#state === "replay" && this.#player !== undefined);
+    return isActive(this.#state);
+  }
+
+  /** Names this widget across windows: its slide and its demo. */
+  get key(): string {
+    return `${this.closest("section")?.id ?? ""}:${this.getAttribute("demo")}`;
   }
 
   /** Whether a run of this widget lives on while slide `slideId` is shown. */
@@ -114,174 +131,205 @@ export class ZmqDemo extends HTMLElement {
     return this.closest("section")?.id === slideId || spans.includes(slideId);
   }
 
-  /** Names this widget across windows: its slide and its demo. */
-  get #key(): string {
-    return `${this.closest("section")?.id ?? ""}:${this.getAttribute("demo")}`;
+  /** The run as plain data, for a preview to take up. */
+  snapshot(): RunSnapshot {
+    return this.#model!.snapshot();
   }
-
-  static readonly observedAttributes = ["params"];
 
   /** A new preset fills the fields at once; a run takes them when it starts. */
   attributeChangedCallback(): void {
-    if (this.#manifest) this.#params.render(this.#presetParams());
+    this.#params?.render(this.#presetParams());
   }
 
   connectedCallback(): void {
-    if (!this.#manifest) this.render();
-    this.bind();
-    if (ZmqDemo.mode === "print") void this.#showStill();
-    else if (ZmqDemo.viewing && ZmqDemo.mode === "live" && this.#manifest) this.#watch();
+    const demo = this.getAttribute("demo") ?? "";
+    if (manifests.has(demo)) this.#source ??= pickSource(ZmqDemo.mode, ZmqDemo.viewing, { demo, preset: this.getAttribute("params") ?? "", key: this.key });
+    this.render();
+    if (!this.#manifest || !this.#source) return;
+    this.#enter("idle");
+    this.#source.connect(this.#sink);
+    if (this.#source.mirrored) this.#stopMirroring ??= mirrorToPreviews(this);
   }
 
   disconnectedCallback(): void {
-    this.#unwatch?.();
-    this.#unwatch = undefined;
-    this.unbind();
-    this.stop();
+    this.#stopMirroring?.();
+    this.#stopMirroring = undefined;
+    this.#source?.disconnect();
+    this.#state = "idle";
     this.destroy();
   }
 
-  /** Builds the widget's DOM from the demo's manifest. */
+  /** Builds the widget's DOM and panels from the demo's manifest. */
   render(): void {
     const name = this.getAttribute("demo") ?? "";
     const manifest = manifests.get(name);
     this.dataset.demo = name;
     if (!manifest) {
       this.textContent = `Unknown demo: ${name}`;
-      this.#setState("error");
+      this.dataset.state = "error";
       return;
     }
     this.#manifest = manifest;
     this.#model = new RunModel(manifest);
-    this.#diagram = new DiagramView(manifest);
-    this.#output = new OutputPanel();
+    const still = this.#source?.still ?? false;
+    const diagram = (this.#diagram = new DiagramView(manifest, still ? { pageNow: () => (Number.isNaN(this.#stillAt) ? performance.now() : this.#stillAt) } : {}));
+    const inspector = (this.#inspector = new Inspector());
+    const actions = (this.#actions = new ActionBar(manifest));
+    const speed = new SpeedControls();
+    const summary = new LiveSummary(manifest);
+    const output = new OutputPanel();
+    const legend = new LossLegend(manifest);
+    const picture = document.createElement("div");
+    picture.className = "demo-picture";
+    const callout = new NodeCallout(picture);
+    this.#panels = [diagram, legend, actions, callout, summary, inspector, output, speed];
+    for (const panel of this.#panels) panel.render();
     this.#params = new ParamsForm(manifest);
     this.#params.render(this.#presetParams());
-    this.#actions = new ActionBar(manifest);
-    this.#actions.render();
-    this.#actions.onAction = (choice) => void this.act(choice);
-    this.#actions.onSelect = (nodeId) => this.#select(nodeId);
-    this.#diagram.onSelect = (nodeId) => this.#select(nodeId);
-    this.#diagram.onPickMessage = (delivery) => this.#select(delivery.node, delivery);
+    actions.onAction = (choice) => void this.act(choice);
+    actions.onSelect = (nodeId) => this.#select(nodeId);
+    diagram.onSelect = (nodeId) => this.#select(nodeId);
+    diagram.onPickMessage = (delivery) => this.#select(delivery.node, delivery);
+    // Pause, slow motion, normal: the animation's pace, not the processes'.
+    speed.onChange = (pace) => {
+      diagram.setSpeed(pace);
+      this.dataset.speed = pace;
+    };
+    this.dataset.speed = diagram.speed;
+    if (still) diagram.setSpeed("paused");
 
     const toolbar = document.createElement("div");
     toolbar.className = "demo-toolbar";
     this.#button = document.createElement("button");
     this.#button.type = "button";
     this.#button.className = "demo-run";
-    this.#button.hidden = ZmqDemo.mode === "print";
+    this.#button.addEventListener("click", this.#onClick);
     this.#status = document.createElement("span");
     this.#status.className = "demo-status";
     this.#status.setAttribute("role", "status");
-    // Pause, slow motion, normal: the animation's pace, not the processes'.
-    this.#speed = new SpeedControls();
-    this.#speed.render();
-    this.#speed.element.hidden = ZmqDemo.mode === "print";
-    this.#speed.onChange = (speed) => {
-      this.#diagram.setSpeed(speed);
-      this.dataset.speed = speed;
-    };
-    this.dataset.speed = this.#diagram.speed;
-    toolbar.append(this.#button, this.#speed.element, this.#params.element, this.#status);
+    speed.element.hidden = still;
+    toolbar.append(this.#button, speed.element, this.#params.element, this.#status);
 
     const body = document.createElement("div");
     body.className = "demo-body";
-    const picture = document.createElement("div");
-    picture.className = "demo-picture";
-    this.#summary = new LiveSummary(manifest);
-    const legend = new LossLegend(manifest);
-    legend.render();
-    picture.append(this.#diagram.element, legend.element, this.#actions.element);
-    this.#callout = new NodeCallout(picture);
-    this.#callout.render();
-    this.#inspector = new Inspector();
+    picture.append(diagram.element, legend.element, actions.element, callout.element);
     // The side column: the inspector (when a process is picked) above the processes' output.
     const side = document.createElement("div");
     side.className = "demo-side";
-    side.append(this.#inspector.element, this.#summary.element, this.#output.element);
+    side.append(inspector.element, summary.element, output.element);
     body.append(picture, side);
     this.replaceChildren(toolbar, body);
-    keepControlKeysFromDeck(this);
-    this.#diagram.render(this.#model);
-    this.#setState("idle");
+    if (!this.#keysKept) keepControlKeysFromDeck(this);
+    this.#keysKept = true;
+    for (const panel of this.#panels) panel.reset(this.#model);
   }
 
-  bind(): void {
-    this.#button?.addEventListener("click", this.#onClick);
-    this.#stopListening ??= presenterLink.listen((message) => this.#onMirrorMessage(message));
-    if (ZmqDemo.mode === "mirror") presenterLink.post({ kind: "sync", key: this.#key });
-  }
-
-  unbind(): void {
-    this.#button?.removeEventListener("click", this.#onClick);
-    this.#stopListening?.();
-    this.#stopListening = undefined;
-  }
-
+  /** Lets every panel go: timers, observers, lines still waiting, pictures elsewhere. */
   destroy(): void {
     this.#dropPendingRender();
-    this.#diagram?.destroy();
-    // Lines still waiting for their turn are not shown in a widget that has gone.
-    this.#output?.clear();
+    for (const panel of [...this.#panels, ...this.#pictures]) panel.destroy();
+    this.#pictures.clear();
+    this.#panels = [];
   }
 
   /** Run if idle, stop if running: what the button and the R key do. */
   toggle(): void {
-    if (ZmqDemo.mode === "mirror") presenterLink.post({ kind: "toggle", key: this.#key });
-    else if (this.isActive) this.stop();
-    else void this.run();
+    if (this.isActive) this.stop();
+    else this.run();
   }
 
-  async run(): Promise<void> {
-    if (!this.#manifest || this.isActive || ZmqDemo.mode !== "live" || ZmqDemo.viewing) return;
-    const params = this.#runParams();
-    this.#reset(params);
-    this.#setState("starting");
-    try {
-      this.#runId = await BridgeClient.shared().run(this.#manifest.name, params, this.#listener());
-      // Stop was pressed, or the slide left, while the bridge was still accepting the run.
-      if (this.#state === "stopping") BridgeClient.shared().stop(this.#runId);
-      else this.#setState("running");
-    } catch (error) {
-      if (error instanceof BridgeError && error.code === "unreachable") await this.#replay();
-      else this.#onError(error instanceof BridgeError ? error.code : "spawn-failed", String((error as Error).message ?? error));
-    }
+  run(): void {
+    if (!this.#source?.canRun || this.isActive || !this.#params) return;
+    this.#source.run(this.#params.values());
   }
 
-  /** Ends the run or the replay, if there is one. */
+  /** Ends the run or the replay, if there is one (a viewer's widget ends nothing). */
   stop(): void {
-    if (ZmqDemo.mode === "mirror") {
-      if (this.isActive) presenterLink.post({ kind: "toggle", key: this.#key });
-      return;
+    if (this.isActive) this.#source?.stop();
+  }
+
+  /** Asks the bridge to do what the presenter chose; a refusal is shown, and changes nothing. */
+  async act(choice: ActionChoice): Promise<void> {
+    if (!this.#source?.canAct || this.#state !== "running" || !this.#manifest) return;
+    // Said at once: what the action brings about (libzmq's refusal, say) may arrive before the bridge's answer.
+    this.#say(actionWords(choice, this.#manifest));
+    try {
+      await this.#source.act(choice);
+    } catch (error) {
+      const { code, message } = error as { code?: string; message?: string };
+      this.#say(code ? `${code}: ${message}` : String(error));
     }
-    if (this.#player) {
-      this.#player.stop();
-      return;
-    }
-    // A viewer's widget shows the presenter's run, which only the presenter ends.
-    if (!this.isActive || this.#state === "replay" || ZmqDemo.viewing) return;
-    this.#setState("stopping");
-    if (this.#runId) BridgeClient.shared().stop(this.#runId);
+  }
+
+  /**
+   * Shows the run in one more picture elsewhere (the dock's live view on the slides a run
+   * spans): it is reset to the run as it stands, then updated with every render. Returns the
+   * way to let it go.
+   */
+  addPicture(picture: Panel): () => void {
+    this.#pictures.add(picture);
+    if (this.#model) picture.reset(this.#model);
+    return () => {
+      this.#pictures.delete(picture);
+      picture.destroy();
+    };
+  }
+
+  /** A run (or replay) begins afresh: every panel starts from clean. */
+  #begin(params: ParamValues): void {
+    const model = this.#model;
+    if (!model) return;
+    this.#dropPendingRender();
+    model.reset(params);
+    // A viewer's and a preview's fields show the run they follow.
+    if (this.#source?.params === "follow") this.#params?.render(params);
+    for (const panel of [...this.#panels, ...this.#pictures]) panel.reset(model);
+    this.dispatchEvent(new CustomEvent("zmq-demo-reset", { bubbles: true, detail: { params } }));
   }
 
   /**
    * Follows the run: a batch of its events updates the model at once (cheap bookkeeping, so
-   * counters stay exact at any rate); the picture, inspector and summary follow at the next
-   * render, at most one an animation frame however many batches arrive in between. The output
-   * panel takes the batch's lines and paces their showing itself.
+   * counters stay exact at any rate); the panels follow at the next render, at most one an
+   * animation frame however many batches arrive in between.
    */
-  update(events: RunEvent[]): void {
-    const firstOfRun = this.#model.deliveredCount === 0;
-    const deliveries = this.#model.apply(events);
-    // Only the latest can be drawn travelling; the rest are in the counters already.
-    for (const message of deliveries.length > MAX_DRAWN ? deliveries.slice(-MAX_DRAWN) : deliveries) this.#toDraw.push(message);
-    if (this.#toDraw.length > MAX_DRAWN) this.#toDraw.splice(0, this.#toDraw.length - MAX_DRAWN);
-    this.#output.append(events);
-    this.#showRefusals(events);
+  #receive(events: RunEvent[], live: boolean): void {
+    const model = this.#model;
+    if (!model) return;
+    const firstOfRun = model.deliveredCount === 0;
+    const deliveries = model.apply(events);
+    // Only the latest can be drawn travelling; the rest are in the counters already. A still frame draws its own.
+    if (!this.#source?.still) {
+      for (const message of deliveries.length > MAX_DRAWN ? deliveries.slice(-MAX_DRAWN) : deliveries) this.#arrived.push(message);
+      if (this.#arrived.length > MAX_DRAWN) this.#arrived.splice(0, this.#arrived.length - MAX_DRAWN);
+    }
+    for (const event of events) {
+      this.#events.push(event);
+      // A refusal the viewer provoked (libzmq's EFSM) is said in words; the callout draws it at the socket.
+      const refused = event.kind === "error" ? refusalWords(event) : undefined;
+      if (refused) this.#say(refused);
+    }
     // The run's first message is drawn at once, not a frame later: it is the moment a viewer waits for.
-    this.#renderSoon(firstOfRun && this.#model.deliveredCount > 0);
-    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "events", key: this.#key, events });
-    this.dispatchEvent(new CustomEvent("zmq-demo-events", { bubbles: true, detail: { events, live: this.#player === undefined && this.#state !== "replay" } }));
+    this.#renderSoon(firstOfRun && model.deliveredCount > 0);
+    this.dispatchEvent(new CustomEvent("zmq-demo-events", { bubbles: true, detail: { events, live } }));
+  }
+
+  /** A preview takes up the main window's run as it stands. */
+  #restore(snapshot: RunSnapshot): void {
+    const model = this.#model;
+    if (!model) return;
+    this.#dropPendingRender();
+    model.restore(snapshot);
+    for (const panel of [...this.#panels, ...this.#pictures]) panel.reset(model);
+  }
+
+  /** A still frame: `inFlight` stand on their way; once the diagram has its real size, the frame is ready. */
+  async #freeze(inFlight: DeliverEvent[], status: string): Promise<void> {
+    this.#stillAt = performance.now();
+    this.#render();
+    for (const delivery of inFlight) this.#diagram?.drawInFlight(delivery, STILL_PROGRESS);
+    this.#say(status);
+    for (let frames = 0; frames < 60 && this.#diagram && !this.#diagram.measured; frames++) await new Promise(requestAnimationFrame);
+    this.dataset.still = inFlight.length > 0 ? "ready" : "none";
   }
 
   /**
@@ -293,43 +341,25 @@ export class ZmqDemo extends HTMLElement {
     else this.#renderFrame ||= requestAnimationFrame(() => this.#render());
   }
 
-  /** Brings the DOM up to date with the model and draws what arrived since the last render. */
+  /** Brings every panel up to date with the model and draws what arrived since the last render. */
   #render(): void {
     cancelAnimationFrame(this.#renderFrame);
     this.#renderFrame = 0;
     this.#lastRender = performance.now();
-    const drawn = this.#toDraw.splice(0);
-    this.#diagram.update(this.#model);
-    this.#callout.place();
-    for (const message of drawn) {
-      if (message.kind === "lost") this.#diagram.animateLost(message);
-      else this.#diagram.animate(message);
-    }
-    this.#summary.update(drawn);
-    this.#inspector.update(this.#model);
-    this.#actions.update(this.#model, this.#state === "running");
-  }
-
-  /** A refusal libzmq made that the viewer provoked (EFSM) is said in words, on the diagram at the node's socket and in the status line. */
-  #showRefusals(events: RunEvent[]): void {
-    for (const event of events) {
-      const words = event.kind === "error" ? refusalWords(event) : undefined;
-      if (!words) continue;
-      this.#callout.show(event.node, words);
-      this.#status.textContent = words;
-    }
+    const model = this.#model;
+    if (!model) return;
+    const frame: RunFrame = { model, arrived: this.#arrived, events: this.#events, state: this.#state, canAct: (this.#source?.canAct ?? false) && this.#state === "running" };
+    this.#arrived = [];
+    this.#events = [];
+    for (const panel of [...this.#panels, ...this.#pictures]) panel.update(frame);
   }
 
   /** Forgets what was waiting to be rendered: a new run starts, or the widget goes. */
   #dropPendingRender(): void {
     cancelAnimationFrame(this.#renderFrame);
     this.#renderFrame = 0;
-    this.#toDraw.length = 0;
-  }
-
-  /** The run's parameters: what the fields show. */
-  #runParams(): Record<string, number> {
-    return this.#params.values();
+    this.#arrived = [];
+    this.#events = [];
   }
 
   /** The `params` attribute's values, by name. */
@@ -337,151 +367,44 @@ export class ZmqDemo extends HTMLElement {
     return presetValues(this.getAttribute("params") ?? "");
   }
 
-  #listener(): RunListener {
-    return {
-      onEvents: (events) => this.update(events),
-      onStopped: (reason) => this.#onStopped(reason),
-      onError: (code, message) => this.#onError(code, message),
-    };
-  }
-
-  #reset(params: Record<string, number>): void {
-    this.#dropPendingRender();
-    this.#model.reset(params);
-    this.#diagram.render(this.#model);
-    this.#actions.reset();
-    this.#callout.clear();
-    this.#summary.clear();
-    this.#inspector.clear();
-    this.#output.clear();
-    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "reset", key: this.#key, params });
-    this.dispatchEvent(new CustomEvent("zmq-demo-reset", { bubbles: true, detail: { params } }));
-  }
-
-  /** No bridge answers: play the demo's recorded run instead, and say so. */
-  async #replay(): Promise<void> {
-    const trace = await loadTrace(this.#manifest.name, this.getAttribute("params") ?? "");
-    if (!trace) {
-      this.#onError("unreachable", "No bridge is running (start it with `npm start`) and this demo has no recording");
-      return;
-    }
-    // A recording is of the parameters it was made with, whatever the fields said: show those.
-    this.#params.render(trace.params);
-    this.#reset(trace.params);
-    this.#player = new TracePlayer(trace, {
-      onEvents: (events) => this.update(events),
-      onStopped: () => {
-        this.#player = undefined;
-        this.#setState("replay", `Replay ended: a run recorded ${trace.recordedAt.slice(0, 10)}, with the parameters shown. Run plays it again`);
-      },
-      onError: () => {},
-    });
-    this.#setState("replay", `Replay of a run recorded ${trace.recordedAt.slice(0, 10)}, with its own parameters, shown in the fields (no bridge reachable)`);
-    this.#player.start();
-  }
-
-  /** For the PDF: the diagram as it was halfway through the recorded run, messages in flight. */
-  async #showStill(): Promise<void> {
-    const trace = this.#manifest && (await loadTrace(this.#manifest.name, this.getAttribute("params") ?? ""));
-    if (!trace) {
-      this.dataset.still = "none";
-      return;
-    }
-    // Print layout moves slides around, which connects the widget again: start from clean.
-    this.#reset(trace.params);
-    const events = eventsUntil(trace, 0.5);
-    const deliveries = this.#model.apply(events);
-    this.#diagram.update(this.#model);
-    for (const delivery of deliveries.filter((message) => message.kind === "deliver").slice(-2)) this.#diagram.drawInFlight(delivery, 0.3);
-    this.#output.append(events);
-    this.#setState("replay", `Recorded run, ${trace.recordedAt.slice(0, 10)}: halfway through`);
-    this.dataset.still = "ready";
-  }
-
-  #onMirrorMessage(message: MirrorMessage): void {
-    if (message.key !== this.#key || !this.#manifest) return;
-    if (ZmqDemo.mode === "live") {
-      if (message.kind === "toggle") this.toggle();
-      if (message.kind === "sync") {
-        presenterLink.post({ kind: "snapshot", key: this.#key, snapshot: this.#model.snapshot() });
-        presenterLink.post({ kind: "state", key: this.#key, state: this.#state, status: this.#status.textContent ?? "" });
-      }
-      return;
-    }
-    if (ZmqDemo.mode !== "mirror") return;
-    if (message.kind === "reset") {
-      this.#reset(message.params);
-    } else if (message.kind === "events") {
-      this.update(message.events);
-    } else if (message.kind === "snapshot") {
-      this.#model.restore(message.snapshot);
-      this.#diagram.render(this.#model);
-    } else if (message.kind === "state") {
-      this.#setState(message.state as DemoState, message.status);
-    }
-  }
-
-  /** Asks the bridge to do what the viewer chose; a refusal is shown, and changes nothing. */
-  async act(choice: ActionChoice): Promise<void> {
-    if (!this.#runId || this.#state !== "running") return;
-    // Said at once: what the action brings about (libzmq's refusal, say) may arrive before the bridge's answer.
-    this.#status.textContent = actionWords(choice, this.#manifest);
-    try {
-      await BridgeClient.shared().act(this.#runId, choice);
-    } catch (error) {
-      this.#status.textContent = error instanceof BridgeError ? `${error.code}: ${error.message}` : String(error);
-    }
-  }
-
   /** Picks a process (and, clicked on its way there, a message it received) to inspect and act on. */
   #select(nodeId: string, message?: DeliverEvent): void {
-    this.#diagram.select(nodeId);
-    this.#actions.select(nodeId, this.#model);
-    this.#inspector.show(nodeId, this.#model, message);
+    if (!this.#model) return;
+    this.#diagram?.select(nodeId);
+    this.#actions?.select(nodeId, this.#model);
+    this.#inspector?.show(nodeId, this.#model, message);
   }
 
-  /** A viewer's widget follows each presenter run of its demo: reset when one starts, then its events. */
-  #watch(): void {
-    this.#unwatch ??= BridgeClient.shared().watch(this.#manifest.name, {
-      onRunStarted: (runId) => {
-        this.#runId = runId;
-        this.#reset(this.#params.values());
-        this.#setState("running", "Watching the presenter's run, live");
-      },
-      onEvents: (events) => this.update(events),
-      onStopped: (reason) => this.#onStopped(reason),
-      onError: (code, message) => this.#onError(code, message),
-    });
+  /** Moves on by the state table; an event the current state does not expect changes nothing. */
+  #fire(event: DemoEvent, status?: string): void {
+    const next = nextState(this.#state, event);
+    if (next) this.#enter(next, status);
   }
 
-  #onStopped(reason: StopReason): void {
-    this.#runId = undefined;
-    this.#setState(reason === "failed" ? "error" : "stopped", STOP_WORDS[reason]);
-  }
-
-  #onError(code: ErrorCode | ClientErrorCode, message: string): void {
-    if (this.#state === "stopped") return;
-    this.#setState("error", code === "unreachable" ? message : `${code}: ${message}`);
-  }
-
-  #setState(state: DemoState, message?: string): void {
+  #enter(state: DemoState, status?: string): void {
     this.#state = state;
-    // data-state is part of the widget's interface (idle|starting|running|stopped|error|replay);
-    // a run being stopped is still running until its processes are gone.
-    this.dataset.state = state === "stopping" ? "running" : state;
-    if (!this.#button) return;
-    const active = this.isActive;
-    this.#button.textContent = active ? "Stop" : "Run";
-    this.#button.setAttribute("aria-pressed", String(active));
-    this.#button.disabled = ZmqDemo.viewing || state === "stopping";
-    // A viewer has nothing to press: the presenter runs and stops.
-    this.#button.hidden = ZmqDemo.viewing || ZmqDemo.mode === "print";
-    this.#params.setDisabled(active || ZmqDemo.mode !== "live" || ZmqDemo.viewing);
-    this.#actions.update(this.#model, state === "running" && !ZmqDemo.viewing);
-    const status = message ?? (ZmqDemo.viewing && state === "idle" ? "Watching: the presenter's runs of this demo appear here" : STATE_WORDS[state]);
-    this.#status.textContent = status;
-    if (ZmqDemo.mode === "live") presenterLink.post({ kind: "state", key: this.#key, state, status });
-    this.dispatchEvent(new CustomEvent("zmq-demo-state", { bubbles: true, detail: { state } }));
+    this.dataset.state = shownState(state);
+    const source = this.#source;
+    if (this.#button && source) {
+      const active = isActive(state);
+      this.#button.textContent = active ? "Stop" : "Run";
+      this.#button.setAttribute("aria-pressed", String(active));
+      // Nothing to press where this page may not run: a viewer's, or the PDF's.
+      this.#button.disabled = state === "stopping" || !source.canRun;
+      this.#button.hidden = !source.canRun;
+      // Parameters belong to a whole run, so they are fixed while one is live; not shown where they cannot be set.
+      this.#params?.setDisabled(active || source.params !== "set");
+      if (this.#params) this.#params.element.hidden = source.params === "none";
+    }
+    this.#say(status ?? STATE_WORDS[state]);
+    this.#renderSoon();
+    this.dispatchEvent(new CustomEvent("zmq-demo-state", { bubbles: true, detail: { state: shownState(state), status: this.#statusText } }));
+  }
+
+  /** The status line. */
+  #say(status: string): void {
+    this.#statusText = status;
+    if (this.#status) this.#status.textContent = status;
   }
 }
 

@@ -5,11 +5,14 @@
  * two processes' clocks measured. A message picked (a dot clicked, or one of the list) is shown
  * first, under the node's name: it is what the viewer asked to see. Everything shown comes from
  * the run's events (RunModel).
- * Lifecycle: render() builds it, update() follows the model, clear() lets the node go.
+ * Lifecycle (panel.ts): render() builds it, update() follows the model, reset() and clear()
+ * let the node go.
  */
 import type { DeliverEvent, LostReason } from "../../server/protocol.js";
 import { LOST_BECAUSE } from "./loss-words.js";
 import { bodyFrameOf } from "../../demos/lib/manifest.js";
+import { framePreview } from "./frame-preview.js";
+import type { Panel, RunFrame } from "./panel.js";
 import type { RunModel } from "./run-model.js";
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -24,7 +27,7 @@ function hexOf(text: string, binary: boolean): string {
   return hex.replace(/(..)(?!$)/g, "$1 ");
 }
 
-export class Inspector {
+export class Inspector implements Panel {
   readonly element: HTMLElement;
   /** Called when the viewer closes the inspector. */
   onClose: (() => void) | undefined;
@@ -50,8 +53,22 @@ export class Inspector {
     this.#message = message;
     this.#signature = "";
     this.element.hidden = false;
-    this.update(model);
+    this.#refresh(model);
     this.element.scrollTop = 0;
+  }
+
+  render(): void {}
+
+  update(frame: RunFrame): void {
+    this.#refresh(frame.model);
+  }
+
+  reset(): void {
+    this.clear();
+  }
+
+  destroy(): void {
+    this.clear();
   }
 
   clear(): void {
@@ -62,7 +79,7 @@ export class Inspector {
   }
 
   /** Redraws when what it shows has changed. */
-  update(model: RunModel): void {
+  #refresh(model: RunModel): void {
     const node = this.#nodeId ? model.nodes.get(this.#nodeId) : undefined;
     if (!node) return;
     const signature = [node.pid, node.status, node.sent, node.received, node.lost, node.missed, node.monitor.length, node.output.length, node.waitingSends.length, this.#message?.recvSeq].join("|");
@@ -101,12 +118,12 @@ export class Inspector {
     messages.setAttribute("aria-label", "Latest messages");
     for (const message of node.recent.slice(-6)) {
       const item = element("li");
-      const open = element("button", `${message.from === node.id ? "→" : "←"} ${message.frames.at(bodyFrameOf(model.manifest, message.from, message.node))?.text.slice(0, 18) ?? "∅"}`);
+      const open = element("button", `${message.from === node.id ? "→" : "←"} ${framePreview(message.frames, bodyFrameOf(model.manifest, message.from, message.node), 18)}`);
       open.type = "button";
       open.addEventListener("click", () => {
         this.#message = message;
         this.#signature = "";
-        this.update(model);
+        this.#refresh(model);
         this.element.scrollTop = 0;
       });
       item.append(open);

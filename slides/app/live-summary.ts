@@ -6,7 +6,9 @@
  */
 import { type DemoManifest, bodyFrameOf } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
+import { framePreview } from "./frame-preview.js";
 import { LOST_BECAUSE } from "./loss-words.js";
+import type { Panel, RunFrame } from "./panel.js";
 
 const SPOKEN_EVERY_MS = 1000;
 const SHOWN = 4;
@@ -17,12 +19,8 @@ export function prefersReducedMotion(): boolean {
 }
 
 function payload(message: DeliverEvent | LostEvent, bodyFrame: number): string {
-  const frame = message.frames.at(bodyFrame);
-  if (!frame) return "an empty message";
-  const text = frame.binary ? `0x${frame.text}` : frame.text;
-  return `“${text.length > 24 ? `${text.slice(0, 23)}…` : text}”`;
+  return message.frames.length === 0 ? "an empty message" : `“${framePreview(message.frames, bodyFrame, 24)}”`;
 }
-
 
 /** One message as a sentence; `bodyFrame` is the frame to quote (see EdgeSpec). */
 export function describe(message: DeliverEvent | LostEvent, bodyFrame = -1): string {
@@ -33,7 +31,7 @@ export function describe(message: DeliverEvent | LostEvent, bodyFrame = -1): str
   return `${message.node} received ${payload(message, bodyFrame)} from ${message.from}`;
 }
 
-export class LiveSummary {
+export class LiveSummary implements Panel {
   readonly element: HTMLElement;
   readonly #spoken: HTMLElement;
   readonly #list: HTMLOListElement;
@@ -58,7 +56,10 @@ export class LiveSummary {
   }
 
   /** Takes the messages of one batch: the last is spoken (soon), the latest few are listed. */
-  update(messages: (DeliverEvent | LostEvent)[]): void {
+  render(): void {}
+
+  update(frame: RunFrame): void {
+    const messages = frame.arrived;
     if (messages.length === 0) return;
     const sentences = messages.slice(-SHOWN).map((message) => describe(message, this.#bodyFrame(message)));
     if (!this.#list.hidden) {
@@ -69,6 +70,14 @@ export class LiveSummary {
     if (this.#timer) return;
     const wait = Math.max(0, this.#lastSpoken + SPOKEN_EVERY_MS - performance.now());
     this.#timer = setTimeout(() => this.#speak(), wait);
+  }
+
+  reset(): void {
+    this.clear();
+  }
+
+  destroy(): void {
+    this.clear();
   }
 
   clear(): void {

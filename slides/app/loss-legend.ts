@@ -4,9 +4,10 @@
  * losses are judged for PUSH (a killed worker's queue) and PUB (slow joiners, high-water mark,
  * nobody subscribed); messages wait at the sockets that hold them for a peer (traffic.ts).
  *
- * Lifecycle: render() builds it once from the manifest; it changes with nothing after.
+ * Lifecycle (panel.ts): render() builds it once from the manifest; nothing a run does changes it.
  */
 import type { DemoManifest } from "../../demos/lib/manifest.js";
+import type { Panel } from "./panel.js";
 import { QUEUEING_SOCKETS } from "./traffic.js";
 
 /** Sockets whose messages the bridge may declare lost (server/loss.ts). */
@@ -28,7 +29,7 @@ export function legendEntries(manifest: DemoManifest): LegendEntry[] {
   return [...(losing ? (["lost", "missed"] as const) : []), ...(queueing ? (["queued"] as const) : [])];
 }
 
-export class LossLegend {
+export class LossLegend implements Panel {
   readonly element: HTMLElement;
   readonly #manifest: DemoManifest;
 
@@ -53,4 +54,10 @@ export class LossLegend {
       }),
     );
   }
+
+  update(): void {}
+
+  reset(): void {}
+
+  destroy(): void {}
 }

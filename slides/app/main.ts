@@ -1,6 +1,8 @@
 /**
  * Boots the deck: the slides rendered at build time, reveal.js, the demo widgets, and the
- * keys and slide changes that start and stop runs.
+ * keys and slide changes that start and stop runs; on a phone, the reading layout; for a
+ * viewer of a shared deck, following the presenter's slide. The widgets' code loads once the
+ * first slide is on screen: no slide needs it to be drawn.
  */
 import Reveal from "reveal.js";
 import Notes from "reveal.js/plugin/notes";
@@ -11,15 +13,19 @@ import "./theme.css";
 import { slidesHtml } from "virtual:slides";
 import { BridgeClient } from "./bridge-client.js";
 import { BridgeStatusBanner } from "./bridge-status.js";
-import { ZmqDemo } from "./demo-widget.js";
+import { keepControlKeysFromDeck } from "./deck-keys.js";
+import type { ZmqDemo } from "./demo-widget.js";
 import { guardPostMessages } from "./message-gate.js";
-import { RunDock } from "./run-dock.js";
+import { pageMode, shareToken } from "./page-mode.js";
+import { ThemeSwitch, applyTheme, keptTheme } from "./theme-switch.js";
+import { loadTrace } from "./trace-player.js";
 
-// Decided before the widgets exist: the PDF's print view shows still frames of recorded runs;
-// the speaker view's previews (reveal.js adds ?receiver) mirror the main window and never
-// start processes of their own.
-if (/print-pdf/i.test(location.search)) ZmqDemo.mode = "print";
-else if (/receiver/i.test(location.search)) ZmqDemo.mode = "mirror";
+const live = pageMode === "live";
+/** Narrower than this (a phone), the deck reads as a column (reading-layout.ts); the tutorial narrows its demos at the same width. */
+const READING_QUERY = "(max-width: 700px)";
+// A phone reads the deck as a column; the speaker view's small previews stay slides.
+const reading = live && matchMedia(READING_QUERY).matches;
+applyTheme(keptTheme());
 
 const slidesElement = document.querySelector<HTMLElement>(".reveal .slides")!;
 slidesElement.innerHTML = slidesHtml;
@@ -30,8 +36,18 @@ const deck = new Reveal({
   height: 720,
   margin: 0.04,
   transition: "slide",
-  // A narrow presenter window keeps slide mode instead of reveal.js's scroll view.
+  // The arrow back is as plain to see as the arrow on (reveal.js fades it by default, under 3:1).
+  controlsBackArrows: "visible",
+  // Numbers on every slide and in the speaker view: "12/40".
+  slideNumber: "c/t",
+  showSlideNumber: "all",
+  // Never reveal.js's scroll view: it shows the same scaled-down slides; a phone gets the reading layout.
   scrollActivationWidth: 0,
+  // The reading layout lays the slides out itself, and scrolls rather than swipes.
+  disableLayout: reading,
+  touch: !reading,
+  controls: !reading,
+  progress: !reading,
   // One PDF page per slide, fragments shown.
   pdfSeparateFragments: false,
   pdfMaxPagesPerSlide: 1,
@@ -41,41 +57,87 @@ const deck = new Reveal({
 });
 guardPostMessages(deck);
 
-// A quiet way into the tutorial, at the slide on screen (not in the PDF or the speaker view's previews).
+// The corner's quiet controls (not in the PDF or the speaker view's previews): the light/dark
+// switch, the way into the tutorial at the slide on screen, and a viewer's follow toggle.
+const corner = document.createElement("nav");
+corner.className = "deck-corner";
+corner.setAttribute("aria-label", "Deck");
+keepControlKeysFromDeck(corner);
 const tutorialLink = document.createElement("a");
 tutorialLink.className = "tutorial-link";
 tutorialLink.textContent = "Tutorial";
 tutorialLink.title = "Read this talk at your own pace, with exercises";
 const pointTutorialAt = (slideId: string) => (tutorialLink.href = `tutorial.html#${slideId}`);
-if (ZmqDemo.mode === "live") document.body.append(tutorialLink);
+if (live) {
+  // First on the page: in the reading layout it is the bar at the top of the column.
+  document.body.prepend(corner);
+  new ThemeSwitch().render(corner);
+  corner.append(tutorialLink);
+}
 
 const widgets = () => [...document.querySelectorAll<ZmqDemo>("zmq-demo")];
+const slideIndex = (slideId: string) => [...slidesElement.querySelectorAll(":scope > section")].findIndex((slide) => slide.id === slideId);
+const currentSlideId = () => deck.getCurrentSlide()?.id ?? "";
+const onSlideChanged = (listener: (slideId: string) => void) => deck.on("slidechanged", (event) => listener((event as unknown as { currentSlide: Element }).currentSlide.id));
 
 await deck.initialize();
-pointTutorialAt(deck.getCurrentSlide()?.id ?? "");
-deck.on("slidechanged", (event) => pointTutorialAt((event as unknown as { currentSlide: Element }).currentSlide.id));
+pointTutorialAt(currentSlideId());
+onSlideChanged(pointTutorialAt);
+// What only some pages need is loaded only by them: the speaker view's mending, a phone's layout, a viewer's following.
+if (pageMode === "mirror") void import("./speaker-view.js").then(({ mendSpeakerView }) => mendSpeakerView());
+
+if (reading) {
+  const { ReadingLayout } = await import("./reading-layout.js");
+  const layout = new ReadingLayout(deck);
+  layout.render();
+  layout.bind();
+  // Turned (a phone on its side, a window widened): the other layout, from the same slide.
+  matchMedia(READING_QUERY).addEventListener("change", () => location.reload());
+}
 
 // The main window keeps its connection open, reconnects after a loss, and says so on screen.
-if (ZmqDemo.mode === "live") {
-  const banner = new BridgeStatusBanner(BridgeClient.shared());
+if (live) {
+  const bridge = BridgeClient.shared();
+  const banner = new BridgeStatusBanner(bridge);
   banner.render();
   banner.bind();
-  BridgeClient.shared().connect();
+  bridge.connect();
+  if (shareToken() !== undefined) {
+    const { FollowPresenter } = await import("./follow-presenter.js");
+    const follow = new FollowPresenter(bridge, (slideId) => {
+      const index = slideIndex(slideId);
+      if (index >= 0) deck.slide(index);
+    });
+    follow.render(corner);
+    follow.bind();
+    onSlideChanged((slideId) => follow.update(slideId));
+  } else {
+    // Viewers of a shared deck follow the presenter's slide.
+    bridge.showSlide(currentSlideId());
+    onSlideChanged((slideId) => bridge.showSlide(slideId));
+    // Every recording the page may need is fetched now: a bridge that dies mid-talk takes the server with it.
+    const keep = () => {
+      for (const widget of widgets()) void loadTrace(widget.getAttribute("demo") ?? "", widget.getAttribute("params") ?? "");
+    };
+    if ("requestIdleCallback" in window) requestIdleCallback(keep, { timeout: 1000 });
+    else setTimeout(keep, 1000);
+  }
 }
 
 deck.addKeyBinding({ keyCode: 82, key: "R", description: "Run or stop this slide's demo" }, () => {
   for (const widget of deck.getCurrentSlide()?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();
 });
 
-if (ZmqDemo.mode === "live") {
-  const dock = new RunDock();
+await import("./demo-widget.js");
+if (pageMode !== "print") {
+  const { RunDock } = await import("./run-dock.js");
+  const dock = new RunDock({ list: live });
   dock.render(document.body);
   // A run lives on its slide, and on the slides it says it spans: leaving them stops it.
-  deck.on("slidechanged", (event) => {
-    const current = (event as unknown as { currentSlide: Element }).currentSlide;
-    for (const widget of widgets()) if (!widget.livesOn(current.id)) widget.stop();
-    dock.update(current.id);
+  onSlideChanged((slideId) => {
+    if (live) for (const widget of widgets()) if (!widget.livesOn(slideId)) widget.stop();
+    dock.update(slideId);
   });
   document.addEventListener("zmq-demo-state", () => dock.update());
-  dock.update(deck.getCurrentSlide()?.id ?? "");
+  dock.update(currentSlideId());
 }

@@ -3,13 +3,16 @@
  * libzmq refusing a request, say. An HTML label over the picture, placed from where the diagram
  * drew the node, so it follows the diagram however that lays itself out.
  *
- * Lifecycle: render() builds it inside the picture, show() pins words to a node, place()
- * follows the drawing, clear() takes the words away.
+ * Lifecycle (panel.ts): render() builds it, update() pins the words of a refusal among the
+ * run's events to its node and follows the drawing, reset() takes the words away.
  */
+import { refusalWords } from "./action-words.js";
+import type { Panel, RunFrame } from "./panel.js";
+
 /** Room kept between the label and the node's socket strip, in px. */
 const GAP = 10;
 
-export class NodeCallout {
+export class NodeCallout implements Panel {
   readonly element: HTMLElement;
   readonly #picture: HTMLElement;
   #nodeId: string | undefined;
@@ -23,8 +26,23 @@ export class NodeCallout {
     this.element.hidden = true;
   }
 
-  render(): void {
-    this.#picture.append(this.element);
+  render(): void {}
+
+  /** A refusal among the run's latest events is pinned to its node; the words follow the node as drawn. */
+  update(frame: RunFrame): void {
+    for (const event of frame.events) {
+      const words = event.kind === "error" ? refusalWords(event) : undefined;
+      if (words) this.show(event.node, words);
+    }
+    this.place();
+  }
+
+  reset(): void {
+    this.clear();
+  }
+
+  destroy(): void {
+    this.clear();
   }
 
   /** Pins `text` beside the socket of node `nodeId` until cleared or pinned elsewhere. */

@@ -1,6 +1,6 @@
 /**
  * The demo's processes' own output — what they print, as a terminal would show it — with the
- * node that printed each line. Keeps a bounded number of lines.
+ * node that printed each line: the latest that fit, whole, newest at the bottom.
  *
  * Lines pouring in (a thousand a second at the Push/Pull slide's top rate) are shown at most
  * once every BUSY_INTERVAL_MS: nobody reads a terminal scrolling that fast, while laying out
@@ -9,11 +9,12 @@
  * spell is shown at once.
  */
 import type { ExitEvent, LogEvent, RunEvent } from "../../server/protocol.js";
+import type { Panel, RunFrame } from "./panel.js";
 
 const MAX_LINES = 60;
 const BUSY_INTERVAL_MS = 100;
 
-export class OutputPanel {
+export class OutputPanel implements Panel {
   readonly element: HTMLOListElement;
   /** Lines not shown yet, the latest MAX_LINES at most. */
   #pending: (LogEvent | ExitEvent)[] = [];
@@ -24,6 +25,21 @@ export class OutputPanel {
     this.element = document.createElement("ol");
     this.element.className = "demo-output";
     this.element.setAttribute("aria-label", "Output of the processes");
+  }
+
+  render(): void {}
+
+  update(frame: RunFrame): void {
+    this.append(frame.events);
+  }
+
+  reset(): void {
+    this.clear();
+  }
+
+  /** Lines still waiting for their turn are not shown in a widget that has gone. */
+  destroy(): void {
+    this.clear();
   }
 
   clear(): void {
@@ -64,6 +80,10 @@ export class OutputPanel {
     });
     this.element.append(...lines);
     while (this.element.childElementCount > MAX_LINES) this.element.firstElementChild!.remove();
-    this.element.scrollTop = this.element.scrollHeight;
+    // The newest lines sit at the bottom (theme.css); the oldest that no longer fit whole are let
+    // go, rather than shown cut in half at the top. One read of the layout, then the removals.
+    const top = this.element.getBoundingClientRect().top + parseFloat(getComputedStyle(this.element).paddingTop);
+    const cut = [...this.element.children].filter((line) => line.getBoundingClientRect().top < top - 0.5);
+    for (const line of cut) line.remove();
   }
 }

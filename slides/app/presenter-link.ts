@@ -1,11 +1,11 @@
 /**
- * Keeps reveal.js's speaker view in step with the main window. The speaker view's previews
- * load this deck again; their widgets never start processes. Instead they mirror the main
- * window's widget of the same slide (state, events) and their Run button asks the main window
- * to run or stop, so the presenter can drive and watch a demo from the speaker view while the
- * audience window follows. Same-origin windows talk over a BroadcastChannel.
+ * Keeps reveal.js's speaker view in step with the main window: same-origin windows talk over a
+ * BroadcastChannel. The preview's end is sources/mirror-source.ts; the main window's end,
+ * mirrorToPreviews, is here.
  */
+import type { ParamValues } from "../../demos/lib/manifest.js";
 import type { RunEvent } from "../../server/protocol.js";
+import type { DemoState } from "./demo-state.js";
 import type { RunSnapshot } from "./run-model.js";
 
 export type MirrorMessage =
@@ -14,7 +14,8 @@ export type MirrorMessage =
   | { kind: "snapshot"; key: string; snapshot: RunSnapshot }
   /** A new run starts, with these parameters. */
   | { kind: "reset"; key: string; params: Record<string, number> }
-  | { kind: "events"; key: string; events: RunEvent[] }
+  /** `live` is false for a recording's events. */
+  | { kind: "events"; key: string; events: RunEvent[]; live: boolean }
   | { kind: "toggle"; key: string }
   /** A mirror that just opened asks the main window where its widget stands. */
   | { kind: "sync"; key: string };
@@ -53,3 +54,42 @@ export class PresenterLink {
 
 /** The page's one link. */
 export const presenterLink = new PresenterLink();
+
+/** What the main window's widget offers its previews. */
+export interface Mirrored {
+  readonly key: string;
+  snapshot(): RunSnapshot;
+  readonly stateNow: { state: DemoState; status: string };
+  toggle(): void;
+}
+
+/**
+ * The main window's end: tells previews each run's start, events and state, answers a
+ * preview's sync with where things stand, and takes its Run/Stop. Returns the way to stop.
+ */
+export function mirrorToPreviews(widget: Mirrored & HTMLElement): () => void {
+  const { key } = widget;
+  const onReset = (event: Event) => presenterLink.post({ kind: "reset", key, params: (event as CustomEvent<{ params: ParamValues }>).detail.params });
+  const onEvents = (event: Event) => {
+    const { events, live } = (event as CustomEvent<{ events: RunEvent[]; live: boolean }>).detail;
+    presenterLink.post({ kind: "events", key, events, live });
+  };
+  const onState = () => presenterLink.post({ kind: "state", key, ...widget.stateNow });
+  widget.addEventListener("zmq-demo-reset", onReset);
+  widget.addEventListener("zmq-demo-events", onEvents);
+  widget.addEventListener("zmq-demo-state", onState);
+  const stopListening = presenterLink.listen((message: MirrorMessage) => {
+    if (message.key !== key) return;
+    if (message.kind === "toggle") widget.toggle();
+    if (message.kind === "sync") {
+      presenterLink.post({ kind: "snapshot", key, snapshot: widget.snapshot() });
+      onState();
+    }
+  });
+  return () => {
+    widget.removeEventListener("zmq-demo-reset", onReset);
+    widget.removeEventListener("zmq-demo-events", onEvents);
+    widget.removeEventListener("zmq-demo-state", onState);
+    stopListening();
+  };
+}

@@ -4,7 +4,8 @@
  * still count. The demo's own rate parameter is what changes the real processes.
  * Three buttons, one pressed (aria-pressed), each reached with Tab and pressed with Enter or Space.
  */
-import type { AnimationSpeed } from "./diagram.js";
+import type { AnimationSpeed } from "./diagram-flights.js";
+import type { Panel } from "./panel.js";
 
 const CHOICES: { speed: AnimationSpeed; text: string; label: string }[] = [
   { speed: "paused", text: "Pause", label: "Pause the animation (the processes go on)" },
@@ -12,7 +13,7 @@ const CHOICES: { speed: AnimationSpeed; text: string; label: string }[] = [
   { speed: "normal", text: "Normal", label: "Normal speed" },
 ];
 
-export class SpeedControls {
+export class SpeedControls implements Panel {
   readonly element: HTMLElement;
   /** Called with the speed the viewer chose. */
   onChange: ((speed: AnimationSpeed) => void) | undefined;
@@ -46,6 +47,13 @@ export class SpeedControls {
     );
     this.show("normal");
   }
+
+  /** The animation's pace is the viewer's: a run's events do not change it. */
+  update(): void {}
+
+  reset(): void {}
+
+  destroy(): void {}
 
   /** Marks `speed` as the one in force. */
   show(speed: AnimationSpeed): void {

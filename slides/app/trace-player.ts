@@ -1,20 +1,37 @@
 /**
- * Plays a recorded run (public/traces/<demo>.json) into a widget at the pace it was recorded,
- * through the same listener a live run uses, so live and replay share one renderer.
+ * Recorded runs (public/traces/<demo>.json): fetched once and kept by the page, so that a
+ * bridge that crashes mid-talk — taking with it the server that would serve them — still
+ * leaves every demo on the page a recording to play; and played into a widget at the pace they
+ * were recorded, through the same listener a live run uses, so live and replay share one
+ * renderer.
  */
 import type { RunEvent } from "../../server/protocol.js";
 import { type RecordedTrace, tracePath } from "../../server/trace-format.js";
 import type { RunListener } from "./bridge-client.js";
 
-/** Fetches a demo's recorded trace (the one for its slide's preset, if any); undefined when there is none. */
-export async function loadTrace(demo: string, preset = ""): Promise<RecordedTrace | undefined> {
-  try {
-    const response = await fetch(new URL(tracePath(demo, preset), document.baseURI));
-    if (!response.ok) return undefined;
-    return (await response.json()) as RecordedTrace;
-  } catch {
-    return undefined;
+/** Every trace asked for so far, by path: the answer is kept, so each is fetched at most once. */
+const traces = new Map<string, Promise<RecordedTrace | undefined>>();
+
+/** A demo's recorded trace (the one for its slide's preset, if any); undefined when there is none. */
+export function loadTrace(demo: string, preset = ""): Promise<RecordedTrace | undefined> {
+  const path = tracePath(demo, preset);
+  let trace = traces.get(path);
+  if (!trace) {
+    trace = fetchTrace(path);
+    traces.set(path, trace);
   }
+  return trace;
+}
+
+async function fetchTrace(path: string): Promise<RecordedTrace | undefined> {
+  try {
+    const response = await fetch(new URL(path, document.baseURI));
+    if (response.ok) return (await response.json()) as RecordedTrace;
+  } catch {
+    // Unreachable now: a later call may try again.
+  }
+  traces.delete(path);
+  return undefined;
 }
 
 /** The events of the first `fraction` of a trace's time: a still frame of the run. */

@@ -116,21 +116,36 @@ export function contrastProblemsIn(rootSelector: string): { measured: number; pr
       const foreground = element instanceof SVGElement ? getComputedStyle(element).fill : getComputedStyle(element).color;
       check(element, box, foreground, (large) => (large ? 3 : 4.5), `"${text.textContent.trim().slice(0, 40)}" in ${element.tagName.toLowerCase()}.${String(element.getAttribute("class") ?? "").split(" ")[0]}`);
     }
-    // Graphics a viewer needs to follow the run: the travelling message and the node's box.
-    for (const graphic of root.querySelectorAll(".message circle, .message rect, .node-outline")) {
+    // Graphics a viewer needs to follow the run (the travelling message and the node's box) and
+    // to find their way (reveal.js's arrows, drawn in their button's colour, and the done part of
+    // its progress bar): 3:1 against what is beside them.
+    for (const graphic of root.querySelectorAll(".message circle, .message rect, .node-outline, .controls button.enabled, .progress span")) {
       if (!graphic.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
       const style = getComputedStyle(graphic);
-      const paint = graphic.closest(".message") ? style.fill : style.stroke;
-      if (paint === "none") continue;
-      // Measured against what is beside the shape, not its own fill: step just outside its box.
       const box = graphic.getBoundingClientRect();
-      const outside = new DOMRect(box.left - 3, box.top + box.height / 2, 1, 1);
-      const background = backgroundAt(graphic.closest("svg")!.parentElement!, outside.left, outside.top);
+      if (box.width < 1 || box.height < 1) continue;
+      let paint: string;
+      let beside: { x: number; y: number; under: Element };
+      if (graphic.matches(".controls button")) {
+        paint = style.color;
+        beside = { x: box.left + box.width / 2, y: box.top - 3, under: document.body };
+      } else if (graphic.matches(".progress span")) {
+        // The done part, against the part still to go.
+        paint = style.backgroundColor;
+        beside = { x: Math.min(box.right + 3, innerWidth - 1), y: box.top + box.height / 2, under: graphic.parentElement! };
+      } else {
+        paint = graphic.closest(".message") ? style.fill : style.stroke;
+        beside = { x: box.left - 3, y: box.top + box.height / 2, under: graphic.closest("svg")!.parentElement! };
+      }
+      if (paint === "none") continue;
+      const background = backgroundAt(beside.under, beside.x, beside.y);
       const own = parse(paint);
       if (!background || !own) continue;
-      const value = ratio(over(own, background), background);
+      const painted = over([own[0], own[1], own[2], own[3] * opacityOf(graphic)], background);
+      const value = ratio(painted, background);
       measured += 1;
-      if (value + 0.005 < 3) problems.push({ what: `${graphic.tagName} of ${graphic.closest("[data-node], .message")?.getAttribute("data-node") ?? "a message"}`, ratio: Math.round(value * 100) / 100, needed: 3, foreground: hex(over(own, background)), background: hex(background) });
+      const what = graphic.matches(".controls button") ? `reveal.js's ${graphic.className.split(" ")[0]} arrow` : graphic.matches(".progress span") ? "reveal.js's progress bar" : `${graphic.tagName} of ${graphic.closest("[data-node], .message")?.getAttribute("data-node") ?? "a message"}`;
+      if (value + 0.005 < 3) problems.push({ what, ratio: Math.round(value * 100) / 100, needed: 3, foreground: hex(painted), background: hex(background) });
     }
   } finally {
     hitAll.remove();

@@ -21,6 +21,12 @@ function browserStorage(): Storage | undefined {
   }
 }
 
+// On a phone the demos lay their parts one under the other (theme.css, html.narrow).
+const narrow = matchMedia("(max-width: 700px)");
+const followWidth = () => document.documentElement.classList.toggle("narrow", narrow.matches);
+followWidth();
+narrow.addEventListener("change", followWidth);
+
 const reader = new TutorialReader(document.querySelector<HTMLElement>("#tutorial")!, slidesHtml, new ProgressStore(browserStorage()));
 reader.render();
 reader.bind();
