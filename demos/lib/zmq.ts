@@ -9,7 +9,7 @@
 import { createRequire } from "node:module";
 import type * as ZeroMQ from "zeromq";
 import { toBuffer } from "./digest.js";
-import { type Direction, type Flow, countInFlow, monotonicMs, openFlow, report, reportMessage, takeDetail, underBridge } from "./report.js";
+import { type Direction, type Flow, countInFlow, isReporting, monotonicMs, openFlow, report, reportMessage, sendFinished, sendStarted, takeDetail } from "./report.js";
 
 /**
  * zeromq.js, loaded with require rather than import: importing a CommonJS package from an ES
@@ -72,8 +72,9 @@ function bodyOf(type: string, frames: Buffer[]): Buffer[] {
 
 /**
  * Reports one message: one by one (digest, previews, time) while the socket is slow enough
- * to follow, else only counted — see report.ts. The counted path runs for every message of a
- * busy socket, so it allocates nothing.
+ * to follow, else only counted — see report.ts. A message reported one by one is written out
+ * before the demo's code sees its send or receive complete. The counted path runs for every
+ * message of a busy socket, so it allocates nothing.
  */
 function reportSend(trace: SocketTrace, detailedAt: number | undefined, message: MessagePart | MessagePart[]): void {
   if (detailedAt === undefined) {
@@ -101,7 +102,7 @@ function reportDetailed(kind: Direction, t: number, trace: SocketTrace, seq: num
 class SocketTrace {
   sentCount = 0;
   receivedCount = 0;
-  /** Under the bridge only: how this socket's messages are reported, each way. */
+  /** When reporting only: how this socket's messages are reported, each way. */
   readonly sendFlow: Flow | undefined;
   readonly recvFlow: Flow | undefined;
   /** Peers whose handshake completed and that have not disconnected since. */
@@ -110,16 +111,20 @@ class SocketTrace {
   readonly onPeers = new Set<() => void>();
   /** A SUB's current subscriptions. */
   filters: string[] = [];
+  /** Whether the program waits in `receive`, since when, and whether that wait was reported as idle. */
+  receivePending = false;
+  receiveStartedAt = 0;
+  idleReported = false;
 
   constructor(
     readonly socket: ZeroMQ.Socket,
     readonly id: number,
     readonly type: string,
   ) {
-    if (underBridge) {
+    if (isReporting()) {
       this.sendFlow = openFlow(id, "send");
       this.recvFlow = openFlow(id, "recv");
-      watchWaitingSends();
+      watchWaits();
     }
   }
 
@@ -139,7 +144,9 @@ class SocketTrace {
   countSent(message: MessagePart | MessagePart[], detailedAt: number | undefined): void {
     this.sentCount += 1;
     totals.sent += 1;
-    if (this.sendFlow !== undefined) reportSend(this, detailedAt, message);
+    if (this.sendFlow === undefined) return;
+    reportSend(this, detailedAt, message);
+    if (detailedAt !== undefined) sendFinished(detailedAt);
   }
 
   readonly onSent = (): void => {
@@ -155,6 +162,7 @@ class SocketTrace {
     this.sendPending = false;
     if (this.waitReported) this.#waitOver();
     this.sendingMessage = null;
+    if (this.sendingDetailedAt !== undefined) sendFinished(this.sendingDetailedAt);
     this.reportError(error);
     throw error;
   };
@@ -164,8 +172,10 @@ class SocketTrace {
     report({ kind: "send-waiting", t: monotonicMs(), socket: this.id, waiting: false });
   }
 
-  /** Counts and reports a message the socket received. */
+  /** Counts and reports a message the socket received, before the program gets it. */
   readonly onReceived = (frames: Buffer[]): Buffer[] => {
+    this.receivePending = false;
+    this.idleReported = false;
     this.receivedCount += 1;
     totals.received += 1;
     if (this.recvFlow !== undefined) reportReceive(this, frames);
@@ -173,6 +183,7 @@ class SocketTrace {
   };
 
   readonly onReceiveFailed = (error: unknown): never => {
+    this.receivePending = false;
     // A receive cut short by closing the socket is how every demo ends, not an error.
     if (!this.socket.closed) this.reportError(error);
     throw error;
@@ -241,6 +252,7 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
         trace.reportError(error);
         return Promise.reject(error);
       }
+      if (detailedAt !== undefined) sendStarted(detailedAt);
       trace.sendsMade += 1;
       if (!trace.sendPending) {
         trace.sendPending = true;
@@ -253,6 +265,7 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
       return sending.then(
         () => trace.countSent(message, detailedAt),
         (error: unknown) => {
+          if (detailedAt !== undefined) sendFinished(detailedAt);
           trace.reportError(error);
           throw error;
         },
@@ -268,6 +281,10 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
       } catch (error) {
         trace.reportError(error);
         return Promise.reject(error);
+      }
+      if (trace.recvFlow !== undefined && !trace.receivePending) {
+        trace.receivePending = true;
+        trace.receiveStartedAt = performance.now();
       }
       return receiving.then(trace.onReceived, trace.onReceiveFailed);
     }
@@ -312,24 +329,36 @@ async function watchMonitor(socket: ZeroMQ.Socket, id: number): Promise<void> {
   }
 }
 
-/** How often sends still waiting for libzmq are looked for (ms); one that waited a whole interval is reported. */
+/** How often waiting sends and receives are looked for (ms); one that waited a whole interval is reported. */
 const WAIT_CHECK_MS = 100;
 let waitWatch: NodeJS.Timeout | undefined;
 
 /**
- * Under the bridge, a timer (one per process, started with its first socket, not one per send:
- * sends run flat out) notes each socket whose send has been pending since the previous check
+ * When reporting, a timer (one per process, started with its first socket, not one per message:
+ * messages run flat out) notes each socket whose send has been pending since the previous check
  * with no send made since: that message waits at the socket, and the diagram draws it there.
+ * It also notes each socket whose program has waited in `receive` for a whole interval with
+ * nothing to read: nothing is queued for it, which is how the bridge knows a busy edge has gone
+ * quiet (server/flow-losses.ts).
  */
-function watchWaitingSends(): void {
+function watchWaits(): void {
   waitWatch ??= setInterval(() => {
+    const now = performance.now();
     for (const socket of openSockets) {
       const trace = traceOf(socket);
+      if (socket.closed) continue;
       const unchanged = trace.sendsMadeAtCheck === trace.sendsMade;
       trace.sendsMadeAtCheck = trace.sendsMade;
-      if (!trace.sendPending || trace.waitReported || !unchanged || socket.closed) continue;
-      trace.waitReported = true;
-      report({ kind: "send-waiting", t: monotonicMs(), socket: trace.id, waiting: true });
+      if (trace.sendPending && !trace.waitReported && unchanged) {
+        trace.waitReported = true;
+        report({ kind: "send-waiting", t: monotonicMs(), socket: trace.id, waiting: true });
+      }
+      // `readable` asks libzmq itself: a message already there but not yet handed to the
+      // program (this process was not scheduled meanwhile) means it is not idle.
+      if (trace.receivePending && !trace.idleReported && now - trace.receiveStartedAt >= WAIT_CHECK_MS && !socket.readable) {
+        trace.idleReported = true;
+        report({ kind: "receive-idle", t: monotonicMs(), socket: trace.id });
+      }
     }
   }, WAIT_CHECK_MS).unref();
 }
