@@ -17,7 +17,7 @@ function ventilatorWithWorkers(workers: number) {
   const peers = new ExternalPeers((event: ExternalPeersEvent) => published.push(event.count), () => 0);
   peers.bound("ventilator-1", ENDPOINT);
   for (let index = 1; index <= workers; index++) peers.connectorStarted(`worker-${index}`, ENDPOINT);
-  const monitor = (event: "accept" | "disconnect") => peers.monitor("ventilator-1", event, ENDPOINT);
+  const monitor = (event: "accept" | "disconnect", t = 0) => peers.monitor("ventilator-1", event, ENDPOINT, t);
   return { peers, published, monitor };
 }
 
@@ -31,7 +31,7 @@ describe("peers from outside a run", () => {
     peers.connectorStarted("worker-1", ENDPOINT);
     monitor("accept");
     await sleep(SETTLED_MS);
-    assert.equal(peers.everSeenBy("ventilator-1"), false);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), false);
     assert.deepEqual(published, []);
     peers.dispose();
   });
@@ -41,7 +41,7 @@ describe("peers from outside a run", () => {
     monitor("accept");
     monitor("accept");
     monitor("accept");
-    assert.equal(peers.everSeenBy("ventilator-1"), true);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), true);
     await sleep(SETTLED_MS);
     monitor("disconnect");
     await sleep(SETTLED_MS);
@@ -55,9 +55,23 @@ describe("peers from outside a run", () => {
     monitor("accept"); // the outsider
     monitor("accept"); // worker-2
     monitor("disconnect"); // the outsider leaves
-    assert.equal(peers.everSeenBy("ventilator-1"), false, "no more connections than workers yet");
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), false, "no more connections than workers yet");
     monitor("accept"); // worker-1
-    assert.equal(peers.everSeenBy("ventilator-1"), true);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), true);
+    peers.dispose();
+  });
+
+  it("an outside peer counts for the time it was connected (from a little before its accept was stamped), not before or after", () => {
+    const { peers, monitor } = ventilatorWithWorkers(1);
+    monitor("accept", 1000);
+    monitor("accept", 2000); // the outsider
+    monitor("disconnect", 3000);
+    const present = (from: number, to: number) => peers.presentDuring("ventilator-1", from, to);
+    assert.equal(present(0, 1000), false, "before it came");
+    assert.equal(present(1600, 1600), true, "its accept is stamped when the binder's program reads it: a moment earlier counts");
+    assert.equal(present(2500, 2500), true);
+    assert.equal(present(3001, 9000), false, "after it left");
+    assert.equal(peers.presentDuring("ventilator-1", 2500, 2500, ["tcp://127.0.0.1:1"]), false, "only on the endpoint it connected to");
     peers.dispose();
   });
 
@@ -68,9 +82,9 @@ describe("peers from outside a run", () => {
     peers.bound("ventilator-1", ENDPOINT);
     monitor("accept");
     monitor("accept");
-    assert.equal(peers.everSeenBy("ventilator-1"), false);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), false);
     monitor("accept");
-    assert.equal(peers.everSeenBy("ventilator-1"), true);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), true);
     peers.dispose();
   });
 });

@@ -28,6 +28,7 @@ export const LOST_BECAUSE: Record<LostReason, string> = {
   "slow-joiner": "the subscriber was still joining",
   hwm: "the queue was at its high-water mark",
   "no-subscriber": "no subscriber wanted it",
+  dropped: "a publisher dropped it: no subscription there yet, or its queue full",
 };
 
 /** One message as a sentence; `bodyFrame` is the frame to quote (see EdgeSpec). */
