@@ -53,6 +53,7 @@ export class Correlator {
       topology,
       outsideDuring: (node, socket, from, to) => socket !== undefined && socket.bound.length > 0 && outsideDuring(node, from, to, socket.bound),
       forgotSend: (send) => this.#losses.forgotten(send),
+      forgotReceive: (recv) => this.#losses.receiveForgotten(recv.node, recv.t),
       lostRouted: (send, to) => this.#verdicts([{ kind: "lost", t: this.#now(), node: send.node, socket: send.socket, to, reason: "receiver-gone", digest: send.digest, sendSeq: send.seq, frames: send.frames }]),
     });
     this.#flows = new FlowLosses({ topology, outsideDuring });

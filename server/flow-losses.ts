@@ -75,6 +75,7 @@ export class FlowLosses {
   readonly #edges = new Map<string, Edge>();
   /** Each socket's edge, by socketKey. */
   readonly #edgeOf = new Map<string, Edge>();
+  #countedEdges = 0;
 
   constructor(context: FlowContext) {
     this.#context = context;
@@ -140,6 +141,7 @@ export class FlowLosses {
   #turnCounted(edge: Edge): { node: string; socket: number }[] {
     if (edge.counted) return [];
     edge.counted = true;
+    this.#countedEdges += 1;
     return [...edge.sockets.values()].filter((state) => !state.ended && !RECEIVING.has(state.type)).map(({ node, socket }) => ({ node, socket }));
   }
 
@@ -187,8 +189,10 @@ export class FlowLosses {
   /** Settles what can now be settled by counting, as of the nodes' reports so far (`now`: their latest time). */
   settle(now: number): CountVerdict[] {
     const verdicts: CountVerdict[] = [];
+    if (this.#countedEdges === 0) return verdicts;
     for (const edge of this.#edges.values()) {
-      if (!edge.counted) continue;
+      // Asked after every batch: an edge still busy is passed over at once.
+      if (!edge.counted || now < edge.lastSendAt + QUIET_MS) continue;
       const verdict = this.#judge(edge, now);
       if (verdict) verdicts.push(verdict);
     }

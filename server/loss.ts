@@ -94,6 +94,8 @@ interface Life {
   lastFrom: Map<string, LastReceived>;
   /** A subscriber's end not yet settled: its publishers may not all have been heard past it. */
   endUnsettled?: boolean;
+  /** Up to when a receive of it was never settled: what was sent to it before then is not judged. */
+  unsureUntil: number;
 }
 
 /**
@@ -150,7 +152,7 @@ export class LossTracker {
   spawned(node: string, t: number): void {
     let lives = this.#lives.get(node);
     if (!lives) this.#lives.set(node, (lives = []));
-    lives.push({ number: this.#topology.lifeOf(node)?.number ?? lives.length + 1, started: t, filters: [], heardUntil: t, lastFrom: new Map() });
+    lives.push({ number: this.#topology.lifeOf(node)?.number ?? lives.length + 1, started: t, filters: [], heardUntil: t, lastFrom: new Map(), unsureUntil: -Infinity });
     if (lives.length > MAX_LIVES) {
       const forgotten = lives.shift()!;
       this.#lastForgottenEnd = Math.max(this.#lastForgottenEnd, forgotten.ended ?? Infinity);
@@ -191,7 +193,8 @@ export class LossTracker {
     const life = this.#life(node);
     if (!life || t <= life.heardUntil) return [];
     life.heardUntil = t;
-    const verdicts = this.#unclaimed.size === 0 ? [] : this.#settleUnclaimed(t);
+    // Only a subscriber's wishes settle what publishers sent: it has filters once it subscribed.
+    const verdicts = this.#unclaimed.size === 0 || life.filters.length === 0 ? [] : this.#settleUnclaimed(t);
     if (this.#unsettledEnds > 0) verdicts.push(...this.#settleEndedSubscribers(t));
     return verdicts;
   }
@@ -214,7 +217,7 @@ export class LossTracker {
     } else if (distribution === "fan-out") {
       pushBounded(this.#published, key, send);
       pushBounded(this.#unclaimed, key, send);
-      return this.#settleUnclaimed(send.t);
+      return this.#settleUnclaimed(send.t, key);
     }
     return [];
   }
@@ -228,6 +231,15 @@ export class LossTracker {
     this.#unreceived.delete(key);
     this.#published.delete(key);
     this.#unclaimed.delete(key);
+  }
+
+  /**
+   * The matcher forgot a receive of `node`'s, stamped `t`, before it could tell what it was: a
+   * message sent to the node before then may have been it, so none of those is judged.
+   */
+  receiveForgotten(node: string, t: number): void {
+    const life = this.#life(node);
+    if (life) life.unsureUntil = Math.max(life.unsureUntil, t);
   }
 
   /**
@@ -287,8 +299,11 @@ export class LossTracker {
     // Sends are remembered in the order they were made, so seq ascends: stop at the floor
     // rather than walk the rest (thousands of sends in flight at full speed, per delivery).
     const verdicts: Verdict[] = [];
+    let unsure = -Infinity;
+    for (const receiver of live) unsure = Math.max(unsure, this.#life(receiver)?.unsureUntil ?? -Infinity);
     for (let send = pending.oldest(); send !== undefined && send.seq < floor; send = pending.oldest()) {
       pending.delete(send.seq);
+      if (send.t <= unsure) continue;
       if (this.#context.outsideDuring(node, send.t - OUTSIDE_MARGIN_MS, send.t)) verdicts.push(this.#unknown(send, now, "outside-peer"));
       else verdicts.push(this.#lost(send, now, "receiver-gone", this.#holder(sender, node, send)));
     }
@@ -320,7 +335,7 @@ export class LossTracker {
     const verdicts: Verdict[] = [];
     for (const send of this.#published.get(sender) ?? []) {
       if (send.seq >= upTo) break;
-      if (send.seq <= (previous?.seq ?? 0) || send.t < life.started) continue;
+      if (send.seq <= (previous?.seq ?? 0) || send.t < life.started || send.t <= life.unsureUntil) continue;
       const change = changeAt(life.filters, send.t);
       if (matches(change.filters, send.frames) !== true) continue;
       // Until a message sent after its subscription arrived, the subscription may still have been on its way.
@@ -348,7 +363,7 @@ export class LossTracker {
           if (!publishers.includes(nodeOf(key))) continue;
           const after = life.lastFrom.get(key)?.seq ?? 0;
           for (const send of sends) {
-            if (send.seq <= after || send.t < life.started || send.t > life.ended!) continue;
+            if (send.seq <= after || send.t < life.started || send.t > life.ended! || send.t <= life.unsureUntil) continue;
             if (matches(changeAt(life.filters, send.t).filters, send.frames) !== true) continue;
             verdicts.push(this.#lost(send, now, "receiver-gone", receiver));
           }
@@ -358,10 +373,11 @@ export class LossTracker {
     return verdicts;
   }
 
-  /** Declares lost, at their publisher, the sends that no subscriber wanted, as far as that can now be known. */
-  #settleUnclaimed(now: number): Verdict[] {
+  /** Declares lost, at their publisher (`only` one, or all), the sends that no subscriber wanted, as far as that can now be known. */
+  #settleUnclaimed(now: number, only?: string): Verdict[] {
     const verdicts: Verdict[] = [];
     for (const [key, sends] of this.#unclaimed) {
+      if (only !== undefined && key !== only) continue;
       const publisher = nodeOf(key);
       const lives = this.#topology.receivers(publisher).flatMap((node) => this.#lives.get(node) ?? []);
       let settled = 0;

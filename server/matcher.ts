@@ -24,7 +24,7 @@
  */
 import type { DeliverEvent, NodeEvent } from "./protocol.js";
 import type { MessageReport } from "../demos/lib/report-types.js";
-import { type SocketInfo, RunTopology, nodeOfKey, socketKey } from "./topology.js";
+import { type RunTopology, type SocketInfo, nodeOfKey, socketKey } from "./topology.js";
 
 /** The life part of a socket key: `${node}#${life}`. */
 function lifeOfKey(key: string): string {
@@ -48,6 +48,11 @@ export interface MatcherContext {
   forgotSend?(send: MessageEvent): void;
   /** A send the pattern routed to one life of `to`, which ended without receiving it. */
   lostRouted?(send: MessageEvent, to: string): void;
+  /**
+   * A receive was forgotten before it could be settled: what it took cannot be told, so what
+   * its possible senders sent it before then must not be judged from deliveries.
+   */
+  forgotReceive?(recv: MessageEvent): void;
 }
 
 /**
@@ -65,6 +70,11 @@ export const MAX_PENDING = 10_000;
  * receiving socket's queue.
  */
 const OUTSIDE_LINGER_MS = 1000;
+/**
+ * Sockets one send of which reaches every peer that takes it: a PUB's or XPUB's message, and a
+ * SUB's or XSUB's subscription, which goes to every publisher it is connected to.
+ */
+const FAN_OUT_SOCKETS = new Set(["PUB", "XPUB", "SUB", "XSUB"]);
 
 interface SendEntry {
   event: MessageEvent;
@@ -141,6 +151,11 @@ class PendingQueue<T> {
   indexOf(item: T): number {
     const index = this.#items.indexOf(item, this.#head);
     return index === -1 ? -1 : index - this.#head;
+  }
+
+  some(test: (item: T) => boolean): boolean {
+    for (let i = this.#head; i < this.#items.length; i++) if (test(this.#items[i]!)) return true;
+    return false;
   }
 
   removeAt(i: number): void {
@@ -239,8 +254,17 @@ export class DeliveryMatcher {
   readonly #topology: RunTopology;
   readonly #sends = new PendingReports<SendEntry>((entry) => entry.event.digest);
   readonly #receives = new PendingReports<RecvEntry>((entry) => entry.event.digest);
-  /** Each receiving node's receives still waiting, in the order they came (paired ones are passed over). */
-  readonly #waitingAt = new Map<string, RecvEntry[]>();
+  /**
+   * Each receiving socket's receives not yet settled, in the order they came, by socket key.
+   * They are settled strictly in that order: deliveries from a sender to a receiver come out
+   * in the order it received them, which the loss tracker's judgement rests on (a later one
+   * settled first would make the earlier one look lost).
+   */
+  readonly #queues = new Map<string, PendingQueue<RecvEntry>>();
+  /** The keys of each node's receiving sockets that have a queue. */
+  readonly #queuesOf = new Map<string, Set<string>>();
+  /** Queues being settled now: a settlement that leads back to one leaves it to the loop already at it. */
+  readonly #advancing = new Set<string>();
   /**
    * The latest time each node has been heard until (its batches' heardUntil), Infinity once it
    * has ended: every send it made before then has arrived.
@@ -317,9 +341,9 @@ export class DeliveryMatcher {
     if (t <= (this.#heardUntil.get(node) ?? -Infinity)) return [];
     this.#heardUntil.set(node, t);
     const deliveries: DeliverEvent[] = [];
-    // Receives at the node's peers may have waited on it; each peer's in the order they came.
-    for (const receiver of this.#topology.sendersTo(node)) this.#retryWaiting(receiver, deliveries);
-    this.#retryWaiting(node, deliveries);
+    // Receives at the node's peers may have waited on it (and a REQ's reply on its own request's fate).
+    for (const receiver of this.#topology.sendersTo(node)) this.#advanceNode(receiver, deliveries);
+    this.#advanceNode(node, deliveries);
     if (t === Infinity) this.#settleRoutedTo(node);
     return deliveries;
   }
@@ -384,7 +408,7 @@ export class DeliveryMatcher {
     const life = this.#topology.lifeOf(event.node)?.number ?? 0;
     const socket = this.#topology.socket(event.node, event.socket);
     const entry: SendEntry = { event, key: socketKey(event.node, life, event.socket), type: socket?.type ?? "", socket };
-    if (RunTopology.fansOut(entry.type)) entry.deliveredTo = new Set();
+    if (FAN_OUT_SOCKETS.has(entry.type)) entry.deliveredTo = new Set();
     if (entry.type === "REP") {
       const request = `${entry.key}:${event.seq}`;
       const from = this.#requestFrom.get(request);
@@ -400,7 +424,7 @@ export class DeliveryMatcher {
       const identity = identityOf(event);
       let peer = identity === undefined ? null : this.#identities.get(`${entry.key}|${identity}`);
       // An identity none of its receives carried: a peer this socket never heard from in the run.
-      if (peer === undefined && !this.#receivesFromIdentityWaiting(entry.key, event.node, identity!)) peer = null;
+      if (peer === undefined && !this.#receivesFromIdentityWaiting(entry.key, identity!)) peer = null;
       if (peer === undefined) {
         const waiting = `${entry.key}|${identity}`;
         let sends = this.#sendsAwaitingIdentity.get(waiting);
@@ -422,18 +446,8 @@ export class DeliveryMatcher {
   /** A send whose way is known (or free) joins the waiting sends, and the receives it may answer are tried. */
   #placeSend(entry: SendEntry, deliveries: DeliverEvent[]): void {
     this.#keepSend(entry);
-    const waiting = this.#receives.get(entry.event.digest);
-    if (waiting) {
-      for (let i = 0; i < waiting.size; ) {
-        const recv = waiting.at(i);
-        const before = waiting.size;
-        if (recv.event.t >= entry.event.t) this.#resolve(recv, deliveries);
-        else if (this.#orphaned(recv)) this.#settleReceive(recv, "not-known", undefined, deliveries);
-        // Settled receives leave the queue; otherwise look at the next.
-        if (waiting.size === before) i += 1;
-        if (!this.#sends.has(entry)) break;
-      }
-    }
+    // The receives it may answer wait at its peers, each socket's in the order they came.
+    if (this.#receives.get(entry.event.digest)) for (const receiver of this.#topology.sendersTo(entry.event.node)) this.#advanceNode(receiver, deliveries);
     // Routed to a life already over: lost now, unless one of its receives still waits.
     if (entry.route !== undefined && this.#sends.has(entry)) {
       const node = nodeOfKey(entry.route);
@@ -448,31 +462,51 @@ export class DeliveryMatcher {
     const entry: RecvEntry = { event, key: socketKey(event.node, life, event.socket), type: socket?.type ?? "", socket };
     if (entry.type === "ROUTER") entry.identity = identityOf(event);
     if (entry.type === "REP") this.#pendingRequests.add(`${entry.key}:${event.seq}`);
-    const forgotten = this.#receives.add(entry);
-    if (forgotten) this.#settleReceive(forgotten, "not-known", undefined, deliveries);
-    let queue = this.#waitingAt.get(event.node);
-    if (!queue) this.#waitingAt.set(event.node, (queue = []));
+    let queue = this.#queues.get(entry.key);
+    if (!queue) {
+      this.#queues.set(entry.key, (queue = new PendingQueue()));
+      let keys = this.#queuesOf.get(event.node);
+      if (!keys) this.#queuesOf.set(event.node, (keys = new Set()));
+      keys.add(entry.key);
+    }
     queue.push(entry);
-    this.#resolve(entry, deliveries);
+    const forgotten = this.#receives.add(entry);
+    if (forgotten) {
+      // Never settled (10,000 newer ones behind it): what it took can no longer be told.
+      this.#settleReceive(forgotten, "not-known", undefined, deliveries);
+      this.#context.forgotReceive?.(forgotten.event);
+      this.#advance(forgotten.key, deliveries);
+    }
+    if (queue.size === 1) this.#advance(entry.key, deliveries);
   }
 
   /**
-   * Tries the receives still waiting at a node, oldest first, until one must still wait: what
-   * it waits on (a node not yet heard past it) holds the later ones too, or soon lets go (every
-   * process is heard from at least every 100 ms, and an ended one for good).
+   * Settles a socket's waiting receives, oldest first, until one must still wait: what it waits
+   * on (a node not yet heard past it, its send still on its way) soon lets go, as every process
+   * is heard from at least every 100 ms, and an ended one for good.
    */
-  #retryWaiting(node: string, deliveries: DeliverEvent[]): void {
-    const queue = this.#waitingAt.get(node);
-    if (!queue) return;
-    let settled = 0;
-    while (settled < queue.length) {
-      const recv = queue[settled]!;
-      if (this.#receives.has(recv) && this.#resolve(recv, deliveries) === "waiting") break;
-      settled += 1;
+  #advance(key: string, deliveries: DeliverEvent[]): void {
+    const queue = this.#queues.get(key);
+    if (!queue || this.#advancing.has(key)) return;
+    this.#advancing.add(key);
+    while (queue.size > 0) {
+      const head = queue.at(0);
+      if (this.#receives.has(head) && this.#resolve(head, deliveries) === "waiting") break;
+      queue.removeAt(0);
     }
-    // The queue may have been added to while resolving: only what was settled goes.
-    queue.splice(0, settled);
-    if (queue.length === 0) this.#waitingAt.delete(node);
+    this.#advancing.delete(key);
+    if (queue.size === 0) {
+      this.#queues.delete(key);
+      const node = nodeOfKey(key);
+      const keys = this.#queuesOf.get(node);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#queuesOf.delete(node);
+    }
+  }
+
+  #advanceNode(node: string, deliveries: DeliverEvent[]): void {
+    const keys = this.#queuesOf.get(node);
+    if (keys) for (const key of [...keys]) this.#advance(key, deliveries);
   }
 
   /**
@@ -588,7 +622,7 @@ export class DeliveryMatcher {
     if (send.type === "REQ") this.#requestTo.set(`${send.key}:${send.event.seq}`, recv.key);
     this.#settleReceive(recv, "paired", send, deliveries);
     // The REQ's reply may have waited for where its request went.
-    if (send.type === "REQ") this.#retryWaiting(send.event.node, deliveries);
+    if (send.type === "REQ") this.#advanceNode(send.event.node, deliveries);
     return "paired";
   }
 
@@ -621,7 +655,7 @@ export class DeliveryMatcher {
       const identity = `${recv.key}|${recv.identity}`;
       if (!this.#identities.has(identity) || (from && this.#identities.get(identity) === null)) this.#identities.set(identity, from);
       const sends = this.#sendsAwaitingIdentity.get(identity);
-      if (sends && !this.#receivesFromIdentityWaiting(recv.key, recv.event.node, recv.identity)) {
+      if (sends && !this.#receivesFromIdentityWaiting(recv.key, recv.identity)) {
         this.#sendsAwaitingIdentity.delete(identity);
         const peer = this.#identities.get(identity)!;
         for (const send of sends) {
@@ -635,8 +669,8 @@ export class DeliveryMatcher {
   }
 
   /** Whether a receive of this ROUTER socket from this identity still waits. */
-  #receivesFromIdentityWaiting(key: string, node: string, identity: string): boolean {
-    return (this.#waitingAt.get(node) ?? []).some((other) => other.key === key && other.identity === identity && this.#receives.has(other));
+  #receivesFromIdentityWaiting(key: string, identity: string): boolean {
+    return this.#queues.get(key)?.some((other) => other.identity === identity && this.#receives.has(other)) ?? false;
   }
 
   /** A REQ's request that no receive was found for, though its reply came: taken by a receive not known. */
@@ -658,7 +692,7 @@ export class DeliveryMatcher {
       if (!sends) continue;
       const prefix = `${node}#${life.number}/`;
       // Its receives may still wait on something (a request's fate): their sends are not judged yet.
-      if ((this.#waitingAt.get(node) ?? []).some((recv) => recv.key.startsWith(prefix) && this.#receives.has(recv))) continue;
+      if ([...(this.#queuesOf.get(node) ?? [])].some((key) => key.startsWith(prefix))) continue;
       for (const entry of [...sends]) {
         this.#dropSend(entry);
         this.#context.lostRouted?.(entry.event, node);

@@ -70,6 +70,8 @@ export class RunTopology {
   readonly #sendersTo = new Map<string, string[]>();
   /** Each sender's downstream nodes that are running; cleared whenever a process starts or ends. */
   readonly #liveReceivers = new Map<string, string[]>();
+  /** Each sender's downstream nodes, started or ended; cleared whenever a process starts. */
+  readonly #receivers = new Map<string, string[]>();
 
   constructor(manifest: DemoManifest) {
     for (const edge of manifest.edges) {
@@ -96,6 +98,7 @@ export class RunTopology {
     // Kept to settle what was sent to or by the node's earlier lives, a few of them.
     if (tables.lives.length > MAX_LIVES) tables.lives.shift();
     this.#sendersTo.clear();
+    this.#receivers.clear();
     this.#liveReceivers.clear();
     return number;
   }
@@ -190,11 +193,6 @@ export class RunTopology {
     return ROUND_ROBIN_SOCKETS.has(type) ? "round-robin" : FAN_OUT_SOCKETS.has(type) ? "fan-out" : "untracked";
   }
 
-  /** Whether one send of this socket type reaches every matching peer (PUB, XPUB) rather than one. */
-  static fansOut(type: string): boolean {
-    return FAN_OUT_SOCKETS.has(type);
-  }
-
   /** The run's nodes that can send to this one (their roles are joined by an edge), started or ended. */
   sendersTo(receiver: string): readonly string[] {
     let senders = this.#sendersTo.get(receiver);
@@ -207,11 +205,13 @@ export class RunTopology {
   }
 
   /** The nodes whose role an edge leads to from this node's role, alive or ended. */
-  receivers(node: string): string[] {
-    const downstream = this.#downstreamRoles.get(this.roleOf(node) ?? "");
-    const receivers: string[] = [];
-    if (!downstream) return receivers;
-    for (const [id, tables] of this.#nodes) if (downstream.has(tables.role)) receivers.push(id);
+  receivers(node: string): readonly string[] {
+    let receivers = this.#receivers.get(node);
+    if (!receivers) {
+      const downstream = this.#downstreamRoles.get(this.roleOf(node) ?? "");
+      receivers = downstream ? [...this.#nodes].filter(([, tables]) => downstream.has(tables.role)).map(([id]) => id) : [];
+      this.#receivers.set(node, receivers);
+    }
     return receivers;
   }
 

@@ -84,8 +84,11 @@ const sendsInProgress: number[] = [];
 
 // Under the bridge a process may run for the length of a talk: its heap is kept to what it holds.
 if (underBridge) keepHeapSmall();
-if (reporting) {
-  setInterval(() => {
+let heartbeat: NodeJS.Timeout | undefined;
+
+/** Starts the heartbeat with the first report: a warm process waiting for its role says nothing. */
+function startHeartbeat(): void {
+  heartbeat = setInterval(() => {
     if (!wroteSinceHeartbeat) writeOut();
     wroteSinceHeartbeat = false;
   }, HEARTBEAT_MS).unref();
@@ -104,6 +107,7 @@ export function monotonicMs(): number {
 /** Queues one report for the bridge. */
 export function report(entry: ChildReport): void {
   if (!reporting) return;
+  if (!heartbeat) startHeartbeat();
   pending.json(entry);
   // The bridge starts a run's connecting processes once it hears where the binders bound.
   if (entry.kind === "bound") writeOut();
