@@ -10,10 +10,10 @@
 import type { DemoManifest } from "../demos/lib/manifest.js";
 import type { ChildReport, ChildReportBatch } from "../demos/lib/report-types.js";
 import { ExternalPeers } from "./external-peers.js";
-import { FlowLosses } from "./flow-losses.js";
+import { type CountVerdict, FlowLosses } from "./flow-losses.js";
 import { LossTracker, type Verdict } from "./loss.js";
 import { DeliveryMatcher, type MessageEvent } from "./matcher.js";
-import type { ActionEvent, DeliverEvent, LostCountEvent, NodeEvent, RunEvent, UnknownFateEvent } from "./protocol.js";
+import type { ActionEvent, DeliverEvent, NodeEvent, RunEvent } from "./protocol.js";
 import { SubscriptionFrames } from "./subscriptions.js";
 import { RunTopology } from "./topology.js";
 
@@ -175,6 +175,7 @@ export class Correlator {
   /** Sockets whose messages are counted from now on: judged by counting, no longer one by one. */
   #counted(senders: { node: string; socket: number }[]): void {
     for (const { node, socket } of senders) this.#losses.countedFrom(node, socket);
+    for (const news of this.#flows.takeNews()) this.#emit(news);
   }
 
   #deliveries(deliveries: DeliverEvent[]): void {
@@ -185,10 +186,10 @@ export class Correlator {
   }
 
   /** Shows the verdicts judged before Stop began (see #stoppedAt). */
-  #verdicts(verdicts: (Verdict | LostCountEvent | UnknownFateEvent)[]): void {
+  #verdicts(verdicts: (Verdict | CountVerdict)[]): void {
     for (const verdict of verdicts) {
       // Settled one by one: its edge no longer counts it among the missing.
-      if (verdict.kind !== "lost-count" && verdict.socket !== undefined) this.#flows.settledOne(verdict.node, verdict.socket);
+      if ((verdict.kind === "lost" || verdict.kind === "unknown") && verdict.socket !== undefined) this.#flows.settledOne(verdict.node, verdict.socket);
       if (verdict.t < this.#stoppedAt) this.#emit(verdict);
     }
   }

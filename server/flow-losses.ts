@@ -14,7 +14,7 @@
  * an edge an outside peer was connected to (what it takes is never reported), and one of whose
  * processes was killed with counts it had not yet reported.
  */
-import type { LostCountEvent, UnknownFateEvent } from "./protocol.js";
+import type { CountedEdgeEvent, LostCountEvent, UnknownFateEvent } from "./protocol.js";
 import { type RunTopology, socketKey } from "./topology.js";
 
 /** How long after its last message an edge's senders must have been heard, silent, before its counts are settled. */
@@ -26,7 +26,7 @@ const ROUND_ROBIN = new Set(["PUSH"]);
 const FAN_OUT = new Set(["PUB", "XPUB"]);
 const RECEIVING = new Set(["PULL", "SUB", "XSUB"]);
 
-export type CountVerdict = LostCountEvent | UnknownFateEvent;
+export type CountVerdict = LostCountEvent | UnknownFateEvent | CountedEdgeEvent;
 
 export interface FlowContext {
   topology: RunTopology;
@@ -66,6 +66,8 @@ interface Edge {
   verdictAt: number;
   /** A socket ended with counts it had not reported, since the last verdict. */
   unreported: boolean;
+  /** Counted and sent on since its counts were last settled: what it loses is not known yet. */
+  unsettled: boolean;
 }
 
 export class FlowLosses {
@@ -98,7 +100,7 @@ export class FlowLosses {
     let edge = this.#edges.get(endpoint);
     if (!edge || (binds && edge.binder !== node)) {
       const previous = edge;
-      edge = { endpoint, binder: binds ? node : (previous?.binder ?? ""), sockets: previous?.sockets ?? new Map(), counted: previous?.counted ?? false, settled: previous?.settled ?? 0, firstSendAt: previous?.firstSendAt ?? Infinity, lastSendAt: previous?.lastSendAt ?? -Infinity, verdictAt: previous?.verdictAt ?? -Infinity, unreported: previous?.unreported ?? false };
+      edge = { endpoint, binder: binds ? node : (previous?.binder ?? ""), sockets: previous?.sockets ?? new Map(), counted: previous?.counted ?? false, unsettled: previous?.unsettled ?? false, settled: previous?.settled ?? 0, firstSendAt: previous?.firstSendAt ?? Infinity, lastSendAt: previous?.lastSendAt ?? -Infinity, verdictAt: previous?.verdictAt ?? -Infinity, unreported: previous?.unreported ?? false };
       this.#edges.set(endpoint, edge);
       for (const key of edge.sockets.keys()) this.#edgeOf.set(key, edge);
     } else if (binds) edge.binder = node;
@@ -121,6 +123,7 @@ export class FlowLosses {
       state.sent += count;
       edge.firstSendAt = Math.min(edge.firstSendAt, t);
       edge.lastSendAt = Math.max(edge.lastSendAt, t);
+      if (edge.counted && !edge.unsettled) this.#unsettle(edge, t);
     } else {
       state.received += count;
       state.lastReceiveAt = Math.max(state.lastReceiveAt, t);
@@ -142,7 +145,21 @@ export class FlowLosses {
     if (edge.counted) return [];
     edge.counted = true;
     this.#countedEdges += 1;
+    this.#unsettle(edge, edge.lastSendAt);
     return [...edge.sockets.values()].filter((state) => !state.ended && !RECEIVING.has(state.type)).map(({ node, socket }) => ({ node, socket }));
+  }
+
+  /** The edge's losses are not known until it goes quiet again: said at once (see takeNews). */
+  #unsettle(edge: Edge, t: number): void {
+    edge.unsettled = true;
+    if (edge.binder !== "") this.#news.push({ kind: "counted-edge", t, node: edge.binder, endpoint: edge.endpoint, settled: false });
+  }
+
+  /** What changed about counted edges since last asked, to be said as it happened. */
+  readonly #news: CountedEdgeEvent[] = [];
+
+  takeNews(): CountedEdgeEvent[] {
+    return this.#news.splice(0);
   }
 
   /** Whether this socket's messages are counted (on its edge): not judged one by one. */
@@ -192,14 +209,13 @@ export class FlowLosses {
     if (this.#countedEdges === 0) return verdicts;
     for (const edge of this.#edges.values()) {
       // Asked after every batch: an edge still busy is passed over at once.
-      if (!edge.counted || now < edge.lastSendAt + QUIET_MS) continue;
-      const verdict = this.#judge(edge, now);
-      if (verdict) verdicts.push(verdict);
+      if (!edge.counted || !edge.unsettled || now < edge.lastSendAt + QUIET_MS) continue;
+      verdicts.push(...this.#judge(edge, now));
     }
     return verdicts;
   }
 
-  #judge(edge: Edge, now: number): CountVerdict | undefined {
+  #judge(edge: Edge, now: number): CountVerdict[] {
     let sent = 0;
     let received = 0;
     const senders: EdgeSocket[] = [];
@@ -210,12 +226,14 @@ export class FlowLosses {
       (RECEIVING.has(state.type) ? receivers : senders).push(state);
     }
     const missing = sent - received - edge.settled;
-    if (missing <= 0) return undefined;
     // Quiet: every sender heard, silent, well past the last send; every running receiver idle since.
     const quietAt = edge.lastSendAt + QUIET_MS;
-    if (now < quietAt) return undefined;
-    for (const state of senders) if (!state.ended && !this.#heardPast(state.node, quietAt)) return undefined;
-    for (const state of receivers) if (!state.ended && state.idleAt < edge.lastSendAt + IDLE_AFTER_SEND_MS) return undefined;
+    if (now < quietAt) return [];
+    for (const state of senders) if (!state.ended && !this.#heardPast(state.node, quietAt)) return [];
+    for (const state of receivers) if (!state.ended && state.idleAt < edge.lastSendAt + IDLE_AFTER_SEND_MS) return [];
+    edge.unsettled = false;
+    const settled: CountedEdgeEvent = { kind: "counted-edge", t: now, node: edge.binder, endpoint: edge.endpoint, settled: true };
+    if (missing <= 0) return edge.binder === "" ? [] : [settled];
 
     edge.settled += missing;
     const from = edge.verdictAt;
@@ -225,12 +243,11 @@ export class FlowLosses {
     const sending = edge.binder !== "" && senders.some((state) => state.node === edge.binder);
     const others = new Set((sending ? receivers : senders).map((state) => state.node));
     const at = { t: now, node: edge.binder, as: sending ? ("sender" as const) : ("receiver" as const), count: missing, ...(others.size === 1 ? { peer: [...others][0]! } : {}) };
-    if (unreported) return { kind: "unknown", ...at, reason: "unreported" };
-    if (this.#context.outsideDuring(edge.binder, Math.min(from, edge.firstSendAt), now)) return { kind: "unknown", ...at, reason: "outside-peer" };
+    if (unreported) return [{ kind: "unknown", ...at, reason: "unreported" }, settled];
+    if (this.#context.outsideDuring(edge.binder, Math.min(from, edge.firstSendAt), now)) return [{ kind: "unknown", ...at, reason: "outside-peer" }, settled];
     const reason = this.#countable(edge, senders, receivers);
-    if (reason === undefined) return { kind: "unknown", ...at, reason: "counted" };
-    const { peer, ...rest } = at as typeof at & { peer?: string };
-    return { kind: "lost-count", ...rest, ...(peer ? { peer } : {}), reason };
+    if (reason === undefined) return [{ kind: "unknown", ...at, reason: "counted" }, settled];
+    return [{ kind: "lost-count", ...at, reason }, settled];
   }
 
   /**

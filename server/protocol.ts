@@ -233,6 +233,19 @@ export interface UnknownFateEvent {
 }
 
 /**
+ * An edge whose messages are counted in flows (too many to report one by one), at the node that
+ * bound its endpoint: while it is busy (`settled` false) what it loses is not known; once it has
+ * gone quiet its counts are settled (`settled` true), any loss or unknown fate said just before.
+ */
+export interface CountedEdgeEvent {
+  kind: "counted-edge";
+  t: number;
+  node: string;
+  endpoint: string;
+  settled: boolean;
+}
+
+/**
  * Peers from outside the run (a program someone started by hand, in any language) connected to
  * a bound endpoint, counted from the binding socket's monitor: accepted connections minus
  * disconnections, minus those of the run's own connecting processes. `node` is the binder.
@@ -254,7 +267,7 @@ export interface ActionEvent {
   filter?: string;
 }
 
-export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent | LostEvent | LostCountEvent | UnknownFateEvent | ExternalPeersEvent | ActionEvent;
+export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent | LostEvent | LostCountEvent | UnknownFateEvent | CountedEdgeEvent | ExternalPeersEvent | ActionEvent;
 
 /** Why a run ended. */
 export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed" | "idle";

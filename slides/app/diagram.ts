@@ -298,6 +298,8 @@ export class DiagramView {
       setData(group, "received", String(node.received));
       setData(group, "lost", String(node.lost));
       setData(group, "missed", String(node.missed));
+      setData(group, "unknown", String(node.unknown));
+      setData(group, "lossesKnown", String(node.unsettled.length === 0));
       setData(group, "status", node.status);
       group.classList.toggle("has-losses", node.lost > 0 || node.missed > 0);
       this.#drawQueue(view, model.traffic.queued(node.id), node.waitingSends.length);
@@ -307,14 +309,19 @@ export class DiagramView {
         setText(view.detail, "seen by the socket monitor");
         continue;
       }
-      const losses = [node.lost > 0 ? `lost ${node.lost}` : "", node.missed > 0 ? `missed ${node.missed}` : ""].filter(Boolean);
+      // Counting in flows and still busy: what its edge loses is settled only once it is quiet.
+      const pending = node.unsettled.length > 0 ? "losses ?" : "";
+      const losses = [node.lost > 0 ? `lost ${node.lost}` : "", node.missed > 0 ? `missed ${node.missed}` : "", node.unknown > 0 ? `not known ${count(node.unknown)}` : "", pending].filter(Boolean);
+      // A process killed before it reported its last counts: at least this many.
+      const sent = `${node.uncounted.includes("sent") ? "≥" : ""}${count(node.sent)}`;
+      const received = `${node.uncounted.includes("received") ? "≥" : ""}${count(node.received)}`;
       // With losses the line says more, so "received" gives way to "recv" to stay inside the box.
       if (view.compact) {
         // Small nodes: the counts, and losses as one figure; the attributes keep them apart.
         const lostOrMissed = node.lost + node.missed;
-        setText(view.counters, [`sent ${count(node.sent)}`, `recv ${count(node.received)}`, ...(lostOrMissed > 0 ? [`✗ ${lostOrMissed}`] : [])].join(" · "));
+        setText(view.counters, [`sent ${sent}`, `recv ${received}`, ...(lostOrMissed > 0 ? [`✗ ${lostOrMissed}`] : []), ...(node.unknown > 0 ? [`? ${count(node.unknown)}`] : []), ...(pending ? ["✗ ?"] : [])].join(" · "));
       } else {
-        setText(view.counters, [`sent ${count(node.sent)}`, `${losses.length > 0 ? "recv" : "received"} ${count(node.received)}`, ...losses].join(" · "));
+        setText(view.counters, [`sent ${sent}`, `${losses.length > 0 ? "recv" : "received"} ${received}`, ...losses].join(" · "));
       }
       setText(view.detail, this.#detail(node));
     }
