@@ -134,6 +134,7 @@ export class Correlator {
         return;
       case "receive-idle":
         this.#flows.idle(node, report.socket, report.t);
+        this.#verdicts(this.#losses.receiveIdle(node, report.socket, report.t));
         return;
       case "flow":
         this.#counted(this.#flows.messages(node, report.socket, report.direction, report.count, report.t, true));

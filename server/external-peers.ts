@@ -21,6 +21,11 @@ const SETTLE_MS = 300;
 const ACCEPT_STAMPED_LATE_MS = 500;
 /** How many spells of outside peers are remembered per endpoint. */
 const MAX_SPELLS = 32;
+/**
+ * How long a connector that ended may still have its connection counted by the binder: its
+ * disconnect reaches the bridge on the binder's channel, after its exit on the bridge's own.
+ */
+const DISCONNECT_LATE_MS = 2000;
 
 /** A time during which an outside peer may have been connected: [from, to], `to` open while it may still be. */
 interface Spell {
@@ -44,6 +49,10 @@ interface BoundEndpoint {
   published: number;
   /** Spells with outside peers, oldest first; the last is open (to = Infinity) while one may be connected. */
   spells: Spell[];
+  /** When the run's own connectors ended whose disconnect the binder may not have reported yet. */
+  endedAt: number[];
+  /** When it last accepted a connection. */
+  lastAccept: number;
 }
 
 export class ExternalPeers {
@@ -62,7 +71,7 @@ export class ExternalPeers {
 
   bound(binder: string, endpoint: string, t = this.#now()): void {
     const spells = this.#bound.get(endpoint)?.spells ?? [];
-    this.#bound.set(endpoint, { binder, boundAt: t, accepted: 0, acceptedEver: 0, connectorsEver: this.#connectors.get(endpoint)?.size ?? 0, published: 0, spells });
+    this.#bound.set(endpoint, { binder, boundAt: t, accepted: 0, acceptedEver: 0, connectorsEver: this.#connectors.get(endpoint)?.size ?? 0, published: 0, spells, endedAt: [], lastAccept: -Infinity });
   }
 
   /** One of the run's own processes was started to connect to `endpoint`. */
@@ -78,7 +87,7 @@ export class ExternalPeers {
   }
 
   connectorEnded(node: string): void {
-    for (const nodes of this.#connectors.values()) nodes.delete(node);
+    for (const [endpoint, nodes] of this.#connectors) if (nodes.delete(node)) this.#bound.get(endpoint)?.endedAt.push(this.#now());
     this.#changed();
   }
 
@@ -87,16 +96,20 @@ export class ExternalPeers {
     const bound = endpoint === undefined ? undefined : this.#bound.get(endpoint);
     if (!bound || bound.binder !== node) return;
     const connectors = this.#connectors.get(endpoint!)?.size ?? 0;
+    // Connectors that ended a moment ago may still be connected as far as the binder has said.
+    const now = this.#now();
+    while (bound.endedAt.length > 0 && bound.endedAt[0]! < now - DISCONNECT_LATE_MS) bound.endedAt.shift();
     if (event === "accept") {
       bound.accepted += 1;
       bound.acceptedEver += 1;
+      bound.lastAccept = t;
       // More connections than the run's own connectors, even for an instant: someone else is
       // here from this accept on. More in all than they ever made: someone else was, at some
       // time since the binder bound or the last spell ended (a peer that came before the run's
       // own connections and left before the last of them arrived took the tasks queued for
       // them, though at no instant were there more connections than connectors).
       const open = bound.spells.at(-1);
-      if (bound.accepted > connectors) this.#open(bound, t - ACCEPT_STAMPED_LATE_MS);
+      if (bound.accepted > connectors + bound.endedAt.length) this.#open(bound, t - ACCEPT_STAMPED_LATE_MS);
       else if (bound.acceptedEver > bound.connectorsEver && (open === undefined || open.to !== Infinity)) {
         this.#open(bound, Math.max(bound.boundAt, open?.to ?? -Infinity));
         bound.spells.at(-1)!.to = t;
@@ -105,6 +118,7 @@ export class ExternalPeers {
       }
     } else if (event === "disconnect") {
       bound.accepted = Math.max(0, bound.accepted - 1);
+      bound.endedAt.shift();
       const open = bound.spells.at(-1);
       if (open && open.to === Infinity && bound.accepted <= connectors) open.to = t;
     } else return;
@@ -144,6 +158,11 @@ export class ExternalPeers {
   #publish(): void {
     for (const [endpoint, bound] of this.#bound) {
       const count = Math.max(0, bound.accepted - (this.#connectors.get(endpoint)?.size ?? 0));
+      // Held still: someone from outside is here, though at its accept an ended connector's
+      // connection could have explained it. It may have been here since.
+      const now = this.#now();
+      const recentlyEnded = bound.endedAt.filter((t) => t >= now - DISCONNECT_LATE_MS).length;
+      if (count > recentlyEnded) this.#open(bound, bound.lastAccept - ACCEPT_STAMPED_LATE_MS);
       if (count === bound.published) continue;
       bound.published = count;
       this.#emit({ kind: "external", t: this.#now(), node: bound.binder, endpoint, count });

@@ -11,8 +11,9 @@
  *
  * - A PUSH (round-robin) send is not assigned to a worker until a worker receives it, so a
  *   killed worker's queue cannot be counted at the kill. But once every worker that is still
- *   alive has received something the PUSH sent *after* message m, and nobody received m, then
- *   m was in no living worker's pipe: it went to one that died, and is lost. The same order
+ *   alive has received something the PUSH sent *after* message m — or has said it had nothing
+ *   queued a while after m was sent (a `receive-idle` report) — and nobody received m, then m
+ *   was in no living worker's pipe: it went to one that died, and is lost. The same order
  *   names that worker: of the workers that died since m was sent, the ones that received
  *   something sent after m did not have m in their pipe either; when one is left, it had m.
  * - A PUB/XPUB send goes to every subscriber whose filter matches. When subscriber s receives
@@ -63,6 +64,8 @@ function nodeOf(key: string): string {
 export const MAX_REMEMBERED = 5000;
 /** How many lives (starts) of one node are remembered, for sends still being judged. */
 const MAX_LIVES = 8;
+/** How long after a send a receiver's idle report must be, for the send to have reached it had it been its. */
+const IDLE_AFTER_SEND_MS = 100;
 /**
  * A monitor event is stamped when the binder's program reads it: a send stamped a little
  * before an outside peer's accept may still have gone to it (see external-peers.ts).
@@ -96,6 +99,8 @@ interface Life {
   endUnsettled?: boolean;
   /** Up to when a receive of it was never settled: what was sent to it before then is not judged. */
   unsureUntil: number;
+  /** When each of its sockets last said nothing was queued for it. */
+  idleAt: Map<number, number>;
 }
 
 /**
@@ -152,7 +157,7 @@ export class LossTracker {
   spawned(node: string, t: number): void {
     let lives = this.#lives.get(node);
     if (!lives) this.#lives.set(node, (lives = []));
-    lives.push({ number: this.#topology.lifeOf(node)?.number ?? lives.length + 1, started: t, filters: [], heardUntil: t, lastFrom: new Map(), unsureUntil: -Infinity });
+    lives.push({ number: this.#topology.lifeOf(node)?.number ?? lives.length + 1, started: t, filters: [], heardUntil: t, lastFrom: new Map(), unsureUntil: -Infinity, idleAt: new Map() });
     if (lives.length > MAX_LIVES) {
       const forgotten = lives.shift()!;
       this.#lastForgottenEnd = Math.max(this.#lastForgottenEnd, forgotten.ended ?? Infinity);
@@ -234,6 +239,31 @@ export class LossTracker {
   }
 
   /**
+   * A socket of `node` said nothing was queued for it at `t`: a round-robin send made well
+   * before then is in its pipe no more, had it ever been.
+   */
+  receiveIdle(node: string, socket: number, t: number): Verdict[] {
+    const life = this.#life(node);
+    if (!life) return [];
+    life.idleAt.set(socket, Math.max(life.idleAt.get(socket) ?? -Infinity, t));
+    const verdicts: Verdict[] = [];
+    for (const sender of this.#unreceived.keys()) {
+      const senderNode = nodeOf(sender);
+      if (this.#topology.receivers(senderNode).includes(node)) verdicts.push(...this.#settleRoundRobin(sender, senderNode, t));
+    }
+    return verdicts;
+  }
+
+  /** When a receiver's socket that can take `sender`'s messages last said nothing was queued for it. */
+  #idleFor(life: Life, receiver: string, sender: string): number {
+    let latest = -Infinity;
+    const senderNode = nodeOf(sender);
+    const from = this.#topology.socket(senderNode, Number(sender.slice(senderNode.length + 1)));
+    for (const [socket, t] of life.idleAt) if (this.#topology.socketsJoined(senderNode, from, receiver, this.#topology.socket(receiver, socket))) latest = Math.max(latest, t);
+    return latest;
+  }
+
+  /**
    * The matcher forgot a receive of `node`'s, stamped `t`, before it could tell what it was: a
    * message sent to the node before then may have been it, so none of those is judged.
    */
@@ -293,15 +323,19 @@ export class LossTracker {
     if (!pending || pending.size === 0) return [];
     const live = this.#topology.liveReceivers(node);
     if (live.length === 0) return [];
-    // Every live receiver has had messages up to here; anything older nobody got is gone.
-    let floor = Infinity;
-    for (const receiver of live) floor = Math.min(floor, this.#life(receiver)?.lastFrom.get(sender)?.seq ?? 0);
-    // Sends are remembered in the order they were made, so seq ascends: stop at the floor
-    // rather than walk the rest (thousands of sends in flight at full speed, per delivery).
+    // Each live receiver has had messages up to its floor, and had nothing queued at its idle
+    // time: anything older that nobody got is gone. Both only grow with the send, so sends are
+    // walked oldest first and the walk stops at the first still open (thousands of sends may be
+    // in flight at full speed, and this runs per delivery).
+    const floors = live.map((receiver) => {
+      const life = this.#life(receiver);
+      return { seq: life?.lastFrom.get(sender)?.seq ?? 0, idle: life ? this.#idleFor(life, receiver, sender) - IDLE_AFTER_SEND_MS : -Infinity };
+    });
+    const gone = (send: MessageEvent) => floors.every((floor) => send.seq < floor.seq || send.t <= floor.idle);
     const verdicts: Verdict[] = [];
     let unsure = -Infinity;
     for (const receiver of live) unsure = Math.max(unsure, this.#life(receiver)?.unsureUntil ?? -Infinity);
-    for (let send = pending.oldest(); send !== undefined && send.seq < floor; send = pending.oldest()) {
+    for (let send = pending.oldest(); send !== undefined && gone(send); send = pending.oldest()) {
       pending.delete(send.seq);
       if (send.t <= unsure) continue;
       if (this.#context.outsideDuring(node, send.t - OUTSIDE_MARGIN_MS, send.t)) verdicts.push(this.#unknown(send, now, "outside-peer"));

@@ -50,7 +50,7 @@ export function boundBy(events: readonly RunEvent[], node: string): string {
   return bound.endpoint;
 }
 
-/** The text of a message's frame (the last by default), as its preview shows it. */
-export function frameText(event: { frames?: { text: string }[] }, index = -1): string {
-  return event.frames?.at(index)?.text ?? "";
+/** The text of a message's frame (the last by default), as its preview shows it; "" for an event without frames. */
+export function frameText(event: RunEvent, index = -1): string {
+  return "frames" in event ? (event.frames?.at(index)?.text ?? "") : "";
 }
