@@ -16,9 +16,11 @@ import type { ExternalPeersEvent } from "./protocol.js";
 const SETTLE_MS = 300;
 /**
  * A monitor event is stamped when the binder's program reads it, which may be a while after
- * libzmq accepted the connection: a message sent in between may have gone to the new peer.
+ * libzmq accepted the connection: a message sent in between may have gone to the new peer. On a
+ * busy machine a demo process (at a lower priority than the bridge) was seen to read an accept
+ * 800 ms after it had sent the new peer a message.
  */
-const ACCEPT_STAMPED_LATE_MS = 500;
+const ACCEPT_STAMPED_LATE_MS = 2000;
 /** How many spells of outside peers are remembered per endpoint. */
 const MAX_SPELLS = 32;
 /**
@@ -53,6 +55,13 @@ interface BoundEndpoint {
   endedAt: number[];
   /** When it last accepted a connection. */
   lastAccept: number;
+  /**
+   * The earliest accept since the last spell began that was taken for one of the run's own
+   * connectors still to come: if one of them comes later, that accept may have been the outsider's.
+   */
+  ambiguousSince: number;
+  /** Connections the run's own connectors said they made (their monitor's "connect"), since it bound. */
+  ownConnections: number;
 }
 
 export class ExternalPeers {
@@ -71,7 +80,7 @@ export class ExternalPeers {
 
   bound(binder: string, endpoint: string, t = this.#now()): void {
     const spells = this.#bound.get(endpoint)?.spells ?? [];
-    this.#bound.set(endpoint, { binder, boundAt: t, accepted: 0, acceptedEver: 0, connectorsEver: this.#connectors.get(endpoint)?.size ?? 0, published: 0, spells, endedAt: [], lastAccept: -Infinity });
+    this.#bound.set(endpoint, { binder, boundAt: t, accepted: 0, acceptedEver: 0, connectorsEver: this.#connectors.get(endpoint)?.size ?? 0, published: 0, spells, endedAt: [], lastAccept: -Infinity, ambiguousSince: Infinity, ownConnections: 0 });
   }
 
   /** One of the run's own processes was started to connect to `endpoint`. */
@@ -94,7 +103,15 @@ export class ExternalPeers {
   /** A socket monitor event of any node of the run, stamped `t`. */
   monitor(node: string, event: string, endpoint: string | undefined, t = this.#now()): void {
     const bound = endpoint === undefined ? undefined : this.#bound.get(endpoint);
-    if (!bound || bound.binder !== node) return;
+    if (!bound) return;
+    if (bound.binder !== node) {
+      // One of the run's own connections made: the accepts so far may all be explained by them.
+      if (event === "connect" && t >= bound.boundAt && this.#connectors.get(endpoint!)?.has(node)) {
+        bound.ownConnections += 1;
+        if (bound.ownConnections >= bound.acceptedEver) bound.ambiguousSince = Infinity;
+      }
+      return;
+    }
     const connectors = this.#connectors.get(endpoint!)?.size ?? 0;
     // Connectors that ended a moment ago may still be connected as far as the binder has said.
     const now = this.#now();
@@ -109,13 +126,19 @@ export class ExternalPeers {
       // own connections and left before the last of them arrived took the tasks queued for
       // them, though at no instant were there more connections than connectors).
       const open = bound.spells.at(-1);
-      if (bound.accepted > connectors + bound.endedAt.length) this.#open(bound, t - ACCEPT_STAMPED_LATE_MS);
-      else if (bound.acceptedEver > bound.connectorsEver && (open === undefined || open.to !== Infinity)) {
-        this.#open(bound, Math.max(bound.boundAt, open?.to ?? -Infinity));
+      // An accept taken for a connector still to come (none has said it connected) may have been someone else's.
+      const ambiguous = bound.acceptedEver <= bound.connectorsEver && bound.acceptedEver > bound.ownConnections;
+      const since = Math.min(bound.ambiguousSince, t) - ACCEPT_STAMPED_LATE_MS;
+      if (bound.accepted > connectors + bound.endedAt.length) {
+        this.#open(bound, since);
+        bound.ambiguousSince = Infinity;
+      } else if (bound.acceptedEver > bound.connectorsEver && (open === undefined || open.to !== Infinity)) {
+        this.#open(bound, Math.max(bound.boundAt, open?.to ?? -Infinity, Math.min(since, t)));
         bound.spells.at(-1)!.to = t;
+        bound.ambiguousSince = Infinity;
         // Counted once: the next such peer is another acceptedEver beyond connectorsEver.
         bound.connectorsEver = bound.acceptedEver;
-      }
+      } else if (ambiguous) bound.ambiguousSince = Math.min(bound.ambiguousSince, t);
     } else if (event === "disconnect") {
       bound.accepted = Math.max(0, bound.accepted - 1);
       bound.endedAt.shift();

@@ -67,10 +67,18 @@ const MAX_LIVES = 8;
 /** How long after a send a receiver's idle report must be, for the send to have reached it had it been its. */
 const IDLE_AFTER_SEND_MS = 100;
 /**
- * A monitor event is stamped when the binder's program reads it: a send stamped a little
- * before an outside peer's accept may still have gone to it (see external-peers.ts).
+ * How long after a receiver's exit was seen a PUSH may still put messages into its pipe: libzmq
+ * drops the pipe only once its sender's program calls into it again after the disconnect.
  */
-const OUTSIDE_MARGIN_MS = 0;
+const DEAD_PIPE_MS = 1000;
+/**
+ * How far past a send its sender must have been heard before its fate is judged. A binder learns
+ * of a peer from outside from its socket monitor, which its program reads when it gets to it: a
+ * message it sent may reach that peer before the accept is reported (on a busy machine, a tenth of
+ * a second or more). Once its program has run this much longer, any accept from before then has
+ * been read and reported (external-peers.ts also dates the peer from before the accept's stamp).
+ */
+const MONITOR_READ_MS = 500;
 
 interface FilterChange {
   t: number;
@@ -198,8 +206,10 @@ export class LossTracker {
     const life = this.#life(node);
     if (!life || t <= life.heardUntil) return [];
     life.heardUntil = t;
-    // Only a subscriber's wishes settle what publishers sent: it has filters once it subscribed.
-    const verdicts = this.#unclaimed.size === 0 || life.filters.length === 0 ? [] : this.#settleUnclaimed(t);
+    // A subscriber's wishes, and its publisher's running on, settle what publishers sent.
+    const verdicts = this.#unclaimed.size === 0 ? [] : this.#settleUnclaimed(t);
+    // A sender heard further may have sends whose fate waited on it (see MONITOR_READ_MS).
+    for (const sender of this.#unreceived.keys()) if (nodeOf(sender) === node) verdicts.push(...this.#settleRoundRobin(sender, node, t));
     if (this.#unsettledEnds > 0) verdicts.push(...this.#settleEndedSubscribers(t));
     return verdicts;
   }
@@ -331,14 +341,15 @@ export class LossTracker {
       const life = this.#life(receiver);
       return { seq: life?.lastFrom.get(sender)?.seq ?? 0, idle: life ? this.#idleFor(life, receiver, sender) - IDLE_AFTER_SEND_MS : -Infinity };
     });
-    const gone = (send: MessageEvent) => floors.every((floor) => send.seq < floor.seq || send.t <= floor.idle);
+    const heardUntil = this.#life(node)?.heardUntil ?? -Infinity;
+    const gone = (send: MessageEvent) => send.t + MONITOR_READ_MS <= heardUntil && floors.every((floor) => send.seq < floor.seq || send.t <= floor.idle);
     const verdicts: Verdict[] = [];
     let unsure = -Infinity;
     for (const receiver of live) unsure = Math.max(unsure, this.#life(receiver)?.unsureUntil ?? -Infinity);
     for (let send = pending.oldest(); send !== undefined && gone(send); send = pending.oldest()) {
       pending.delete(send.seq);
       if (send.t <= unsure) continue;
-      if (this.#context.outsideDuring(node, send.t - OUTSIDE_MARGIN_MS, send.t)) verdicts.push(this.#unknown(send, now, "outside-peer"));
+      if (this.#context.outsideDuring(node, send.t, send.t)) verdicts.push(this.#unknown(send, now, "outside-peer"));
       else verdicts.push(this.#lost(send, now, "receiver-gone", this.#holder(sender, node, send)));
     }
     return verdicts;
@@ -346,15 +357,16 @@ export class LossTracker {
 
   /**
    * The receiver that had this round-robin send in its pipe when it died, when the order says:
-   * of the receivers that were alive when it was sent and have died since, those that received
-   * something sent after it did not have it (their pipe is first in, first out). One left is it.
+   * of the receivers that were alive when it was sent (or had just died: their pipe was still
+   * there) and have died since, those that received something sent after it did not have it
+   * (their pipe is first in, first out). One left is it.
    */
   #holder(sender: string, node: string, send: MessageEvent): string | undefined {
     if (send.t <= this.#lastForgottenEnd) return undefined;
     let holder: string | undefined;
     for (const receiver of this.#topology.receivers(node)) {
       for (const life of this.#lives.get(receiver) ?? []) {
-        if (life.ended === undefined || life.started > send.t || life.ended < send.t) continue;
+        if (life.ended === undefined || life.started > send.t || life.ended + DEAD_PIPE_MS < send.t) continue;
         if ((life.lastFrom.get(sender)?.seq ?? 0) > send.seq) continue;
         if (holder !== undefined && holder !== receiver) return undefined;
         holder = receiver;
@@ -415,12 +427,14 @@ export class LossTracker {
       const publisher = nodeOf(key);
       const lives = this.#topology.receivers(publisher).flatMap((node) => this.#lives.get(node) ?? []);
       let settled = 0;
+      const heardUntil = this.#life(publisher)?.heardUntil ?? -Infinity;
       for (const send of sends) {
+        if (send.t + MONITOR_READ_MS > heardUntil) break;
         const verdict = this.#claimed(lives, send);
         if (verdict === "unknown") break;
         if (verdict === "no") {
           // An outside subscriber may have wanted it: its wishes are never reported.
-          if (this.#context.outsideDuring(publisher, send.t - OUTSIDE_MARGIN_MS, send.t)) verdicts.push(this.#unknown(send, now, "outside-peer"));
+          if (this.#context.outsideDuring(publisher, send.t, send.t)) verdicts.push(this.#unknown(send, now, "outside-peer"));
           else verdicts.push(this.#lost(send, now, "no-subscriber", undefined));
         }
         settled += 1;

@@ -17,7 +17,8 @@ class Judge {
   /** When an outside peer is connected to the sender: [from, to]. */
   outside: [number, number][] = [];
 
-  constructor(sender: string, type: "PUSH" | "PUB") {
+  /** `heardAhead`: the sender has been heard long past every send here (its monitor read), as a running one soon is. */
+  constructor(sender: string, type: "PUSH" | "PUB", heardAhead = true) {
     const manifest: DemoManifest = {
       name: "test",
       title: "test",
@@ -35,6 +36,7 @@ class Judge {
       judgedPerMessage: () => true,
     });
     this.#start(sender, "sender", -1000, type);
+    if (heardAhead) this.tracker.heard(sender, 1e9);
   }
 
   #start(node: string, role: string, t: number, type: string): void {
@@ -115,6 +117,20 @@ describe("losses of a PUSH", () => {
     const tracker = pushPull(["w0"], true);
     for (let seq = 1; seq <= 3; seq++) tracker.sent(send("v", seq, seq));
     assert.deepEqual(settled(tracker.delivered(deliver("v", "w0", 3, 10))), [[1, "not known", "outside-peer"], [2, "not known", "outside-peer"]]);
+  });
+});
+
+describe("waiting for the sender's own news", () => {
+  it("a send is judged only once its sender has been heard well past it: an outside peer's accept may still be on its way", () => {
+    const tracker = new Judge("v", "PUSH", false);
+    tracker.spawned("w0", -500);
+    tracker.spawned("w1", -500);
+    for (let seq = 1; seq <= 3; seq++) tracker.sent(send("v", seq, seq * 100));
+    tracker.delivered(deliver("v", "w0", 1, 150, 100));
+    tracker.exited("w1", 250);
+    assert.deepEqual(tracker.delivered(deliver("v", "w0", 3, 350, 300)), [], "w0 took 3: 2 went to w1, but v has not been heard past it yet");
+    assert.deepEqual(tracker.heard("v", 600), [], "nor long enough past it");
+    assert.deepEqual(settled(tracker.heard("v", 700)), [[2, "w1", "receiver-gone"]]);
   });
 });
 

@@ -1,5 +1,5 @@
 """A SUB written in Python (pyzmq), not Node: it connects to a live demo's publisher, subscribes
-to everything, takes COUNT messages, prints the first frame of each, and exits.
+to everything, takes COUNT messages, prints the second frame of each (the first if it has one), and exits.
 Usage: sub_everything.py ENDPOINT COUNT"""
 import sys
 import zmq
@@ -12,6 +12,7 @@ socket.setsockopt(zmq.RCVTIMEO, 15000)
 socket.subscribe(b"")
 socket.connect(endpoint)
 for _ in range(count):
-    print("python got", socket.recv_multipart()[0].decode(errors="replace"), flush=True)
+    frames = socket.recv_multipart()
+    print("python got", frames[min(1, len(frames) - 1)].decode(errors="replace"), flush=True)
 socket.close()
 context.term()
