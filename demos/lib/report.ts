@@ -89,7 +89,7 @@ let heartbeat: NodeJS.Timeout | undefined;
 /** Starts the heartbeat with the first report: a warm process waiting for its role says nothing. */
 function startHeartbeat(): void {
   heartbeat = setInterval(() => {
-    if (!wroteSinceHeartbeat) writeOut();
+    if (!wroteSinceHeartbeat) writeOut(true);
     wroteSinceHeartbeat = false;
   }, HEARTBEAT_MS).unref();
 }
@@ -110,7 +110,7 @@ export function report(entry: ChildReport): void {
   if (!heartbeat) startHeartbeat();
   pending.json(entry);
   // The bridge starts a run's connecting processes once it hears where the binders bound.
-  if (entry.kind === "bound") writeOut();
+  if (entry.kind === "bound") writeOut(false);
   else scheduleFlush();
 }
 
@@ -131,7 +131,7 @@ export type Direction = "send" | "recv";
 export function reportMessage(kind: Direction, t: number, socket: number, seq: number, frames: readonly Buffer[], body: readonly Buffer[]): void {
   if (!reporting) return;
   pending.message(kind, t, socket, seq, frames, body);
-  writeOut();
+  writeOut(false);
 }
 
 /**
@@ -199,7 +199,7 @@ export function countInFlow(flow: Flow, bytes: number): void {
   if (flow.count === 0 && reporting) {
     // The first since the last flow report: the bridge learns at once that a count is open.
     pending.json({ kind: "counting", t: monotonicMs(), socket: flow.socket, direction: flow.direction });
-    writeOut();
+    writeOut(false);
   }
   flow.count += 1;
   flow.bytes += bytes;
@@ -215,22 +215,26 @@ function scheduleFlush(): void {
 function flush(): void {
   flushTimer = undefined;
   flushGate.spend(performance.now());
-  writeOut();
+  writeOut(true);
 }
 
 /**
- * Writes everything queued, counted flows included, as one batch into the report pipe; when
- * it returns, the kernel has it. A full pipe (the bridge behind) makes it wait: the process
- * slows to what the bridge can follow rather than let reports go.
+ * Writes everything queued as one batch into the report pipe; when it returns, the kernel has
+ * it. A full pipe (the bridge behind) makes it wait: the process slows to what the bridge can
+ * follow rather than let reports go. `withFlows`: the counts of counted messages go too (on the
+ * flush timer's beat, not with every message written out one by one: a busy socket's few
+ * one-by-one reports would otherwise each carry a count of a handful).
  */
-function writeOut(): void {
+function writeOut(withFlows: boolean): void {
   if (!reporting) return;
   const t = monotonicMs();
-  for (const flow of flows) {
-    if (flow.count === 0) continue;
-    pending.json({ kind: "flow", t, socket: flow.socket, direction: flow.direction, count: flow.count, bytes: flow.bytes });
-    flow.count = 0;
-    flow.bytes = 0;
+  if (withFlows) {
+    for (const flow of flows) {
+      if (flow.count === 0) continue;
+      pending.json({ kind: "flow", t, socket: flow.socket, direction: flow.direction, count: flow.count, bytes: flow.bytes });
+      flow.count = 0;
+      flow.bytes = 0;
+    }
   }
   let heardUntil = t;
   for (const started of sendsInProgress) heardUntil = Math.min(heardUntil, started);
@@ -252,5 +256,5 @@ function writeOut(): void {
 /** Writes whatever is queued now (at the end of the process: its last reports). */
 export function flushNow(): void {
   cancelScheduledFlush();
-  writeOut();
+  writeOut(true);
 }

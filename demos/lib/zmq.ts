@@ -111,10 +111,10 @@ class SocketTrace {
   readonly onPeers = new Set<() => void>();
   /** A SUB's current subscriptions. */
   filters: string[] = [];
-  /** Whether the program waits in `receive`, since when, and whether that wait was reported as idle. */
+  /** Whether the program waits in `receive`, whether that wait was reported as idle, and the count at the last check. */
   receivePending = false;
-  receiveStartedAt = 0;
   idleReported = false;
+  receivedAtCheck = 0;
 
   constructor(
     readonly socket: ZeroMQ.Socket,
@@ -282,10 +282,7 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
         trace.reportError(error);
         return Promise.reject(error);
       }
-      if (trace.recvFlow !== undefined && !trace.receivePending) {
-        trace.receivePending = true;
-        trace.receiveStartedAt = performance.now();
-      }
+      if (trace.recvFlow !== undefined) trace.receivePending = true;
       return receiving.then(trace.onReceived, trace.onReceiveFailed);
     }
 
@@ -343,7 +340,6 @@ let waitWatch: NodeJS.Timeout | undefined;
  */
 function watchWaits(): void {
   waitWatch ??= setInterval(() => {
-    const now = performance.now();
     for (const socket of openSockets) {
       const trace = traceOf(socket);
       if (socket.closed) continue;
@@ -353,9 +349,12 @@ function watchWaits(): void {
         trace.waitReported = true;
         report({ kind: "send-waiting", t: monotonicMs(), socket: trace.id, waiting: true });
       }
-      // `readable` asks libzmq itself: a message already there but not yet handed to the
-      // program (this process was not scheduled meanwhile) means it is not idle.
-      if (trace.receivePending && !trace.idleReported && now - trace.receiveStartedAt >= WAIT_CHECK_MS && !socket.readable) {
+      // Waiting in `receive` with nothing received since the last check; `readable` asks libzmq
+      // itself, as a message already there but not yet handed to the program (this process was
+      // not scheduled meanwhile) means it is not idle.
+      const received = trace.receivedCount !== trace.receivedAtCheck;
+      trace.receivedAtCheck = trace.receivedCount;
+      if (trace.receivePending && !trace.idleReported && !received && !socket.readable) {
         trace.idleReported = true;
         report({ kind: "receive-idle", t: monotonicMs(), socket: trace.id });
       }
