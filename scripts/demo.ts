@@ -12,7 +12,7 @@ import { type DemoManifest, type ParamValues, bodyFrameOf, defaultParams } from 
 import { helpLines, optionValue, paramDescription, readParam } from "../demos/lib/command-line.js";
 import { Run } from "../server/run.js";
 import type { RunEvent, StopReason } from "../server/protocol.js";
-import { LOST_BECAUSE } from "../slides/app/loss-words.js";
+import { LOST_BECAUSE, UNKNOWN_BECAUSE } from "../slides/app/loss-words.js";
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -75,6 +75,12 @@ function describe(event: RunEvent): string | undefined {
     case "lost": {
       const body = event.frames.at(bodyFrameOf(manifest!, event.node, event.to ?? event.node))?.text ?? "";
       return `lost "${body}"${event.to ? ` for ${event.to}` : ""}: ${LOST_BECAUSE[event.reason] ?? event.reason}`;
+    }
+    case "lost-count":
+      return `${event.count} ${event.count === 1 ? "message" : "messages"} ${event.as === "sender" ? "lost" : "missed"}${event.peer ? ` with ${event.peer}` : ""}, counted once quiet: ${LOST_BECAUSE[event.reason] ?? event.reason}`;
+    case "unknown": {
+      const body = event.frames ? ` "${event.frames.at(bodyFrameOf(manifest!, event.node, event.node))?.text ?? ""}"` : "";
+      return `${event.count === 1 ? `a message${body}` : `${event.count} messages`} not known to be received: ${UNKNOWN_BECAUSE[event.reason] ?? event.reason}`;
     }
     case "external":
       return `${event.count} ${event.count === 1 ? "program" : "programs"} from outside the run connected to ${event.endpoint}`;

@@ -33,16 +33,16 @@ const SLIDE_OF: Record<string, string> = {
 /** What each diagram's legend explains: what its sockets can show. */
 const LEGEND_OF: Record<string, string[]> = {
   "req-rep": ["queued"],
-  fast: ["lost", "missed", "queued"],
-  "push-pull": ["lost", "missed", "queued"],
-  "pub-sub": ["lost", "missed"],
-  "slow-subscriber": ["lost", "missed"],
-  "pub-logger": ["lost", "missed"],
+  fast: ["lost", "missed", "not known", "queued"],
+  "push-pull": ["lost", "missed", "not known", "queued"],
+  "pub-sub": ["lost", "missed", "not known"],
+  "slow-subscriber": ["lost", "missed", "not known"],
+  "pub-logger": ["lost", "missed", "not known"],
   queue: ["queued"],
-  streamer: ["lost", "missed", "queued"],
-  forwarder: ["lost", "missed"],
-  "dist-adder": ["lost", "missed", "queued"],
-  transports: ["lost", "missed", "queued"],
+  streamer: ["lost", "missed", "not known", "queued"],
+  forwarder: ["lost", "missed", "not known"],
+  "dist-adder": ["lost", "missed", "not known", "queued"],
+  transports: ["lost", "missed", "not known", "queued"],
 };
 
 const widgetOf = (page: Page, demo: string): Locator => page.locator(`section#${SLIDE_OF[demo]} zmq-demo[data-demo="${demo}"]`);

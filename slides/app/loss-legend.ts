@@ -13,11 +13,12 @@ import { QUEUEING_SOCKETS } from "./traffic.js";
 /** Sockets whose messages the bridge may declare lost (server/loss.ts). */
 const LOSING_SOCKETS: ReadonlySet<string> = new Set(["PUSH", "PUB", "XPUB"]);
 
-export type LegendEntry = "lost" | "missed" | "queued";
+export type LegendEntry = "lost" | "missed" | "not known" | "queued";
 
 const WORDS: Record<LegendEntry, string> = {
   lost: "at a sender: sent, never received",
   missed: "at a receiver: wanted, never received",
+  "not known": "sent, not received by the run; whether lost cannot be told",
   queued: "at a socket: sent, not received yet",
 };
 
@@ -26,7 +27,7 @@ export function legendEntries(manifest: DemoManifest): LegendEntry[] {
   const sockets = new Set(Object.values(manifest.roles).flatMap((role) => role.socket.split(/[^A-Z]+/).filter(Boolean)));
   const losing = [...sockets].some((socket) => LOSING_SOCKETS.has(socket));
   const queueing = [...sockets].some((socket) => QUEUEING_SOCKETS.has(socket));
-  return [...(losing ? (["lost", "missed"] as const) : []), ...(queueing ? (["queued"] as const) : [])];
+  return [...(losing ? (["lost", "missed", "not known"] as const) : []), ...(queueing ? (["queued"] as const) : [])];
 }
 
 export class LossLegend implements Panel {
