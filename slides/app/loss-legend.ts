@@ -18,7 +18,7 @@ export type LegendEntry = "lost" | "missed" | "not known" | "queued";
 const WORDS: Record<LegendEntry, string> = {
   lost: "at a sender: sent, never received",
   missed: "at a receiver: wanted, never received",
-  "not known": "sent, not received by the run; whether lost cannot be told",
+  "not known": "sent, not received; whether lost is not known",
   queued: "at a socket: sent, not received yet",
 };
 
