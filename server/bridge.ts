@@ -29,7 +29,7 @@ import {
 } from "../protocol/messages.js";
 import { parseClientMessage } from "./client-messages.js";
 import { ActionRefused, LOOPBACK, Run } from "./run.js";
-import { TokenBucket } from "./rate-limit.js";
+import { TokenBucket } from "../lib/token-bucket.js";
 import { readRequestTarget } from "./request-target.js";
 
 export const BRIDGE_PATH = "/ws";
@@ -126,8 +126,8 @@ class Connection implements Watcher, Follower {
     this.#binaryEvents = socket.protocol === BINARY_EVENTS_PROTOCOL;
     this.#context = context;
     this.#budget = new Budget(limits.runsPerConnection, limits.processesPerConnection);
-    this.#messageBucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
-    this.#runBucket = new TokenBucket(limits.runBurst, limits.runsPerSecond);
+    this.#messageBucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond, performance.now());
+    this.#runBucket = new TokenBucket(limits.runBurst, limits.runsPerSecond, performance.now());
     this.#idle = new IdleTimer(limits.idleTimeoutMs, () => this.#stopAll("idle"));
     this.#batcher = new EventBatcher((message) => this.#send(message));
     socket.on("message", (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
@@ -184,7 +184,7 @@ class Connection implements Watcher, Follower {
   #onMessage(data: Buffer, isBinary: boolean): void {
     const parsed = parseClientMessage(data, isBinary);
     const requestId = parsed.ok ? parsed.message.requestId : parsed.requestId;
-    if (!this.#messageBucket.take()) {
+    if (!this.#messageBucket.take(performance.now())) {
       this.#error("rate-limited", `at most ${this.#context.limits.messagesPerSecond} messages a second; this one was ignored`, requestId);
       return;
     }
@@ -222,7 +222,7 @@ class Connection implements Watcher, Follower {
     const manifest = manifestOf(request.demo);
     const params = resolveParams(manifest, request.params);
     // Counted whether or not the run then fits: hammering at the cap is what this limit is for.
-    if (!this.#runBucket.take()) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
+    if (!this.#runBucket.take(performance.now())) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
     let processes = processesOf(manifest, params);
     const own = this.#budget.refusal(processes);
     if (own === "too-many-runs") throw new RequestError(own, `a page may have ${limits.runsPerConnection} runs at once; stop one first`);
@@ -277,7 +277,7 @@ class Connection implements Watcher, Follower {
     const grow = this.#growRun.get(run.id)!;
     const adds = request.action === "add";
     // An add or a restart starts a process, as a run does: a storm of them is held to the same pace.
-    if ((adds || request.action === "restart") && !this.#runBucket.take()) {
+    if ((adds || request.action === "restart") && !this.#runBucket.take(performance.now())) {
       throw new RequestError("rate-limited", `at most ${this.#context.limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
     }
     if (adds && !grow(1)) {

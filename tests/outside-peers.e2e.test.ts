@@ -12,6 +12,7 @@ import { EVERY_MESSAGE_REPORTED, exitOf, kill, taskOf } from "./helpers/kill-sce
 import { python } from "./helpers/peers.js";
 import { RunClient } from "./helpers/run-client.js";
 import { boundBy, frameText, losses, printedNumbers } from "./helpers/run-facts.js";
+import { monotonicMs } from "../protocol/clock.js";
 
 let bridge: RunningBridge;
 let client: RunClient;
@@ -27,8 +28,6 @@ after(async () => {
   await bridge?.stop();
 });
 
-/** The processes' shared clock, as every event is stamped. */
-const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
 /** Long enough after an outside peer left for its disconnect to have been read by the binder, on a busy machine too. */
 const GONE_MS = 2000;
 

@@ -10,7 +10,8 @@ import { type DemoManifest, type ParamValues, endpointName, endpointOption } fro
 import { helpLines, optionValue, paramDescription, readParam } from "./command-line.js";
 import { isRoleCommand } from "../../protocol/commands.js";
 import { closeAllSockets, messageTotals, replaceFilters, sendSecondRequest } from "./zmq.js";
-import { flushNow, monotonicMs, report, underBridge } from "./report.js";
+import { monotonicMs } from "../../protocol/clock.js";
+import { flushNow, report, underBridge } from "./report.js";
 
 export interface RoleContext {
   /** The role's first endpoint, from --bind/--connect or the manifest's standalone one. */

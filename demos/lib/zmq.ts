@@ -9,7 +9,8 @@
 import { createRequire } from "node:module";
 import type * as ZeroMQ from "zeromq";
 import { toBuffer } from "../../protocol/digest.js";
-import { type Direction, type Flow, countInFlow, isReporting, monotonicMs, openFlow, report, reportMessage, sendFinished, sendStarted, takeDetail } from "./report.js";
+import { type Direction, type Flow, countInFlow, isReporting, openFlow, report, reportMessage, sendFinished, sendStarted, takeDetail } from "./report.js";
+import { monotonicMs } from "../../protocol/clock.js";
 
 /**
  * zeromq.js, loaded with require rather than import: importing a CommonJS package from an ES
