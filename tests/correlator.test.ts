@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { DemoManifest } from "../protocol/manifest.js";
 import { pubSub } from "../protocol/demos/pub-sub/manifest.js";
 import { reqRep } from "../protocol/demos/req-rep/manifest.js";
 import type { FramePreview, MessageReport } from "../protocol/report-types.js";
@@ -17,7 +18,7 @@ const frames = (text: string): FramePreview[] => [{ text, binary: false, size: t
 const message = (kind: "send" | "recv", t: number, seq: number, text: string): MessageReport => ({ kind, t, socket: 0, seq, digest: `d-${text}`, size: text.length, frames: frames(text) });
 
 /** A correlator on a clock the test moves, and the events it emitted. */
-function stage(manifest: typeof reqRep) {
+function stage(manifest: DemoManifest) {
   const events: RunEvent[] = [];
   let clock = 0;
   const correlator = new Correlator(manifest, { emit: (event) => events.push(event), now: () => clock });
