@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { demoProcessesOf, isAlive, waitForExit } from "./helpers/processes.js";
+import { demoProcessesOf, isAlive, waitForExit } from "../harness/processes.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
 
 const harness = useBridgeAndBrowser();
