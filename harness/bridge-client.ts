@@ -123,7 +123,11 @@ export class BridgeClient {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; last: ${JSON.stringify(this.messages.slice(-3))}`)), timeoutMs);
-      this.#waiters.push({ matches, resolve: (message) => (clearTimeout(timer), resolve(message)) });
+      this.#waiters.push({ matches, resolve: (message) => {
+          clearTimeout(timer);
+          resolve(message);
+        },
+      });
     });
   }
 

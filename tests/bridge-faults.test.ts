@@ -343,7 +343,9 @@ describe("rate limits", { timeout: 180_000 }, () => {
     await page.close();
     assert.deepEqual(await waitForExit(pids), []);
     const after = rssMb(bridge.process.pid!);
-    const counts = Object.entries(answers.reduce<Record<string, number>>((tally, code) => ({ ...tally, [code]: (tally[code] ?? 0) + 1 }), {}));
+    const tally = new Map<string, number>();
+    for (const code of answers) tally.set(code, (tally.get(code) ?? 0) + 1);
+    const counts = [...tally];
     t.diagnostic(`${answers.length} actions in ${elapsed.toFixed(1)} s (${counts.map(([code, n]) => `${code} ${n}`).join(", ")}): ${spawns} processes started (at most ${most}); bridge RSS ${before} → ${after} MB`);
     await assertStillServing(bridge);
   });

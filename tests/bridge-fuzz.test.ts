@@ -8,7 +8,6 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { WebSocket } from "ws";
 import { DEFAULT_LIMITS } from "../server/limits.js";
 import { MAX_CLIENT_MESSAGE_BYTES, type ErrorCode, type ServerMessage } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";

@@ -21,7 +21,7 @@ let browser: Browser;
 let foreign: Server;
 let foreignUrl: string;
 /** The other site's pages, by path: each a small attack on the deck at `deckUrl`. */
-let foreignPages: Record<string, string> = {};
+const foreignPages: Record<string, string> = {};
 
 before(async () => {
   bridge = await startBridge();

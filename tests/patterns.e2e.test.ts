@@ -31,10 +31,6 @@ function eventsOf(kind: RunEvent["kind"], node?: string) {
   return client.events().filter((event) => event.kind === kind && (node === undefined || event.node === node));
 }
 
-function lastFrame(event: RunEvent): string {
-  return (event as { frames: { text: string }[] }).frames.at(-1)!.text;
-}
-
 describe("the distributed adder", () => {
   for (const { length, size, workers, wait } of [
     { length: 100, size: 10, workers: 1, wait: 0 },

@@ -35,7 +35,7 @@ describe("a viewer's page", { timeout: 120_000, skip: elsewhere === undefined &&
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     const referers: string[] = [];
     page.on("request", (request) => {
-      const referer = request.headers()["referer"];
+      const referer = request.headers().referer;
       if (referer) referers.push(`${request.url()} ← ${referer}`);
     });
     const response = await page.goto(`http://${elsewhere}:${bridge.port}/?token=${token}#/req-rep`);

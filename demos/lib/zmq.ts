@@ -20,6 +20,7 @@ import { monotonicMs } from "../../protocol/clock.js";
 const zeromq: typeof ZeroMQ = createRequire(import.meta.url)("zeromq");
 
 export type * from "zeromq";
+// biome-ignore lint/suspicious/noShadowRestrictedNames: zeromq.js's own name for its proxy, as its examples import it
 export const { capability, context, curveKeyPair, version, Context, Socket, Observer, Proxy, Pair, Stream } = zeromq;
 
 type MessagePart = ZeroMQ.MessageLike;
@@ -373,7 +374,8 @@ let waitWatch: NodeJS.Timeout | undefined;
  * quiet (server/flow-losses.ts).
  */
 function watchWaits(): void {
-  waitWatch ??= setInterval(() => {
+  if (waitWatch !== undefined) return;
+  waitWatch = setInterval(() => {
     for (const socket of openSockets) {
       const trace = traceOf(socket);
       if (socket.closed) continue;

@@ -20,7 +20,6 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import { gzipSync } from "node:zlib";
-import { launchChromium } from "../../harness/browser.js";
 import { startBridge } from "../../harness/bridge.js";
 import { REPO_ROOT } from "../../server/http.js";
 import { eventsToBrowser, framesPerSecond } from "./browser.js";
