@@ -7,11 +7,11 @@
  * a demo whose work is done (the adder's sink has its total) ends by itself.
  */
 import { parseArgs } from "node:util";
-import { manifests } from "../demos/manifests.js";
-import { type DemoManifest, type ParamValues, bodyFrameOf, defaultParams } from "../demos/lib/manifest.js";
+import { manifests } from "../protocol/manifests.js";
+import { type DemoManifest, type ParamValues, bodyFrameOf, defaultParams } from "../protocol/manifest.js";
 import { helpLines, optionValue, paramDescription, readParam } from "../demos/lib/command-line.js";
 import { Run } from "../server/run.js";
-import type { RunEvent, StopReason } from "../server/protocol.js";
+import type { RunEvent, StopReason } from "../protocol/messages.js";
 import { LOST_BECAUSE, UNKNOWN_BECAUSE } from "../slides/app/loss-words.js";
 
 function fail(message: string): never {

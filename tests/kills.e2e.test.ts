@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import type { DeliverEvent } from "../server/protocol.js";
+import type { DeliverEvent } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { EVERY_MESSAGE_REPORTED, checkAgainstPrinted, exitOf, kill, killWorkers } from "./helpers/kill-scenarios.js";
 import { RunClient } from "./helpers/run-client.js";

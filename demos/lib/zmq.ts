@@ -8,7 +8,7 @@
  */
 import { createRequire } from "node:module";
 import type * as ZeroMQ from "zeromq";
-import { toBuffer } from "./digest.js";
+import { toBuffer } from "../../protocol/digest.js";
 import { type Direction, type Flow, countInFlow, isReporting, monotonicMs, openFlow, report, reportMessage, sendFinished, sendStarted, takeDetail } from "./report.js";
 
 /**

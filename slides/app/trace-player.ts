@@ -5,8 +5,8 @@
  * were recorded, through the same listener a live run uses, so live and replay share one
  * renderer.
  */
-import type { RunEvent } from "../../server/protocol.js";
-import { type RecordedTrace, tracePath } from "../../server/trace-format.js";
+import type { RunEvent } from "../../protocol/messages.js";
+import { type RecordedTrace, tracePath } from "../../protocol/trace-format.js";
 import type { RunListener } from "./bridge-client.js";
 
 /** Every trace asked for so far, by path: the answer is kept, so each is fetched at most once. */
