@@ -265,7 +265,18 @@ export interface ActionEvent {
   filter?: string;
 }
 
-export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent | LostEvent | LostCountEvent | UnknownFateEvent | CountedEdgeEvent | ExternalPeersEvent | ActionEvent;
+export type RunEvent =
+  | NodeEvent
+  | SpawnEvent
+  | LogEvent
+  | ExitEvent
+  | DeliverEvent
+  | LostEvent
+  | LostCountEvent
+  | UnknownFateEvent
+  | CountedEdgeEvent
+  | ExternalPeersEvent
+  | ActionEvent;
 
 /** Why a run ended. */
 export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed" | "idle";

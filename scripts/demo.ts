@@ -20,8 +20,15 @@ function fail(message: string): never {
 }
 
 function usage(manifest: DemoManifest): string {
-  const rows = Object.entries(manifest.params).map(([param, spec]): [string, string] => [`--${param} ${optionValue(spec)}`, paramDescription(spec)]);
-  return [`${manifest.title}: npm run demo -- ${manifest.name} [option value …]`, ...helpLines([...rows, ["--help", "this list"]]), ""].join("\n");
+  const rows = Object.entries(manifest.params).map(([param, spec]): [string, string] => [
+    `--${param} ${optionValue(spec)}`,
+    paramDescription(spec),
+  ]);
+  return [
+    `${manifest.title}: npm run demo -- ${manifest.name} [option value …]`,
+    ...helpLines([...rows, ["--help", "this list"]]),
+    "",
+  ].join("\n");
 }
 
 const [name, ...rest] = process.argv.slice(2);
@@ -32,7 +39,10 @@ let values: Record<string, string | boolean | undefined>;
 try {
   ({ values } = parseArgs({
     args: rest,
-    options: { help: { type: "boolean" }, ...Object.fromEntries(Object.keys(manifest.params).map((param) => [param, { type: "string" as const }])) },
+    options: {
+      help: { type: "boolean" },
+      ...Object.fromEntries(Object.keys(manifest.params).map((param) => [param, { type: "string" as const }])),
+    },
     strict: true,
   }));
 } catch (error) {

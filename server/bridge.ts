@@ -222,14 +222,21 @@ class Connection implements Watcher, Follower {
     const manifest = manifestOf(request.demo);
     const params = resolveParams(manifest, request.params);
     // Counted whether or not the run then fits: hammering at the cap is what this limit is for.
-    if (!this.#runBucket.take(performance.now())) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
+    if (!this.#runBucket.take(performance.now()))
+      throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
     let processes = processesOf(manifest, params);
     const own = this.#budget.refusal(processes);
     if (own === "too-many-runs") throw new RequestError(own, `a page may have ${limits.runsPerConnection} runs at once; stop one first`);
-    if (own) throw new RequestError(own, `a page's runs may have ${limits.processesPerConnection} processes at once; this one needs ${processes}`);
+    if (own)
+      throw new RequestError(own, `a page's runs may have ${limits.processesPerConnection} processes at once; this one needs ${processes}`);
     const total = bridgeBudget.refusal(processes);
-    if (total === "too-many-runs") throw new RequestError(total, `the bridge is running ${limits.runsTotal} demos, its most; try again when one ends`);
-    if (total) throw new RequestError(total, `the bridge is running ${bridgeBudget.processes} of its ${limits.processesTotal} processes; this run needs ${processes}`);
+    if (total === "too-many-runs")
+      throw new RequestError(total, `the bridge is running ${limits.runsTotal} demos, its most; try again when one ends`);
+    if (total)
+      throw new RequestError(
+        total,
+        `the bridge is running ${bridgeBudget.processes} of its ${limits.processesTotal} processes; this run needs ${processes}`,
+      );
 
     this.#budget.take(processes);
     bridgeBudget.take(processes);
@@ -278,10 +285,16 @@ class Connection implements Watcher, Follower {
     const adds = request.action === "add";
     // An add or a restart starts a process, as a run does: a storm of them is held to the same pace.
     if ((adds || request.action === "restart") && !this.#runBucket.take(performance.now())) {
-      throw new RequestError("rate-limited", `at most ${this.#context.limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
+      throw new RequestError(
+        "rate-limited",
+        `at most ${this.#context.limits.runsPerSecond} runs, adds and restarts a second; try again shortly`,
+      );
     }
     if (adds && !grow(1)) {
-      throw new RequestError("too-many-processes", `no room for another process: a page may have ${this.#context.limits.processesPerConnection}, the bridge ${this.#context.limits.processesTotal}`);
+      throw new RequestError(
+        "too-many-processes",
+        `no room for another process: a page may have ${this.#context.limits.processesPerConnection}, the bridge ${this.#context.limits.processesTotal}`,
+      );
     }
     let node: string;
     try {

@@ -16,7 +16,11 @@ import {
 } from "../protocol/messages.js";
 
 const requestId = z.string().min(1).max(64);
-const identifier = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
+const identifier = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
 
 const runRequest = z.strictObject({
   type: z.literal("run"),
@@ -61,7 +65,13 @@ const slideRequest = z.strictObject({
   slide: identifier,
 }) satisfies z.ZodType<SlideRequest>;
 
-const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest, watchRequest, slideRequest]) satisfies z.ZodType<ClientMessage>;
+const clientMessage = z.discriminatedUnion("type", [
+  runRequest,
+  stopRequest,
+  actionRequest,
+  watchRequest,
+  slideRequest,
+]) satisfies z.ZodType<ClientMessage>;
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string; requestId?: string };
 

@@ -147,7 +147,11 @@ export class Run {
     const roleName = this.#nodeRoles.get(node);
     if (!process || !roleName) throw new ActionRefused("unknown-node", `this run has no node ${node || "(none named)"}`);
     const spec = this.manifest.roles[roleName]!;
-    if (!spec.actions?.includes(action)) throw new ActionRefused("bad-action", `a ${spec.label.toLowerCase()} cannot ${action}; it can: ${(spec.actions ?? []).join(", ") || "nothing"}`);
+    if (!spec.actions?.includes(action))
+      throw new ActionRefused(
+        "bad-action",
+        `a ${spec.label.toLowerCase()} cannot ${action}; it can: ${(spec.actions ?? []).join(", ") || "nothing"}`,
+      );
 
     switch (action) {
       case "kill":
@@ -163,7 +167,10 @@ export class Run {
       case "filter": {
         const filter = request.filter;
         if (filter === undefined || !spec.filters?.includes(filter)) {
-          throw new ActionRefused("bad-action", `filter must be one of: ${(spec.filters ?? []).map((choice) => JSON.stringify(choice)).join(", ")}`);
+          throw new ActionRefused(
+            "bad-action",
+            `filter must be one of: ${(spec.filters ?? []).map((choice) => JSON.stringify(choice)).join(", ")}`,
+          );
         }
         this.#command(node, process, { command: "filter", filter });
         this.#correlator.action({ node, action, filter });
@@ -182,7 +189,11 @@ export class Run {
   #add(roleName: string, action: ActionName): string {
     // Own roles only: "constructor" or "toString" must not find Object.prototype's.
     const spec = Object.hasOwn(this.manifest.roles, roleName) ? this.manifest.roles[roleName] : undefined;
-    if (!spec) throw new ActionRefused("bad-params", `this demo has no role ${roleName || "(none named)"}; its roles are: ${Object.keys(this.manifest.roles).join(", ")}`);
+    if (!spec)
+      throw new ActionRefused(
+        "bad-params",
+        `this demo has no role ${roleName || "(none named)"}; its roles are: ${Object.keys(this.manifest.roles).join(", ")}`,
+      );
     if (!spec.actions?.includes(action)) throw new ActionRefused("bad-action", `a ${spec.label.toLowerCase()} cannot be added`);
     const live = [...this.#processes].filter(([id, process]) => this.#nodeRoles.get(id) === roleName && process.running).length;
     if (live >= spec.count.max) throw new ActionRefused("bad-action", `at most ${spec.count.max} of ${spec.label.toLowerCase()} may run`);
@@ -241,7 +252,10 @@ export class Run {
         else resolve();
       };
       // A connecting role is ready once started; a binding one once it has told us its endpoints.
-      const timer = awaitingBind.length > 0 ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS) : undefined;
+      const timer =
+        awaitingBind.length > 0
+          ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS)
+          : undefined;
 
       const process = new DemoProcess(`${DEMOS_DIR}${this.manifest.name}/${spec.script}`, args, {
         onReports: (batch) => {

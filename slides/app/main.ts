@@ -78,7 +78,8 @@ if (live) {
 const widgets = () => [...document.querySelectorAll<ZmqDemo>("zmq-demo")];
 const slideIndex = (slideId: string) => [...slidesElement.querySelectorAll(":scope > section")].findIndex((slide) => slide.id === slideId);
 const currentSlideId = () => deck.getCurrentSlide()?.id ?? "";
-const onSlideChanged = (listener: (slideId: string) => void) => deck.on("slidechanged", (event) => listener((event as unknown as { currentSlide: Element }).currentSlide.id));
+const onSlideChanged = (listener: (slideId: string) => void) =>
+  deck.on("slidechanged", (event) => listener((event as unknown as { currentSlide: Element }).currentSlide.id));
 
 await deck.initialize();
 pointTutorialAt(currentSlideId());

@@ -66,7 +66,10 @@ export const exercises: Exercise[] = [
     check({ events }) {
       const overIpc = events.some((event) => event.kind === "bound" && event.node === "server-1" && event.endpoint.startsWith("ipc://"));
       const replies = deliveries(events).filter((event) => event.node === "client-1" && event.from === "server-1").length;
-      return { done: overIpc && replies >= ROUND_TRIPS, progress: `${overIpc ? "over ipc" : "not over ipc"}; ${replies} of ${ROUND_TRIPS} replies received` };
+      return {
+        done: overIpc && replies >= ROUND_TRIPS,
+        progress: `${overIpc ? "over ipc" : "not over ipc"}; ${replies} of ${ROUND_TRIPS} replies received`,
+      };
     },
   },
   {
@@ -91,7 +94,10 @@ export const exercises: Exercise[] = [
     check({ events }) {
       const counts = [...receivedBy(events, "worker").values()];
       const served = counts.filter((count) => count >= FAIR_SHARE).length;
-      return { done: counts.length === 4 && served === 4, progress: `${counts.length} workers started; ${served} have ${FAIR_SHARE} tasks or more` };
+      return {
+        done: counts.length === 4 && served === 4,
+        progress: `${counts.length} workers started; ${served} have ${FAIR_SHARE} tasks or more`,
+      };
     },
   },
   {
@@ -147,7 +153,10 @@ export const exercises: Exercise[] = [
         return received.every((event) => event.frames[0]?.text.startsWith("sports")) ? received.length : 0;
       });
       const best = Math.max(0, ...counts);
-      return { done: best >= FILTERED, progress: since.size === 0 ? "no subscriber switched to sports yet" : `${best} of ${FILTERED} sports messages received` };
+      return {
+        done: best >= FILTERED,
+        progress: since.size === 0 ? "no subscriber switched to sports yet" : `${best} of ${FILTERED} sports messages received`,
+      };
     },
   },
   {
@@ -160,7 +169,10 @@ export const exercises: Exercise[] = [
     check({ params, events }) {
       const lost = events.filter((event) => event.kind === "lost" && event.reason === "slow-joiner").length;
       const fast = params.sync === 0 && (params.rate ?? 0) >= SLOW_JOINER_RATE;
-      return { done: fast && lost > 0, progress: `${fast ? `sync off, ${params.rate} a second` : `not yet sync off at ${SLOW_JOINER_RATE.toLocaleString("en")} a second`}; ${lost} messages lost to slow joiners` };
+      return {
+        done: fast && lost > 0,
+        progress: `${fast ? `sync off, ${params.rate} a second` : `not yet sync off at ${SLOW_JOINER_RATE.toLocaleString("en")} a second`}; ${lost} messages lost to slow joiners`,
+      };
     },
   },
   {
@@ -175,7 +187,10 @@ export const exercises: Exercise[] = [
       const counts = [...receivedBy(events, "subscriber").values()];
       const served = counts.filter((count) => count >= SYNCED).length;
       const done = params.sync === 1 && lost === 0 && counts.length > 0 && served === counts.length;
-      return { done, progress: `sync ${params.sync === 1 ? "on" : "off"}; ${served} of ${counts.length} subscribers have ${SYNCED}; ${lost} lost` };
+      return {
+        done,
+        progress: `sync ${params.sync === 1 ? "on" : "off"}; ${served} of ${counts.length} subscribers have ${SYNCED}; ${lost} lost`,
+      };
     },
   },
   {
@@ -188,8 +203,12 @@ export const exercises: Exercise[] = [
     check({ events }) {
       const workers = [...receivedBy(events, "worker").values()];
       const clients = [...receivedBy(events, "client").values()];
-      const done = workers.length === 3 && clients.length === 2 && workers.every((count) => count > 0) && clients.every((count) => count > 0);
-      return { done, progress: `${workers.filter((count) => count > 0).length} of ${workers.length} workers served; ${clients.filter((count) => count > 0).length} of ${clients.length} clients answered` };
+      const done =
+        workers.length === 3 && clients.length === 2 && workers.every((count) => count > 0) && clients.every((count) => count > 0);
+      return {
+        done,
+        progress: `${workers.filter((count) => count > 0).length} of ${workers.length} workers served; ${clients.filter((count) => count > 0).length} of ${clients.length} clients answered`,
+      };
     },
   },
   {
@@ -201,7 +220,9 @@ export const exercises: Exercise[] = [
     hint: `Set length to ${DIST_LENGTH}, size to 1000, workers to 8 and wait to “on” (otherwise the first worker to connect takes every sub-array), then Run.`,
     check({ events }) {
       const workers = spawned(events, "worker").size;
-      const total = events.some((event) => event.kind === "log" && event.node.startsWith("sink") && event.text.includes(`Total: ${DIST_TOTAL} `));
+      const total = events.some(
+        (event) => event.kind === "log" && event.node.startsWith("sink") && event.text.includes(`Total: ${DIST_TOTAL} `),
+      );
       return { done: workers === 8 && total, progress: `${workers} workers; ${total ? "the sink printed the total" : "no total yet"}` };
     },
   },

@@ -40,7 +40,8 @@ export class TutorialReader {
     if (event.key === "ArrowRight") this.#go(this.#current + 1);
     else if (event.key === "ArrowLeft") this.#go(this.#current - 1);
     // R runs or stops the step's demo, as in the deck.
-    else if (event.key === "r" || event.key === "R") for (const widget of this.#steps[this.#current]?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();
+    else if (event.key === "r" || event.key === "R")
+      for (const widget of this.#steps[this.#current]?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();
     else return;
     event.preventDefault();
   };
@@ -139,7 +140,10 @@ export class TutorialReader {
     const wanted = decodeURIComponent(location.hash.slice(1));
     let index = this.#steps.findIndex((step) => step.id === wanted);
     if (index < 0) {
-      index = Math.max(0, this.#steps.findIndex((step) => step.id === this.#progress.lastStep));
+      index = Math.max(
+        0,
+        this.#steps.findIndex((step) => step.id === this.#progress.lastStep),
+      );
       history.replaceState(null, "", `#${this.#steps[index]!.id}`);
     }
     if (index === this.#current) return;
