@@ -57,7 +57,7 @@ export class Correlator {
       lostRouted: (send, to) => this.#verdicts([{ kind: "lost", t: this.#now(), node: send.node, socket: send.socket, to, reason: "receiver-gone", digest: send.digest, sendSeq: send.seq, frames: send.frames }]),
     });
     this.#flows = new FlowLosses({ topology, outsideDuring });
-    this.#losses = new LossTracker({ topology, outsideDuring, judgedPerMessage: (node, socket) => !this.#flows.isCounted(node, socket) });
+    this.#losses = new LossTracker({ topology, outsideDuring, judgedPerMessage: (node, socket) => !this.#flows.isCounted(node, socket), mayHaveReceived: (send) => this.#matcher.mayHaveReceived(send) });
   }
 
   /** The bridge started a process for `node`, which will connect to `connectsTo`. */
@@ -139,6 +139,9 @@ export class Correlator {
       case "flow":
         this.#counted(this.#flows.messages(node, report.socket, report.direction, report.count, report.t, true));
         break;
+      case "send-waiting":
+        if (!report.waiting) this.#losses.sendWaitOver(node, report.socket, report.t);
+        break;
       case "tally":
         this.#tallied.add(node);
         break;
@@ -180,11 +183,12 @@ export class Correlator {
   }
 
   #deliveries(deliveries: DeliverEvent[]): void {
-    for (const delivery of deliveries) {
-      this.#emit(delivery);
-      this.#verdicts(this.#losses.delivered(delivery, this.#matcher.receiverLife(delivery)));
-    }
+    if (deliveries.length === 0) return;
+    for (const delivery of deliveries) this.#emit(delivery);
+    this.#verdicts(this.#losses.delivered(deliveries, this.#receiverLife));
   }
+
+  readonly #receiverLife = (delivery: DeliverEvent) => this.#matcher.receiverLife(delivery);
 
   /** Shows the verdicts judged before Stop began (see #stoppedAt). */
   #verdicts(verdicts: (Verdict | CountVerdict)[]): void {
