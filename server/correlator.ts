@@ -127,6 +127,7 @@ export class Correlator {
         break;
       case "monitor":
         this.#external.monitor(node, report.event, report.endpoint, report.t);
+        if (report.event === "handshake") this.#losses.connected(node, report.socket, report.t);
         break;
       case "counting":
         this.#counted(this.#flows.counting(node, report.socket, report.direction));

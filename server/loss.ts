@@ -13,7 +13,7 @@
  *   killed worker's queue cannot be counted at the kill. But once every worker that is still
  *   alive has received something the PUSH sent *after* message m — or has said it had nothing
  *   queued a while after m left (a `receive-idle` report; m leaves when sent, or once a peer
- *   has connected if the send had to wait for one) — and nobody received m (no receive that
+ *   has connected if it had to wait for one) — and nobody received m (no receive that
  *   may be m is reported, not even one still waiting to be paired: a worker says it is idle
  *   right after taking m), then m was in no living worker's pipe: it went to one that died,
  *   and is lost. The same order names that worker: of the workers that died since m was sent,
@@ -161,10 +161,12 @@ export class LossTracker {
   /** When each sender's latest wait for a peer to take its messages ended (a `send-waiting` report). */
   readonly #waitEnded = new Map<string, number>();
   /**
-   * Round-robin sends that waited for a peer: when they left their sender. Stamped when its
-   * program called send, such a message reached no pipe before a receiver had connected.
+   * Round-robin sends that waited for a peer: when the wait ended. Stamped when its program
+   * called send, such a message reached no pipe before a receiver had connected.
    */
-  readonly #leftAt = new WeakMap<MessageEvent, number>();
+  readonly #waited = new WeakMap<MessageEvent, number>();
+  /** When each sender's first connection was made (its monitor's first `handshake`, as read). */
+  readonly #connectedAt = new Map<string, number>();
 
   constructor(context: LossContext) {
     this.#context = context;
@@ -187,7 +189,7 @@ export class LossTracker {
       if (forgotten.endUnsettled) this.#unsettledEnds -= 1;
     }
     // As a sender it starts counting again from 1: what its last life sent is judged no more.
-    for (const sends of [this.#unreceived, this.#published, this.#unclaimed, this.#waitEnded]) {
+    for (const sends of [this.#unreceived, this.#published, this.#unclaimed, this.#waitEnded, this.#connectedAt]) {
       for (const key of [...sends.keys()]) if (nodeOf(key) === node) sends.delete(key);
     }
   }
@@ -242,7 +244,7 @@ export class LossTracker {
     if (distribution === "round-robin") {
       // Its report follows the end of the wait it made, if it waited.
       const waitEnded = this.#waitEnded.get(key) ?? -Infinity;
-      if (waitEnded > send.t) this.#leftAt.set(send, waitEnded);
+      if (waitEnded > send.t) this.#waited.set(send, waitEnded);
       let pending = this.#unreceived.get(key);
       if (!pending) this.#unreceived.set(key, (pending = new OpenSends()));
       pending.add(send);
@@ -258,6 +260,25 @@ export class LossTracker {
   /** A socket of `node` that waited for a peer to take its message stopped waiting at `t`. */
   sendWaitOver(node: string, socket: number, t: number): void {
     this.#waitEnded.set(senderKey(node, socket), t);
+  }
+
+  /** A socket of `node` made a connection (its monitor said `handshake`; read at `t`). */
+  connected(node: string, socket: number, t: number): void {
+    const key = senderKey(node, socket);
+    if (!this.#connectedAt.has(key)) this.#connectedAt.set(key, t);
+  }
+
+  /**
+   * When a round-robin send left its sender for a receiver's pipe: when sent, or when its wait
+   * for a peer ended; a connecting socket's messages wait in its own pipe until its first
+   * connection is made (not yet: Infinity). Over inproc both ends are in one process, and no
+   * monitor speaks of it: sent is left.
+   */
+  #leftAt(send: MessageEvent): number {
+    const left = this.#waited.get(send) ?? send.t;
+    const socket = this.#topology.socket(send.node, send.socket);
+    if (!socket || socket.bound.length > 0 || !socket.connected.some((endpoint) => !endpoint.startsWith("inproc:"))) return left;
+    return Math.max(left, this.#connectedAt.get(senderKey(send.node, send.socket)) ?? Infinity);
   }
 
   /**
@@ -385,7 +406,7 @@ export class LossTracker {
     const heardUntil = this.#life(node)?.heardUntil ?? -Infinity;
     // A receiver that said it was idle may have taken the send just before: reported, not yet paired.
     const gone = (send: MessageEvent) =>
-      send.t + MONITOR_READ_MS <= heardUntil && floors.every((floor) => send.seq < floor.seq || (this.#leftAt.get(send) ?? send.t) <= floor.idle) && !this.#context.mayHaveReceived(send);
+      send.t + MONITOR_READ_MS <= heardUntil && floors.every((floor) => send.seq < floor.seq || this.#leftAt(send) <= floor.idle) && !this.#context.mayHaveReceived(send);
     const verdicts: Verdict[] = [];
     let unsure = -Infinity;
     for (const receiver of live) unsure = Math.max(unsure, this.#life(receiver)?.unsureUntil ?? -Infinity);

@@ -159,6 +159,16 @@ describe("receives not yet paired, and sends that waited", () => {
     assert.deepEqual(tracker.tracker.delivered([deliver("v", "w0", 1, 20, 0), deliver("v", "w0", 2, 30, 10)]), []);
   });
 
+  it("a connecting sender's send left once its connection was made: an idle report from before then says nothing about it", () => {
+    const tracker = pushPull(["w0"]);
+    tracker.topology.connecting("v", 0, "tcp://127.0.0.1:5555");
+    tracker.sent(send("v", 1, 0));
+    assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 400), [], "v has not connected: task 1 waits in its own pipe");
+    tracker.tracker.connected("v", 0, 500);
+    assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 550), [], "w0 was idle before task 1 could reach it");
+    assert.deepEqual(settled(tracker.tracker.receiveIdle("w0", 0, 700)), [[1, undefined, "receiver-gone"]], "idle well after, w0 never took it");
+  });
+
   it("a send that waited for a peer left when the wait ended: an idle report from before then says nothing about it", () => {
     const tracker = pushPull(["w0"]);
     tracker.tracker.sendWaitOver("v", 0, 2000);
