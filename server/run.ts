@@ -21,12 +21,13 @@ import {
   endpointName,
   endpointOption,
   roleCount,
-} from "../demos/lib/manifest.js";
-import type { RoleCommand } from "../demos/lib/commands.js";
+} from "../protocol/manifest.js";
+import type { RoleCommand } from "../protocol/commands.js";
+import { paramArgument } from "../demos/lib/command-line.js";
 import { Correlator } from "./correlator.js";
 import { makeRunIpcDir } from "./ipc-dirs.js";
 import { DemoProcess } from "./process-group.js";
-import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "./protocol.js";
+import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "../protocol/messages.js";
 
 /** Where compiled demos live, next to the compiled bridge. */
 const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));
@@ -231,7 +232,7 @@ export class Run {
       else connectsTo.push(address);
       args.push(`--${endpointOption(spec, use)}`, address);
     }
-    for (const name of spec.params) args.push(`--${name}`, String(this.params[name]));
+    for (const name of spec.params) args.push(`--${name}`, paramArgument(this.manifest.params[name]!, this.params[name]!));
 
     return new Promise((resolve, reject) => {
       let settled = false;

@@ -13,11 +13,11 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { manifests } from "../demos/manifests.js";
-import { roleCount } from "../demos/lib/manifest.js";
+import { manifests } from "../protocol/manifests.js";
+import { roleCount } from "../protocol/manifest.js";
 import { REPO_ROOT } from "../server/http.js";
-import type { RecordedTrace } from "../server/trace-format.js";
-import { tracePath } from "../server/trace-format.js";
+import type { RecordedTrace } from "../protocol/trace-format.js";
+import { tracePath } from "../protocol/trace-format.js";
 import { launchChromium } from "./helpers/browser.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { demoProcessesOf, waitForExit } from "./helpers/processes.js";
@@ -52,7 +52,7 @@ describe("the PDF", { timeout: 300_000 }, () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}/`);
     await page.locator(".reveal.ready").waitFor({ state: "attached" });
-    demoSlides = await page.locator(".reveal .slides > section").evaluateAll((sections) =>
+    demoSlides = await page.locator(".reveal .slides section[id]").evaluateAll((sections) =>
       sections.flatMap((section, index) => {
         const widget = section.querySelector("zmq-demo");
         return widget ? [{ page: index + 1, id: section.id, demo: widget.getAttribute("demo")!, preset: widget.getAttribute("params") ?? "" }] : [];

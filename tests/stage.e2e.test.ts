@@ -13,12 +13,12 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Frame, Page } from "playwright-core";
-import { manifests } from "../demos/manifests.js";
+import { manifests } from "../protocol/manifests.js";
 import { demoShowings } from "../scripts/slides/directives.js";
 import { readSlideFiles } from "../scripts/slides/plugin.js";
 import { REPO_ROOT } from "../server/http.js";
-import type { RecordedTrace } from "../server/trace-format.js";
-import { presetValues, tracePath } from "../server/trace-format.js";
+import type { RecordedTrace } from "../protocol/trace-format.js";
+import { presetValues, tracePath } from "../protocol/trace-format.js";
 import { launchChromium } from "./helpers/browser.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { demoProcessesOf, waitForExit } from "./helpers/processes.js";
@@ -140,7 +140,7 @@ describe("offline and static", () => {
     }
   });
 
-  it("a slide that presets its demo replays the recording made with that preset (the slow subscriber drops at the high-water mark)", async () => {
+  it("the slow-subscriber slide replays its own recording, in which the publisher drops at the high-water mark", async () => {
     const site = await serveStatic();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -176,7 +176,7 @@ describe("offline and static", () => {
     const site = await serveStatic();
     await page.goto(`${site.url}/`);
     await page.locator(".reveal.ready").waitFor({ state: "attached" });
-    const titles = await page.locator(".reveal .slides > section").evaluateAll((sections) => sections.map((section) => (section as HTMLElement).dataset.title ?? ""));
+    const titles = await page.locator(".reveal .slides section[id]").evaluateAll((sections) => sections.map((section) => (section as HTMLElement).dataset.title ?? ""));
     await page.close();
     await site.close();
 

@@ -3,7 +3,7 @@
  * in the diagram), then kill, restart, send twice or change its filter, as its role allows; or
  * add a process to a role. It only asks; the bridge checks and does, and the events tell.
  */
-import type { ActionName, DemoManifest } from "../../demos/lib/manifest.js";
+import type { ActionName, DemoManifest } from "../../protocol/manifest.js";
 import type { Panel, RunFrame } from "./panel.js";
 import type { RunModel } from "./run-model.js";
 
@@ -119,13 +119,16 @@ export class ActionBar implements Panel {
   reset(): void {
     this.#signature = "";
     this.#endpoints.replaceChildren();
+    delete this.#endpoints.dataset.shown;
     this.#selected = undefined;
     this.element.hidden = true;
   }
 
   /** The endpoints the run bound, so a person can connect a peer of their own, in any language. */
   #showEndpoints(model: RunModel): void {
-    if (this.#endpoints.childElementCount === model.boundEndpoints.length) return;
+    const shown = model.boundEndpoints.map(({ node, endpoint }) => `${node} ${endpoint}`).join("\n");
+    if (this.#endpoints.dataset.shown === shown) return;
+    this.#endpoints.dataset.shown = shown;
     this.#endpoints.replaceChildren(
       ...model.boundEndpoints.map(({ node, endpoint }) => {
         const code = document.createElement("code");

@@ -3,7 +3,7 @@
  * when none does — a static host, or a bridge stopped or crashed mid-talk. It says which on
  * screen, and goes back to live runs by itself when the bridge returns.
  */
-import type { ParamValues } from "../../../demos/lib/manifest.js";
+import type { ParamValues } from "../../../protocol/manifest.js";
 import type { ActionChoice } from "../action-bar.js";
 import { BridgeClient, BridgeError } from "../bridge-client.js";
 import { LiveSource } from "./live-source.js";
@@ -11,7 +11,6 @@ import { ReplaySource } from "./replay-source.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 
 export class FallbackSource implements RunSource {
-  readonly params = "set" as const;
   readonly still = false;
   readonly mirrored = true;
   readonly canRun = true;
@@ -28,6 +27,10 @@ export class FallbackSource implements RunSource {
   /** Actions, and parameters, are for live runs: a recording plays as it was recorded. */
   get canAct(): boolean {
     return !this.#replay.active;
+  }
+
+  get params(): "set" | "follow" {
+    return this.#replay.params;
   }
 
   connect(sink: RunSink): void {

@@ -1,11 +1,11 @@
-import type { DemoManifest } from "../lib/manifest.js";
-import { transportParam } from "../lib/transport.js";
+import type { DemoManifest } from "../../manifest.js";
+import { transportParam } from "../../transport.js";
 
 /** Push/Pull: a ventilator hands tasks out to workers, one each in turn. */
 export const pushPull: DemoManifest = {
   name: "push-pull",
   title: "Push/Pull",
-  version: 3,
+  version: 4,
   roles: {
     ventilator: {
       label: "Ventilator",

@@ -1,5 +1,5 @@
-import type { DemoManifest } from "../lib/manifest.js";
-import { transportParam } from "../lib/transport.js";
+import type { DemoManifest } from "../../manifest.js";
+import { transportParam } from "../../transport.js";
 
 /**
  * The distributed adder, the talk's complete application: the manager splits 0..length-1
@@ -35,6 +35,7 @@ export const distAdder: DemoManifest = {
       count: { default: 1, min: 1, max: 1 },
       endpoints: [{ bind: "results" }],
       params: ["length", "size"],
+      finishes: true,
     },
   },
   endpoints: { tasks: { standalone: "tcp://127.0.0.1:5565" }, results: { standalone: "tcp://127.0.0.1:5566" } },
