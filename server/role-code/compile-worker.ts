@@ -1,0 +1,41 @@
+/**
+ * The compiler's thread: checking a learner's edit takes from a few tens of milliseconds to a
+ * second, which the bridge's own thread must not spend while it streams events to every page.
+ * It answers each request from service.ts in the order asked.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { type CodeDiagnostic, type EditTarget, RoleCompiler } from "./compiler.js";
+
+/** What the bridge asks the compiler thread. */
+export type CompileRequest =
+  | { id: number; kind: "warm" }
+  | { id: number; kind: "check"; target: EditTarget; text: string }
+  | { id: number; kind: "build"; target: EditTarget; text: string };
+
+/** What it answers: diagnostics, and for a build with none, the modules to run. */
+export type CompileReply =
+  | { id: number; ok: true; diagnostics: CodeDiagnostic[]; modules?: [string, string][]; firstLine?: number }
+  | { id: number; ok: false; error: string };
+
+const { repoRoot, buildRoot } = workerData as { repoRoot: string; buildRoot: string };
+const compiler = new RoleCompiler(repoRoot, buildRoot);
+
+parentPort!.on("message", (request: CompileRequest) => {
+  let reply: CompileReply;
+  try {
+    if (request.kind === "warm") {
+      compiler.warm();
+      reply = { id: request.id, ok: true, diagnostics: [] };
+    } else {
+      const diagnostics = compiler.check(request.target, request.text);
+      if (request.kind === "check" || diagnostics.length > 0) reply = { id: request.id, ok: true, diagnostics };
+      else {
+        const modules = [...compiler.emit(request.target, request.text)];
+        reply = { id: request.id, ok: true, diagnostics, modules, firstLine: compiler.splice(request.target, request.text).firstLine };
+      }
+    }
+  } catch (error) {
+    reply = { id: request.id, ok: false, error: (error as Error).message };
+  }
+  parentPort!.postMessage(reply);
+});
