@@ -1,13 +1,14 @@
 /**
- * One demo process, started by the bridge in a process group of its own, with its IPC channel
- * for reports and its stdout/stderr read line by line.
+ * One demo process, started by the bridge in a process group of its own, with its report pipe
+ * read batch by batch, its IPC channel for commands, and its stdout/stderr read line by line.
  */
 import type { ChildProcess } from "node:child_process";
 import type { RoleCommand } from "../demos/lib/commands.js";
-import { decodeReports } from "../demos/lib/report-codec.js";
-import type { ChildReportBatch, EncodedReportBatch } from "../demos/lib/report-types.js";
+import type { Readable } from "node:stream";
+import { ReportStreamReader, decodeBatch } from "../demos/lib/report-codec.js";
+import type { ChildReportBatch } from "../demos/lib/report-types.js";
 import { readLines } from "./line-reader.js";
-import { startDemoProcess } from "./warm-pool.js";
+import { REPORT_FD, startDemoProcess } from "./warm-pool.js";
 
 /** How long a process has to end after SIGTERM before its group gets SIGKILL. */
 export const STOP_GRACE_MS = 2000;
@@ -20,10 +21,6 @@ export interface ProcessHandlers {
   onExit(code: number | null, signal: NodeJS.Signals | null): void;
   /** Where a report batch the bridge cannot read is told of; the bridge's stderr by default. */
   log?(message: string): void;
-}
-
-function isReportBatch(message: unknown): message is EncodedReportBatch {
-  return typeof message === "object" && message !== null && typeof (message as EncodedReportBatch).reports === "string";
 }
 
 export class DemoProcess {
@@ -39,26 +36,40 @@ export class DemoProcess {
     if (this.#child.pid === undefined) throw new Error(`could not start ${script}`);
     this.pid = this.#child.pid;
     this.exited = new Promise((resolve) => {
-      // "close", not "exit": it waits for the last line of output and the last IPC report.
+      // "close", not "exit": it waits for the last line of output and the last report.
       this.#child.once("close", (code, signal) => {
         this.#exited = true;
         handlers.onExit(code, signal);
         resolve();
       });
     });
-    this.#child.on("message", (message) => {
-      if (!isReportBatch(message)) return;
-      let reports: ChildReportBatch["reports"];
+    const log = handlers.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+    const reader = new ReportStreamReader();
+    const pipe = this.#child.stdio[REPORT_FD] as Readable;
+    const onChunk = (chunk: Buffer) => {
+      let batches: Buffer[];
       try {
-        reports = decodeReports(Buffer.from(message.reports, "base64"));
+        batches = reader.push(chunk);
       } catch (error) {
-        // Not from report.ts (or cut short): none of it can be trusted, and the run goes on.
-        const log = handlers.log ?? ((message: string) => process.stderr.write(`${message}\n`));
-        log(`ignored a report batch from demo process ${this.pid}: ${(error as Error).message}`);
+        // The stream can no longer be cut into batches: nothing more of it can be trusted.
+        log(`ignored the rest of the reports of demo process ${this.pid}: ${(error as Error).message}`);
+        pipe.off("data", onChunk);
+        pipe.resume();
         return;
       }
-      handlers.onReports({ reports });
-    });
+      for (const bytes of batches) {
+        let batch: ChildReportBatch;
+        try {
+          batch = decodeBatch(bytes);
+        } catch (error) {
+          // Not from report.ts (or garbled): none of it can be trusted, and the run goes on.
+          log(`ignored a report batch from demo process ${this.pid}: ${(error as Error).message}`);
+          continue;
+        }
+        handlers.onReports(batch);
+      }
+    };
+    pipe.on("data", onChunk);
     // A failed IPC write after the child died is not the bridge's problem: exit tells the story.
     this.#child.on("error", () => {});
     for (const stream of ["stdout", "stderr"] as const) readLines(this.#child[stream]!, MAX_LOG_LINE, (line) => handlers.onLine(stream, line));

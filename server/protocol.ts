@@ -3,7 +3,7 @@
  * (the check at the boundary). Browser code imports the types only; zod stays on the server.
  */
 import { z } from "zod";
-import type { ChildReport, FramePreview } from "../demos/lib/report-types.js";
+import type { BookkeepingReport, ChildReport, FramePreview } from "../demos/lib/report-types.js";
 import { ACTION_NAMES, type ActionName } from "../demos/lib/manifest.js";
 
 /** Bump when a message changes shape, so an old page and a new bridge can tell. */
@@ -105,8 +105,11 @@ export interface NodeInfo {
   pid: number;
 }
 
-/** An event a process reported about itself, stamped with the node it came from. */
-export type NodeEvent = ChildReport & { node: string };
+/**
+ * An event a process reported about itself, stamped with the node it came from. (What it
+ * reports for the bridge's own judgement, such as a counting mark, is not passed on.)
+ */
+export type NodeEvent = Exclude<ChildReport, BookkeepingReport> & { node: string };
 
 /** The bridge started a process. */
 export interface SpawnEvent {
@@ -134,6 +137,11 @@ export interface ExitEvent {
   node: string;
   code: number | null;
   signal: string | null;
+  /**
+   * Its counters that may be short: it was killed while counting messages (too many to report
+   * one by one) that it had not yet reported. Their number is not known.
+   */
+  uncounted?: ("sent" | "received")[];
 }
 
 /**
@@ -158,14 +166,16 @@ export interface DeliverEvent {
 
 /** Why a message will never be received. */
 export type LostReason =
-  /** Round-robin: it went to a receiver that died before taking it (a killed worker's queue). */
+  /** It went to a receiver (or, fanned out, was wanted by a subscriber) that died before taking it: a killed worker's queue, a killed client's reply. */
   | "receiver-gone"
   /** Fan-out: a subscriber started before it was sent, wanted it, and never got it, as it was still joining. */
   | "slow-joiner"
   /** Fan-out: a subscriber that was already receiving wanted it and got later ones instead: the publisher's queue for it was full (its high-water mark). */
   | "hwm"
   /** Fan-out: no subscriber wanted it when it was sent (none running yet, or none whose filters matched), so the publisher dropped it. */
-  | "no-subscriber";
+  | "no-subscriber"
+  /** Counted in flows: a publisher dropped it for this subscriber, its subscription not yet there or its queue full (counts cannot tell which). */
+  | "dropped";
 
 /**
  * A message was sent and will never be received (see server/loss.ts for how that is known).
@@ -176,11 +186,71 @@ export interface LostEvent {
   kind: "lost";
   t: number;
   node: string;
+  /** Which of the sender's sockets sent it (sequence numbers count per socket). */
+  socket: number;
   to?: string;
   reason: LostReason;
   digest: string;
   sendSeq: number;
   frames: FramePreview[];
+}
+
+/**
+ * Messages counted in flows (too many to report one by one) that, once their edge had gone
+ * quiet, had been sent and never received: how many, settled by counting. `node` is the node
+ * that bound the edge's endpoint, which sent them all or was to receive them all.
+ */
+export interface LostCountEvent {
+  kind: "lost-count";
+  t: number;
+  node: string;
+  /** Whether `node` sent them (lost at it) or was to receive them (missed at it). */
+  as: "sender" | "receiver";
+  /** The one peer at the other end, when there was only one. */
+  peer?: string;
+  count: number;
+  reason: LostReason;
+}
+
+/** Why the fate of sent messages cannot be known. */
+export type UnknownReason =
+  /** A peer from outside the run was connected when it was sent and may have taken it: what it receives is never reported. */
+  | "outside-peer"
+  /** Counted in flows, and a process of the edge was killed before it reported its last counts. */
+  | "unreported"
+  /** Counted in flows, and the pattern does not say how many each receiver should get (several subscribers, their filters). */
+  | "counted";
+
+/**
+ * Sent messages that no process of the run was seen to receive and that cannot be said to be
+ * lost either. One message (with its sendSeq, digest and frames) at its sender, or a count
+ * settled on a quiet edge at the node that bound it.
+ */
+export interface UnknownFateEvent {
+  kind: "unknown";
+  t: number;
+  node: string;
+  as: "sender" | "receiver";
+  count: number;
+  reason: UnknownReason;
+  /** One message: the sender's socket, and which message. */
+  socket?: number;
+  digest?: string;
+  sendSeq?: number;
+  frames?: FramePreview[];
+}
+
+/**
+ * An edge whose messages are counted in flows (too many to report one by one), at the node that
+ * bound its endpoint: while it is busy (`settled` false) what it loses is not known; once it has
+ * gone quiet its counts are settled (`settled` true), any loss or unknown fate said just before.
+ */
+export interface CountedEdgeEvent {
+  kind: "counted-edge";
+  t: number;
+  node: string;
+  endpoint: string;
+  settled: boolean;
 }
 
 /**
@@ -205,7 +275,7 @@ export interface ActionEvent {
   filter?: string;
 }
 
-export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent | LostEvent | ExternalPeersEvent | ActionEvent;
+export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent | LostEvent | LostCountEvent | UnknownFateEvent | CountedEdgeEvent | ExternalPeersEvent | ActionEvent;
 
 /** Why a run ended. */
 export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed" | "idle";

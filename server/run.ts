@@ -3,7 +3,8 @@
  * events they make. Roles that bind start first; once each has reported the endpoints libzmq
  * bound (a wildcard port, or an ipc path in a directory private to the run, so runs never
  * collide), the roles that connect start with them. While it runs, a viewer may add, kill or
- * restart processes, or pass them a command, as the manifest allows.
+ * restart processes, or pass them a command, as the manifest allows. What the processes report
+ * becomes the run's events in the correlator (correlator.ts).
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -22,14 +23,10 @@ import {
   roleCount,
 } from "../demos/lib/manifest.js";
 import type { RoleCommand } from "../demos/lib/commands.js";
-import type { ChildReport } from "../demos/lib/report-types.js";
-import { ExternalPeers } from "./external-peers.js";
+import { Correlator } from "./correlator.js";
 import { makeRunIpcDir } from "./ipc-dirs.js";
-import { LossTracker } from "./loss.js";
-import { SubscriptionFrames } from "./subscriptions.js";
-import { DeliveryMatcher } from "./matcher.js";
 import { DemoProcess } from "./process-group.js";
-import type { ActionRequest, ErrorCode, LostEvent, NodeEvent, NodeInfo, RunEvent, StopReason } from "./protocol.js";
+import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "./protocol.js";
 
 /** Where compiled demos live, next to the compiled bridge. */
 const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));
@@ -37,8 +34,6 @@ const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));
 export const LOOPBACK = "127.0.0.1";
 /** How long a binding role may take to report its endpoints before the run fails. */
 const BIND_TIMEOUT_MS = 10_000;
-const FAN_OUT_SOCKETS = new Set(["PUB", "XPUB"]);
-const ROUND_ROBIN_SOCKETS = new Set(["PUSH"]);
 
 export function monotonicMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
@@ -77,32 +72,12 @@ export class Run {
   readonly #observer: RunObserver;
   readonly #processes = new Map<string, DemoProcess>();
   readonly #nodeRoles = new Map<string, string>();
-  /** Each node's socket types, by socket number, from its own reports. */
-  readonly #socketTypes = new Map<string, string[]>();
-  /** The roles an edge joins to each role, either way; and those an edge leads to from it. */
-  readonly #peerRoles = new Map<string, Set<string>>();
-  readonly #downstreamRoles = new Map<string, Set<string>>();
-  readonly #matcher: DeliveryMatcher;
-  readonly #losses: LossTracker;
-  /** Whether any process of this run has been busy enough to count messages in flows. */
-  #countedInFlow = false;
-  readonly #externalPeers: ExternalPeers;
-  readonly #subscriptionFrames = new SubscriptionFrames();
+  readonly #correlator: Correlator;
   /** A temporary directory for this run's ipc endpoints, made on first need, removed at the end. */
   #ipcDir: string | undefined;
   readonly #bindHost: string;
   #stopping: Promise<void> | undefined;
   #stopReason: StopReason | undefined;
-  /**
-   * When Stop began, on the processes' clock. What is judged lost after then is not shown: the
-   * run's processes are being ended in no set order, and a message one of them sends to a peer
-   * already gone is lost to the stop, not to anything the slide is about.
-   */
-  #stoppedAt = Infinity;
-  /** Each sender's downstream nodes that are running, by sender; cleared whenever a process starts or ends. */
-  readonly #liveReceivers = new Map<string, string[]>();
-  /** Each node's peers that may send to it, started or ended; cleared whenever a process starts. */
-  readonly #sendersTo = new Map<string, string[]>();
   /** Whether every process of the run's first start has been started: actions wait for it. */
   #started = false;
 
@@ -112,52 +87,7 @@ export class Run {
     this.manifest = manifest;
     this.params = params;
     this.#observer = observer;
-    // Asked once per message at full speed: answered from tables made once from the manifest.
-    for (const edge of manifest.edges) {
-      for (const [a, b] of [
-        [edge.from, edge.to],
-        [edge.to, edge.from],
-      ] as const) {
-        let peers = this.#peerRoles.get(a);
-        if (!peers) this.#peerRoles.set(a, (peers = new Set()));
-        peers.add(b);
-      }
-      let downstream = this.#downstreamRoles.get(edge.from);
-      if (!downstream) this.#downstreamRoles.set(edge.from, (downstream = new Set()));
-      downstream.add(edge.to);
-    }
-    this.#matcher = new DeliveryMatcher({
-      arePeers: (sender, receiver) => this.#rolesJoined(this.#nodeRoles.get(sender), this.#nodeRoles.get(receiver)),
-      fansOut: (sender) => (this.#socketTypes.get(sender) ?? []).some((type) => FAN_OUT_SOCKETS.has(type)),
-      forgotSend: (send) => this.#losses.forgotten(send),
-      sendersTo: (receiver) => {
-        let senders = this.#sendersTo.get(receiver);
-        if (!senders) {
-          const roles = this.#peerRoles.get(this.#nodeRoles.get(receiver) ?? "");
-          senders = roles ? [...this.#nodeRoles].filter(([, role]) => roles.has(role)).map(([id]) => id) : [];
-          this.#sendersTo.set(receiver, senders);
-        }
-        return senders;
-      },
-    });
-    this.#losses = new LossTracker({
-      distribution: (node, socket) => {
-        // Once messages are counted rather than reported one by one, a send nobody was seen to
-        // receive may simply have been counted: its fate cannot be known, so none is judged.
-        if (this.#countedInFlow) return "untracked";
-        const type = this.#socketTypes.get(node)?.[socket] ?? "";
-        return ROUND_ROBIN_SOCKETS.has(type) ? "round-robin" : FAN_OUT_SOCKETS.has(type) ? "fan-out" : "untracked";
-      },
-      liveReceivers: (node) => {
-        // Asked for every delivery at full speed; the answer changes only when a process starts or ends.
-        let live = this.#liveReceivers.get(node);
-        if (!live) this.#liveReceivers.set(node, (live = this.#receivers(node).filter((id) => this.#processes.get(id)!.running)));
-        return live;
-      },
-      receivers: (node) => this.#receivers(node),
-      hadExternalPeers: (node) => this.#externalPeers.everSeenBy(node),
-    });
-    this.#externalPeers = new ExternalPeers((event) => this.#emit(event), monotonicMs);
+    this.#correlator = new Correlator(manifest, { emit: (event) => this.#observer.onEvent(this.id, event), now: monotonicMs });
   }
 
   /** The run's processes, as the diagram names them. */
@@ -195,9 +125,9 @@ export class Run {
    */
   stop(reason: StopReason): Promise<void> {
     this.#stopReason ??= reason;
-    this.#stoppedAt = Math.min(this.#stoppedAt, monotonicMs());
+    this.#correlator.stopping();
     this.#stopping ??= Promise.all([...this.#processes.values()].map((process) => process.stop())).then(() => {
-      this.#externalPeers.dispose();
+      this.#correlator.dispose();
       if (this.#ipcDir) rmSync(this.#ipcDir, { recursive: true, force: true });
       this.#observer.onStopped(this.id, reason);
     });
@@ -224,12 +154,12 @@ export class Run {
     switch (action) {
       case "kill":
         if (!process.running) throw new ActionRefused("bad-action", `${node} is not running`);
-        this.#emit({ kind: "action", t: monotonicMs(), node, action });
+        this.#correlator.action({ node, action });
         process.signal("SIGKILL");
         break;
       case "restart":
         if (process.running) throw new ActionRefused("bad-action", `${node} is still running; kill it first`);
-        this.#emit({ kind: "action", t: monotonicMs(), node, action });
+        this.#correlator.action({ node, action });
         void this.#startProcess(roleName, spec, Number(node.slice(roleName.length + 1))).catch(() => {});
         break;
       case "filter": {
@@ -238,12 +168,12 @@ export class Run {
           throw new ActionRefused("bad-action", `filter must be one of: ${(spec.filters ?? []).map((choice) => JSON.stringify(choice)).join(", ")}`);
         }
         this.#command(node, process, { command: "filter", filter });
-        this.#emit({ kind: "action", t: monotonicMs(), node, action, filter });
+        this.#correlator.action({ node, action, filter });
         break;
       }
       case "send-twice":
         this.#command(node, process, { command: "send-twice" });
-        this.#emit({ kind: "action", t: monotonicMs(), node, action });
+        this.#correlator.action({ node, action });
         break;
       default:
         throw new ActionRefused("bad-action", `${action} applies to a role, not a node`);
@@ -266,23 +196,6 @@ export class Run {
 
   #command(node: string, process: DemoProcess, command: RoleCommand): void {
     if (!process.running || !process.command(command)) throw new ActionRefused("bad-action", `${node} is not running`);
-  }
-
-  /** The nodes whose role an edge leads to from this node's role, alive or ended. */
-  #receivers(node: string): string[] {
-    const downstream = this.#downstreamRoles.get(this.#nodeRoles.get(node) ?? "");
-    const receivers: string[] = [];
-    if (!downstream) return receivers;
-    for (const [id, role] of this.#nodeRoles) if (downstream.has(role)) receivers.push(id);
-    return receivers;
-  }
-
-  #rolesJoined(a: string | undefined, b: string | undefined): boolean {
-    return a !== undefined && b !== undefined && (this.#peerRoles.get(a)?.has(b) ?? false);
-  }
-
-  #emit(event: RunEvent): void {
-    this.#observer.onEvent(this.id, event);
   }
 
   async #startRole(roleName: string, spec: RoleSpec): Promise<void> {
@@ -333,74 +246,29 @@ export class Run {
       const timer = awaitingBind.length > 0 ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS) : undefined;
 
       const process = new DemoProcess(`${DEMOS_DIR}${this.manifest.name}/${spec.script}`, args, {
-        onReports: ({ reports }) => {
-          for (const report of reports) {
-            if (report.kind === "socket") this.#socketTypes.get(nodeId)![report.socket] = report.type;
-            this.#onReport(nodeId, report);
+        onReports: (batch) => {
+          this.#correlator.reports(nodeId, batch);
+          for (const report of batch.reports) {
             const pending = report.kind === "bound" ? awaitingBind.findIndex(({ address }) => address === report.requested) : -1;
             if (report.kind === "bound" && pending !== -1) {
               this.endpoints[awaitingBind[pending]!.name] = report.endpoint;
-              this.#externalPeers.bound(nodeId, report.endpoint);
               awaitingBind.splice(pending, 1);
               if (awaitingBind.length === 0) settle();
             }
           }
         },
-        onLine: (stream, text) => this.#emit({ kind: "log", t: monotonicMs(), node: nodeId, stream, text }),
+        onLine: (stream, text) => this.#correlator.line(nodeId, stream, text),
         onExit: (code, signal) => {
-          const t = monotonicMs();
-          this.#liveReceivers.clear();
-          this.#emit({ kind: "exit", t, node: nodeId, code, signal });
-          this.#externalPeers.connectorEnded(nodeId);
-          this.#matcher.heard(nodeId, Infinity);
-          this.#emitLosses(this.#losses.exited(nodeId, t));
+          this.#correlator.exited(nodeId, code, signal);
           settle(new RunFailed(`${nodeId} exited before it was ready (${signal ?? `code ${code}`})`));
           this.#afterExit();
         },
       });
       this.#processes.set(nodeId, process);
       this.#nodeRoles.set(nodeId, roleName);
-      this.#liveReceivers.clear();
-      this.#sendersTo.clear();
-      this.#socketTypes.set(nodeId, []);
-      const t = monotonicMs();
-      this.#matcher.started(nodeId, t);
-      this.#losses.spawned(nodeId, t);
-      this.#subscriptionFrames.forget(nodeId);
-      for (const address of connectsTo) this.#externalPeers.connectorStarted(nodeId, address);
-      this.#emit({ kind: "spawn", t, node: nodeId, role: roleName, index, pid: process.pid });
+      this.#correlator.spawned(nodeId, roleName, index, process.pid, monotonicMs(), connectsTo);
       if (awaitingBind.length === 0) settle();
     });
-  }
-
-  #onReport(node: string, report: ChildReport): void {
-    // The report was parsed from this child's IPC message and is no one else's: stamped in
-    // place, as copying every report costs the bridge dearly at full speed.
-    const event = report as NodeEvent;
-    event.node = node;
-    this.#emit(event);
-    if (event.kind === "flow") this.#countedInFlow = true;
-    if (event.kind === "monitor") this.#externalPeers.monitor(node, event.event, event.endpoint);
-    if (event.kind === "filters") {
-      this.#emitLosses(this.#losses.filtersChanged(node, event.t, event.filters));
-      // Matched like sends, so a subscription is drawn reaching its XPUB; never emitted as sends.
-      for (const frame of this.#subscriptionFrames.changed(event)) for (const delivery of this.#matcher.add(frame)) this.#emit(delivery);
-    }
-    if (DeliveryMatcher.isMessage(event)) {
-      if (event.kind === "send") this.#emitLosses(this.#losses.sent(event));
-      for (const delivery of this.#matcher.add(event)) {
-        this.#emit(delivery);
-        this.#emitLosses(this.#losses.delivered(delivery));
-      }
-    }
-    // Everything this node did before this report's stamp has now been reported.
-    this.#matcher.heard(node, event.t);
-    this.#emitLosses(this.#losses.heard(node, event.t));
-  }
-
-  /** Shows the losses judged before Stop began (see #stoppedAt). */
-  #emitLosses(losses: LostEvent[]): void {
-    for (const lost of losses) if (lost.t < this.#stoppedAt) this.#emit(lost);
   }
 
   /** When the last process has ended by itself, the run is over. */

@@ -51,11 +51,23 @@ export const DEMO_EXEC_ARGV = ["--v8-pool-size=1", "--max-semi-space-size=1", "-
 export const DEMO_NICENESS = 5;
 
 /**
+ * The file descriptor of a demo process's report pipe (demos/lib/report.ts): a pipe of its own,
+ * beside the IPC channel, which its reports are written into synchronously.
+ */
+export const REPORT_FD = 4;
+
+/**
  * How a demo process is started: forked detached, so it leads its own process group (and
  * session), and told to the orphan reaper, which ends the group should the bridge die first.
  */
 export function forkDemoProcess(script: string, args: string[]): ChildProcess {
-  const child = fork(script, args, { detached: true, stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: DEMO_EXEC_ARGV, serialization: "json" });
+  const child = fork(script, args, {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
+    env: { ...process.env, ZMQ_REPORT_FD: String(REPORT_FD) },
+    execArgv: DEMO_EXEC_ARGV,
+    serialization: "json",
+  });
   const { pid } = child;
   if (pid !== undefined) {
     guardGroup(pid);

@@ -6,15 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { isAlive, waitForExit } from "./helpers/processes.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
+import { PEERS_DIR } from "./helpers/peers.js";
 
 const harness = useBridgeAndBrowser();
 
-const PEERS_DIR = fileURLToPath(new URL("../../tests/peers/", import.meta.url));
 
 async function openSlide(id: string): Promise<Page> {
   const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });

@@ -82,7 +82,7 @@ describe("the diagram's layout", () => {
   });
 
   it("shortens a node's counters to fit it rather than shrinking its letters", () => {
-    const node = { sent: 12_345, received: 67_890, lost: 12, missed: 3 };
+    const node = { sent: 12_345, received: 67_890, lost: 12, missed: 3, unknown: 0, unsettled: [], uncounted: [] };
     assert.equal(firstThatFits(counterTexts(node), 1000, FONTS.counters, estimateWidth), "sent 12,345 · received 67,890 · lost 12 · missed 3");
     const narrow = firstThatFits(counterTexts(node), 110, FONTS.counters, estimateWidth);
     assert.ok(estimateWidth(narrow, FONTS.counters) <= 110, `"${narrow}" fits a tiny node`);

@@ -17,7 +17,7 @@ function ventilatorWithWorkers(workers: number) {
   const peers = new ExternalPeers((event: ExternalPeersEvent) => published.push(event.count), () => 0);
   peers.bound("ventilator-1", ENDPOINT);
   for (let index = 1; index <= workers; index++) peers.connectorStarted(`worker-${index}`, ENDPOINT);
-  const monitor = (event: "accept" | "disconnect") => peers.monitor("ventilator-1", event, ENDPOINT);
+  const monitor = (event: "accept" | "disconnect", t = 0) => peers.monitor("ventilator-1", event, ENDPOINT, t);
   return { peers, published, monitor };
 }
 
@@ -31,7 +31,7 @@ describe("peers from outside a run", () => {
     peers.connectorStarted("worker-1", ENDPOINT);
     monitor("accept");
     await sleep(SETTLED_MS);
-    assert.equal(peers.everSeenBy("ventilator-1"), false);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), false);
     assert.deepEqual(published, []);
     peers.dispose();
   });
@@ -41,7 +41,7 @@ describe("peers from outside a run", () => {
     monitor("accept");
     monitor("accept");
     monitor("accept");
-    assert.equal(peers.everSeenBy("ventilator-1"), true);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), true);
     await sleep(SETTLED_MS);
     monitor("disconnect");
     await sleep(SETTLED_MS);
@@ -55,9 +55,36 @@ describe("peers from outside a run", () => {
     monitor("accept"); // the outsider
     monitor("accept"); // worker-2
     monitor("disconnect"); // the outsider leaves
-    assert.equal(peers.everSeenBy("ventilator-1"), false, "no more connections than workers yet");
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), false, "no more connections than workers yet");
     monitor("accept"); // worker-1
-    assert.equal(peers.everSeenBy("ventilator-1"), true);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), true);
+    peers.dispose();
+  });
+
+  it("an outside peer counts from the first accept that may have been its (a while before it was stamped) until it left, not before or after", () => {
+    const { peers, monitor } = ventilatorWithWorkers(1);
+    monitor("accept", 5000); // the worker's, or the outsider's: counts cannot tell which came first
+    monitor("accept", 6000);
+    monitor("disconnect", 7000);
+    const present = (from: number, to: number) => peers.presentDuring("ventilator-1", from, to);
+    assert.equal(present(0, 2900), false, "before anyone came");
+    assert.equal(present(3100, 3100), true, "an accept is stamped when the binder's program reads it, which on a busy machine may be seconds later");
+    assert.equal(present(6500, 6500), true);
+    assert.equal(present(7001, 9000), false, "after it left");
+    assert.equal(peers.presentDuring("ventilator-1", 6500, 6500, ["tcp://127.0.0.1:1"]), false, "only on the endpoint it connected to");
+    peers.dispose();
+  });
+
+  it("once the run's own connectors are all there, a later outside peer counts from its own accept", () => {
+    const { peers, monitor } = ventilatorWithWorkers(1);
+    monitor("accept", 1000);
+    peers.monitor("worker-1", "connect", ENDPOINT, 1000); // the worker says it connected: that accept was its
+    monitor("accept", 10000); // one more than the run's own: someone from outside, from now
+    monitor("disconnect", 11000);
+    const present = (from: number, to: number) => peers.presentDuring("ventilator-1", from, to);
+    assert.equal(present(0, 7900), false);
+    assert.equal(present(8100, 10500), true);
+    assert.equal(present(11001, 19000), false);
     peers.dispose();
   });
 
@@ -68,9 +95,9 @@ describe("peers from outside a run", () => {
     peers.bound("ventilator-1", ENDPOINT);
     monitor("accept");
     monitor("accept");
-    assert.equal(peers.everSeenBy("ventilator-1"), false);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), false);
     monitor("accept");
-    assert.equal(peers.everSeenBy("ventilator-1"), true);
+    assert.equal(peers.presentDuring("ventilator-1", -Infinity, Infinity), true);
     peers.dispose();
   });
 });

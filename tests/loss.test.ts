@@ -4,9 +4,76 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { LossTracker, MAX_REMEMBERED } from "../server/loss.js";
+import type { DemoManifest } from "../demos/lib/manifest.js";
+import { LossTracker, MAX_REMEMBERED, type Verdict } from "../server/loss.js";
 import type { MessageEvent } from "../server/matcher.js";
 import type { DeliverEvent, LostEvent } from "../server/protocol.js";
+import { RunTopology } from "../server/topology.js";
+
+/** One sender ("v" or "p") and its receivers, as a run's topology and loss tracker see them. */
+class Judge {
+  readonly topology: RunTopology;
+  readonly tracker: LossTracker;
+  /** When an outside peer is connected to the sender: [from, to]. */
+  outside: [number, number][] = [];
+
+  /** `heardAhead`: the sender has been heard long past every send here (its monitor read), as a running one soon is. */
+  constructor(sender: string, type: "PUSH" | "PUB", heardAhead = true) {
+    const manifest: DemoManifest = {
+      name: "test",
+      title: "test",
+      version: 1,
+      roles: Object.fromEntries(["sender", "receiver"].map((role) => [role, { label: role, socket: "", script: "", count: { default: 1, min: 1, max: 8 }, endpoints: [], params: [] }])),
+      endpoints: {},
+      edges: [{ from: "sender", to: "receiver" }],
+      params: {},
+      layout: [["sender"], ["receiver"]],
+    };
+    this.topology = new RunTopology(manifest);
+    this.tracker = new LossTracker({
+      topology: this.topology,
+      outsideDuring: (_binder, from, to) => this.outside.some(([start, end]) => start <= to && from <= end),
+      judgedPerMessage: () => true,
+    });
+    this.#start(sender, "sender", -1000, type);
+    if (heardAhead) this.tracker.heard(sender, 1e9);
+  }
+
+  #start(node: string, role: string, t: number, type: string): void {
+    this.topology.spawned(node, role, t);
+    this.topology.socketOpened(node, 0, type);
+    this.tracker.spawned(node, t);
+  }
+
+  spawned(node: string, t: number): void {
+    this.#start(node, "receiver", t, this.topology.socketType("v", 0) === "PUSH" ? "PULL" : "SUB");
+  }
+
+  exited(node: string, t: number): Verdict[] {
+    this.topology.exited(node, t);
+    return this.tracker.exited(node, t);
+  }
+
+  sent(send: MessageEvent): Verdict[] {
+    return this.tracker.sent(send);
+  }
+
+  delivered(delivery: DeliverEvent): Verdict[] {
+    return this.tracker.delivered(delivery);
+  }
+
+  heard(node: string, t: number): Verdict[] {
+    return this.tracker.heard(node, t);
+  }
+
+  filtersChanged(node: string, t: number, filters: string[]): Verdict[] {
+    return this.tracker.filtersChanged(node, t, filters);
+  }
+
+  forgotten(send: MessageEvent): void {
+    this.tracker.forgotten(send);
+  }
+}
 
 function send(node: string, seq: number, t: number, topic = `task ${seq}`): MessageEvent {
   return { kind: "send", node, socket: 0, t, seq, digest: `d${seq}`, size: 1, frames: [{ text: topic, binary: false, size: topic.length }] };
@@ -17,20 +84,22 @@ function deliver(from: string, to: string, sendSeq: number, t: number, sentAt = 
   return { kind: "deliver", node: to, from, fromSocket: 0, t, digest: `d${sendSeq}`, size: 1, frames: [], sendSeq, recvSeq: 0, latencyMs: t - sentAt };
 }
 
-const settled = (events: LostEvent[]) => events.map((event) => [event.sendSeq, event.to, event.reason]);
+const settled = (events: Verdict[]) => events.map((event) => (event.kind === "lost" ? [event.sendSeq, event.to, event.reason] : [event.sendSeq, "not known", event.reason]));
 
-function pushPull(live: () => string[], external = false) {
-  return new LossTracker({ distribution: () => "round-robin", liveReceivers: live, receivers: live, hadExternalPeers: () => external });
+/** A ventilator "v" and its workers, all started long ago. */
+function pushPull(workers: string[], external = false) {
+  const judge = new Judge("v", "PUSH");
+  for (const worker of workers) judge.spawned(worker, -500);
+  if (external) judge.outside.push([-Infinity, Infinity]);
+  return judge;
 }
 
 describe("losses of a PUSH", () => {
   it("a killed worker's queued tasks are lost once every live worker has taken a later task", () => {
-    let live = ["w0", "w1"];
-    const tracker = pushPull(() => live);
+    const tracker = pushPull(["w0", "w1"]);
     for (let seq = 1; seq <= 6; seq++) tracker.sent(send("v", seq, seq));
     // w0 took 1 and 3; w1 took 2; 4 and 6 went to w1's pipe, 5 to w0's: not yet received.
     assert.deepEqual([...tracker.delivered(deliver("v", "w0", 1, 10)), ...tracker.delivered(deliver("v", "w1", 2, 11)), ...tracker.delivered(deliver("v", "w0", 3, 12))], []);
-    live = ["w0"];
     assert.deepEqual(tracker.exited("w1", 20), [], "nothing is certain until w0 takes something sent after 4 and 6");
     // w0 took 5, so 4 (sent before it, received by nobody alive) is gone; 6 may still come.
     assert.deepEqual(settled(tracker.delivered(deliver("v", "w0", 5, 21))), [[4, "w1", "receiver-gone"]]);
@@ -39,28 +108,42 @@ describe("losses of a PUSH", () => {
   });
 
   it("while a worker that is alive has not yet received a later task, nothing is declared lost", () => {
-    const tracker = pushPull(() => ["w0", "w1"]);
+    const tracker = pushPull(["w0", "w1"]);
     for (let seq = 1; seq <= 3; seq++) tracker.sent(send("v", seq, seq));
     assert.deepEqual(tracker.delivered(deliver("v", "w0", 3, 10)), [], "task 1 or 2 may still be in w1's pipe");
   });
 
-  it("when a peer from outside the run has connected, a PUSH's unreceived tasks are not called lost", () => {
-    const tracker = pushPull(() => ["w0"], true);
+  it("when a peer from outside the run is connected, a PUSH's unreceived tasks are not called lost: their fate is not known", () => {
+    const tracker = pushPull(["w0"], true);
     for (let seq = 1; seq <= 3; seq++) tracker.sent(send("v", seq, seq));
-    assert.deepEqual(tracker.delivered(deliver("v", "w0", 3, 10)), []);
+    assert.deepEqual(settled(tracker.delivered(deliver("v", "w0", 3, 10))), [[1, "not known", "outside-peer"], [2, "not known", "outside-peer"]]);
+  });
+});
+
+describe("waiting for the sender's own news", () => {
+  it("a send is judged only once its sender has been heard well past it: an outside peer's accept may still be on its way", () => {
+    const tracker = new Judge("v", "PUSH", false);
+    tracker.spawned("w0", -500);
+    tracker.spawned("w1", -500);
+    for (let seq = 1; seq <= 3; seq++) tracker.sent(send("v", seq, seq * 100));
+    tracker.delivered(deliver("v", "w0", 1, 150, 100));
+    tracker.exited("w1", 250);
+    assert.deepEqual(tracker.delivered(deliver("v", "w0", 3, 350, 300)), [], "w0 took 3: 2 went to w1, but v has not been heard past it yet");
+    assert.deepEqual(tracker.heard("v", 600), [], "nor long enough past it");
+    assert.deepEqual(settled(tracker.heard("v", 700)), [[2, "w1", "receiver-gone"]]);
   });
 });
 
 describe("sends the matcher forgot", () => {
   it("a PUSH's task the matcher forgot is never declared lost: its receipt could no longer be seen", () => {
-    const tracker = pushPull(() => ["w0"]);
+    const tracker = pushPull(["w0"]);
     for (let seq = 1; seq <= 3; seq++) tracker.sent(send("v", seq, seq));
     tracker.forgotten(send("v", 1, 1));
     assert.deepEqual(settled(tracker.delivered(deliver("v", "w0", 3, 10))), [[2, undefined, "receiver-gone"]]);
   });
 
   it("a PUB's message the matcher forgot, and every earlier one, is not judged when a later one arrives", () => {
-    const tracker = new LossTracker({ distribution: () => "fan-out", liveReceivers: () => [], receivers: () => ["s"], hadExternalPeers: () => false });
+    const tracker = new Judge("p", "PUB");
     tracker.spawned("s", 0);
     tracker.filtersChanged("s", 1, [""]);
     for (let seq = 1; seq <= 5; seq++) tracker.sent(send("p", seq, seq + 1, "tick"));
@@ -74,7 +157,9 @@ describe("sends the matcher forgot", () => {
 describe("losses of a PUB", () => {
   /** A publisher "p" with subscribers "s" and "t" (each only once spawned). */
   function pubSub(external = false) {
-    return new LossTracker({ distribution: () => "fan-out", liveReceivers: () => [], receivers: () => ["s", "t"], hadExternalPeers: () => external });
+    const judge = new Judge("p", "PUB");
+    if (external) judge.outside.push([-Infinity, Infinity]);
+    return judge;
   }
 
   it("a slow joiner loses what was sent after it started and before its first message, for its filter only", () => {
@@ -86,7 +171,7 @@ describe("losses of a PUB", () => {
     tracker.sent(send("p", 4, 8, "weather"));
     tracker.filtersChanged("s", 9, ["weather"]);
     tracker.sent(send("p", 5, 10, "weather"));
-    const lost = tracker.delivered(deliver("p", "s", 5, 11));
+    const lost = tracker.delivered(deliver("p", "s", 5, 11)) as LostEvent[];
     assert.deepEqual(lost.map((event) => [event.sendSeq, event.reason, event.to]), [[2, "slow-joiner", "s"], [4, "slow-joiner", "s"]]);
   });
 
@@ -103,9 +188,11 @@ describe("losses of a PUB", () => {
 
 describe("losses at a publisher no subscriber listens to", () => {
   function pubSub(external = false) {
-    return new LossTracker({ distribution: () => "fan-out", liveReceivers: () => [], receivers: () => ["s", "t"], hadExternalPeers: () => external });
+    const judge = new Judge("p", "PUB");
+    if (external) judge.outside.push([-Infinity, Infinity]);
+    return judge;
   }
-  const atPublisher = (events: LostEvent[]) => events.map((event) => [event.sendSeq, event.node, event.to, event.reason]);
+  const atPublisher = (events: Verdict[]) => events.map((event) => [event.sendSeq, event.node, event.kind === "lost" ? event.to : "not known", event.reason]);
 
   it("a message published before any subscriber started is lost at the publisher, for nobody", () => {
     const tracker = pubSub();
@@ -160,13 +247,24 @@ describe("losses at a publisher no subscriber listens to", () => {
     assert.deepEqual(atPublisher(tracker.exited("s", 6)), [[1, "p", undefined, "no-subscriber"]]);
   });
 
-  it("when a peer from outside the run has connected to the publisher, nothing is declared lost at it", () => {
+  it("while a peer from outside the run is connected to the publisher, nothing is declared lost at it: what no subscriber of the run wanted is not known", () => {
     const tracker = pubSub(true);
-    assert.deepEqual(tracker.sent(send("p", 1, 1, "weather")), []);
+    assert.deepEqual(atPublisher(tracker.sent(send("p", 1, 1, "weather"))), [[1, "p", "not known", "outside-peer"]]);
     tracker.spawned("s", 2);
     tracker.filtersChanged("s", 3, ["sports"]);
     tracker.sent(send("p", 2, 4, "weather"));
-    assert.deepEqual(tracker.heard("s", 5), []);
+    assert.deepEqual(atPublisher(tracker.heard("s", 5)), [[2, "p", "not known", "outside-peer"]]);
+  });
+
+  it("once the outside peer has left, what no subscriber wanted is lost at the publisher again", () => {
+    const tracker = pubSub();
+    tracker.outside.push([0, 10]);
+    tracker.spawned("s", 2);
+    tracker.filtersChanged("s", 3, ["sports"]);
+    tracker.sent(send("p", 1, 4, "weather"));
+    assert.deepEqual(atPublisher(tracker.heard("s", 5)), [[1, "p", "not known", "outside-peer"]]);
+    tracker.sent(send("p", 2, 20, "weather"));
+    assert.deepEqual(atPublisher(tracker.heard("s", 21)), [[2, "p", undefined, "no-subscriber"]]);
   });
 
   it("a binary topic is never declared unwanted unless nobody subscribed at all", () => {
@@ -204,7 +302,7 @@ describe("losses at a publisher no subscriber listens to", () => {
 
 describe("losses to a publisher's high-water mark", () => {
   function pubSub() {
-    return new LossTracker({ distribution: () => "fan-out", liveReceivers: () => [], receivers: () => ["s", "t"], hadExternalPeers: () => false });
+    return new Judge("p", "PUB");
   }
 
   it("a subscriber already receiving that misses messages it wanted lost them to the high-water mark, for it only", () => {

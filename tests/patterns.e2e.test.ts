@@ -3,14 +3,13 @@
  * processes reported. Loopback only; every run is bounded in messages and time and stopped.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { RunEvent } from "../server/protocol.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { RunClient } from "./helpers/run-client.js";
 import { demoProcessesOf } from "./helpers/processes.js";
+import { python } from "./helpers/peers.js";
 
 let bridge: RunningBridge;
 let client: RunClient;
@@ -28,29 +27,12 @@ after(async () => {
   await bridge?.stop();
 });
 
-const PEERS_DIR = fileURLToPath(new URL("../../tests/peers/", import.meta.url));
-
 function eventsOf(kind: RunEvent["kind"], node?: string) {
   return client.events.filter((event) => event.kind === kind && (node === undefined || event.node === node));
 }
 
 function lastFrame(event: RunEvent): string {
   return (event as { frames: { text: string }[] }).frames.at(-1)!.text;
-}
-
-/** Runs a Python (pyzmq) program, not Node, and resolves with what it printed. */
-function python(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("/usr/bin/python3", [`${PEERS_DIR}${script}`, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
 }
 
 describe("the distributed adder", () => {

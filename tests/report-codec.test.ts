@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { digestFrames, previewFrame } from "../demos/lib/digest.js";
-import { ReportBatchError, ReportWriter, decodeReports } from "../demos/lib/report-codec.js";
+import { MAX_BATCH_BYTES, ReportBatchError, ReportStreamReader, ReportWriter, decodeBatch } from "../demos/lib/report-codec.js";
 import type { ChildReport, ChildReportBatch, MessageReport } from "../demos/lib/report-types.js";
 import { DemoProcess } from "../server/process-group.js";
 
@@ -14,11 +14,16 @@ function expected(kind: "send" | "recv", t: number, socket: number, seq: number,
   return { kind, t, socket, seq, digest: digestFrames(body), size, frames: frames.map(previewFrame) };
 }
 
+/** The reports of one batch as it goes on the pipe (its length prefix first). */
+function decodeReports(onPipe: Uint8Array): ChildReport[] {
+  return decodeBatch(onPipe.subarray(4)).reports;
+}
+
 function roundTrip(write: (writer: ReportWriter) => void): ChildReport[] {
   const writer = new ReportWriter();
   write(writer);
-  // A copy, as the IPC channel hands the bridge its own bytes.
-  return decodeReports(Buffer.from(writer.take()));
+  // A copy, as the pipe hands the bridge its own bytes.
+  return decodeReports(Buffer.from(writer.take(0)));
 }
 
 const rareReports: ChildReport[] = [
@@ -106,7 +111,7 @@ describe("report batches between a demo process and the bridge", () => {
     const writer = new ReportWriter();
     writer.message("send", 1, 0, 1, [big], [big]);
     writer.message("send", 2, 0, 2, [changedAtEnd], [changedAtEnd]);
-    const batch = Buffer.from(writer.take());
+    const batch = Buffer.from(writer.take(0));
     assert.ok(batch.length < 400, `a big frame's report is small (${batch.length} bytes)`);
     const reports = decodeReports(batch) as MessageReport[];
     assert.deepEqual(reports, [expected("send", 1, 0, 1, [big]), expected("send", 2, 0, 2, [changedAtEnd])]);
@@ -144,54 +149,93 @@ describe("report batches between a demo process and the bridge", () => {
     }
     json(rareReports.at(-1)!);
     // 3000 messages outgrow the first buffer: growing keeps what was written.
-    assert.deepEqual(decodeReports(Buffer.from(writer.take())), order);
+    assert.deepEqual(decodeReports(Buffer.from(writer.take(0))), order);
     assert.equal(writer.count, 0);
     writer.message("recv", 1, 0, 1, ping, ping);
-    assert.deepEqual(decodeReports(Buffer.from(writer.take())), [expected("recv", 1, 0, 1, ping)]);
+    assert.deepEqual(decodeReports(Buffer.from(writer.take(0))), [expected("recv", 1, 0, 1, ping)]);
   });
 
   it("a batch cut short or garbled is refused with a clear error", () => {
     const writer = new ReportWriter();
     writer.json(rareReports[0]!);
     writer.message("send", 1, 0, 1, [Buffer.from("Hello"), Buffer.from("World")], [Buffer.from("Hello"), Buffer.from("World")]);
-    const batch = Buffer.from(writer.take());
+    const batch = Buffer.from(writer.take(0)).subarray(4);
     for (let cut = 1; cut < batch.length; cut++) {
-      assert.throws(() => decodeReports(batch.subarray(0, cut)), (error: Error) => error instanceof ReportBatchError && /cut short|garbled/.test(error.message), `cut at ${cut}`);
+      assert.throws(() => decodeBatch(batch.subarray(0, cut)), (error: Error) => error instanceof ReportBatchError && /cut short|garbled/.test(error.message), `cut at ${cut}`);
     }
-    const oneRecord = Buffer.from([1, 0, 0, 0]);
-    assert.throws(() => decodeReports(Buffer.concat([oneRecord, Buffer.from([9, 1, 2, 3])])), { name: "ReportBatchError", message: /unknown record tag 9 at byte 4/ });
+    // A header: one record, heard until 0.
+    const oneRecord = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert.throws(() => decodeBatch(Buffer.concat([oneRecord, Buffer.from([9, 1, 2, 3])])), { name: "ReportBatchError", message: /unknown record tag 9 at byte 12/ });
     const badJson = Buffer.concat([oneRecord, Buffer.from([3, 5, 0, 0, 0]), Buffer.from("{kind")]);
-    assert.throws(() => decodeReports(badJson), { name: "ReportBatchError", message: /JSON record at byte 4 does not parse/ });
+    assert.throws(() => decodeBatch(badJson), { name: "ReportBatchError", message: /JSON record at byte 12 does not parse/ });
     const notReport = Buffer.concat([oneRecord, Buffer.from([3, 2, 0, 0, 0]), Buffer.from("42")]);
-    assert.throws(() => decodeReports(notReport), { name: "ReportBatchError", message: /is not a report/ });
+    assert.throws(() => decodeBatch(notReport), { name: "ReportBatchError", message: /is not a report/ });
     // A frame count in the billions is refused before anything is made for it.
     const huge = Buffer.from(batch);
     const countAt = batch.indexOf(Buffer.from("Hello")) - 5 - 4;
     huge.writeUInt32LE(0xffffffff, countAt);
-    assert.throws(() => decodeReports(huge), { name: "ReportBatchError", message: /frames/ });
-    assert.throws(() => decodeReports(new Uint8Array(0)), { name: "ReportBatchError", message: /cut short/ });
-    assert.deepEqual(decodeReports(new ReportWriter().take()), []);
+    assert.throws(() => decodeBatch(huge), { name: "ReportBatchError", message: /frames/ });
+    assert.throws(() => decodeBatch(new Uint8Array(0)), { name: "ReportBatchError", message: /cut short/ });
+    assert.deepEqual(decodeReports(new ReportWriter().take(0)), []);
+  });
+
+  it("a pipe's bytes, in chunks of any size, are cut into the batches written, each with its heardUntil", () => {
+    const writer = new ReportWriter();
+    const stream: Buffer[] = [];
+    const written: ChildReportBatch[] = [];
+    for (let batch = 1; batch <= 5; batch++) {
+      const reports: ChildReport[] = [];
+      for (let seq = 1; seq <= batch * 40; seq++) {
+        const report: ChildReport = { kind: "send-waiting", t: seq, socket: batch, waiting: seq % 2 === 0 };
+        writer.json(report);
+        reports.push(report);
+      }
+      stream.push(Buffer.from(writer.take(batch * 1000.5)));
+      written.push({ reports, heardUntil: batch * 1000.5 });
+    }
+    // An empty batch is a heartbeat: nothing to report, heard until then all the same.
+    stream.push(Buffer.from(writer.take(9999)));
+    written.push({ reports: [], heardUntil: 9999 });
+    const bytes = Buffer.concat(stream);
+    for (const chunkSize of [1, 3, 7, 64, 1000, bytes.length]) {
+      const reader = new ReportStreamReader();
+      const read: ChildReportBatch[] = [];
+      for (let at = 0; at < bytes.length; at += chunkSize) for (const batch of reader.push(bytes.subarray(at, at + chunkSize))) read.push(decodeBatch(batch));
+      assert.deepEqual(read, written, `chunks of ${chunkSize}`);
+    }
+  });
+
+  it("a length no writer makes stops the reading of a stream with a clear error", () => {
+    const reader = new ReportStreamReader();
+    const bogus = Buffer.alloc(8);
+    bogus.writeUInt32LE(MAX_BATCH_BYTES + 1, 0);
+    assert.throws(() => reader.push(bogus), { name: "ReportBatchError", message: /report stream garbled/ });
   });
 
   it("the bridge ignores a garbled batch from a demo process, says so, and takes the next one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "report-codec-"));
     const script = join(dir, "garbler.mjs");
-    // A real process on the real IPC channel: a garbled batch, then a good one, then it ends.
+    // A real process on its real report pipe: a garbled batch (its one record cut short), then a good one, then it ends.
     writeFileSync(
       script,
-      `const { ReportWriter } = await import(${JSON.stringify(new URL("../demos/lib/report-codec.js", import.meta.url).href)});
+      `import { writeSync } from "node:fs";
+       const { ReportWriter } = await import(${JSON.stringify(new URL("../demos/lib/report-codec.js", import.meta.url).href)});
+       const fd = Number(process.env.ZMQ_REPORT_FD);
        const writer = new ReportWriter();
        writer.json({ kind: "tally", t: 1, sent: 2, received: 3 });
-       const good = Buffer.from(writer.take());
-       process.send({ reports: good.subarray(0, good.length - 1).toString("base64") });
-       process.send({ reports: good.toString("base64") }, () => process.exit(0));`,
+       const good = Buffer.from(writer.take(5));
+       const garbled = Buffer.from(good.subarray(0, good.length - 1));
+       garbled.writeUInt32LE(garbled.length - 4, 0);
+       writeSync(fd, garbled);
+       writeSync(fd, good);
+       process.exit(0);`,
     );
     const batches: ChildReportBatch[] = [];
     const logged: string[] = [];
     const child = new DemoProcess(script, [], { onReports: (batch) => batches.push(batch), onLine: () => {}, onExit: () => {}, log: (message) => logged.push(message) });
     await child.exited;
-    assert.deepEqual(batches, [{ reports: [{ kind: "tally", t: 1, sent: 2, received: 3 }] }]);
+    assert.deepEqual(batches, [{ reports: [{ kind: "tally", t: 1, sent: 2, received: 3 }], heardUntil: 5 }]);
     assert.equal(logged.length, 1);
-    assert.match(logged[0]!, new RegExp(`^ignored a report batch from demo process ${child.pid}: report batch cut short`));
+    assert.match(logged[0]!, new RegExp(`^ignored a report batch from demo process ${child.pid}: report batch (cut short|garbled)`));
   });
 });

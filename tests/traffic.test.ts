@@ -92,7 +92,7 @@ describe("messages waiting at a sender", () => {
 
   it("a task declared lost leaves the queue; a loss of another sender's message changes nothing", () => {
     const model = traffic([...socket("ventilator-1", "PUSH", "bound"), ...socket("worker-1", "PULL", "connecting"), send("ventilator-1", 1, 1), send("ventilator-1", 2, 2)]);
-    const lost = (node: string, sendSeq: number, digest: string): RunEvent => ({ kind: "lost", t: 3, node, to: "worker-1", reason: "receiver-gone", digest, sendSeq, frames: frames("task") });
+    const lost = (node: string, sendSeq: number, digest: string): RunEvent => ({ kind: "lost", t: 3, node, socket: 0, to: "worker-1", reason: "receiver-gone", digest, sendSeq, frames: frames("task") });
     model.observe(lost("ventilator-1", 1, "other"), 0);
     assert.equal(model.queued("ventilator-1"), 2);
     model.observe(lost("ventilator-1", 1, "d1"), 0);

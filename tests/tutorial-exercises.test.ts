@@ -34,6 +34,7 @@ const times = (count: number, make: () => RunEvent): RunEvent[] => Array.from({ 
 const lost = (node: string, reason: "receiver-gone" | "slow-joiner" | "hwm", to?: string): RunEvent => ({
   kind: "lost",
   t: ++clock,
+  socket: 0,
   node,
   reason,
   digest: `l${clock}`,

@@ -8,7 +8,7 @@ import { transportParam } from "../lib/transport.js";
 export const distAdder: DemoManifest = {
   name: "dist-adder",
   title: "Distributed adder",
-  version: 2,
+  version: 3,
   roles: {
     manager: {
       label: "Manager",
@@ -20,7 +20,7 @@ export const distAdder: DemoManifest = {
     },
     worker: {
       label: "Worker",
-      socket: "PULL · PUB",
+      socket: "PULL · XPUB",
       script: "worker.js",
       count: { default: 4, min: 1, max: 16 },
       countParam: "workers",

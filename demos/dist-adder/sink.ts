@@ -22,7 +22,7 @@ export async function startSink(endpoint: string, length: number, size: number) 
     }
     total += result.sum;
     received += 1;
-    console.log(`Result of task ${result.taskId} from worker-${result.worker}: ${result.sum}, running total ${total}`);
+    console.log(`Result of task ${result.taskId} from worker-${result.worker}: ${result.sum}, total ${total}, ${expected - received} to go`);
     if (received === expected) console.log(`Total: ${total} (${received} sub-arrays)`);
   }
 }

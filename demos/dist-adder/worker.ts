@@ -1,16 +1,19 @@
 import * as zmq from "../lib/zmq.js";
-import { peersConnected } from "../lib/monitor.js";
 import { runRole } from "../lib/role.js";
 import { distAdder } from "./manifest.js";
 import { Result, Task } from "./proto.js";
 
-/** A worker: sums each Task it pulls and publishes the Result to the sink. */
+/**
+ * A worker: sums each Task it pulls and publishes the Result to the sink. Its results socket is
+ * an XPUB, a PUB that hands over the subscriptions it gets: a PUB drops what it publishes before
+ * the subscription is there, so no task is taken before the sink's has arrived.
+ */
 export async function startWorker(tasksEndpoint: string, resultsEndpoint: string, worker: number) {
   const tasks = new zmq.Pull();
-  const results = new zmq.Publisher();
+  const results = new zmq.XPublisher();
   results.connect(resultsEndpoint);
-  // A PUB drops what it sends before its subscriber is there: be connected before taking work.
-  await peersConnected(results, 1);
+  // The sink's subscription: from now on, nothing published is dropped.
+  await results.receive();
   tasks.connect(tasksEndpoint);
 
   for await (const [frame] of tasks) {

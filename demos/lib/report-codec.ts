@@ -7,15 +7,18 @@
  * makes the report object, its hex digest and its previews. The rare reports (socket, bound,
  * monitor, tally, …) go as JSON records in the same stream, so every report keeps its place.
  *
- * A batch is its number of records (u32), so one cut short anywhere is told, then the records,
- * each starting with its tag byte:
+ * On the report pipe a batch is its length in bytes (u32, the length itself not counted), so the
+ * bridge can cut the stream into batches. A batch is its number of records (u32), so one cut
+ * short anywhere is told; the time (f64) before which everything the process did is in this
+ * batch or an earlier one (see report.ts, `heardUntil`); then the records, each starting with
+ * its tag byte:
  *   send/recv: socket u32, seq f64, t f64, digest (DIGEST_BYTES), size f64, frame count u32,
  *              then per frame: size u32, head length u8, head bytes (at most PREVIEW_BYTES)
  *   json:      length u32, then that many bytes of UTF-8 JSON of one ChildReport
  * Numbers are little-endian.
  */
 import { DIGEST_BYTES, PREVIEW_BYTES, digestInto, previewHead } from "./digest.js";
-import type { ChildReport, FramePreview, MessageReport } from "./report-types.js";
+import type { ChildReport, ChildReportBatch, FramePreview, MessageReport } from "./report-types.js";
 
 const TAG_SEND = 1;
 const TAG_RECV = 2;
@@ -25,7 +28,12 @@ const TAG_JSON = 3;
 const MESSAGE_FIXED_BYTES = 1 + 4 + 8 + 8 + DIGEST_BYTES + 8 + 4;
 const FRAME_FIXED_BYTES = 4 + 1;
 const INITIAL_BYTES = 64 * 1024;
-const COUNT_BYTES = 4;
+/** A batch's length prefix on the pipe. */
+const LENGTH_BYTES = 4;
+/** A batch's header: record count, then heardUntil. */
+const HEADER_BYTES = 4 + 8;
+/** The longest batch a reader takes: far beyond any real batch, short of a garbled length's gigabytes. */
+export const MAX_BATCH_BYTES = 64 * 1024 * 1024;
 
 /** A batch the bridge cannot read: cut short, or not written by ReportWriter. */
 export class ReportBatchError extends Error {
@@ -36,8 +44,8 @@ export class ReportBatchError extends Error {
 export class ReportWriter {
   #bytes = Buffer.allocUnsafe(INITIAL_BYTES);
   #view = new DataView(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength);
-  /** Bytes written, the record count's included. */
-  #length = COUNT_BYTES;
+  /** Bytes written, the length prefix and header included. */
+  #length = LENGTH_BYTES + HEADER_BYTES;
   #count = 0;
 
   /** Reports written since the last take. */
@@ -104,15 +112,49 @@ export class ReportWriter {
   }
 
   /**
-   * What was written since the last take, and starts afresh. The bytes are the writer's own
-   * until the next write: send them (process.send copies them) before writing again.
+   * What was written since the last take, as one batch ready for the pipe (length prefix
+   * first), and starts afresh. `heardUntil`: everything the process did before then is in this
+   * batch or an earlier one. The bytes are the writer's own until the next write: write them
+   * out before writing again.
    */
-  take(): Buffer {
-    this.#view.setUint32(0, this.#count, true);
+  take(heardUntil: number): Buffer {
+    this.#view.setUint32(0, this.#length - LENGTH_BYTES, true);
+    this.#view.setUint32(LENGTH_BYTES, this.#count, true);
+    this.#view.setFloat64(LENGTH_BYTES + 4, heardUntil, true);
     const batch = this.#bytes.subarray(0, this.#length);
-    this.#length = COUNT_BYTES;
+    this.#length = LENGTH_BYTES + HEADER_BYTES;
     this.#count = 0;
     return batch;
+  }
+}
+
+/**
+ * Cuts the bytes of a report pipe, as they arrive in chunks of any size, into batches (each
+ * without its length prefix), in order.
+ */
+export class ReportStreamReader {
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+
+  /** Takes a chunk; returns the batches it completes. Throws ReportBatchError on a length no writer makes. */
+  push(chunk: Buffer): Buffer[] {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    const batches: Buffer[] = [];
+    if (this.#pendingBytes < LENGTH_BYTES) return batches;
+    let bytes = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
+    let at = 0;
+    while (bytes.length - at >= LENGTH_BYTES) {
+      const length = bytes.readUInt32LE(at);
+      if (length < HEADER_BYTES || length > MAX_BATCH_BYTES) throw new ReportBatchError(`report stream garbled: a batch of ${length} bytes at byte ${at} of a chunk`);
+      if (bytes.length - at - LENGTH_BYTES < length) break;
+      batches.push(bytes.subarray(at + LENGTH_BYTES, at + LENGTH_BYTES + length));
+      at += LENGTH_BYTES + length;
+    }
+    bytes = bytes.subarray(at);
+    this.#pending = bytes.length === 0 ? [] : [bytes];
+    this.#pendingBytes = bytes.length;
+    return batches;
   }
 }
 
@@ -120,15 +162,16 @@ function truncated(at: number, what: string, total: number): never {
   throw new ReportBatchError(`report batch cut short: ${what} at byte ${at} runs past its end (${total} bytes)`);
 }
 
-/** Reads a batch ReportWriter wrote, as the reports it was given, in order. Throws ReportBatchError. */
-export function decodeReports(batch: Uint8Array): ChildReport[] {
+/** Reads one batch ReportWriter wrote, without its length prefix: its reports in order, and its heardUntil. Throws ReportBatchError. */
+export function decodeBatch(batch: Uint8Array): ChildReportBatch {
   const bytes = Buffer.isBuffer(batch) ? batch : Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const total = bytes.length;
-  if (total < COUNT_BYTES) truncated(0, "the record count", total);
+  if (total < HEADER_BYTES) truncated(0, "the batch header", total);
   const count = view.getUint32(0, true);
+  const heardUntil = view.getFloat64(4, true);
   const reports: ChildReport[] = [];
-  let at = COUNT_BYTES;
+  let at = HEADER_BYTES;
   while (at < total) {
     const tag = bytes[at]!;
     if (tag === TAG_SEND || tag === TAG_RECV) {
@@ -177,5 +220,5 @@ export function decodeReports(batch: Uint8Array): ChildReport[] {
     }
   }
   if (reports.length !== count) throw new ReportBatchError(`report batch cut short: ${reports.length} of its ${count} records are there`);
-  return reports;
+  return { reports, heardUntil };
 }

@@ -1,5 +1,5 @@
 /**
- * What a demo process tells the bridge about itself, over Node's IPC channel.
+ * What a demo process tells the bridge about itself, over its report pipe (see report.ts).
  * The bridge stamps each report with its run and node before it reaches a browser.
  * Timestamps are milliseconds of the system's monotonic clock (process.hrtime), which every
  * process on the machine shares, so a receive can be compared with the send it matches.
@@ -100,6 +100,24 @@ export interface SendWaitReport extends SocketReportBase {
   waiting: boolean;
 }
 
+/**
+ * The socket has started counting messages in this direction again since its last flow report:
+ * a flow report with their number follows. Written out at once, so a process killed before that
+ * flow report went leaves the bridge knowing that its count of them is not known.
+ */
+export interface CountingReport extends SocketReportBase {
+  kind: "counting";
+  direction: "send" | "recv";
+}
+
+/**
+ * The socket has waited for a message for a while with nothing to read: nothing was queued for
+ * it at `t`. Reported once per such wait; the next message it receives ends it.
+ */
+export interface ReceiveIdleReport extends SocketReportBase {
+  kind: "receive-idle";
+}
+
 /** The process's own totals, sent once as it ends. */
 export interface TallyReport {
   kind: "tally";
@@ -118,14 +136,19 @@ export type ChildReport =
   | ErrorReport
   | FilterReport
   | SendWaitReport
+  | CountingReport
+  | ReceiveIdleReport
   | TallyReport;
+
+/** Reports the bridge keeps to itself to judge the run: they say nothing a viewer sees. */
+export type BookkeepingReport = CountingReport | ReceiveIdleReport;
 
 /** One batch of a demo process's reports, in the order they happened, as the bridge reads it. */
 export interface ChildReportBatch {
   reports: ChildReport[];
-}
-
-/** One IPC message from a demo process: a batch as report-codec.ts writes it, in base64. */
-export interface EncodedReportBatch {
-  reports: string;
+  /**
+   * Everything the process did before this time is in this batch or an earlier one: every
+   * message it received, every message libzmq took from it, every filter change.
+   */
+  heardUntil: number;
 }

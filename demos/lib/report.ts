@@ -1,34 +1,48 @@
+import { writeSync } from "node:fs";
 import { ReportWriter } from "./report-codec.js";
 import { FlushGate } from "./flush-gate.js";
 import { keepHeapSmall } from "./heap-keeper.js";
-import type { ChildReport, EncodedReportBatch } from "./report-types.js";
+import type { ChildReport } from "./report-types.js";
 
 /**
- * Carries a demo process's reports to the bridge. Under the bridge (an IPC channel exists)
- * reports are batched: after a quiet spell the first few batches go on the next turn of the
- * event loop, then at most one IPC message every FLUSH_INTERVAL_MS (flush-gate.ts), so a busy
- * socket costs a few IPC messages a second rather than one per ZeroMQ message. Standalone, nothing is sent: the
- * program's own printing is its output.
+ * Carries a demo process's reports to the bridge. The bridge starts each demo process with a
+ * pipe for them (its file descriptor in ZMQ_REPORT_FD), beside the IPC channel it uses for
+ * commands; standalone, nothing is written: the program's own printing is its output.
+ *
+ * What the bridge judges must survive a SIGKILL, so a message reported one by one is written
+ * into the pipe (fs.writeSync: the kernel has it when the call returns) before the demo's code
+ * sees it: before `receive` resolves to it, before `send` resolves. The kernel keeps what is in
+ * a pipe when the process that wrote it is killed. Everything else is batched: after a quiet
+ * spell the first few batches go on the next turn of the event loop, then at most one every
+ * FLUSH_INTERVAL_MS (flush-gate.ts), so a busy socket costs a few writes a second rather than
+ * one per ZeroMQ message. Every write carries everything queued before it, in order: one pipe,
+ * one order.
  *
  * Messages are reported one by one (with digest and previews, so the bridge can draw each
  * from its sender to its receiver and tell which were lost) up to DETAILS_PER_SECOND per
- * socket and direction — far more than a person can follow, and cheap at that rate. Above
- * that, they are counted: one `flow` report per batch carries how many and how many bytes, so
- * counters stay exact at any rate without tracing costing more than the messaging it traces.
- * A socket that has once gone past its budget keeps only a trickle of one-by-one reports.
+ * socket and direction — far more than a person can follow, and cheap at that rate (a write
+ * each: a few µs). Above that, they are counted: one `flow` report per batch carries how many
+ * and how many bytes, so counters stay exact at any rate without tracing costing more than the
+ * messaging it traces (a write per message would cost `fast` a third of its rate). A count
+ * still in memory dies with a killed process, so the first counted message after each flow
+ * report writes a `counting` report at once: the bridge then knows that the count of a process
+ * killed before the next flow report is not known, rather than short.
  *
  * A batch travels as bytes (report-codec.ts), not as JSON objects: at full detail (the
  * benchmark's ZMQ_DETAILS_PER_SECOND) building, stringifying and parsing an object per message
  * cost more than the messaging itself, on both ends. A message report is written straight into
- * a reusable buffer; the bridge makes its object. The batch crosses Node's IPC channel as one
- * base64 string, which JSON carries without looking inside. (The channel's "advanced"
- * serialization would carry the bytes as they are, but under this load its reader stalls for
- * good now and then — nodejs/node#55834 — and the run with it.)
+ * a reusable buffer; the bridge makes its object.
  */
 
 const FLUSH_INTERVAL_MS = 16;
 /** Batches that may go at once after a quiet spell: a run's start is a few single reports. */
 const FLUSH_BURST = 8;
+/**
+ * A process with nothing to report still writes an empty batch this often: its `heardUntil`
+ * tells the bridge that it sent nothing meanwhile, which settles what waits on it (a receive
+ * whose sender could have been this process, a subscriber's wishes for a message).
+ */
+const HEARTBEAT_MS = 100;
 // ZMQ_DETAILS_PER_SECOND raises it for the benchmark that measures the event path at full load.
 // Five times the fastest paced demo (200 a second); a person follows a few dozen dots at most.
 const DETAILS_PER_SECOND = Number(process.env.ZMQ_DETAILS_PER_SECOND ?? 1000);
@@ -40,9 +54,9 @@ const DETAIL_BURST = Math.min(500, DETAILS_PER_SECOND);
 
 /**
  * Once a socket has been too busy to follow, its budget refills at this rate instead: the
- * diagram shows it as a flow with counters, the bridge no longer judges losses in the run (a
- * counted message's fate cannot be known), and a trickle of messages is enough for the few
- * dots and the inspector's recent messages. Flat out, the fewer reports, the less tracing costs.
+ * diagram shows it as a flow with counters, the bridge judges its losses by counts rather than
+ * one by one, and a trickle of messages is enough for the few dots and the inspector's recent
+ * messages. Flat out, the fewer reports, the less tracing costs.
  */
 const TRICKLE_PER_SECOND = Math.min(50, DETAILS_PER_SECOND);
 
@@ -52,16 +66,38 @@ const TRICKLE_PER_SECOND = Math.min(50, DETAILS_PER_SECOND);
  */
 const REFILL_EVERY = 64;
 
-/** Reports queued since the last flush, in the order they happened. */
+/** Whether a bridge started this process: true when it has an IPC channel. */
+export const underBridge = typeof process.send === "function";
+/** The pipe reports go to, when the bridge gave one. */
+const reportFd = underBridge && process.env.ZMQ_REPORT_FD !== undefined ? Number(process.env.ZMQ_REPORT_FD) : undefined;
+/** Whether this process reports: under the bridge, with its report pipe, until the pipe breaks. */
+let reporting = reportFd !== undefined && Number.isInteger(reportFd);
+
+/** Reports queued since the last write, in the order they happened. */
 const pending = new ReportWriter();
 let flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 const flushGate = new FlushGate(FLUSH_INTERVAL_MS, FLUSH_BURST, performance.now());
-
-/** Whether a bridge is listening: true when this process was started with an IPC channel. */
-export const underBridge = typeof process.send === "function";
+/** Whether anything went out since the last heartbeat. */
+let wroteSinceHeartbeat = false;
+/** Send times (see sendStarted) of the messages reported one by one that libzmq has not yet taken. */
+const sendsInProgress: number[] = [];
 
 // Under the bridge a process may run for the length of a talk: its heap is kept to what it holds.
 if (underBridge) keepHeapSmall();
+let heartbeat: NodeJS.Timeout | undefined;
+
+/** Starts the heartbeat with the first report: a warm process waiting for its role says nothing. */
+function startHeartbeat(): void {
+  heartbeat = setInterval(() => {
+    if (!wroteSinceHeartbeat) writeOut(true);
+    wroteSinceHeartbeat = false;
+  }, HEARTBEAT_MS).unref();
+}
+
+/** Whether reports are being made: every reporting call is a no-op otherwise. */
+export function isReporting(): boolean {
+  return reporting;
+}
 
 /** The system's monotonic clock in ms, shared by every process on the machine. */
 export function monotonicMs(): number {
@@ -70,17 +106,12 @@ export function monotonicMs(): number {
 
 /** Queues one report for the bridge. */
 export function report(entry: ChildReport): void {
-  if (!underBridge) return;
+  if (!reporting) return;
+  if (!heartbeat) startHeartbeat();
   pending.json(entry);
-  // The bridge starts a run's connecting processes once it hears where the binders bound: that
-  // report goes on the next turn, whatever the pace of the others.
-  if (entry.kind === "bound") flushOnNextTurn();
+  // The bridge starts a run's connecting processes once it hears where the binders bound.
+  if (entry.kind === "bound") writeOut(false);
   else scheduleFlush();
-}
-
-function flushOnNextTurn(): void {
-  cancelScheduledFlush();
-  flushTimer = setImmediate(flush);
 }
 
 function cancelScheduledFlush(): void {
@@ -93,13 +124,28 @@ function cancelScheduledFlush(): void {
 export type Direction = "send" | "recv";
 
 /**
- * Queues one message reported one by one: `frames` as sent or received, `body` those the far
- * end shares (the digest's input). Runs for every such message, so it makes no object.
+ * Reports one message one by one and writes it out at once, with everything queued before it:
+ * `frames` as sent or received, `body` those the far end shares (the digest's input). Runs for
+ * every such message, so it makes no object.
  */
 export function reportMessage(kind: Direction, t: number, socket: number, seq: number, frames: readonly Buffer[], body: readonly Buffer[]): void {
-  if (!underBridge) return;
+  if (!reporting) return;
   pending.message(kind, t, socket, seq, frames, body);
-  scheduleFlush();
+  writeOut(false);
+}
+
+/**
+ * A send to be reported one by one begins, stamped `t`: until sendFinished(t), nothing this
+ * process reports can say it was heard past t, as the send's own report (stamped t) is still
+ * to come.
+ */
+export function sendStarted(t: number): void {
+  if (reporting) sendsInProgress.push(t);
+}
+
+export function sendFinished(t: number): void {
+  const index = sendsInProgress.indexOf(t);
+  if (index !== -1) sendsInProgress.splice(index, 1);
 }
 
 /** One socket's messages in one direction: the budget of one-by-one reports, and what is counted beyond it. */
@@ -150,6 +196,11 @@ export function takeDetail(flow: Flow): boolean {
 
 /** Counts one message that is not reported one by one; sent with the next batch. */
 export function countInFlow(flow: Flow, bytes: number): void {
+  if (flow.count === 0 && reporting) {
+    // The first since the last flow report: the bridge learns at once that a count is open.
+    pending.json({ kind: "counting", t: monotonicMs(), socket: flow.socket, direction: flow.direction });
+    writeOut(false);
+  }
   flow.count += 1;
   flow.bytes += bytes;
   if (!flushTimer) scheduleFlush();
@@ -161,35 +212,49 @@ function scheduleFlush(): void {
   flushTimer = wait > 0 ? setTimeout(flush, wait) : setImmediate(flush);
 }
 
-/**
- * Takes everything queued, counted flows included, as one batch (undefined when there is
- * nothing): bytes that are the writer's until the next report, so sent at once.
- */
-function takeBatch(): Buffer | undefined {
-  const t = monotonicMs();
-  for (const flow of flows) {
-    if (flow.count === 0) continue;
-    pending.json({ kind: "flow", t, socket: flow.socket, direction: flow.direction, count: flow.count, bytes: flow.bytes });
-    flow.count = 0;
-    flow.bytes = 0;
-  }
-  return pending.count === 0 ? undefined : pending.take();
-}
-
 function flush(): void {
   flushTimer = undefined;
   flushGate.spend(performance.now());
-  const reports = takeBatch();
-  if (reports === undefined || !process.connected) return;
-  process.send!({ reports: reports.toString("base64") } satisfies EncodedReportBatch);
+  writeOut(true);
 }
 
-/** Sends whatever is queued and resolves once the IPC channel has taken it. */
-export function flushNow(): Promise<void> {
+/**
+ * Writes everything queued as one batch into the report pipe; when it returns, the kernel has
+ * it. A full pipe (the bridge behind) makes it wait: the process slows to what the bridge can
+ * follow rather than let reports go. `withFlows`: the counts of counted messages go too (on the
+ * flush timer's beat, not with every message written out one by one: a busy socket's few
+ * one-by-one reports would otherwise each carry a count of a handful).
+ */
+function writeOut(withFlows: boolean): void {
+  if (!reporting) return;
+  const t = monotonicMs();
+  if (withFlows) {
+    for (const flow of flows) {
+      if (flow.count === 0) continue;
+      pending.json({ kind: "flow", t, socket: flow.socket, direction: flow.direction, count: flow.count, bytes: flow.bytes });
+      flow.count = 0;
+      flow.bytes = 0;
+    }
+  }
+  let heardUntil = t;
+  for (const started of sendsInProgress) heardUntil = Math.min(heardUntil, started);
+  const batch = pending.take(heardUntil);
+  wroteSinceHeartbeat = true;
+  let written = 0;
+  while (written < batch.length) {
+    try {
+      written += writeSync(reportFd!, batch, written, batch.length - written);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EAGAIN") continue;
+      // EPIPE: the bridge is gone, and this process goes too once it sees its IPC channel close.
+      reporting = false;
+      return;
+    }
+  }
+}
+
+/** Writes whatever is queued now (at the end of the process: its last reports). */
+export function flushNow(): void {
   cancelScheduledFlush();
-  const reports = takeBatch();
-  if (reports === undefined || !process.connected) return Promise.resolve();
-  return new Promise((resolve) => {
-    process.send!({ reports: reports.toString("base64") } satisfies EncodedReportBatch, undefined, {}, () => resolve());
-  });
+  writeOut(true);
 }

@@ -96,7 +96,7 @@ async function shutdown(exitCode: number): Promise<never> {
     report({ kind: "tally", t: monotonicMs(), sent, received });
     console.log(`sent ${sent}, received ${received}`);
     closeAllSockets();
-    await flushNow();
+    flushNow();
   }
   process.exit(exitCode);
 }

@@ -9,7 +9,7 @@
 import { createRequire } from "node:module";
 import type * as ZeroMQ from "zeromq";
 import { toBuffer } from "./digest.js";
-import { type Direction, type Flow, countInFlow, monotonicMs, openFlow, report, reportMessage, takeDetail, underBridge } from "./report.js";
+import { type Direction, type Flow, countInFlow, isReporting, monotonicMs, openFlow, report, reportMessage, sendFinished, sendStarted, takeDetail } from "./report.js";
 
 /**
  * zeromq.js, loaded with require rather than import: importing a CommonJS package from an ES
@@ -87,8 +87,9 @@ function bodyOf(type: string, frames: Buffer[]): Buffer[] {
 
 /**
  * Reports one message: one by one (digest, previews, time) while the socket is slow enough
- * to follow, else only counted — see report.ts. The counted path runs for every message of a
- * busy socket, so it allocates nothing.
+ * to follow, else only counted — see report.ts. A message reported one by one is written out
+ * before the demo's code sees its send or receive complete. The counted path runs for every
+ * message of a busy socket, so it allocates nothing.
  */
 function reportSend(trace: SocketTrace, detailedAt: number | undefined, message: MessagePart | MessagePart[]): void {
   if (detailedAt === undefined) {
@@ -116,7 +117,7 @@ function reportDetailed(kind: Direction, t: number, trace: SocketTrace, seq: num
 class SocketTrace {
   sentCount = 0;
   receivedCount = 0;
-  /** Under the bridge only: how this socket's messages are reported, each way. */
+  /** When reporting only: how this socket's messages are reported, each way. */
   readonly sendFlow: Flow | undefined;
   readonly recvFlow: Flow | undefined;
   /** Peers whose handshake completed and that have not disconnected since. */
@@ -125,16 +126,20 @@ class SocketTrace {
   readonly onPeers = new Set<() => void>();
   /** A SUB's current subscriptions. */
   filters: string[] = [];
+  /** Whether the program waits in `receive`, whether that wait was reported as idle, and the count at the last check. */
+  receivePending = false;
+  idleReported = false;
+  receivedAtCheck = 0;
 
   constructor(
     readonly socket: ZeroMQ.Socket,
     readonly id: number,
     readonly type: string,
   ) {
-    if (underBridge) {
+    if (isReporting()) {
       this.sendFlow = openFlow(id, "send");
       this.recvFlow = openFlow(id, "recv");
-      watchWaitingSends();
+      watchWaits();
     }
   }
 
@@ -154,7 +159,9 @@ class SocketTrace {
   countSent(message: MessagePart | MessagePart[], detailedAt: number | undefined): void {
     this.sentCount += 1;
     totals.sent += 1;
-    if (this.sendFlow !== undefined) reportSend(this, detailedAt, message);
+    if (this.sendFlow === undefined) return;
+    reportSend(this, detailedAt, message);
+    if (detailedAt !== undefined) sendFinished(detailedAt);
   }
 
   readonly onSent = (): void => {
@@ -170,6 +177,7 @@ class SocketTrace {
     this.sendPending = false;
     if (this.waitReported) this.#waitOver();
     this.sendingMessage = null;
+    if (this.sendingDetailedAt !== undefined) sendFinished(this.sendingDetailedAt);
     this.reportError(error);
     throw error;
   };
@@ -179,8 +187,10 @@ class SocketTrace {
     report({ kind: "send-waiting", t: monotonicMs(), socket: this.id, waiting: false });
   }
 
-  /** Counts and reports a message the socket received; one too big to take is refused instead. */
+  /** Counts and reports a message the socket received, before the program gets it; one too big to take is refused instead. */
   readonly onReceived = (frames: Buffer[]): Buffer[] | Promise<Buffer[]> => {
+    this.receivePending = false;
+    this.idleReported = false;
     if (frames.length > MAX_FRAMES_PER_MESSAGE) return this.#refuse(`${frames.length} frames`, `${MAX_FRAMES_PER_MESSAGE} frames`);
     let size = 0;
     for (const frame of frames) size += frame.length;
@@ -204,6 +214,7 @@ class SocketTrace {
   }
 
   readonly onReceiveFailed = (error: unknown): never => {
+    this.receivePending = false;
     // A receive cut short by closing the socket is how every demo ends, not an error.
     if (!this.socket.closed) this.reportError(error);
     throw error;
@@ -274,6 +285,7 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
         trace.reportError(error);
         return Promise.reject(error);
       }
+      if (detailedAt !== undefined) sendStarted(detailedAt);
       trace.sendsMade += 1;
       if (!trace.sendPending) {
         trace.sendPending = true;
@@ -286,6 +298,7 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
       return sending.then(
         () => trace.countSent(message, detailedAt),
         (error: unknown) => {
+          if (detailedAt !== undefined) sendFinished(detailedAt);
           trace.reportError(error);
           throw error;
         },
@@ -302,6 +315,7 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
         trace.reportError(error);
         return Promise.reject(error);
       }
+      if (trace.recvFlow !== undefined) trace.receivePending = true;
       return receiving.then(trace.onReceived, trace.onReceiveFailed);
     }
 
@@ -345,24 +359,38 @@ async function watchMonitor(socket: ZeroMQ.Socket, id: number): Promise<void> {
   }
 }
 
-/** How often sends still waiting for libzmq are looked for (ms); one that waited a whole interval is reported. */
+/** How often waiting sends and receives are looked for (ms); one that waited a whole interval is reported. */
 const WAIT_CHECK_MS = 100;
 let waitWatch: NodeJS.Timeout | undefined;
 
 /**
- * Under the bridge, a timer (one per process, started with its first socket, not one per send:
- * sends run flat out) notes each socket whose send has been pending since the previous check
+ * When reporting, a timer (one per process, started with its first socket, not one per message:
+ * messages run flat out) notes each socket whose send has been pending since the previous check
  * with no send made since: that message waits at the socket, and the diagram draws it there.
+ * It also notes each socket whose program has waited in `receive` for a whole interval with
+ * nothing to read: nothing is queued for it, which is how the bridge knows a busy edge has gone
+ * quiet (server/flow-losses.ts).
  */
-function watchWaitingSends(): void {
+function watchWaits(): void {
   waitWatch ??= setInterval(() => {
     for (const socket of openSockets) {
       const trace = traceOf(socket);
+      if (socket.closed) continue;
       const unchanged = trace.sendsMadeAtCheck === trace.sendsMade;
       trace.sendsMadeAtCheck = trace.sendsMade;
-      if (!trace.sendPending || trace.waitReported || !unchanged || socket.closed) continue;
-      trace.waitReported = true;
-      report({ kind: "send-waiting", t: monotonicMs(), socket: trace.id, waiting: true });
+      if (trace.sendPending && !trace.waitReported && unchanged) {
+        trace.waitReported = true;
+        report({ kind: "send-waiting", t: monotonicMs(), socket: trace.id, waiting: true });
+      }
+      // Waiting in `receive` with nothing received since the last check; `readable` asks libzmq
+      // itself, as a message already there but not yet handed to the program (this process was
+      // not scheduled meanwhile) means it is not idle.
+      const received = trace.receivedCount !== trace.receivedAtCheck;
+      trace.receivedAtCheck = trace.receivedCount;
+      if (trace.receivePending && !trace.idleReported && !received && !socket.readable) {
+        trace.idleReported = true;
+        report({ kind: "receive-idle", t: monotonicMs(), socket: trace.id });
+      }
     }
   }, WAIT_CHECK_MS).unref();
 }

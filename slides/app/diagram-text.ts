@@ -95,19 +95,27 @@ export function shortCount(value: number): string {
  * A node's counters in words, from the most to the fewest, for the painter to take the first
  * that fits the node: fewer words rather than smaller letters.
  */
-export function counterTexts(node: Pick<NodeState, "sent" | "received" | "lost" | "missed">): string[] {
-  const { sent, received, lost, missed } = node;
-  const losses = [lost > 0 ? `lost ${count(lost)}` : "", missed > 0 ? `missed ${count(missed)}` : ""].filter(Boolean);
+export function counterTexts(node: Pick<NodeState, "sent" | "received" | "lost" | "missed" | "unknown" | "unsettled" | "uncounted">): string[] {
+  const { lost, missed, unknown } = node;
+  // A process killed before it reported its last counts: at least this many.
+  const atLeast = (which: "sent" | "received") => (node.uncounted.includes(which) ? "≥" : "");
+  const sent = `${atLeast("sent")}${count(node.sent)}`;
+  const received = `${atLeast("received")}${count(node.received)}`;
+  const sentShort = `${atLeast("sent")}${shortCount(node.sent)}`;
+  const receivedShort = `${atLeast("received")}${shortCount(node.received)}`;
+  // Counting in flows and still busy: what its edge loses is settled only once it is quiet.
+  const pending = node.unsettled.length > 0;
+  const losses = [lost > 0 ? `lost ${count(lost)}` : "", missed > 0 ? `missed ${count(missed)}` : "", unknown > 0 ? `not known ${count(unknown)}` : "", pending ? "losses ?" : ""].filter(Boolean);
   const lostOrMissed = lost + missed;
-  const cross = lostOrMissed > 0 ? [`✗ ${shortCount(lostOrMissed)}`] : [];
+  const cross = [...(lostOrMissed > 0 ? [`✗ ${shortCount(lostOrMissed)}`] : []), ...(unknown > 0 ? [`? ${shortCount(unknown)}`] : []), ...(pending ? ["✗ ?"] : [])];
   return [
-    [`sent ${count(sent)}`, `received ${count(received)}`, ...losses].join(" · "),
-    [`sent ${count(sent)}`, `recv ${count(received)}`, ...losses].join(" · "),
-    [`sent ${count(sent)}`, `recv ${count(received)}`, ...cross].join(" · "),
-    [`↑${count(sent)}`, `↓${count(received)}`, ...cross].join(" "),
-    [`↑${shortCount(sent)}`, `↓${shortCount(received)}`, ...cross].join(" "),
+    [`sent ${sent}`, `received ${received}`, ...losses].join(" · "),
+    [`sent ${sent}`, `recv ${received}`, ...losses].join(" · "),
+    [`sent ${sent}`, `recv ${received}`, ...cross].join(" · "),
+    [`↑${sent}`, `↓${received}`, ...cross].join(" "),
+    [`↑${sentShort}`, `↓${receivedShort}`, ...cross].join(" "),
     // Losses still show: the node's counters turn the accent colour.
-    [`↑${shortCount(sent)}`, `↓${shortCount(received)}`].join(" "),
+    [`↑${sentShort}`, `↓${receivedShort}`].join(" "),
   ];
 }
 

@@ -269,6 +269,8 @@ export class DiagramView implements Panel {
       setData(group, "received", String(node.received));
       setData(group, "lost", String(node.lost));
       setData(group, "missed", String(node.missed));
+      setData(group, "unknown", String(node.unknown));
+      setData(group, "lossesKnown", String(node.unsettled.length === 0));
       setData(group, "status", node.status);
       group.classList.toggle("has-losses", node.lost > 0 || node.missed > 0);
       if (view.queue) this.#drawQueue(view, view.queue, model.traffic.queued(node.id), node.waitingSends.length);

@@ -6,8 +6,8 @@
  * Lifecycle (panel.ts): render() builds it, update() follows the model, reset() and clear()
  * let the node go.
  */
-import type { DeliverEvent, LostReason } from "../../server/protocol.js";
-import { LOST_BECAUSE } from "./live-summary.js";
+import type { DeliverEvent, LostReason, UnknownReason } from "../../server/protocol.js";
+import { LOST_BECAUSE, UNKNOWN_BECAUSE } from "./live-summary.js";
 import { bodyFrameOf } from "../../demos/lib/manifest.js";
 import { framePreview } from "./frame-preview.js";
 import type { Panel, RunFrame } from "./panel.js";
@@ -79,7 +79,7 @@ export class Inspector implements Panel {
   #refresh(model: RunModel): void {
     const node = this.#nodeId ? model.nodes.get(this.#nodeId) : undefined;
     if (!node) return;
-    const signature = [node.pid, node.status, node.sent, node.received, node.lost, node.missed, node.monitor.length, node.output.length, node.waitingSends.length, this.#message?.recvSeq].join("|");
+    const signature = [node.pid, node.status, node.sent, node.received, node.lost, node.missed, node.unknown, node.unsettled.length, node.monitor.length, node.output.length, node.waitingSends.length, this.#message?.recvSeq].join("|");
     if (signature === this.#signature) return;
     this.#signature = signature;
 
@@ -98,10 +98,17 @@ export class Inspector implements Panel {
     fact("sockets", node.socketTypes.join(", ") || "—");
     fact("endpoints", node.endpoints.join(", ") || "—");
     if (node.waitingSends.length > 0) fact("sending", "waiting: libzmq has not taken its message (no peer to take it yet)");
-    fact("counted", `sent ${node.sent}, received ${node.received}`);
+    const atLeast = (counter: "sent" | "received") => (node.uncounted.includes(counter) ? "at least " : "");
+    fact("counted", `sent ${atLeast("sent")}${node.sent}, received ${atLeast("received")}${node.received}`);
+    if (node.uncounted.length > 0) fact("not known", `how many more it ${node.uncounted.join(" and ")}: it was killed before it reported its last counts`);
     if (node.lost > 0 || node.missed > 0) {
       const because = Object.entries(node.lostBecause).map(([reason, count]) => `${count}: ${LOST_BECAUSE[reason as LostReason] ?? reason}`);
       fact(node.lost > 0 ? "lost" : "missed", `${node.lost + node.missed} (${because.join("; ")})`);
+    }
+    if (node.unsettled.length > 0) fact("losses", "not known yet: its messages are counted in flows, too many to follow one by one, and are settled by counting once the edge is quiet");
+    if (node.unknown > 0) {
+      const because = Object.entries(node.unknownBecause).map(([reason, count]) => `${count}: ${UNKNOWN_BECAUSE[reason as UnknownReason] ?? reason}`);
+      fact("fate not known", `${node.unknown} (${because.join("; ")})`);
     }
 
     const timeline = element("ol", undefined, "inspector-timeline");

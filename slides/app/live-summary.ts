@@ -5,7 +5,7 @@
  * nothing travels and the counters and this list tell the story.
  */
 import { type DemoManifest, bodyFrameOf } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent, LostReason } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent, LostReason, UnknownReason } from "../../server/protocol.js";
 import { framePreview } from "./frame-preview.js";
 import type { Panel, RunFrame } from "./panel.js";
 
@@ -27,6 +27,14 @@ export const LOST_BECAUSE: Record<LostReason, string> = {
   "slow-joiner": "the subscriber was still joining",
   hwm: "the queue was at its high-water mark",
   "no-subscriber": "no subscriber wanted it",
+  dropped: "a publisher dropped it: no subscription there yet, or its queue full",
+};
+
+/** Why the fate of messages is not known, in a few words a viewer understands. */
+export const UNKNOWN_BECAUSE: Record<UnknownReason, string> = {
+  "outside-peer": "a peer from outside the run was connected and may have taken it",
+  unreported: "counted, and a process was killed before it reported its last counts",
+  counted: "counted, and the pattern does not say how many each receiver should get",
 };
 
 /** One message as a sentence; `bodyFrame` is the frame to quote (see EdgeSpec). */

@@ -3,7 +3,7 @@
  * endpoints, monitor timeline and output. The diagram draws this; it never asks a process.
  */
 import { type DemoManifest, type ParamValues, defaultParams, roleCount } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent, LostReason, RunEvent } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent, LostReason, RunEvent, UnknownReason } from "../../server/protocol.js";
 import { Traffic } from "./traffic.js";
 
 /** The role name the model gives peers from outside the run; no manifest has such a role. */
@@ -33,6 +33,13 @@ export interface NodeState {
   missed: number;
   /** Those lost and missed, by why. */
   lostBecause: Partial<Record<LostReason, number>>;
+  /** Messages sent (or to be received) here whose fate cannot be known: neither received nor provably lost. */
+  unknown: number;
+  unknownBecause: Partial<Record<UnknownReason, number>>;
+  /** Its counters that may be short by a number not known: it was killed before reporting its last counts. */
+  uncounted: ("sent" | "received")[];
+  /** Endpoints it bound whose messages are counted in flows and not yet settled: what they lose is not known yet. */
+  unsettled: string[];
   /** A SUB's current filters, as it reported them. */
   filters: string[];
   /** Its sockets with a send libzmq has not taken yet (no peer to take it): a message waits there. */
@@ -111,6 +118,10 @@ export class RunModel {
       lost: 0,
       missed: 0,
       lostBecause: {},
+      unknown: 0,
+      unknownBecause: {},
+      uncounted: [],
+      unsettled: [],
       filters: [],
       waitingSends: [],
       socketTypes: [],
@@ -182,7 +193,7 @@ export class RunModel {
       }
       if (event.kind === "spawn") {
         const node = this.nodes.get(event.node) ?? this.#plan(event.role, event.index);
-        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, filters: [], waitingSends: [], exitCode: undefined, exitSignal: undefined });
+        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, unknown: 0, unknownBecause: {}, uncounted: [], unsettled: [], filters: [], waitingSends: [], exitCode: undefined, exitSignal: undefined });
         node.rateWindow = { t: event.t, sent: 0, received: 0 };
         continue;
       }
@@ -202,6 +213,30 @@ export class RunModel {
         if (receiver) {
           receiver.missed += 1;
           receiver.lostBecause[event.reason] = (receiver.lostBecause[event.reason] ?? 0) + 1;
+        }
+        continue;
+      }
+      if (event.kind === "lost-count") {
+        // Settled by counting: no message to draw, a count at the node that bound the edge.
+        this.lostCount += event.count;
+        const node = this.nodes.get(event.node);
+        if (node) {
+          if (event.as === "sender") node.lost += event.count;
+          else node.missed += event.count;
+          node.lostBecause[event.reason] = (node.lostBecause[event.reason] ?? 0) + event.count;
+        }
+        continue;
+      }
+      if (event.kind === "counted-edge") {
+        const node = this.nodes.get(event.node);
+        if (node) node.unsettled = event.settled ? node.unsettled.filter((endpoint) => endpoint !== event.endpoint) : [...new Set([...node.unsettled, event.endpoint])];
+        continue;
+      }
+      if (event.kind === "unknown") {
+        const node = this.nodes.get(event.node);
+        if (node) {
+          node.unknown += event.count;
+          node.unknownBecause[event.reason] = (node.unknownBecause[event.reason] ?? 0) + event.count;
         }
         continue;
       }
@@ -248,6 +283,7 @@ export class RunModel {
           node.receiveRate = 0;
           node.exitCode = event.code;
           node.exitSignal = event.signal;
+          node.uncounted = event.uncounted ?? [];
           break;
         case "filters":
           node.filters = event.filters;

@@ -181,12 +181,22 @@ export class Traffic {
         break;
       }
       case "lost":
+      case "unknown":
+        // Settled by counting at the sender that bound the edge: they wait at its socket no more.
+        if (event.sendSeq === undefined) {
+          if (event.kind === "unknown" && event.as === "sender") this.#settledAtSender(event.node, event.count);
+          break;
+        }
+        // Settled one by one (lost, or its fate not known): it waits nowhere any more.
         for (const socket of this.#sockets.values()) {
           if (socket.node !== event.node || socket.open.get(event.sendSeq) !== event.digest) continue;
           socket.open.delete(event.sendSeq);
           socket.lost += 1;
           break;
         }
+        break;
+      case "lost-count":
+        if (event.as === "sender") this.#settledAtSender(event.node, event.count);
         break;
       default:
         break;
@@ -231,6 +241,12 @@ export class Traffic {
       total = (total ?? 0) + Math.max(0, socket.sent - receipts - socket.lost);
     }
     return total;
+  }
+
+  /** Messages of a node's queueing socket settled by counting (lost, or not known): they wait there no more. */
+  #settledAtSender(node: string, count: number): void {
+    const queueing = (this.#socketsOfNode.get(node) ?? []).filter((socket) => socket !== undefined && QUEUEING_SOCKETS.has(socket.type));
+    if (queueing.length === 1) queueing[0]!.lost += count;
   }
 
   #received(sender: SocketState, receiver: string, t: number, count: number): void {

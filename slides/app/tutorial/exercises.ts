@@ -192,7 +192,7 @@ export const exercises: Exercise[] = [
     demo: "dist-adder",
     title: "Add 0..99999 with eight workers",
     goal: `Compute the sum of 0..${DIST_LENGTH - 1} with eight workers: the sink prints “Total: ${DIST_TOTAL}”.`,
-    hint: `Set length to ${DIST_LENGTH}, size to 1000, workers to 8 and wait to “on” (otherwise early sub-arrays reach no worker), then Run.`,
+    hint: `Set length to ${DIST_LENGTH}, size to 1000, workers to 8 and wait to “on” (otherwise the first worker to connect takes every sub-array), then Run.`,
     check({ events }) {
       const workers = spawned(events, "worker").size;
       const total = events.some((event) => event.kind === "log" && event.node.startsWith("sink") && event.text.includes(`Total: ${DIST_TOTAL} `));
