@@ -9,8 +9,15 @@ import { ACTION_NAMES, type ActionName } from "../demos/lib/manifest.js";
 /** Bump when a message changes shape, so an old page and a new bridge can tell. */
 export const PROTOCOL_VERSION = 3;
 
-/** The largest WebSocket message the bridge reads from a client, in bytes. */
+/** The largest WebSocket message the bridge reads from a client, in bytes, unless it carries code. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
+/** The largest edited function a page may send, in UTF-8 bytes; more gets `code-too-large`. */
+export const MAX_CODE_BYTES = 32 * 1024;
+/**
+ * The largest message carrying code (a run with `code`, a check) the bridge reads: room for
+ * MAX_CODE_BYTES of source however JSON escapes it, so an over-long edit is told so by name.
+ */
+export const MAX_CODE_MESSAGE_BYTES = 128 * 1024;
 
 const requestId = z.string().min(1).max(64);
 const identifier = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
@@ -21,6 +28,20 @@ const runRequest = z.strictObject({
   demo: identifier,
   /** Parameter values by name; the demo's manifest bounds them. Missing ones take defaults. */
   params: z.record(identifier, z.number()).optional(),
+  /**
+   * A learner's version of one role's function (the whole declaration, as the slide shows it):
+   * every process of `role` runs it in place of the demo's own; the other roles run as usual.
+   */
+  code: z.strictObject({ role: identifier, source: z.string() }).optional(),
+});
+
+/** Checks a learner's version of a role's function, for the editor's marks while typing: nothing starts. */
+const checkRequest = z.strictObject({
+  type: z.literal("check"),
+  requestId,
+  demo: identifier,
+  role: identifier,
+  source: z.string(),
 });
 
 const stopRequest = z.strictObject({
@@ -58,7 +79,7 @@ const slideRequest = z.strictObject({
   slide: identifier,
 });
 
-const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest, watchRequest, slideRequest]);
+const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest, watchRequest, slideRequest, checkRequest]);
 
 /** What a browser may ask of the bridge. */
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -67,6 +88,7 @@ export type StopRequest = z.infer<typeof stopRequest>;
 export type ActionRequest = z.infer<typeof actionRequest>;
 export type WatchRequest = z.infer<typeof watchRequest>;
 export type SlideRequest = z.infer<typeof slideRequest>;
+export type CheckRequest = z.infer<typeof checkRequest>;
 
 /** Why the bridge said no, as a code a client can act on and show. */
 export type ErrorCode =
@@ -87,6 +109,10 @@ export type ErrorCode =
   /** A viewer of a shared deck asked for something only the presenter may do. */
   | "read-only"
   | "spawn-failed"
+  /** The edited function sent is over MAX_CODE_BYTES. */
+  | "code-too-large"
+  /** This bridge cannot run edited code: its Node has no permission model to run it under. */
+  | "code-unavailable"
   /** The bridge failed in a way it did not expect; it kept running and changed nothing. */
   | "internal-error";
 
@@ -103,6 +129,8 @@ export interface NodeInfo {
   role: string;
   index: number;
   pid: number;
+  /** The process runs the learner's edited code, not the demo's own. */
+  edited?: true;
 }
 
 /**
@@ -119,6 +147,8 @@ export interface SpawnEvent {
   role: string;
   index: number;
   pid: number;
+  /** The process runs the learner's edited code, not the demo's own. */
+  edited?: true;
 }
 
 /** A line a process printed. */
@@ -277,6 +307,25 @@ export interface ActionEvent {
 
 export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent | LostEvent | LostCountEvent | UnknownFateEvent | CountedEdgeEvent | ExternalPeersEvent | ActionEvent;
 
+/**
+ * One problem the checker found in a learner's edit, where the learner can see it: line and
+ * column in their function (1-based, line 1 is the declaration's first line).
+ */
+export interface CodeDiagnostic {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  severity: "error" | "warning";
+  /**
+   * The problem is outside the learner's function (their edit broke a caller elsewhere in the
+   * demo); it is placed at line 1, and `elsewhere` says where it is ("pub-logger/program.ts:17").
+   */
+  outside?: true;
+  elsewhere?: string;
+}
+
 /** Why a run ended. */
 export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed" | "idle";
 
@@ -302,6 +351,11 @@ export type ServerMessage =
    */
   | { type: "events"; runId: string; events: RunEvent[] }
   | { type: "stopped"; runId: string; reason: StopReason; requestId?: string }
+  /**
+   * Answers a check (empty when the edit may run), or a run whose edit has errors: then
+   * nothing started.
+   */
+  | { type: "code-problems"; requestId: string; demo: string; role: string; diagnostics: CodeDiagnostic[] }
   | { type: "error"; code: ErrorCode; message: string; requestId?: string };
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string; requestId?: string };
@@ -313,6 +367,12 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
+/** Whether a message claims to carry code, and so may be longer than any other. */
+function carriesCode(json: unknown): boolean {
+  const message = json as { type?: unknown; code?: unknown } | null;
+  return typeof message === "object" && message !== null && (message.type === "check" || (message.type === "run" && typeof message.code === "object"));
+}
+
 /**
  * Checks one WebSocket message from a client. Everything from the network passes here before
  * any of it is used.
@@ -320,9 +380,9 @@ function describeIssues(error: z.ZodError): string {
 export function parseClientMessage(data: Buffer | string, isBinary: boolean): ParseResult {
   if (isBinary) return { ok: false, code: "binary-not-accepted", message: "messages must be JSON text" };
   const text = typeof data === "string" ? data : data.toString("utf8");
-  if (Buffer.byteLength(text) > MAX_CLIENT_MESSAGE_BYTES) {
-    return { ok: false, code: "too-large", message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes` };
-  }
+  const bytes = Buffer.byteLength(text);
+  const tooLarge: ParseResult = { ok: false, code: "too-large", message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes (${MAX_CODE_MESSAGE_BYTES} with code)` };
+  if (bytes > MAX_CODE_MESSAGE_BYTES) return tooLarge;
   let json: unknown;
   let prototypeKey = false;
   try {
@@ -335,8 +395,21 @@ export function parseClientMessage(data: Buffer | string, isBinary: boolean): Pa
     return { ok: false, code: "bad-json", message: "message is not valid JSON" };
   }
   if (prototypeKey) return { ok: false, code: "bad-message", message: "__proto__ is not a field of any message" };
+  if (bytes > MAX_CLIENT_MESSAGE_BYTES && !carriesCode(json)) return tooLarge;
   const parsed = clientMessage.safeParse(json);
-  if (parsed.success) return { ok: true, message: parsed.data };
+  if (parsed.success) {
+    const message = parsed.data;
+    const source = message.type === "check" ? message.source : message.type === "run" ? message.code?.source : undefined;
+    if (source !== undefined && Buffer.byteLength(source) > MAX_CODE_BYTES) {
+      return {
+        ok: false,
+        code: "code-too-large",
+        message: `the edited code is ${Buffer.byteLength(source)} bytes; at most ${MAX_CODE_BYTES} (32 KB) may be run or checked`,
+        requestId: message.requestId,
+      };
+    }
+    return { ok: true, message };
+  }
   // Echo a well-formed requestId so the client can tie the error to its request.
   const echoed = requestId.safeParse((json as { requestId?: unknown } | null)?.requestId);
   return {

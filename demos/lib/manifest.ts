@@ -57,6 +57,18 @@ export interface RoleSpec {
   actions?: ActionName[];
   /** For the `filter` action: the subscriptions a viewer may choose ("" is everything). */
   filters?: string[];
+  /**
+   * The function of this role a slide shows, which a learner may edit and run in its place:
+   * the module (relative to the repository's root, in the demo's folder) and the top-level
+   * name the slide's `@code FILE#SYMBOL` cuts. Roles without it cannot be edited.
+   */
+  code?: RoleCode;
+}
+
+/** Where an editable role's function lives: `{ file: "demos/req-rep/server.ts", symbol: "startServer" }`. */
+export interface RoleCode {
+  file: string;
+  symbol: string;
 }
 
 export interface EndpointSpec {

@@ -12,19 +12,10 @@ import { readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
+import type { CodeDiagnostic } from "../protocol.js";
 import { type SplicedModule, spliceSymbol } from "./cut.js";
 
-/** One thing the checker found, where the learner can see it: in their function, 1-based. */
-export interface CodeDiagnostic {
-  /** Line and column in the learner's text (1-based); line 1 for a problem outside it. */
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  /** Where the problem is when it is outside the learner's function ("program.ts:17"). */
-  elsewhere?: string;
-}
+export type { CodeDiagnostic };
 
 /** Which function of which module a learner edits. */
 export interface EditTarget {
@@ -153,17 +144,18 @@ export class RoleCompiler {
 
   #place(diagnostic: ts.Diagnostic, spliced: SplicedModule | undefined, file: string): CodeDiagnostic {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+    const severity = diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning";
     const source = diagnostic.file;
-    if (!source || diagnostic.start === undefined) return { line: 1, column: 1, endLine: 1, endColumn: 1, message };
+    if (!source || diagnostic.start === undefined) return { line: 1, column: 1, endLine: 1, endColumn: 1, message, severity, outside: true };
     const start = source.getLineAndCharacterOfPosition(diagnostic.start);
     const end = source.getLineAndCharacterOfPosition(diagnostic.start + (diagnostic.length ?? 0));
     const inside = spliced !== undefined && start.line + 1 >= spliced.firstLine && start.line + 1 <= spliced.lastLine;
     if (inside) {
       const first = spliced.firstLine;
-      return { line: start.line + 2 - first, column: start.character + 1, endLine: end.line + 2 - first, endColumn: end.character + 1, message };
+      return { line: start.line + 2 - first, column: start.character + 1, endLine: end.line + 2 - first, endColumn: end.character + 1, message, severity };
     }
     const where = `${relative(join(this.#repoRoot, "demos"), file)}:${start.line + 1}`;
-    return { line: 1, column: 1, endLine: 1, endColumn: 1, message: `${message} (in ${where}, outside your function)`, elsewhere: where };
+    return { line: 1, column: 1, endLine: 1, endColumn: 1, message: `${message} (in ${where}, outside your function)`, severity, outside: true, elsewhere: where };
   }
 }
 
