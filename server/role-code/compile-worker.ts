@@ -1,10 +1,11 @@
 /**
  * The compiler's thread: checking a learner's edit takes from a few tens of milliseconds to a
  * second, which the bridge's own thread must not spend while it streams events to every page.
- * It answers each request from service.ts in the order asked.
+ * It answers each request from compile-service.ts in the order asked.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type CodeDiagnostic, type EditTarget, RoleCompiler } from "./compiler.js";
+import type { SplicedModule } from "./cut.js";
 
 /** What the bridge asks the compiler thread. */
 export type CompileRequest =
@@ -14,7 +15,7 @@ export type CompileRequest =
 
 /** What it answers: diagnostics, and for a build with none, the modules to run. */
 export type CompileReply =
-  | { id: number; ok: true; diagnostics: CodeDiagnostic[]; modules?: [string, string][]; firstLine?: number }
+  | { id: number; ok: true; diagnostics: CodeDiagnostic[]; modules?: [string, string][]; span?: Omit<SplicedModule, "source"> }
   | { id: number; ok: false; error: string };
 
 const { repoRoot, buildRoot } = workerData as { repoRoot: string; buildRoot: string };
@@ -31,7 +32,8 @@ parentPort!.on("message", (request: CompileRequest) => {
       if (request.kind === "check" || diagnostics.length > 0) reply = { id: request.id, ok: true, diagnostics };
       else {
         const modules = [...compiler.emit(request.target, request.text)];
-        reply = { id: request.id, ok: true, diagnostics, modules, firstLine: compiler.splice(request.target, request.text).firstLine };
+        const { firstLine, lastLine, originalLastLine } = compiler.splice(request.target, request.text);
+        reply = { id: request.id, ok: true, diagnostics, modules, span: { firstLine, lastLine, originalLastLine } };
       }
     }
   } catch (error) {

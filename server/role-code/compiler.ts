@@ -123,7 +123,18 @@ export class RoleCompiler {
     for (const name of changed) {
       const output = ts.transpileModule(sources.get(name)!, {
         fileName: join(folder, name),
-        compilerOptions: { ...this.#options, module: ts.ModuleKind.ESNext, noEmit: false, sourceMap: false, inlineSourceMap: name === target.file, inlineSources: name === target.file },
+        // No outDir: the map then names the source beside the JavaScript, in the run's folder,
+        // which is how a stack frame names it and stack-lines.ts recognises it.
+        compilerOptions: {
+          ...this.#options,
+          module: ts.ModuleKind.ESNext,
+          noEmit: false,
+          outDir: undefined,
+          rootDir: undefined,
+          sourceMap: false,
+          inlineSourceMap: name === target.file,
+          inlineSources: name === target.file,
+        },
         transformers: { after: [pointImportsAt(join(this.#buildRoot, "demos", target.demo), changed)] },
       });
       emitted.set(name.replace(/\.ts$/, ".js"), output.outputText);

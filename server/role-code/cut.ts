@@ -45,6 +45,8 @@ export interface SplicedModule {
   firstLine: number;
   /** 1-based line of the module at which the replacement's last line sits. */
   lastLine: number;
+  /** 1-based line at which the declaration replaced ended, in the module as it was. */
+  originalLastLine: number;
 }
 
 /** `source` with the top-level declaration of `symbol` replaced by `replacement`. */
@@ -54,5 +56,6 @@ export function spliceSymbol(source: string, fileName: string, symbol: string, r
     source: source.slice(0, start) + replacement + source.slice(end),
     firstLine: line,
     lastLine: line + replacement.split("\n").length - 1,
+    originalLastLine: line + source.slice(start, end).split("\n").length - 1,
   };
 }
