@@ -265,7 +265,7 @@ export const exercises: Exercise[] = [
     demo: "req-rep",
     role: "client",
     title: "Write it: a client that survives a restart",
-    goal: `Make the client survive a server restart: once your client has ${LAZY_PIRATE_BEFORE} replies, this exercise restarts the server while it holds a request (which is lost with it). Your client must then get ${LAZY_PIRATE_AFTER} replies from the new server.`,
+    goal: `Make the client survive a server restart: once your client has ${LAZY_PIRATE_BEFORE} replies, this exercise kills the server while it holds a request (which is lost with it) and starts it again. Your client must then get ${LAZY_PIRATE_AFTER} replies from the new server.`,
     hints: [
       "A REQ socket whose request was lost waits for its reply for ever: give it a receive timeout, `new zmq.Request({ receiveTimeout: 2000 })`.",
       "When receive() throws (the timeout), that socket cannot send again: close it and make a fresh one, connected to the same endpoint.",
@@ -273,12 +273,16 @@ export const exercises: Exercise[] = [
     ],
     params: { interval: 200, work: 800 },
     drive({ events }) {
-      if (!editedNodes(events, "client").has("client-1") || events.some((event) => event.kind === "action" && event.action === "restart")) return undefined;
+      if (!editedNodes(events, "client").has("client-1")) return undefined;
+      const acted = (action: string) => events.find((event) => event.kind === "action" && event.action === action && event.node === "server-1");
+      const killed = acted("kill");
+      // Killed: started again once it has gone (a node is restarted only after it exited).
+      if (killed) return !acted("restart") && events.some((event) => event.kind === "exit" && event.node === "server-1" && event.t >= killed.t) ? { action: "restart", node: "server-1" } : undefined;
       const replies = deliveries(events).filter((event) => event.node === "client-1");
       const last = replies.at(-1);
-      // The server holds a request (received after the last reply): restarting it now loses that request.
+      // The server holds a request (received after the last reply): killing it now loses that request.
       const holding = last !== undefined && deliveries(events).some((event) => event.node === "server-1" && event.t > last.t);
-      return replies.length >= LAZY_PIRATE_BEFORE && holding ? { action: "restart", node: "server-1" } : undefined;
+      return replies.length >= LAZY_PIRATE_BEFORE && holding ? { action: "kill", node: "server-1" } : undefined;
     },
     check({ events }) {
       if (!editedNodes(events, "client").has("client-1")) return notYours("client");
