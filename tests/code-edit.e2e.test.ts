@@ -153,6 +153,48 @@ fs.writeFileSync("${target}", "written " + work);
   });
 });
 
+describe("an exercise passed by writing code, in the tutorial", { timeout: 120_000 }, () => {
+  before(async () => {
+    page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+  });
+  after(async () => {
+    await page?.close();
+  });
+
+  const numbered = (first: string) => `export async function startServer(endpoint: string, work: number) {
+const socket = new zmq.Reply();
+await socket.bind(endpoint);
+let count = ${first};
+for await (const [request] of socket) {
+await sleep(work);
+await socket.send(\`World \${count}\`);
+count += 1;
+}
+}`;
+
+  it("hints come one at a time; a wrong answer runs and is not done; the right one is", async () => {
+    await editStep("req-rep-server", "req-rep/server");
+    const step = page.locator("section#req-rep-server");
+    const exercise = step.locator("[data-exercise='write-rep-numbered']");
+    await exercise.getByRole("button", { name: "Hint (1 of 3)" }).click();
+    assert.equal(await exercise.locator(".exercise-hints li").count(), 1);
+    await exercise.getByRole("button", { name: "Another hint (2 of 3)" }).click();
+    assert.equal(await exercise.locator(".exercise-hints li").count(), 2);
+
+    await typeCode("req-rep/server", numbered("0"));
+    await step.getByRole("button", { name: "Run your code" }).click();
+    await exercise.locator(".exercise-status").getByText(/reply 1 was “World 0”/).waitFor({ timeout: 20_000 });
+    assert.equal(await exercise.getAttribute("data-done"), "false");
+    await step.getByRole("button", { name: "Stop" }).first().click();
+    await page.waitForFunction(() => !["running", "starting", "stopping"].includes(document.querySelector("section#req-rep-server zmq-demo")?.getAttribute("data-state") ?? ""), undefined, { timeout: 20_000 });
+
+    await typeCode("req-rep/server", numbered("1"));
+    await step.getByRole("button", { name: "Run your code" }).click();
+    await exercise.locator("[data-done='true']").or(page.locator("[data-exercise='write-rep-numbered'][data-done='true']")).first().waitFor({ timeout: 20_000 });
+    await step.getByRole("button", { name: "Stop" }).first().click();
+  });
+});
+
 describe("Write it yourself, in the deck", { timeout: 120_000 }, () => {
   it("E on the server's code slide opens the editor, and R runs the demo with the edited server", async () => {
     const deck = await harness.openSlide("req-rep-server");

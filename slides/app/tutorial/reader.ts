@@ -11,6 +11,7 @@
  */
 import { type EditHost, addEditButtons, editableRole, editorFor } from "../code-edit/edit-buttons.js";
 import type { ZmqDemo } from "../demo-widget.js";
+import { shareToken } from "../page-mode.js";
 import { ExercisePanel } from "./exercise-panel.js";
 import { exercises } from "./exercises.js";
 import type { ProgressStore } from "./progress.js";
@@ -203,7 +204,8 @@ export class TutorialReader {
       narration.append(...notes.childNodes);
       notes.replaceWith(narration);
     }
-    addEditButtons(step, this.#editHost);
+    // A viewer of a shared deck sends no code, so it gets no editor.
+    if (shareToken() === undefined) addEditButtons(step, this.#editHost);
     const widget = step.querySelector<HTMLElement>("zmq-demo");
     for (const exercise of exercises.filter((candidate) => candidate.step === step.id)) {
       // A code exercise follows whichever widget of its demo the step's editor runs.
