@@ -7,10 +7,11 @@ import { pubSub } from "./pub-sub/manifest.js";
 import { pushPull } from "./push-pull/manifest.js";
 import { queueDemo } from "./queue/manifest.js";
 import { reqRep } from "./req-rep/manifest.js";
+import { slowSubscriber } from "./slow-subscriber/manifest.js";
 import { streamerDemo } from "./streamer/manifest.js";
 import { transports } from "./transports/manifest.js";
 
 /** Every demo the bridge may start, by name. Nothing outside this table is ever spawned. */
 export const manifests: ReadonlyMap<string, DemoManifest> = new Map(
-  [reqRep, fast, pushPull, pubSub, pubLogger, queueDemo, streamerDemo, forwarderDemo, distAdder, transports].map((manifest) => [manifest.name, manifest]),
+  [reqRep, fast, pushPull, pubSub, slowSubscriber, pubLogger, queueDemo, streamerDemo, forwarderDemo, distAdder, transports].map((manifest) => [manifest.name, manifest]),
 );

@@ -2,9 +2,10 @@
  * Runs a whole demo in the terminal, its processes' output interleaved, each line prefixed by
  * the node that printed it:
  *   npm run demo -- push-pull --workers 4 --rate 5
- *   npm run demo -- dist-adder --length 1000 --size 50 --wait 1
+ *   npm run demo -- pub-sub --sync on --transport ipc
  *   npm run demo -- req-rep --server my-server.ts
- * The same runs as the deck's (server/run.ts), without a browser. Ctrl-C ends every process.
+ * The same runs as the deck's (server/run.ts), without a browser. Ctrl-C ends every process;
+ * a demo whose work is done (the adder's sink has its total) ends by itself.
  * `--ROLE FILE` runs that role from FILE, which holds an edited version of the function its
  * slide shows, compiled and sandboxed as the deck's Edit does; errors name FILE's lines.
  */
@@ -12,26 +13,39 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { manifests } from "../demos/manifests.js";
-import { type ParamValues, defaultParams, paramProblem } from "../demos/lib/manifest.js";
+import { type DemoManifest, type ParamValues, bodyFrameOf, defaultParams } from "../demos/lib/manifest.js";
+import { helpLines, optionValue, paramDescription, readParam } from "../demos/lib/command-line.js";
 import { Run } from "../server/run.js";
-import type { RunEvent } from "../server/protocol.js";
+import type { RunEvent, StopReason } from "../server/protocol.js";
 import { CompileService } from "../server/role-code/compile-service.js";
 import { type EditedRole, prepareEditedRole } from "../server/role-code/edited-role.js";
 import { BUILD_ROOT, SOURCE_ROOT, sandboxUnavailable } from "../server/role-code/sandbox.js";
+import { LOST_BECAUSE, UNKNOWN_BECAUSE } from "../slides/app/loss-words.js";
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(2);
 }
 
+/** Roles a file may replace the function of: those with code, by a name no parameter has. */
+function editableRoles(manifest: DemoManifest): string[] {
+  return Object.entries(manifest.roles)
+    .filter(([role, spec]) => spec.code && !Object.hasOwn(manifest.params, role))
+    .map(([role]) => role);
+}
+
+function usage(manifest: DemoManifest): string {
+  const rows = Object.entries(manifest.params).map(([param, spec]): [string, string] => [`--${param} ${optionValue(spec)}`, paramDescription(spec)]);
+  const roles = editableRoles(manifest).map((role): [string, string] => {
+    const spec = manifest.roles[role]!;
+    return [`--${role} FILE`, `run the ${spec.label.toLowerCase()} from FILE: your version of ${spec.code!.symbol} (${spec.code!.file})`];
+  });
+  return [`${manifest.title}: npm run demo -- ${manifest.name} [option value …]`, ...helpLines([...rows, ...roles, ["--help", "this list"]]), ""].join("\n");
+}
+
 const [name, ...rest] = process.argv.slice(2);
 const manifest = manifests.get(name ?? "");
 if (!manifest) fail(`usage: npm run demo -- <demo> [--param value …]\ndemos: ${[...manifests.keys()].join(", ")}`);
-
-/** Roles a file may replace the function of: those with code, by a name no parameter has. */
-const editableRoles = Object.entries(manifest.roles)
-  .filter(([role, spec]) => spec.code && !Object.hasOwn(manifest.params, role))
-  .map(([role]) => role);
 
 let values: Record<string, string | boolean | undefined>;
 try {
@@ -39,60 +53,74 @@ try {
     args: rest,
     options: {
       help: { type: "boolean" },
-      ...Object.fromEntries([...Object.keys(manifest.params), ...editableRoles].map((name) => [name, { type: "string" as const }])),
+      ...Object.fromEntries([...Object.keys(manifest.params), ...editableRoles(manifest)].map((name) => [name, { type: "string" as const }])),
     },
     strict: true,
   }));
 } catch (error) {
-  fail(`${(error as Error).message}\nTry: npm run demo -- ${manifest.name} --help`);
+  fail(`${(error as Error).message}\nTry npm run demo -- ${manifest.name} --help`);
 }
 if (values.help) {
-  const lines = Object.entries(manifest.params).map(
-    ([param, spec]) => `  --${param} N   ${spec.label} (${spec.min}–${spec.max}${spec.unit ? ` ${spec.unit}` : ""}, default ${spec.default})`,
-  );
-  const roles = editableRoles.map((role) => `  --${role} FILE   run the ${manifest.roles[role]!.label.toLowerCase()} from FILE: your version of ${manifest.roles[role]!.code!.symbol} (${manifest.roles[role]!.code!.file})`);
-  process.stdout.write(`${manifest.title}\n${[...lines, ...roles].join("\n")}\n`);
+  process.stdout.write(usage(manifest));
   process.exit(0);
 }
 const params: ParamValues = defaultParams(manifest);
 for (const [param, given] of Object.entries(values)) {
-  if (param === "help" || editableRoles.includes(param) || typeof given !== "string") continue;
-  const problem = paramProblem(manifest.params[param]!, `--${param}`, Number(given));
-  if (problem) fail(problem);
-  params[param] = Number(given);
+  if (param === "help" || !Object.hasOwn(manifest.params, param) || typeof given !== "string") continue;
+  const read = readParam(manifest.params[param]!, `--${param}`, given);
+  if ("problem" in read) fail(read.problem);
+  params[param] = read.value;
 }
 
+/** What each stop means, said once the last process has gone. */
+const ENDINGS: Record<StopReason, string> = {
+  requested: "Stopped: every process has ended.",
+  finished: "Done: the demo's work is finished and every process has ended.",
+  failed: "Failed to start.",
+  "connection-closed": "Stopped.",
+  "bridge-exit": "Stopped.",
+  idle: "Stopped.",
+};
+
 const width = Math.max(...Object.keys(manifest.roles).map((role) => role.length)) + 3;
-function print(event: RunEvent): void {
-  const prefix = `[${event.node}]`.padEnd(width + 2);
+/** What happened, as a line a person reads; undefined for what the processes' own lines already say. */
+function describe(event: RunEvent): string | undefined {
   switch (event.kind) {
     case "log":
-      (event.stream === "stderr" ? process.stderr : process.stdout).write(`${prefix} ${event.text}\n`);
-      break;
+      return event.text;
     case "spawn":
-      console.log(`${prefix} started, pid ${event.pid}`);
-      break;
+      return `started, pid ${event.pid}`;
     case "bound":
-      console.log(`${prefix} bound ${event.endpoint}`);
-      break;
+      return `bound ${event.endpoint}`;
     case "exit":
-      console.log(`${prefix} exited (${event.signal ?? `code ${event.code}`})`);
-      break;
-    case "lost":
-      console.log(`${prefix} lost: ${event.frames.at(-1)?.text ?? ""} (${event.reason}${event.to ? `, for ${event.to}` : ""})`);
-      break;
-    case "send-waiting":
-      console.log(`${prefix} ${event.waiting ? "send waiting: no peer has taken the message yet" : "send went out"}`);
-      break;
+      return `exited (${event.signal ?? `code ${event.code}`})`;
+    case "lost": {
+      const body = event.frames.at(bodyFrameOf(manifest!, event.node, event.to ?? event.node))?.text ?? "";
+      return `lost "${body}"${event.to ? ` for ${event.to}` : ""}: ${LOST_BECAUSE[event.reason] ?? event.reason}`;
+    }
+    case "lost-count":
+      return `${event.count} ${event.count === 1 ? "message" : "messages"} ${event.as === "sender" ? "lost" : "missed"}${event.peer ? ` with ${event.peer}` : ""}, counted once quiet: ${LOST_BECAUSE[event.reason] ?? event.reason}`;
+    case "unknown": {
+      const body = event.frames ? ` "${event.frames.at(bodyFrameOf(manifest!, event.node, event.node))?.text ?? ""}"` : "";
+      return `${event.count === 1 ? `a message${body}` : `${event.count} messages`} not known to be received: ${UNKNOWN_BECAUSE[event.reason] ?? event.reason}`;
+    }
     case "external":
-      console.log(`${prefix} ${event.count} peer(s) from outside the run on ${event.endpoint}`);
-      break;
+      return `${event.count} ${event.count === 1 ? "program" : "programs"} from outside the run connected to ${event.endpoint}`;
+    default:
+      return undefined;
   }
+}
+
+function print(event: RunEvent): void {
+  const text = describe(event);
+  if (text === undefined) return;
+  const stream = event.kind === "log" && event.stream === "stderr" ? process.stderr : process.stdout;
+  stream.write(`${`[${event.node}]`.padEnd(width + 2)} ${text}\n`);
 }
 
 /** The role given a file, compiled and ready to run sandboxed; problems in the file end the program here. */
 async function editedRole(): Promise<EditedRole | undefined> {
-  const given = editableRoles.filter((role) => typeof values[role] === "string");
+  const given = editableRoles(manifest!).filter((role) => typeof values[role] === "string");
   if (given.length === 0) return undefined;
   if (given.length > 1) fail(`one role at a time may run from a file; given: ${given.map((role) => `--${role}`).join(", ")}`);
   const role = given[0]!;
@@ -120,10 +148,20 @@ async function editedRole(): Promise<EditedRole | undefined> {
 }
 
 const edited = await editedRole();
+console.log(`${manifest.title}: starting its processes${edited ? `, the ${edited.role} from ${values[edited.role]}` : ""}. Ctrl-C stops them all.`);
+/** A process whose ending by itself means the demo's work is done (RoleSpec.finishes): the run then ends. */
+function finishesRun(event: RunEvent): boolean {
+  if (event.kind !== "exit" || event.code !== 0 || event.signal !== null) return false;
+  return manifest!.roles[event.node.slice(0, event.node.lastIndexOf("-"))]?.finishes === true;
+}
+
 const run = new Run("terminal", manifest, params, {
-  onEvent: (_, event) => print(event),
+  onEvent: (_, event) => {
+    print(event);
+    if (finishesRun(event)) void run.stop("finished");
+  },
   onStopped: (_, reason) => {
-    console.log(`(${reason})`);
+    console.log(ENDINGS[reason]);
     process.exit(reason === "failed" ? 1 : 0);
   },
 }, edited ? { edited } : {});

@@ -23,6 +23,7 @@ import {
   roleCount,
 } from "../demos/lib/manifest.js";
 import type { RoleCommand } from "../demos/lib/commands.js";
+import { paramArgument } from "../demos/lib/command-line.js";
 import { Correlator } from "./correlator.js";
 import { makeRunIpcDir } from "./ipc-dirs.js";
 import { DemoProcess } from "./process-group.js";
@@ -237,7 +238,7 @@ export class Run {
       else connectsTo.push(address);
       args.push(`--${endpointOption(spec, use)}`, address);
     }
-    for (const name of spec.params) args.push(`--${name}`, String(this.params[name]));
+    for (const name of spec.params) args.push(`--${name}`, paramArgument(this.manifest.params[name]!, this.params[name]!));
 
     return new Promise((resolve, reject) => {
       let settled = false;

@@ -20,6 +20,7 @@ const CODE_ON_SLIDES = [
   "demos/dist-adder/manager.ts#startManager",
   "demos/dist-adder/worker.ts#startWorker",
   "demos/dist-adder/sink.ts#startSink",
+  "demos/dist-adder/sink.ts#loadResult",
   "demos/queue/queue.ts#queue",
   "demos/streamer/streamer.ts#streamer",
   "demos/forwarder/forwarder.ts#forwarder",
@@ -35,7 +36,7 @@ describe("what the slides cut from the demos", () => {
   }
 
   it("every demo the slides embed is registered", () => {
-    for (const name of ["req-rep", "push-pull", "pub-sub", "pub-logger", "queue", "streamer", "forwarder", "dist-adder", "transports"]) {
+    for (const name of ["req-rep", "push-pull", "pub-sub", "slow-subscriber", "pub-logger", "queue", "streamer", "forwarder", "dist-adder", "transports"]) {
       assert.ok(manifests.has(name), name);
     }
   });

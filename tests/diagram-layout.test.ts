@@ -37,7 +37,7 @@ function problems(layout: DiagramLayout): string[] {
     for (const other of nodes) if (other.id < node.id && overlaps(rect, rectOf(other))) found.push(`${node.id} overlaps ${other.id}`);
     if (node.queue) {
       const queue = queueRect(node);
-      if (queue.right > layout.width) found.push(`${node.id}'s queue leaves the picture`);
+      if (queue.left < 0 || queue.top < 0 || queue.right > layout.width || queue.bottom > layout.height) found.push(`${node.id}'s queue leaves the picture`);
       for (const other of nodes) if (overlaps(queue, rectOf(other))) found.push(`${node.id}'s queue covers ${other.id}`);
     }
   }

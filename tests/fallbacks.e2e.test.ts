@@ -52,7 +52,7 @@ describe("the PDF", { timeout: 300_000 }, () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}/`);
     await page.locator(".reveal.ready").waitFor({ state: "attached" });
-    demoSlides = await page.locator(".reveal .slides > section").evaluateAll((sections) =>
+    demoSlides = await page.locator(".reveal .slides section[id]").evaluateAll((sections) =>
       sections.flatMap((section, index) => {
         const widget = section.querySelector("zmq-demo");
         return widget ? [{ page: index + 1, id: section.id, demo: widget.getAttribute("demo")!, preset: widget.getAttribute("params") ?? "" }] : [];

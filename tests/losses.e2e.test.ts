@@ -11,8 +11,8 @@ import { RunClient } from "./helpers/run-client.js";
 
 const harness = useBridgeAndBrowser();
 const widget = '#pub-sub zmq-demo[data-demo="pub-sub"]';
-/** The slide's preset: a subscriber that takes 150 ms a message, fed 20 heavy messages a second. */
-const SLOW = { rate: 20, sync: 1, work: 150, hwm: 1, size: 4096 };
+/** The slow-subscriber demo's defaults: a subscriber that takes 150 ms a message, fed 20 heavy messages a second. */
+const SLOW = { rate: 20, work: 150, hwm: 1, size: 4096 };
 
 describe("losses in the bridge's events", () => {
   let client: RunClient;
@@ -40,7 +40,7 @@ describe("losses in the bridge's events", () => {
   });
 
   it("a subscriber too slow for the publisher loses messages to the high-water mark, marked at the publisher towards it", async () => {
-    const runId = await client.run("pub-sub", { ...SLOW, subscribers: 1 });
+    const runId = await client.run("slow-subscriber", { subscribers: 1 });
     await client.waitUntil(() => client.lost().some((event) => event.reason === "hwm"), 30_000, "a high-water-mark drop");
     await client.stop(runId);
     const drops = client.lost().filter((event) => event.reason === "hwm");
@@ -76,12 +76,12 @@ describe("losses on the diagram", () => {
     await page.close();
   });
 
-  it("the slow-subscriber slide runs with its preset in the fields, and the publisher's drops are explained as the high-water mark", async () => {
-    const slow = '#pub-sub-slow zmq-demo[data-demo="pub-sub"]';
+  it("the slow-subscriber slide runs with its settings in the fields, and the publisher's drops are explained as the high-water mark", async () => {
+    const slow = '#pub-sub-slow zmq-demo[data-demo="slow-subscriber"]';
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${harness.bridge.url}/#/pub-sub-slow`);
     await page.locator("section#pub-sub-slow.present").waitFor();
-    for (const [name, value] of Object.entries(SLOW)) assert.equal(await page.locator(`${slow} [name="${name}"]`).inputValue(), String(value), `${name} is preset`);
+    for (const [name, value] of Object.entries(SLOW)) assert.equal(await page.locator(`${slow} [name="${name}"]`).inputValue(), String(value), `${name} is set`);
     await page.locator(`${slow} button.demo-run`).click();
     await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="publisher-1"]`)?.getAttribute("data-lost")) >= 1, slow, { timeout: 30_000 });
     await page.locator(`${slow} [data-node="publisher-1"]`).click();

@@ -50,7 +50,9 @@ describe("the distributed adder", () => {
       const total = client.output("sink-1").find((line) => line.startsWith("Total:"));
       assert.equal(total, `Total: ${expected} (${tasks} sub-arrays)`);
       // Each process reports over its own channel: the workers' last reports may follow the sink's line.
-      const perWorker = () => Array.from({ length: workers }, (_, index) => client.count(`worker-${index + 1}`, "recv"));
+      // Tasks only: a worker's results socket (an XPUB) also receives the sink's subscription.
+      const tasksOf = (node: string) => client.events.filter((event) => event.kind === "recv" && event.node === node && event.socket === 0).length;
+      const perWorker = () => Array.from({ length: workers }, (_, index) => tasksOf(`worker-${index + 1}`));
       await client.waitUntil(() => perWorker().reduce((a, b) => a + b, 0) >= tasks, 10_000, "the workers' reports");
       await client.stop(runId);
       assert.equal(perWorker().reduce((a, b) => a + b, 0), tasks, "the workers took every task once");
@@ -59,15 +61,25 @@ describe("the distributed adder", () => {
     });
   }
 
-  it("a malformed Result from a Python publisher gets a clear error in the sink, and the total stays exact", async () => {
+  it("a malformed Result from a Python publisher gets a clear error in the sink, the total stays exact, and the sink ends by itself once it has it", async () => {
     const runId = await client.run("dist-adder", { length: 300, size: 10, workers: 3, wait: 1 });
-    await client.waitUntil(() => client.output("sink-1").some((line) => line.startsWith("Total: 44850")), 30_000, "the first total");
-    const started = client.events.find((event) => event.kind === "bound" && event.node === "sink-1") as { endpoint: string } | undefined;
-    const peer = await python("pub_results.py", [started!.endpoint]);
-    assert.equal(peer.code, 0, peer.output);
-    await client.waitUntil(() => client.output("sink-1").some((line) => line.startsWith("Ignored a bad result")), 10_000, "the sink's error");
+    // The manager held still once bound (it waits for its workers before it sends): no total
+    // until the malformed Result has reached the sink.
+    await client.waitUntil(() => eventsOf("bound", "manager-1").length === 1 && eventsOf("bound", "sink-1").length === 1, 15_000, "the manager and the sink bound");
+    const manager = eventsOf("spawn", "manager-1")[0] as { pid: number };
+    process.kill(manager.pid, "SIGSTOP");
+    try {
+      const started = eventsOf("bound", "sink-1")[0] as { endpoint: string };
+      const peer = await python("pub_results.py", [started.endpoint]);
+      assert.equal(peer.code, 0, peer.output);
+      await client.waitUntil(() => client.output("sink-1").some((line) => line.startsWith("Ignored a bad result")), 10_000, "the sink's error");
+    } finally {
+      process.kill(manager.pid, "SIGCONT");
+    }
     assert.match(client.output("sink-1").find((line) => line.startsWith("Ignored"))!, /a Result must be JSON/);
-    assert.equal(eventsOf("exit", "sink-1").length, 0, "the sink is still running");
+    await client.waitUntil(() => eventsOf("exit", "sink-1").length === 1, 30_000, "the sink's end");
+    assert.ok(client.output("sink-1").includes("Total: 44850 (30 sub-arrays)"), "the total is exact");
+    assert.equal((eventsOf("exit", "sink-1")[0] as { code: number | null }).code, 0, "the sink ended by itself, its work done");
     await client.stop(runId);
   });
 });
@@ -169,9 +181,8 @@ describe("pub-sub", () => {
     assert.ok(lostBefore > 0);
     assert.equal(client.lost().length, 0, "no message lost when the publisher waits for its subscribers");
     const first = client.events.find((event) => event.kind === "recv" && event.node === "subscriber-1");
-    // Its frames: topic, body, padding (empty by default).
     const frames = (first as { frames: { text: string }[] }).frames.map((frame) => frame.text);
-    assert.deepEqual(frames, ["weather/paris", "weather/paris #0", ""], "the first subscriber's first message is the very first one published");
+    assert.deepEqual(frames, ["weather/paris", "weather/paris #1"], "the first subscriber's first message is the very first one published");
   });
 
   it("Stop declares nothing lost, even when the publisher outlives its subscriber and publishes to nobody", async () => {

@@ -43,7 +43,7 @@ describe("on a phone", { timeout: 300_000 }, () => {
     await page.locator(".reveal.ready").waitFor({ state: "attached" });
     await page.evaluate(() => document.fonts.ready);
     assert.equal(await page.evaluate(() => document.documentElement.classList.contains("reading")), true, "the deck reads as a column");
-    const ids = await page.locator(".reveal .slides > section").evaluateAll((sections) => sections.map((section) => section.id));
+    const ids = await page.locator(".reveal .slides section[id]").evaluateAll((sections) => sections.map((section) => section.id));
     const problems: string[] = [];
     for (const id of ids) {
       await page.locator(`section#${id}`).scrollIntoViewIfNeeded();

@@ -15,7 +15,7 @@ let root: string;
 before(() => {
   root = mkdtempSync(path.join(tmpdir(), "slides-plugin-"));
   mkdirSync(path.join(root, "demos/echo"), { recursive: true });
-  mkdirSync(path.join(root, "demos/pub-sub"), { recursive: true });
+  mkdirSync(path.join(root, "demos/slow-subscriber"), { recursive: true });
   mkdirSync(path.join(root, "slides/figures"), { recursive: true });
   writeFileSync(
     path.join(root, "demos/echo/echo.ts"),
@@ -23,7 +23,7 @@ before(() => {
   );
   writeFileSync(path.join(root, "demos/echo/manifest.ts"), "export const echo = {};\n");
   // Presets are checked against the real demos' parameters.
-  writeFileSync(path.join(root, "demos/pub-sub/manifest.ts"), "export const pubSub = {};\n");
+  writeFileSync(path.join(root, "demos/slow-subscriber/manifest.ts"), "export const slowSubscriber = {};\n");
   writeFileSync(path.join(root, "slides/figures/drawing.svg"), '<?xml version="1.0"?>\n<svg viewBox="0 0 10 10"><circle r="4"/></svg>\n');
 });
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -97,12 +97,12 @@ describe("the slides plugin", () => {
   });
 
   it("presets a demo's fields with params=, and refuses a parameter it lacks or a value out of its bounds", async () => {
-    const { html } = await deck("# Slow {#slow}\n\n@demo pub-sub params=work=200,hwm=1\n");
-    assert.match(html, /<zmq-demo demo="pub-sub" params="work=200 hwm=1"><\/zmq-demo>/);
-    await assert.rejects(deck("# Slow {#slow}\n\n@demo pub-sub params=speed=2\n"), /pub-sub has no parameter "speed"/);
-    await assert.rejects(deck("# Slow {#slow}\n\n@demo pub-sub params=work=9000\n"), /work must be between 0 and 500/);
-    await assert.rejects(deck("# Slow {#slow}\n\n@demo pub-sub params=work=\n"), /work must be a number/);
-    await assert.rejects(deck("# Slow {#slow}\n\n@demo pub-sub param=work=1\n"), /unknown @demo option "param=work=1"/);
+    const { html } = await deck("# Slow {#slow}\n\n@demo slow-subscriber params=work=200,hwm=1\n");
+    assert.match(html, /<zmq-demo demo="slow-subscriber" params="work=200 hwm=1"><\/zmq-demo>/);
+    await assert.rejects(deck("# Slow {#slow}\n\n@demo slow-subscriber params=speed=2\n"), /slow-subscriber has no parameter "speed"/);
+    await assert.rejects(deck("# Slow {#slow}\n\n@demo slow-subscriber params=work=9000\n"), /work must be between 0 and 500/);
+    await assert.rejects(deck("# Slow {#slow}\n\n@demo slow-subscriber params=work=\n"), /work must be a number/);
+    await assert.rejects(deck("# Slow {#slow}\n\n@demo slow-subscriber param=work=1\n"), /unknown @demo option "param=work=1"/);
   });
 
   it("inlines a figure's SVG, without its XML prolog, and fails for a missing one", async () => {
@@ -114,6 +114,14 @@ describe("the slides plugin", () => {
   it("reveals the list items of a .build slide one at a time", async () => {
     const { html } = await deck("# Points {#points .build}\n\n- one\n- two\n");
     assert.equal((html.match(/<li class="fragment">/g) ?? []).length, 2);
+  });
+
+  it("puts a .backup slide below the slide before it, off the → path, and refuses one with nothing above it", async () => {
+    const { html, slides } = await deck("# Talk {#talk}\n---\n# Code {#code .backup}\n---\n# More code {#more .backup}\n---\n# Next {#next}\n");
+    // A reveal.js vertical stack: the slide on the → path on top, its backup slides below it.
+    assert.match(html, /^<section class="stack">\n<section id="talk"[^>]*>[\s\S]*<section id="code"[^>]*class="backup"[\s\S]*<section id="more"[\s\S]*<\/section>\n<\/section>\n<section id="next"/);
+    assert.deepEqual(slides.map((slide) => slide.id), ["talk", "code", "more", "next"]);
+    await assert.rejects(deck("# Code {#code .backup}\n"), /a backup slide goes below another slide/);
   });
 
   it("refuses a slide without an id, and an id used twice", async () => {

@@ -9,6 +9,8 @@ import { promisify } from "node:util";
 import { before, describe, it } from "node:test";
 import { REPO_ROOT } from "../server/http.js";
 import { renderDeck, type RenderedDeck } from "../scripts/slides/markdown.js";
+import { DIRECTIVE, codeSize } from "../scripts/slides/directives.js";
+import { extractCode, parseCodeReference } from "../scripts/slides/extract-code.js";
 import { readSlideFiles } from "../scripts/slides/plugin.js";
 import { ASCII_ART, TALK_SECTIONS } from "./talk.js";
 
@@ -45,6 +47,61 @@ describe("the talk, as built", () => {
       const text = readFileSync(`${REPO_ROOT}slides/${name}`, "utf8");
       assert.doesNotMatch(text, /^(```|~~~|\.\. ditaa)/m, `slides/${name} pastes no code or diagram`);
       assert.doesNotMatch(text, ASCII_ART, `slides/${name} holds no ASCII picture`);
+    }
+  });
+});
+
+/** Every `@code` listing of the talk: where it is, what it names, the code it shows, and its slide's notes. */
+function listings(): { where: string; reference: string; code: string; notes: string }[] {
+  return readSlideFiles(REPO_ROOT).flatMap(({ name, text }) =>
+    text.split(/^\s*---\s*$/m).flatMap((slide) => {
+      const [body, notes = ""] = slide.split(/^Note:\s*$/m, 2) as [string, string?];
+      return body.split("\n").flatMap((line) => {
+        const directive = DIRECTIVE.exec(line.trim());
+        if (directive?.[1] !== "code") return [];
+        const reference = directive[2]!.split(/\s+/)[0]!;
+        return [{ where: name, reference, code: extractCode(REPO_ROOT, parseCodeReference(reference)), notes }];
+      });
+    }),
+  );
+}
+
+describe("the code on the slides reads like zeromq.js's own examples", () => {
+  it("every listing fits its slide: no line wraps, so the build warns of none", () => {
+    const wrapping = listings().filter(({ code }) => !codeSize(code).fits);
+    assert.deepEqual(wrapping.map(({ where, reference }) => `${where}: ${reference}`), []);
+  });
+
+  it("no listing stops inside a block it opened, nor starts inside one", () => {
+    const depth = (code: string) => [...code.replace(/`[^`]*`|"[^"]*"|'[^']*'/g, "")].reduce((open, char) => open + (char === "{" ? 1 : char === "}" ? -1 : 0), 0);
+    const cut = listings().filter(({ code }) => depth(code) !== 0);
+    assert.deepEqual(cut.map(({ where, reference }) => `${where}: ${reference}`), []);
+  });
+
+  it("the patterns' code carries no pacing or tuning: the Push slide no timing, the Pub/Sub slides no queue sizes or padding", () => {
+    const shown = new Map(listings().map(({ reference, code }) => [reference, code]));
+    const push = shown.get("demos/push-pull/push.ts#push") ?? "";
+    assert.doesNotMatch(push, /performance\.now|sleep\(|due\b/, "the Push slide sends; its pace is a named helper");
+    for (const reference of ["demos/pub-sub/pub.ts#pub", "demos/pub-sub/sub.ts#sub"]) {
+      assert.ok(shown.has(reference), `${reference} is on a slide`);
+      assert.doesNotMatch(shown.get(reference)!, /HighWaterMark|BufferSize|padding|Buffer\.alloc/, `${reference} sets no queue sizes`);
+    }
+  });
+
+  it("a function of ours on a slide is obviously ours: imported from the demo's own folder and named in the slide's notes, never from the reporting layer", () => {
+    for (const { where, reference, code, notes } of listings()) {
+      const file = reference.split("#")[0]!;
+      const source = readFileSync(`${REPO_ROOT}${file}`, "utf8");
+      for (const [, names, from] of source.matchAll(/^import \{([^}]+)\} from "([^"]+)";$/gm)) {
+        if (from!.startsWith("node:")) continue;
+        for (const name of names!.split(",").map((part) => part.trim().replace(/^type\s+/, ""))) {
+          if (!new RegExp(`\\b${name}\\(`).test(code)) continue;
+          if (from === "../lib/role.js") continue;
+          assert.ok(!from!.startsWith("../lib/"), `${where}: ${reference} calls ${name} from the reporting layer (${from}), which looks like zeromq.js`);
+          // A helper of the demo's own, such as paced(): the notes say it is ours.
+          if (/^[a-z]/.test(name) && from!.startsWith("./")) assert.match(notes, new RegExp(`\\b${name}\\b[^.]*\\bours\\b`), `${where}: the notes of ${reference} say ${name} is ours`);
+        }
+      }
     }
   });
 });

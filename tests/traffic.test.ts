@@ -109,6 +109,15 @@ describe("messages waiting at a sender", () => {
     assert.deepEqual([model.queued("producer-1"), model.queued("producer-2")], [1, 0]);
   });
 
+  it("nothing is queued at a process that has ended: what it held went with it; started again, it queues afresh", () => {
+    const model = traffic([...socket("sender-1", "PUSH", "connecting"), ...socket("receiver-1", "PULL", "bound"), flow("sender-1", "send", 20_000, 10), flow("receiver-1", "recv", 1_749, 20)]);
+    assert.equal(model.queued("sender-1"), 18_251);
+    model.observe({ kind: "exit", t: 30, node: "sender-1", code: 0, signal: null }, 0);
+    assert.equal(model.queued("sender-1"), undefined);
+    for (const event of [...socket("sender-1", "PUSH", "connecting", 40), send("sender-1", 1, 50)]) model.observe(event, 0);
+    assert.equal(model.queued("sender-1"), 1);
+  });
+
   it("a sender a peer from outside the run connected to has no known queue", () => {
     const model = traffic([...socket("ventilator-1", "PUSH", "bound"), send("ventilator-1", 1, 1)]);
     assert.equal(model.queued("ventilator-1"), 1);

@@ -2,6 +2,8 @@
  * Each tutorial exercise the browser test does not walk through, done for real through the
  * bridge as the hint says: the real processes' events must satisfy the exercise's own check.
  * (A check that the real events could never satisfy would leave the exercise undoable.)
+ * And every exercise, against a run of its demo with the defaults, left alone: an exercise
+ * passes only through what the learner was asked to do, never by pressing Run alone.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -9,7 +11,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { ServerMessage } from "../server/protocol.js";
-import { exercises } from "../slides/app/tutorial/exercises.js";
+import { type RunRecord, exercises } from "../slides/app/tutorial/exercises.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";
 
@@ -42,11 +44,57 @@ async function passes(id: string, runId: string, params: Record<string, number>)
   await page.stopped(runId);
 }
 
-function act(runId: string, action: string, node: string): void {
-  page.send({ type: "action", requestId: page.newRequestId(), runId, action, node });
+function act(runId: string, action: string, node: string, filter?: string): void {
+  page.send({ type: "action", requestId: page.newRequestId(), runId, action, node, ...(filter === undefined ? {} : { filter }) });
 }
 
+/** How long a default run is left alone: long enough for every goal a default run could reach. */
+const DEFAULT_RUN_MS = 6000;
+const defaultRuns = new Map<string, Promise<RunRecord>>();
+
+/** A run of `demo` with its defaults, as Run with untouched fields starts it, left alone for DEFAULT_RUN_MS (once per demo). */
+function defaultRun(demo: string): Promise<RunRecord> {
+  let run = defaultRuns.get(demo);
+  if (!run) {
+    run = (async () => {
+      const answer = await page.run(demo);
+      assert.equal(answer.type, "started", JSON.stringify(answer));
+      const { runId, params } = answer as Extract<ServerMessage, { type: "started" }>;
+      await new Promise((resolve) => setTimeout(resolve, DEFAULT_RUN_MS));
+      page.stop(runId);
+      await page.stopped(runId);
+      return { params, events: page.events(runId) };
+    })();
+    defaultRuns.set(demo, run);
+  }
+  return run;
+}
+
+describe("tutorial exercises, not done by a run with the defaults", () => {
+  for (const exercise of exercises) {
+    it(`${exercise.id}: a run of ${exercise.demo} with the defaults, left alone, does not pass it`, { timeout: 60_000 }, async () => {
+      const run = await defaultRun(exercise.demo);
+      assert.ok(run.events.some((event) => event.kind === "deliver"), "the default run did run: messages were delivered");
+      const verdict = exercise.check(run);
+      assert.equal(verdict.done, false, `passed by a default run: ${verdict.progress}`);
+    });
+  }
+});
+
 describe("tutorial exercises, done for real", () => {
+  it("three round trips over ipc: the same code, another endpoint", async () => {
+    const params = { transport: 1 };
+    await passes("req-rep-over-ipc", await start("req-rep", params), params);
+  });
+
+  it("a subscriber the learner switches to sports receives only sports, and the exercise sees it", async () => {
+    const params = { subscribers: 2, rate: 20 };
+    const runId = await start("pub-sub", params);
+    await page.waitForEvents(runId, (events) => events.some((event) => event.kind === "deliver" && event.node === "subscriber-1"));
+    act(runId, "filter", "subscriber-1", "sports");
+    await passes("pub-sub-one-topic", runId, params);
+  });
+
   it("killing a worker while tasks queue for it loses tasks, and the exercise sees it", async () => {
     const params = { workers: 3, rate: 60 };
     const runId = await start("push-pull", params);

@@ -57,11 +57,14 @@ describe("tutorial exercises", () => {
     for (const candidate of exercises) assert.equal(candidate.check({ params: {}, events: [] }).done, false, candidate.id);
   });
 
-  it("round trips: three replies from the server pass, two do not", () => {
-    const base = [spawn("client", 1), spawn("server", 1)];
+  it("another transport: three replies over ipc pass; two, or three over tcp, do not", () => {
+    const bound = (endpoint: string): RunEvent => ({ kind: "bound", t: ++clock, node: "server-1", socket: 0, requested: endpoint, endpoint });
+    const overIpc = [spawn("client", 1), spawn("server", 1), bound("ipc:///tmp/zmq-run-x/hello")];
+    const overTcp = [spawn("client", 1), spawn("server", 1), bound("tcp://127.0.0.1:40000")];
     const trip = () => [deliver("client-1", "server-1"), deliver("server-1", "client-1", "World")];
-    assert.equal(passes("req-rep-round-trips", { params: {}, events: [...base, ...trip(), ...trip()] }), false);
-    assert.equal(passes("req-rep-round-trips", { params: {}, events: [...base, ...trip(), ...trip(), ...trip()] }), true);
+    assert.equal(passes("req-rep-over-ipc", { params: {}, events: [...overIpc, ...trip(), ...trip()] }), false);
+    assert.equal(passes("req-rep-over-ipc", { params: {}, events: [...overTcp, ...trip(), ...trip(), ...trip()] }), false);
+    assert.equal(passes("req-rep-over-ipc", { params: {}, events: [...overIpc, ...trip(), ...trip(), ...trip()] }), true);
   });
 
   it("EFSM: only the client's EFSM error passes, not another error", () => {
@@ -91,20 +94,28 @@ describe("tutorial exercises", () => {
     assert.equal(passes("push-pull-external", { params: {}, events: [external(1)] }), true);
   });
 
-  it("one topic: five sports messages after filtering on sports pass; a stray topic since then fails", () => {
-    const sports = times(5, () => deliver("publisher-1", "subscriber-2", "sports/football"));
-    assert.equal(passes("pub-sub-one-topic", { params: {}, events: sports }), false, "without the filter change");
-    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [filters("subscriber-2", ["sports"]), ...sports] }), true);
-    const stray = [filters("subscriber-2", ["sports"]), deliver("publisher-1", "subscriber-2", "news/tech"), ...sports];
+  it("one topic: five sports messages received after the learner's switch to sports pass; a subscriber that started on sports, a stray topic since, or messages received before the switch fail", () => {
+    const sports = () => times(5, () => deliver("publisher-1", "subscriber-2", "sports/football"));
+    const switched = (filter: string): RunEvent[] => [{ kind: "action", t: ++clock, node: "subscriber-2", action: "filter", filter }, filters("subscriber-2", []), filters("subscriber-2", [filter])];
+    assert.equal(passes("pub-sub-one-topic", { params: {}, events: sports() }), false, "without the filter change");
+    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [filters("subscriber-2", ["sports"]), ...sports()] }), false, "a subscriber that subscribed to sports by itself, at its start");
+    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [...switched("sports"), ...sports()] }), true);
+    const stray = [...switched("sports"), deliver("publisher-1", "subscriber-2", "news/tech"), ...sports()];
     assert.equal(passes("pub-sub-one-topic", { params: {}, events: stray }), false);
-    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [filters("subscriber-2", ["weather"]), ...sports] }), false);
+    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [...switched("weather"), ...sports()] }), false);
+    // Received before the switch, told after it (a delivery is matched once both ends have reported).
+    const early = sports();
+    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [...switched("sports"), ...early] }), false);
+    const weatherBefore = { ...deliver("publisher-1", "subscriber-2", "weather/paris"), t: 0 };
+    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [...switched("sports"), weatherBefore, ...sports()] }), true, "a weather message received before the switch, told after it, does not count against it");
   });
 
-  it("slow joiner: slow-joiner losses with sync off pass; with sync on, or no loss, they do not", () => {
+  it("slow joiner: slow-joiner losses with sync off at a thousand a second pass; at the default rate, with sync on, or with no loss, they do not", () => {
     const events = [spawn("subscriber", 1), lost("publisher-1", "slow-joiner", "subscriber-1")];
-    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0 }, events }), true);
-    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 1 }, events }), false);
-    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0 }, events: [spawn("subscriber", 1)] }), false);
+    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0, rate: 1000 }, events }), true);
+    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0, rate: 10 }, events }), false, "the default rate is not what the learner was asked for");
+    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 1, rate: 1000 }, events }), false);
+    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0, rate: 1000 }, events: [spawn("subscriber", 1)] }), false);
   });
 
   it("the fix: sync on, every subscriber served, nothing lost passes; a loss or sync off fails", () => {

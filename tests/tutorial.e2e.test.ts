@@ -70,7 +70,7 @@ describe("tutorial: reading", () => {
     // Without transitions (reveal.js takes its options from the query), each slide is measured where it rests.
     await page.goto(`${harness.bridge.url}/?transition=none#/title`);
     await page.locator(".reveal section.present").waitFor();
-    const ids = await page.locator(".reveal .slides > section").evaluateAll((sections) => sections.map((section) => section.id));
+    const ids = await page.locator(".reveal .slides section[id]").evaluateAll((sections) => sections.map((section) => section.id));
     assert.ok(ids.length > 20);
     for (const id of ids) {
       await page.evaluate((slide) => (location.hash = `#/${slide}`), id);
@@ -104,12 +104,14 @@ describe("tutorial: exercises against real processes", () => {
   it("a learner completes three exercises, a near miss is not marked done, and progress survives a reload", { timeout: 120_000 }, async () => {
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
 
-    // Three round trips, from the keyboard alone: R runs the step's demo.
+    // Three round trips over ipc: the transport picked in its menu, then R runs the step's demo.
     let step = await openStep(page, harness.bridge.url, "req-rep");
-    assert.equal(await exerciseCard(page, "req-rep-round-trips").getAttribute("data-done"), "false");
+    assert.equal(await exerciseCard(page, "req-rep-over-ipc").getAttribute("data-done"), "false");
+    await step.locator('select[name="transport"]').selectOption("ipc");
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press("r");
-    await waitForDone(page, "req-rep-round-trips");
-    assert.match((await exerciseCard(page, "req-rep-round-trips").locator(".exercise-status").textContent()) ?? "", /Done/);
+    await waitForDone(page, "req-rep-over-ipc");
+    assert.match((await exerciseCard(page, "req-rep-over-ipc").locator(".exercise-status").textContent()) ?? "", /Done/);
 
     // Break the lockstep: Send twice on the live client gives libzmq's EFSM.
     assert.equal(await exerciseCard(page, "req-rep-efsm").getAttribute("data-done"), "false", "running alone does not break the lockstep");
@@ -138,7 +140,7 @@ describe("tutorial: exercises against real processes", () => {
     // Reloaded, the page still knows: the three are done, the others are not.
     await page.reload();
     await page.locator("section#push-pull.tutorial-step:not([hidden])").waitFor();
-    for (const id of ["req-rep-round-trips", "req-rep-efsm", "push-pull-fair-share"]) assert.equal(await exerciseCard(page, id).getAttribute("data-done"), "true", id);
+    for (const id of ["req-rep-over-ipc", "req-rep-efsm", "push-pull-fair-share"]) assert.equal(await exerciseCard(page, id).getAttribute("data-done"), "true", id);
     assert.equal(await exerciseCard(page, "push-pull-kill").getAttribute("data-done"), "false");
     assert.equal(await page.locator(".tutorial-done").getAttribute("data-count"), "3");
 
@@ -148,6 +150,18 @@ describe("tutorial: exercises against real processes", () => {
     await page.reload();
     await page.locator("section.tutorial-step:not([hidden])").waitFor();
     assert.equal(await page.locator(".tutorial-done").getAttribute("data-count"), "0");
+    await page.close();
+  });
+
+  it("on the Pub/Sub step, Run with the defaults completes none of its exercises, however long it runs", async () => {
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const step = await openStep(page, harness.bridge.url, "pub-sub");
+    await step.getByRole("button", { name: "Run" }).click();
+    // Long enough for any of them: the sports subscriber has had its five sports messages.
+    await waitForEachReceived(page, "pub-sub", "subscriber", 3, 8);
+    for (const id of ["pub-sub-one-topic", "pub-sub-slow-joiner", "pub-sub-sync"]) assert.equal(await exerciseCard(page, id).getAttribute("data-done"), "false", id);
+    await step.getByRole("button", { name: "Stop" }).click();
+    await waitForState(step, "stopped");
     await page.close();
   });
 
@@ -172,7 +186,7 @@ describe("tutorial: without a bridge", () => {
     try {
       const page = await harness.browser.newPage({ viewport: { width: 390, height: 844 } });
       const step = await openStep(page, site.url, "req-rep");
-      const card = exerciseCard(page, "req-rep-round-trips");
+      const card = exerciseCard(page, "req-rep-over-ipc");
       await card.getByText("npm start").waitFor();
       await step.getByRole("button", { name: "Run" }).click();
       await waitForState(step, "replay");

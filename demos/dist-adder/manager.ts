@@ -1,19 +1,28 @@
 import * as zmq from "../lib/zmq.js";
-import { peersConnected } from "../lib/monitor.js";
 import { runRole, untilStopped } from "../lib/role.js";
+import { workersConnected } from "./connected.js";
 import { distAdder } from "./manifest.js";
 import { Task } from "./proto.js";
+
+/** What the manager is asked: 0..length-1 in sub-arrays of `size`, for `workers` workers. */
+interface Job {
+  length: number;
+  size: number;
+  workers: number;
+  /** Whether to wait until all `workers` have connected before pushing. */
+  wait: boolean;
+}
 
 /**
  * The manager: splits 0..length-1 into sub-arrays of `size` and pushes one Task per sub-array.
  * Why does the same worker always get the job? A PUSH hands out only to the workers connected
- * so far, and the first one is connected long before the others. With `waitForWorkers`, it
- * first waits until all `workers` have connected.
+ * so far, and the first one is connected long before the others. With `wait`, it first waits
+ * until all `workers` have connected.
  */
-export async function startManager(endpoint: string, length: number, size: number, workers: number, waitForWorkers: boolean) {
+export async function startManager(endpoint: string, { length, size, workers, wait }: Job) {
   const tasks = new zmq.Push();
   await tasks.bind(endpoint);
-  if (waitForWorkers) await peersConnected(tasks, workers);
+  if (wait) await workersConnected(tasks, workers);
 
   for (let start = 0, id = 0; start < length; start += size, id++) {
     const numbers = Array.from({ length: Math.min(size, length - start) }, (_, i) => start + i);
@@ -24,5 +33,5 @@ export async function startManager(endpoint: string, length: number, size: numbe
 }
 
 runRole(distAdder, "manager", ({ endpoint, params }) =>
-  startManager(endpoint, params.length!, params.size!, params.workers!, params.wait === 1),
+  startManager(endpoint, { length: params.length!, size: params.size!, workers: params.workers!, wait: params.wait === 1 }),
 );

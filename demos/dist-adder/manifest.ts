@@ -38,6 +38,7 @@ export const distAdder: DemoManifest = {
       count: { default: 1, min: 1, max: 1 },
       endpoints: [{ bind: "results" }],
       params: ["length", "size"],
+      finishes: true,
     },
   },
   endpoints: { tasks: { standalone: "tcp://127.0.0.1:5565" }, results: { standalone: "tcp://127.0.0.1:5566" } },

@@ -61,7 +61,8 @@ export class Result {
   }
 
   static load(frame: Uint8Array): Result {
-    const { taskId, worker, sum } = parseObject(frame, "Result");
-    return new Result(wholeNumber(taskId, "taskId", "Result"), wholeNumber(worker, "worker", "Result"), wholeNumber(sum, "sum", "Result"));
+    const fields = parseObject(frame, "Result");
+    const field = (name: string) => wholeNumber(fields[name], name, "Result");
+    return new Result(field("taskId"), field("worker"), field("sum"));
   }
 }

@@ -17,16 +17,21 @@ export async function startWorker(tasksEndpoint: string, resultsEndpoint: string
   tasks.connect(tasksEndpoint);
 
   for await (const [frame] of tasks) {
-    let task: Task;
-    try {
-      task = Task.load(frame!);
-    } catch (error) {
-      console.error(`Ignored a bad task: ${(error as Error).message}`);
-      continue;
-    }
+    const task = loadTask(frame!);
+    if (!task) continue;
     const sum = task.numbers.reduce((total, number) => total + number, 0);
     await results.send(new Result(task.id, worker, sum).dump());
     console.log(`Task ${task.id}: sum ${sum}`);
+  }
+}
+
+/** The Task in `frame`, or none (said on stderr) when it is not one: a bad frame from anywhere must not end the worker. */
+function loadTask(frame: Uint8Array): Task | undefined {
+  try {
+    return Task.load(frame);
+  } catch (error) {
+    console.error(`Ignored a bad task: ${(error as Error).message}`);
+    return undefined;
   }
 }
 

@@ -8,7 +8,7 @@ import type { DemoManifest } from "../lib/manifest.js";
 export const fast: DemoManifest = {
   name: "fast",
   title: "How fast?",
-  version: 3,
+  version: 4,
   roles: {
     sender: {
       label: "Sender",
@@ -25,6 +25,7 @@ export const fast: DemoManifest = {
       count: { default: 1, min: 1, max: 1 },
       endpoints: [{ bind: "stream" }],
       params: ["count"],
+      measurement: { pattern: "([\\d,]+ msg/s)", label: "measured" },
     },
     pinger: {
       label: "Pinger",
@@ -33,6 +34,7 @@ export const fast: DemoManifest = {
       count: { default: 1, min: 1, max: 1 },
       endpoints: [{ connect: "echo" }],
       params: ["size", "pings"],
+      measurement: { pattern: "median ([\\d,]+ µs)", label: "round trip" },
     },
     ponger: {
       label: "Ponger",

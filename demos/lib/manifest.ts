@@ -58,6 +58,17 @@ export interface RoleSpec {
   /** For the `filter` action: the subscriptions a viewer may choose ("" is everything). */
   filters?: string[];
   /**
+   * A figure the process measures itself and prints (a throughput, a round trip), shown on its
+   * node as `label` and the first group `pattern` finds in the latest line it printed. A demo
+   * with such figures shows no message rates of the diagram's own: one figure, as measured.
+   */
+  measurement?: { pattern: string; label: string };
+  /**
+   * A process of this role ends by itself, with code 0, once the demo's work is done (the
+   * adder's sink, with every result in): the terminal then ends the run and says so.
+   */
+  finishes?: boolean;
+  /**
    * The function of this role a slide shows, which a learner may edit and run in its place:
    * the module (relative to the repository's root, in the demo's folder) and the top-level
    * name the slide's `@code FILE#SYMBOL` cuts. Roles without it cannot be edited.

@@ -6,7 +6,8 @@
  * started it goes away.
  */
 import { parseArgs } from "node:util";
-import { type DemoManifest, type ParamValues, endpointName, endpointOption, paramProblem } from "./manifest.js";
+import { type DemoManifest, type ParamValues, endpointName, endpointOption } from "./manifest.js";
+import { helpLines, optionValue, paramDescription, readParam } from "./command-line.js";
 import { isRoleCommand } from "./commands.js";
 import { closeAllSockets, messageTotals, replaceFilters, sendSecondRequest } from "./zmq.js";
 import { flushNow, monotonicMs, report, underBridge } from "./report.js";
@@ -32,21 +33,18 @@ function fail(message: string): never {
 
 function usage(manifest: DemoManifest, roleName: string): string {
   const role = manifest.roles[roleName]!;
-  const endpointHelp = role.endpoints.map((use) => {
-    const { name } = endpointName(use);
-    return `  --${endpointOption(role, use)} ENDPOINT   ${name}; default ${manifest.endpoints[name]!.standalone}`;
-  });
-  const paramHelp = role.params.map((name) => {
-    const spec = manifest.params[name]!;
-    return `  --${name} N   ${spec.label} (${spec.min}–${spec.max}${spec.unit ? ` ${spec.unit}` : ""}, default ${spec.default})`;
-  });
-  return [
-    `${manifest.title}: the ${role.label.toLowerCase()} (${role.socket})`,
-    ...endpointHelp,
-    ...paramHelp,
-    "  --index N   this process's number among its role's, from 1: it is named ROLE-N (default 1)",
-    "",
-  ].join("\n");
+  const rows: [string, string][] = [
+    ...role.endpoints.map((use): [string, string] => {
+      const { name } = endpointName(use);
+      return [`--${endpointOption(role, use)} ENDPOINT`, `${name}; default ${manifest.endpoints[name]!.standalone}`];
+    }),
+    ...role.params.map((name): [string, string] => {
+      const spec = manifest.params[name]!;
+      return [`--${name} ${optionValue(spec)}`, paramDescription(spec)];
+    }),
+    ["--index N", `this process's number among its role's, from 1: it is named ${roleName}-N (default 1)`],
+  ];
+  return [`${manifest.title}: the ${role.label.toLowerCase()} (${role.socket}). Ctrl-C stops it.`, ...helpLines(rows), ""].join("\n");
 }
 
 function readCommandLine(manifest: DemoManifest, roleName: string): RoleContext {
@@ -71,10 +69,13 @@ function readCommandLine(manifest: DemoManifest, roleName: string): RoleContext 
   for (const name of role.params) {
     const spec = manifest.params[name]!;
     const given = values[name];
-    const value = typeof given === "string" ? Number(given) : spec.default;
-    const problem = paramProblem(spec, `--${name}`, value);
-    if (problem) fail(problem);
-    params[name] = value;
+    if (typeof given !== "string") {
+      params[name] = spec.default;
+      continue;
+    }
+    const read = readParam(spec, `--${name}`, given);
+    if ("problem" in read) fail(read.problem);
+    params[name] = read.value;
   }
   const endpoints: Record<string, string> = {};
   for (const use of role.endpoints) {

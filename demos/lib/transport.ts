@@ -1,4 +1,4 @@
 import type { ParamSpec } from "./manifest.js";
 
 /** The `transport` parameter every demo takes: which transport the bridge binds its endpoints on. */
-export const transportParam: ParamSpec = { label: "Transport (0 tcp, 1 ipc)", default: 0, min: 0, max: 1, step: 1, choices: ["tcp", "ipc"] };
+export const transportParam: ParamSpec = { label: "Transport", default: 0, min: 0, max: 1, step: 1, choices: ["tcp", "ipc"] };

@@ -6,7 +6,7 @@ import { FILTERS } from "./topics.js";
 export const pubSub: DemoManifest = {
   name: "pub-sub",
   title: "Publish/Subscribe",
-  version: 4,
+  version: 5,
   roles: {
     publisher: {
       label: "Publisher",
@@ -15,7 +15,7 @@ export const pubSub: DemoManifest = {
       code: { file: "demos/pub-sub/pub.ts", symbol: "pub" },
       count: { default: 1, min: 1, max: 1 },
       endpoints: [{ bind: "updates" }],
-      params: ["rate", "sync", "subscribers", "hwm", "size"],
+      params: ["rate", "sync", "subscribers"],
     },
     subscriber: {
       label: "Subscriber",
@@ -25,20 +25,17 @@ export const pubSub: DemoManifest = {
       count: { default: 3, min: 1, max: 8 },
       countParam: "subscribers",
       endpoints: [{ connect: "updates" }],
-      params: ["work", "hwm"],
+      params: [],
       actions: ["add", "kill", "restart", "filter"],
       filters: FILTERS,
     },
   },
   endpoints: { updates: { standalone: "tcp://127.0.0.1:5556" } },
-  edges: [{ from: "publisher", to: "subscriber", bodyFrame: 1 }],
+  edges: [{ from: "publisher", to: "subscriber" }],
   params: {
     subscribers: { label: "Subscribers", default: 3, min: 1, max: 8, step: 1 },
     rate: { label: "Messages per second", default: 10, min: 1, max: 1000, step: 1, unit: "/s" },
     sync: { label: "Wait for subscribers (the fix)", default: 0, min: 0, max: 1, step: 1, choices: ["off", "on"] },
-    work: { label: "Subscriber's work per message", default: 0, min: 0, max: 500, step: 10, unit: "ms" },
-    hwm: { label: "High-water mark (queue per subscriber)", default: 1000, min: 1, max: 1000, step: 1, unit: "messages" },
-    size: { label: "Padding per message (fills the queues sooner)", default: 0, min: 0, max: 16384, step: 1024, unit: "bytes" },
     transport: transportParam,
   },
   layout: [["publisher"], ["subscriber"]],

@@ -5,7 +5,7 @@ import { transportParam } from "../lib/transport.js";
 export const pushPull: DemoManifest = {
   name: "push-pull",
   title: "Push/Pull",
-  version: 3,
+  version: 4,
   roles: {
     ventilator: {
       label: "Ventilator",

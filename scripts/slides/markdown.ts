@@ -6,6 +6,8 @@
  * The class `.build` makes each list item appear on its own (a reveal.js fragment).
  * A line `Note:` starts the speaker notes. Directives (`@code`, `@demo`, `@figure`) stand on
  * lines of their own; directives.ts says what each does.
+ * A slide of class `.backup` goes below the slide before it (a reveal.js vertical slide), out of
+ * the path the → key takes through the talk: ↓ reaches it when a question asks for it.
  */
 import { Marked } from "marked";
 import { DIRECTIVE, type DirectiveKind, escapeAttribute, makeDirective } from "./directives.js";
@@ -37,6 +39,8 @@ const marked = new Marked({ gfm: true });
 const HEADING = /^(#{1,3})\s+(.*?)\s*\{([^}]*)\}\s*$/;
 /** A slide class that reveals its list items one at a time. */
 const BUILD_CLASS = "build";
+/** A slide class that puts the slide below the one before it, off the → path. */
+const BACKUP_CLASS = "backup";
 
 /** The title as text, for data-title and for tests: Markdown emphasis and code marks dropped. */
 function plainTitle(title: string): string {
@@ -44,7 +48,8 @@ function plainTitle(title: string): string {
 }
 
 export async function renderDeck(root: string, files: SlideFile[]): Promise<RenderedDeck> {
-  const sections: string[] = [];
+  /** The talk's horizontal slides, each with the backup slides stacked below it. */
+  const stacks: string[][] = [];
   const slides: RenderedSlide[] = [];
   const sourceFiles = new Set<string>();
 
@@ -88,9 +93,14 @@ export async function renderDeck(root: string, files: SlideFile[]): Promise<Rend
       const notesHtml = notes?.trim() ? await marked.parse(notes.trim()) : "";
       const notesAside = notesHtml ? `<aside class="notes">${notesHtml}</aside>` : "";
       const classAttribute = classes.length > 0 ? ` class="${classes.join(" ")}"` : "";
-      sections.push(`<section id="${id}" data-title="${escapeAttribute(plainTitle(title))}"${classAttribute}>\n${html}${notesAside}</section>`);
+      const section = `<section id="${id}" data-title="${escapeAttribute(plainTitle(title))}"${classAttribute}>\n${html}${notesAside}</section>`;
+      const below = classes.includes(BACKUP_CLASS) ? stacks.at(-1) : undefined;
+      if (classes.includes(BACKUP_CLASS) && !below) throw new Error(`${where}: a backup slide goes below another slide, and there is none before it`);
+      if (below) below.push(section);
+      else stacks.push([section]);
       slides.push({ id, title: plainTitle(title), where, notesHtml });
     }
   }
-  return { html: sections.join("\n"), slides, sourceFiles: [...sourceFiles] };
+  const deckHtml = stacks.map((stack) => (stack.length === 1 ? stack[0]! : `<section class="stack">\n${stack.join("\n")}\n</section>`)).join("\n");
+  return { html: deckHtml, slides, sourceFiles: [...sourceFiles] };
 }

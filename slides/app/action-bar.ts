@@ -119,13 +119,16 @@ export class ActionBar implements Panel {
   reset(): void {
     this.#signature = "";
     this.#endpoints.replaceChildren();
+    delete this.#endpoints.dataset.shown;
     this.#selected = undefined;
     this.element.hidden = true;
   }
 
   /** The endpoints the run bound, so a person can connect a peer of their own, in any language. */
   #showEndpoints(model: RunModel): void {
-    if (this.#endpoints.childElementCount === model.boundEndpoints.length) return;
+    const shown = model.boundEndpoints.map(({ node, endpoint }) => `${node} ${endpoint}`).join("\n");
+    if (this.#endpoints.dataset.shown === shown) return;
+    this.#endpoints.dataset.shown = shown;
     this.#endpoints.replaceChildren(
       ...model.boundEndpoints.map(({ node, endpoint }) => {
         const code = document.createElement("code");

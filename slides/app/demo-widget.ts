@@ -21,11 +21,14 @@ import type { DemoManifest, ParamValues } from "../../demos/lib/manifest.js";
 import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
 import { presetValues } from "../../server/trace-format.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
+import { actionWords, refusalWords } from "./action-words.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
 import { type DemoEvent, type DemoState, isActive, nextState, shownState } from "./demo-state.js";
 import { DiagramView } from "./diagram.js";
 import { Inspector } from "./inspector.js";
 import { LiveSummary } from "./live-summary.js";
+import { LossLegend } from "./loss-legend.js";
+import { NodeCallout } from "./node-callout.js";
 import { OutputPanel } from "./output-panel.js";
 import type { Panel, RunFrame } from "./panel.js";
 import { ParamsForm } from "./params-form.js";
@@ -175,7 +178,11 @@ export class ZmqDemo extends HTMLElement {
     const speed = new SpeedControls();
     const summary = new LiveSummary(manifest);
     const output = new OutputPanel();
-    this.#panels = [diagram, actions, summary, inspector, output, speed];
+    const legend = new LossLegend(manifest);
+    const picture = document.createElement("div");
+    picture.className = "demo-picture";
+    const callout = new NodeCallout(picture);
+    this.#panels = [diagram, legend, actions, callout, summary, inspector, output, speed];
     for (const panel of this.#panels) panel.render();
     this.#params = new ParamsForm(manifest);
     this.#params.render(this.#presetParams());
@@ -205,9 +212,7 @@ export class ZmqDemo extends HTMLElement {
 
     const body = document.createElement("div");
     body.className = "demo-body";
-    const picture = document.createElement("div");
-    picture.className = "demo-picture";
-    picture.append(diagram.element, actions.element);
+    picture.append(diagram.element, legend.element, actions.element, callout.element);
     // The side column: the inspector (when a process is picked) above the processes' output.
     const side = document.createElement("div");
     side.className = "demo-side";
@@ -245,10 +250,11 @@ export class ZmqDemo extends HTMLElement {
 
   /** Asks the bridge to do what the presenter chose; a refusal is shown, and changes nothing. */
   async act(choice: ActionChoice): Promise<void> {
-    if (!this.#source?.canAct || this.#state !== "running") return;
+    if (!this.#source?.canAct || this.#state !== "running" || !this.#manifest) return;
+    // Said at once: what the action brings about (libzmq's refusal, say) may arrive before the bridge's answer.
+    this.#say(actionWords(choice, this.#manifest));
     try {
       await this.#source.act(choice);
-      this.#say(`${choice.action}${choice.node ? ` ${choice.node}` : ""}${choice.filter !== undefined ? ` → ${choice.filter || "everything"}` : ""}`);
     } catch (error) {
       const { code, message } = error as { code?: string; message?: string };
       this.#say(code ? `${code}: ${message}` : String(error));
@@ -296,7 +302,12 @@ export class ZmqDemo extends HTMLElement {
       for (const message of deliveries.length > MAX_DRAWN ? deliveries.slice(-MAX_DRAWN) : deliveries) this.#arrived.push(message);
       if (this.#arrived.length > MAX_DRAWN) this.#arrived.splice(0, this.#arrived.length - MAX_DRAWN);
     }
-    for (const event of events) this.#events.push(event);
+    for (const event of events) {
+      this.#events.push(event);
+      // A refusal the viewer provoked (libzmq's EFSM) is said in words; the callout draws it at the socket.
+      const refused = event.kind === "error" ? refusalWords(event) : undefined;
+      if (refused) this.#say(refused);
+    }
     // The run's first message is drawn at once, not a frame later: it is the moment a viewer waits for.
     this.#renderSoon(firstOfRun && model.deliveredCount > 0);
     this.dispatchEvent(new CustomEvent("zmq-demo-events", { bubbles: true, detail: { events, live } }));

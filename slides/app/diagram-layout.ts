@@ -188,7 +188,8 @@ function nodeHeight(density: Density): number {
 /** How wide a node of `role` must be at `density` for its title, socket and counters. */
 function nodeWidth(manifest: DemoManifest, nodes: LayoutNode[], density: Density, measure: TextMeasure): number {
   const { fonts } = NODE_SHAPES[density];
-  const padding = density === "tiny" ? 10 : 16;
+  // A tiny node keeps 4 px each side of its widest line: "PULL·XPUB" lets eight workers fit one line of a slide.
+  const padding = density === "tiny" ? 8 : 16;
   let width = Math.max(MIN_WIDTH[density], measure(COUNTER_SAMPLES[density], FONTS.counters) + padding);
   for (const node of nodes) {
     width = Math.max(width, measure(nodeTitle(manifest, node), fonts.title) + padding, measure(socketText(manifest, node.role, density), fonts.socket) + padding);
@@ -314,7 +315,11 @@ function layoutAt({ manifest, nodes, box, measure }: LayoutInput, plans: RowPlan
         // Centred in its column, as the nodes of the rows above and below.
         const x = slot(position) - nodeW / 2;
         const nodeH = nodeHeight(density);
-        const facesDown = manifest.edges.some((edge) => [edge.from, edge.to].includes(node.role) && (rowOfRole.get(edge.from === node.role ? edge.to : edge.from) ?? 0) > row);
+        const peerRows = manifest.edges.filter((edge) => [edge.from, edge.to].includes(node.role)).map((edge) => rowOfRole.get(edge.from === node.role ? edge.to : edge.from) ?? 0);
+        // Towards its peers below; a node of the top row with no peer in another row (inproc's
+        // sender and receiver in one process) faces down too, so its queue grows into the gap
+        // and not over the picture's top edge.
+        const facesDown = peerRows.some((peerRow) => peerRow > row) || (row === 0 && !peerRows.some((peerRow) => peerRow !== row));
         const stripY = facesDown ? nodeH - shape.strip : 0;
         const bodyY = facesDown ? 0 : shape.strip;
         const spec = roleSpec(manifest, node.role);

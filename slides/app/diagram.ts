@@ -17,6 +17,7 @@ import { type DiagramLayout, type EdgeLayout, type NodeLayout, layoutDiagram } f
 import { type DiagramFont, FONTS, type TextMeasure, counterTexts, estimateWidth, firstThatFits, shortCount } from "./diagram-text.js";
 import { framePreview } from "./frame-preview.js";
 import { prefersReducedMotion } from "./live-summary.js";
+import { measuredFigure, showsCountedRates } from "./measurement.js";
 import type { Panel, RunFrame } from "./panel.js";
 import type { NodeState, RunModel } from "./run-model.js";
 import type { EdgeView } from "./traffic.js";
@@ -111,7 +112,7 @@ function rate(node: NodeState): string {
 }
 
 /** What a node's detail line says, from the most words to the fewest. */
-function detailTexts(node: NodeState): string[] {
+function detailTexts(node: NodeState, manifest: DemoManifest): string[] {
   if (node.external) return ["seen by the socket monitor", "socket monitor"];
   if (node.status === "planned") return ["not running"];
   if (node.status === "exited") {
@@ -122,7 +123,10 @@ function detailTexts(node: NodeState): string[] {
     const filters = node.filters.map((filter) => (filter === "" ? "everything" : `"${filter}"`)).join(", ");
     return [`pid ${node.pid} · ${filters}`, filters];
   }
-  return [`pid ${node.pid}${rate(node)}`, `pid ${node.pid}`];
+  // A figure the process measured itself is the one shown: the diagram adds no rate of its own then.
+  const measured = measuredFigure(manifest, node);
+  if (measured !== undefined) return [measured];
+  return showsCountedRates(manifest) ? [`pid ${node.pid}${rate(node)}`, `pid ${node.pid}`] : [`pid ${node.pid}`];
 }
 
 export class DiagramView implements Panel {
@@ -282,7 +286,7 @@ export class DiagramView implements Panel {
       } else {
         setText(view.counters, firstThatFits(counterTexts(node), room, FONTS.counters, this.#measure));
       }
-      if (view.detail) setText(view.detail, firstThatFits(detailTexts(node), room, FONTS.detail, this.#measure));
+      if (view.detail) setText(view.detail, firstThatFits(detailTexts(node, this.#manifest), room, FONTS.detail, this.#measure));
     }
   }
 
@@ -419,7 +423,7 @@ export class DiagramView implements Panel {
       setData(edge.group, "view", view);
       setData(edge.group, "rate", String(Math.round(rate)));
       const flowing = view === "flow";
-      setText(edge.rate, flowing ? rateLabel(rate, crowded) : "");
+      setText(edge.rate, flowing && showsCountedRates(this.#manifest) ? rateLabel(rate, crowded) : "");
       for (const [lane, sender, receiver] of [
         [edge.forward, from, to],
         [edge.back, to, from],

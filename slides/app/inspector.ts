@@ -2,12 +2,14 @@
  * A closer look at one process of the run, in the panel beside the diagram: its pid, socket
  * types, endpoints, the socket monitor's timeline, what it printed, and its latest messages —
  * each of which opens to its frames (text and hex), size, sender, receiver and the latency the
- * two processes' clocks measured. Everything shown comes from the run's events (RunModel).
+ * two processes' clocks measured. A message picked (a dot clicked, or one of the list) is shown
+ * first, under the node's name: it is what the viewer asked to see. Everything shown comes from
+ * the run's events (RunModel).
  * Lifecycle (panel.ts): render() builds it, update() follows the model, reset() and clear()
  * let the node go.
  */
 import type { DeliverEvent, LostReason, UnknownReason } from "../../server/protocol.js";
-import { LOST_BECAUSE, UNKNOWN_BECAUSE } from "./live-summary.js";
+import { LOST_BECAUSE, UNKNOWN_BECAUSE } from "./loss-words.js";
 import { bodyFrameOf } from "../../demos/lib/manifest.js";
 import { framePreview } from "./frame-preview.js";
 import type { Panel, RunFrame } from "./panel.js";
@@ -52,6 +54,7 @@ export class Inspector implements Panel {
     this.#signature = "";
     this.element.hidden = false;
     this.#refresh(model);
+    this.element.scrollTop = 0;
   }
 
   render(): void {}
@@ -128,6 +131,7 @@ export class Inspector implements Panel {
         this.#message = message;
         this.#signature = "";
         this.#refresh(model);
+        this.element.scrollTop = 0;
       });
       item.append(open);
       messages.append(item);
@@ -137,7 +141,7 @@ export class Inspector implements Panel {
     printed.setAttribute("aria-label", "What it printed");
     for (const line of node.output.slice(-5)) printed.append(element("li", line.text, line.stream === "stderr" ? "stderr" : undefined));
 
-    this.element.replaceChildren(heading, close, facts, element("h4", "Socket monitor"), timeline, element("h4", "Latest messages"), messages, ...this.#messageDetail(model), element("h4", "Printed"), printed);
+    this.element.replaceChildren(heading, close, ...this.#messageDetail(model), facts, element("h4", "Socket monitor"), timeline, element("h4", "Latest messages"), messages, element("h4", "Printed"), printed);
   }
 
   #messageDetail(model: RunModel): HTMLElement[] {

@@ -5,8 +5,9 @@
  * nothing travels and the counters and this list tell the story.
  */
 import { type DemoManifest, bodyFrameOf } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent, LostReason, UnknownReason } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
 import { framePreview } from "./frame-preview.js";
+import { LOST_BECAUSE } from "./loss-words.js";
 import type { Panel, RunFrame } from "./panel.js";
 
 const SPOKEN_EVERY_MS = 1000;
@@ -20,22 +21,6 @@ export function prefersReducedMotion(): boolean {
 function payload(message: DeliverEvent | LostEvent, bodyFrame: number): string {
   return message.frames.length === 0 ? "an empty message" : `“${framePreview(message.frames, bodyFrame, 24)}”`;
 }
-
-/** Why a message was lost, in a few words a viewer understands. */
-export const LOST_BECAUSE: Record<LostReason, string> = {
-  "receiver-gone": "its receiver died with it queued",
-  "slow-joiner": "the subscriber was still joining",
-  hwm: "the queue was at its high-water mark",
-  "no-subscriber": "no subscriber wanted it",
-  dropped: "a publisher dropped it: no subscription there yet, or its queue full",
-};
-
-/** Why the fate of messages is not known, in a few words a viewer understands. */
-export const UNKNOWN_BECAUSE: Record<UnknownReason, string> = {
-  "outside-peer": "a peer from outside the run was connected and may have taken it",
-  unreported: "counted, and a process was killed before it reported its last counts",
-  counted: "counted, and the pattern does not say how many each receiver should get",
-};
 
 /** One message as a sentence; `bodyFrame` is the frame to quote (see EdgeSpec). */
 export function describe(message: DeliverEvent | LostEvent, bodyFrame = -1): string {

@@ -57,7 +57,8 @@ export class ReadingLayout {
   /** Marks the page as a column (theme.css lays it out) and shows the current slide. */
   render(): void {
     document.documentElement.classList.add("reading", "narrow");
-    this.#slides = [...this.#deck.getSlidesElement()!.querySelectorAll<HTMLElement>(":scope > section")];
+    // Every slide one under the other: a vertical stack's slides (the adder's backup code) too.
+    this.#slides = [...this.#deck.getSlidesElement()!.querySelectorAll<HTMLElement>(":scope > section:not(.stack), :scope > section.stack > section")];
     const current = this.#deck.getCurrentSlide();
     if (current) this.#show(current);
   }
@@ -78,7 +79,9 @@ export class ReadingLayout {
     this.#keepReachable = new MutationObserver((changes) => {
       for (const change of changes) reachable(change.target as Element);
     });
-    for (const slide of this.#slides) {
+    // A stack is kept reachable as its slides are: reveal.js hides it whole when it is not current.
+    const stacks = [...this.#deck.getSlidesElement()!.querySelectorAll<HTMLElement>(":scope > section.stack")];
+    for (const slide of [...stacks, ...this.#slides]) {
       reachable(slide);
       this.#keepReachable.observe(slide, { attributes: true, attributeFilter: ["inert", "hidden", "aria-hidden"] });
     }
@@ -106,7 +109,8 @@ export class ReadingLayout {
     this.#anchor = { slide: reading, top: reading.getBoundingClientRect().top };
     if (reading === this.#deck.getCurrentSlide()) return;
     this.#settingSlide = true;
-    this.#deck.slide(this.#slides.indexOf(reading));
+    const { h, v } = this.#deck.getIndices(reading);
+    this.#deck.slide(h, v);
     this.#settingSlide = false;
   }
 

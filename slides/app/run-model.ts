@@ -170,6 +170,11 @@ export class RunModel {
     node.external = { count, binder, endpoint };
   }
 
+  /** Forgets the endpoints a node bound: it starts again, and binds them anew. */
+  #forgetBound(nodeId: string): void {
+    for (let index = this.boundEndpoints.length - 1; index >= 0; index--) if (this.boundEndpoints[index]!.node === nodeId) this.boundEndpoints.splice(index, 1);
+  }
+
   /** Keeps `delivery` among the node's latest messages, for the inspector. */
   #remember(nodeId: string, delivery: DeliverEvent): void {
     const recent = this.nodes.get(nodeId)?.recent;
@@ -193,7 +198,9 @@ export class RunModel {
       }
       if (event.kind === "spawn") {
         const node = this.nodes.get(event.node) ?? this.#plan(event.role, event.index);
-        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, unknown: 0, unknownBecause: {}, uncounted: [], unsettled: [], filters: [], waitingSends: [], exitCode: undefined, exitSignal: undefined });
+        // A restarted process opens its sockets and binds or connects its endpoints afresh.
+        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, unknown: 0, unknownBecause: {}, uncounted: [], unsettled: [], filters: [], waitingSends: [], socketTypes: [], endpoints: [], exitCode: undefined, exitSignal: undefined });
+        this.#forgetBound(node.id);
         node.rateWindow = { t: event.t, sent: 0, received: 0 };
         continue;
       }

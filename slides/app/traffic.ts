@@ -26,7 +26,7 @@ const REMEMBERED_SENDS = 2000;
  * in turn), REQ (its one request), PAIR. PUB drops what no one wants, ROUTER and REP drop a
  * reply whose peer has gone, so nothing waits at them.
  */
-const QUEUEING_SOCKETS = new Set(["PUSH", "REQ", "DEALER", "PAIR"]);
+export const QUEUEING_SOCKETS: ReadonlySet<string> = new Set(["PUSH", "REQ", "DEALER", "PAIR"]);
 
 export type EdgeView = "dots" | "flow";
 
@@ -98,6 +98,8 @@ export class Traffic {
   readonly #peers = new Map<SocketState, SocketState[]>();
   /** Senders a peer from outside the run ever connected to: what it takes is never reported. */
   readonly #external = new Set<string>();
+  /** Processes that have ended: nothing waits at a socket that is gone. */
+  readonly #ended = new Set<string>();
   /** The run's clock: the latest event time, and when (page time) it was seen. */
   #latestT = Number.NEGATIVE_INFINITY;
   #seenAt = 0;
@@ -109,6 +111,7 @@ export class Traffic {
     this.#lanes.clear();
     this.#views.clear();
     this.#external.clear();
+    this.#ended.clear();
     this.#forgetPeers();
     this.#latestT = Number.NEGATIVE_INFINITY;
   }
@@ -122,6 +125,7 @@ export class Traffic {
     switch (event.kind) {
       case "spawn":
         // A new process: new sockets, nothing of its own queued yet.
+        this.#ended.delete(event.node);
         for (const [id, socket] of this.#sockets) if (socket.node === event.node) this.#sockets.delete(id);
         this.#socketsOfNode.delete(event.node);
         this.#forgetPeers();
@@ -145,6 +149,9 @@ export class Traffic {
         break;
       case "external":
         if (event.count > 0) this.#external.add(event.node);
+        break;
+      case "exit":
+        this.#ended.add(event.node);
         break;
       case "send":
       case "recv":
@@ -227,10 +234,11 @@ export class Traffic {
 
   /**
    * Messages the node's queueing sockets sent that are neither received nor declared lost;
-   * undefined when it has no such socket or when the count cannot be known.
+   * undefined when it has no such socket, when the count cannot be known, or once the process
+   * has ended (what it held went with it).
    */
   queued(node: string): number | undefined {
-    if (this.#external.has(node)) return undefined;
+    if (this.#external.has(node) || this.#ended.has(node)) return undefined;
     let total: number | undefined;
     for (const socket of this.#sockets.values()) {
       if (socket.node !== node || !QUEUEING_SOCKETS.has(socket.type)) continue;

@@ -11,7 +11,6 @@ import { ReplaySource } from "./replay-source.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 
 export class FallbackSource implements RunSource {
-  readonly params = "set" as const;
   readonly still = false;
   readonly mirrored = true;
   readonly canRun = true;
@@ -28,6 +27,10 @@ export class FallbackSource implements RunSource {
   /** Actions, and parameters, are for live runs: a recording plays as it was recorded. */
   get canAct(): boolean {
     return !this.#replay.active;
+  }
+
+  get params(): "set" | "follow" {
+    return this.#replay.params;
   }
 
   connect(sink: RunSink): void {

@@ -10,7 +10,6 @@ import { TracePlayer, loadTrace } from "../trace-player.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 
 export class ReplaySource implements RunSource {
-  readonly params = "set" as const;
   readonly still = false;
   readonly mirrored = true;
   readonly canRun = true;
@@ -25,6 +24,11 @@ export class ReplaySource implements RunSource {
 
   get active(): boolean {
     return this.#player !== undefined;
+  }
+
+  /** A recording plays with the parameters it was recorded with: while it plays, the fields show those. */
+  get params(): "set" | "follow" {
+    return this.active ? "follow" : "set";
   }
 
   connect(sink: RunSink): void {
@@ -50,12 +54,12 @@ export class ReplaySource implements RunSource {
       onEvents: (events) => sink.events(events, false),
       onStopped: () => {
         this.#player = undefined;
-        sink.transition("replay-ended", `Replay ended: a run recorded ${date}. Run plays it again`);
+        sink.transition("replay-ended", `Replay ended: a run recorded ${date}, with the parameters shown. Run plays it again`);
       },
       onError: () => {},
     });
     sink.begin(trace.params);
-    sink.transition("replay", `Replay of a run recorded ${date} (${why})`);
+    sink.transition("replay", `Replay of a run recorded ${date}, with its own parameters, shown in the fields (${why})`);
     this.#player.start();
   }
 

@@ -49,21 +49,24 @@ export const ROUND_TRIPS = 3;
 export const FAIR_SHARE = 5;
 export const FILTERED = 5;
 export const SYNCED = 5;
+/** The publisher's rate at which a subscriber joining is sure to miss something. */
+export const SLOW_JOINER_RATE = 1000;
 export const DIST_LENGTH = 100_000;
 /** The sum of 0..DIST_LENGTH-1. */
 export const DIST_TOTAL = (DIST_LENGTH * (DIST_LENGTH - 1)) / 2;
 
 export const exercises: Exercise[] = [
   {
-    id: "req-rep-round-trips",
+    id: "req-rep-over-ipc",
     step: "req-rep",
     demo: "req-rep",
-    title: "Three round trips",
-    goal: `Run the demo and let the client get ${ROUND_TRIPS} replies from the server.`,
-    hint: "Press Run (or focus the Run button and press Enter), then wait a couple of seconds.",
+    title: "Same code, another transport",
+    goal: `Run the demo over ipc instead of tcp and let the client get ${ROUND_TRIPS} replies from the server: the code does not change, only the endpoint.`,
+    hint: "Set transport to “ipc” before pressing Run (or focus the Run button and press Enter), then wait a couple of seconds. The endpoint under the diagram now starts with ipc://.",
     check({ events }) {
+      const overIpc = events.some((event) => event.kind === "bound" && event.node === "server-1" && event.endpoint.startsWith("ipc://"));
       const replies = deliveries(events).filter((event) => event.node === "client-1" && event.from === "server-1").length;
-      return { done: replies >= ROUND_TRIPS, progress: `${replies} of ${ROUND_TRIPS} replies received` };
+      return { done: overIpc && replies >= ROUND_TRIPS, progress: `${overIpc ? "over ipc" : "not over ipc"}; ${replies} of ${ROUND_TRIPS} replies received` };
     },
   },
   {
@@ -125,24 +128,26 @@ export const exercises: Exercise[] = [
     goal: `Give a subscriber the filter “sports” and let it receive ${FILTERED} messages, all of them sports.`,
     hint: "While it runs, pick a subscriber, choose “sports” in its filter menu and press Filter.",
     check({ events }) {
-      // From each subscriber's last change of filter to "sports": what it received since.
+      // From the learner's own change of a subscriber's filter to "sports" (not the filter a
+      // subscriber starts with): what it received once that change took effect, by the receive's
+      // own time — a delivery is matched, and so told, after the receive it stands for.
+      const asked = new Set<string>();
       const since = new Map<string, number>();
-      const wrong = new Set<string>();
-      const got = new Map<string, number>();
       for (const event of events) {
-        if (event.kind === "filters") {
-          if (event.filters.length === 1 && event.filters[0] === "sports") {
-            since.set(event.node, event.t);
-            got.set(event.node, 0);
-            wrong.delete(event.node);
-          } else since.delete(event.node);
-        } else if (event.kind === "deliver" && since.has(event.node)) {
-          if (event.frames[0]?.text.startsWith("sports")) got.set(event.node, got.get(event.node)! + 1);
-          else wrong.add(event.node);
+        if (event.kind === "action" && event.action === "filter") {
+          if (event.filter === "sports") asked.add(event.node);
+          else asked.delete(event.node);
+        } else if (event.kind === "filters") {
+          if (asked.has(event.node) && event.filters.length === 1 && event.filters[0] === "sports") since.set(event.node, event.t);
+          else since.delete(event.node);
         }
       }
-      const best = Math.max(0, ...[...got].filter(([node]) => !wrong.has(node)).map(([, count]) => count));
-      return { done: best >= FILTERED, progress: since.size === 0 ? "no subscriber filters on sports yet" : `${best} of ${FILTERED} sports messages received` };
+      const counts = [...since].map(([node, from]) => {
+        const received = deliveries(events).filter((event) => event.node === node && event.t > from);
+        return received.every((event) => event.frames[0]?.text.startsWith("sports")) ? received.length : 0;
+      });
+      const best = Math.max(0, ...counts);
+      return { done: best >= FILTERED, progress: since.size === 0 ? "no subscriber switched to sports yet" : `${best} of ${FILTERED} sports messages received` };
     },
   },
   {
@@ -150,11 +155,12 @@ export const exercises: Exercise[] = [
     step: "pub-sub",
     demo: "pub-sub",
     title: "Catch the slow joiner",
-    goal: "With sync off, run the demo and find the messages subscribers missed while they were still joining.",
-    hint: "Keep sync “off” and raise the rate to 1,000 a second: a subscriber takes a few milliseconds to connect and subscribe, and only a fast publisher is sure to send meanwhile.",
+    goal: `With sync off and the publisher at ${SLOW_JOINER_RATE.toLocaleString("en")} messages a second, find the messages subscribers missed while they were still joining.`,
+    hint: `Keep sync “off” and raise the rate to ${SLOW_JOINER_RATE.toLocaleString("en")} a second: a subscriber takes a few milliseconds to connect and subscribe, and only a fast publisher is sure to send meanwhile.`,
     check({ params, events }) {
       const lost = events.filter((event) => event.kind === "lost" && event.reason === "slow-joiner").length;
-      return { done: params.sync === 0 && lost > 0, progress: `${lost} messages lost to slow joiners` };
+      const fast = params.sync === 0 && (params.rate ?? 0) >= SLOW_JOINER_RATE;
+      return { done: fast && lost > 0, progress: `${fast ? `sync off, ${params.rate} a second` : `not yet sync off at ${SLOW_JOINER_RATE.toLocaleString("en")} a second`}; ${lost} messages lost to slow joiners` };
     },
   },
   {

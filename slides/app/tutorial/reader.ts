@@ -85,7 +85,8 @@ export class TutorialReader {
     this.#main.className = "tutorial-steps";
     const template = document.createElement("template");
     template.innerHTML = this.#slidesHtml;
-    this.#steps = [...template.content.children].filter((element): element is HTMLElement => element.tagName === "SECTION");
+    // Every slide is a step, in the talk's order: a stack's backup slides follow the slide above them.
+    this.#steps = [...template.content.querySelectorAll<HTMLElement>("section[id]")];
     for (const step of this.#steps) this.#asStep(step);
     this.#main.append(...this.#steps);
 
