@@ -4,11 +4,13 @@
  * that imports the compiled reporting layer, so it is traced like every role.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { before, describe, it } from "node:test";
 import { REPO_ROOT } from "../server/http.js";
 import { type EditTarget, RoleCompiler } from "../server/role-code/compiler.js";
 import { extractSymbol, spliceSymbol } from "../server/role-code/cut.js";
+import { editTargetOf } from "../server/role-code/edited-role.js";
+import { manifests } from "../demos/manifests.js";
 
 const SERVER: EditTarget = { demo: "req-rep", file: "server.ts", symbol: "startServer" };
 const HANDLER: EditTarget = { demo: "pub-logger", file: "pub-log.ts", symbol: "addZmqHandler" };
@@ -82,5 +84,31 @@ describe("compiling a learner's function", () => {
     assert.match(program, /from "\.\/pub-log\.js"/, "the role's program imports the edited module beside it");
     assert.match(program, new RegExp(`from "file://${REPO_ROOT}build/demos/lib/role\\.js"`));
     assert.doesNotMatch(program, /require\(/, "ES modules, as the project's");
+  });
+});
+
+describe("the roles a learner may edit", () => {
+  it("are the roles whose function a slide shows, and each one's edit reaches the program the role runs", () => {
+    const slides = readdirSync(`${REPO_ROOT}slides`).filter((name) => name.endsWith(".md")).map((name) => readFileSync(`${REPO_ROOT}slides/${name}`, "utf8")).join("\n");
+    const shown = new Set([...slides.matchAll(/@code (demos\/[\w-]+\/[\w-]+\.ts)#(\w+)/g)].map((match) => `${match[1]}#${match[2]}`));
+    const editable = new Set<string>();
+    for (const manifest of manifests.values()) {
+      for (const [role, spec] of Object.entries(manifest.roles)) {
+        if (!spec.code) continue;
+        editable.add(`${spec.code.file}#${spec.code.symbol}`);
+        const target = editTargetOf(manifest, role);
+        assert.ok(shown.has(`${spec.code.file}#${spec.code.symbol}`), `${manifest.name}/${role}: no slide shows ${spec.code.file}#${spec.code.symbol}`);
+        assert.deepEqual(compiler.check(target, original(target)), [], `${manifest.name}/${role}: the slide's own function checks clean`);
+        assert.ok(compiler.emit(target, original(target)).has(spec.script), `${manifest.name}/${role}: the edit of ${target.file} reaches ${spec.script}`);
+      }
+    }
+    // Every role program a slide shows code of can be edited (proto.ts's types and the basics' snippets are no role's;
+    // a helper shown beside a role's function, such as the sink's loadResult, is not the role's function).
+    const roleModules = [...manifests.values()].flatMap((manifest) => Object.values(manifest.roles).map((spec) => `demos/${manifest.name}/${spec.script.replace(/\.js$/, ".ts")}`));
+    const editableFiles = new Set([...editable].map((entry) => entry.split("#")[0]));
+    for (const entry of shown) {
+      const [file] = entry.split("#");
+      if (roleModules.includes(file!)) assert.ok(editableFiles.has(file), `${entry} is on a slide and runs as a role, but no function of its role can be edited`);
+    }
   });
 });
