@@ -4,12 +4,17 @@
  * that imports the compiled reporting layer, so it is traced like every role.
  */
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { REPO_ROOT } from "../server/http.js";
 import { type EditTarget, RoleCompiler } from "../server/role-code/compiler.js";
 import { extractSymbol, spliceSymbol } from "../server/role-code/cut.js";
 import { editTargetOf } from "../server/role-code/edited-role.js";
+import { permissionFlag, sandboxUnavailable } from "../server/role-code/sandbox.js";
+import { learnerStackLines } from "../server/role-code/stack-lines.js";
+import { removeOrphanedIpcDirs } from "../server/ipc-dirs.js";
 import { manifests } from "../demos/manifests.js";
 
 const SERVER: EditTarget = { demo: "req-rep", file: "server.ts", symbol: "startServer" };
@@ -109,6 +114,52 @@ describe("the roles a learner may edit", () => {
     for (const entry of shown) {
       const [file] = entry.split("#");
       if (roleModules.includes(file!)) assert.ok(editableFiles.has(file), `${entry} is on a slide and runs as a role, but no function of its role can be edited`);
+    }
+  });
+});
+
+describe("the sandbox's Node", () => {
+  it("uses the permission model's flag of each Node, and refuses a Node without the flags it needs, saying which is", () => {
+    assert.equal(permissionFlag("20.12.0"), "--experimental-permission");
+    assert.equal(permissionFlag("20.20.2"), "--experimental-permission");
+    assert.equal(permissionFlag("22.12.0"), "--experimental-permission");
+    assert.equal(permissionFlag("22.13.0"), "--permission");
+    assert.equal(permissionFlag("24.1.0"), "--permission");
+    assert.equal(sandboxUnavailable("22.0.0"), undefined);
+    assert.match(sandboxUnavailable("20.11.1") ?? "", /needs Node 20\.12 or later; this bridge runs on Node 20\.11\.1/);
+    assert.match(sandboxUnavailable("18.19.0") ?? "", /Node 20\.12/);
+  });
+});
+
+describe("a failing edited role's output", () => {
+  const rewrite = learnerStackLines({ folder: "/tmp/zmq-code-1-AbCdEf/run-XyZ123", demo: "req-rep", file: "server.ts", firstLine: 6, lastLine: 16, originalLastLine: 15 });
+
+  it("names the learner's lines, counted from their function's first line", () => {
+    assert.equal(rewrite("    at startServer (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:8:24)"), "    at startServer (your code, line 3:24)");
+    assert.equal(rewrite("    at file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:6:1"), "    at your code, line 1:1");
+  });
+
+  it("names the rest of the module by the demo's own lines, and shows no temporary path", () => {
+    assert.equal(rewrite("    at <anonymous> (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:18:53)"), "    at <anonymous> (demos/req-rep/server.ts:17:53)");
+    assert.equal(rewrite("    at <anonymous> (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:2:1)"), "    at <anonymous> (demos/req-rep/server.ts:2:1)");
+    assert.equal(rewrite("    at work (file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/program.js:9:5)"), "    at work (demos/req-rep/program.js:9:5)");
+    assert.equal(rewrite("Received request: [ Hello ]"), "Received request: [ Hello ]");
+  });
+});
+
+describe("a bridge's folders of edited modules", () => {
+  it("are removed by the next bridge once their bridge is gone, and only then", () => {
+    const temp = mkdtempSync(join(tmpdir(), "code-dirs-"));
+    try {
+      const gonePid = 2 ** 22 + 17; // above Linux's pid_max default: no such process
+      const gone = join(temp, `zmq-code-${gonePid}-AbC123`);
+      const live = join(temp, `zmq-code-${process.pid}-XyZ789`);
+      mkdirSync(join(gone, "run-AAAAAA"), { recursive: true });
+      mkdirSync(live);
+      assert.deepEqual(removeOrphanedIpcDirs(temp), [gone]);
+      assert.equal(existsSync(live), true);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
     }
   });
 });
