@@ -13,6 +13,8 @@
  *  - first-load: gzip bytes of the JS and CSS the deck's page loads, and bytes of the upright
  *    fonts its stylesheet names (woff2 is compressed already; the italic face loads only on
  *    the slide that quotes).
+ *  - edit-run-to-first-message (edit-run.ts): a learner's edit of the Request/Reply server
+ *    sent with Run; time until the first message their sandboxed process sent is streamed.
  *  - traced vs untraced throughput (throughput.ts), events a second to the browser and frames
  *    per second at ~1,000 messages a second (browser.ts), memory (memory.ts).
  */
@@ -24,6 +26,7 @@ import { launchChromium } from "../../tests/helpers/browser.js";
 import { startBridge } from "../../tests/helpers/bridge.js";
 import { REPO_ROOT } from "../../server/http.js";
 import { eventsToBrowser, framesPerSecond } from "./browser.js";
+import { editToFirstMessage } from "./edit-run.js";
 import { runToFirstMessage } from "./first-message.js";
 import { memory } from "./memory.js";
 import { type Figure, printFigures, summarise } from "./stats.js";
@@ -93,6 +96,7 @@ async function attempt(name: string, measure: () => Promise<Figure | Figure[]>):
     return [{ name, unit: "", median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0, note: `not measured: ${(error as Error).message.split("\n")[0]}` }];
   }
 }
+figures.push(...(await attempt("edit-run-to-first-message", async () => summarise("edit-run-to-first-message", "ms", await editToFirstMessage(), { target: "median ≤ 300 ms" }))));
 figures.push(...(await attempt("bridge→browser events", eventsToBrowser)));
 figures.push(...(await attempt("frames per second", framesPerSecond)));
 figures.push(...(await attempt("memory", memory)));

@@ -13,6 +13,14 @@ export type BuildResult = { diagnostics: CodeDiagnostic[] } | { modules: [string
 
 type Pending = { resolve(reply: CompileReply & { ok: true }): void; reject(error: Error): void };
 
+/**
+ * How long one request may hold the thread: TypeScript can be made to think for minutes (types
+ * that unfold without end). Past it, the thread is ended, and started afresh for the next.
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** The heap the checker may use: a blow-up ends its thread, never the bridge. */
+const COMPILER_HEAP_MB = 768;
+
 /** Request kinds and their fields, less the id this service adds. */
 type Ask = CompileRequest extends infer Request ? (Request extends { id: number } ? Omit<Request, "id"> : never) : never;
 
@@ -47,15 +55,30 @@ export class CompileService {
   /** Ends the thread; requests still waiting fail. */
   async close(): Promise<void> {
     const worker = this.#worker;
-    this.#worker = undefined;
-    await worker?.terminate();
+    if (!worker) return;
+    this.#fail(worker, new Error("the compiler was closed"));
+    await worker.terminate();
   }
 
   #ask(request: Ask): Promise<CompileReply & { ok: true }> {
     const worker = this.#start();
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.#fail(worker, new Error(`the compiler took over ${REQUEST_TIMEOUT_MS / 1000} s on this code and was stopped`));
+        void worker.terminate();
+      }, REQUEST_TIMEOUT_MS);
+      timer.unref();
+      this.#pending.set(id, {
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
       // While it works for someone it keeps the process alive; idle, it does not.
       worker.ref();
       worker.postMessage({ ...request, id } as CompileRequest);
@@ -64,7 +87,10 @@ export class CompileService {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: this.#workerData });
+    const worker = new Worker(new URL("./compile-worker.js", import.meta.url), {
+      workerData: this.#workerData,
+      resourceLimits: { maxOldGenerationSizeMb: COMPILER_HEAP_MB },
+    });
     worker.unref();
     worker.on("message", (reply: CompileReply) => {
       const pending = this.#pending.get(reply.id);
@@ -74,14 +100,17 @@ export class CompileService {
       if (reply.ok) pending.resolve(reply);
       else pending.reject(new Error(reply.error));
     });
-    const fail = (error: Error) => {
-      if (this.#worker === worker) this.#worker = undefined;
-      for (const pending of this.#pending.values()) pending.reject(error);
-      this.#pending.clear();
-    };
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`the compiler thread ended (code ${code})`)));
+    worker.on("error", (error) => this.#fail(worker, error));
+    worker.on("exit", (code) => this.#fail(worker, new Error(`the compiler thread ended (code ${code})`)));
     this.#worker = worker;
     return worker;
+  }
+
+  /** The thread `worker` is done for: what it held fails, and the next request starts another. */
+  #fail(worker: Worker, error: Error): void {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
   }
 }

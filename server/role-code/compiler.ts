@@ -94,9 +94,12 @@ export class RoleCompiler {
     // Only this edit is in the service's view: an earlier one of another module is dropped.
     for (const other of [...this.#overrides.keys()]) if (other !== path) this.#override(other, undefined);
     this.#override(path, spliced.source);
+    // The edited module, and the modules of its demo that import it, directly or not: no other
+    // can be broken by the edit, and each one checked costs the learner's Run some milliseconds.
+    const sources = this.#demoSources(target);
+    sources.set(target.file, spliced.source);
     const folder = dirname(path);
-    // The edited module, and every module of its demo that may use what it exports.
-    const files = [path, ...this.#rootFiles.filter((file) => dirname(file) === folder && file !== path)];
+    const files = [path, ...[...importersOf(target.file, sources)].filter((name) => name !== target.file).map((name) => join(folder, name))];
     return files.flatMap((file) => {
       const syntax = this.#service.getSyntacticDiagnostics(file);
       // A module that does not parse has no types worth reporting: its first error is the one to fix.
@@ -115,8 +118,7 @@ export class RoleCompiler {
   emit(target: EditTarget, text: string): EmittedModules {
     const spliced = this.splice(target, text);
     const folder = join(this.#repoRoot, "demos", target.demo);
-    const sources = new Map<string, string>();
-    for (const name of readdirSync(folder)) if (name.endsWith(".ts")) sources.set(name, ts.sys.readFile(join(folder, name))!);
+    const sources = this.#demoSources(target);
     sources.set(target.file, spliced.source);
     const changed = importersOf(target.file, sources);
     const emitted: EmittedModules = new Map();
@@ -140,6 +142,14 @@ export class RoleCompiler {
       emitted.set(name.replace(/\.ts$/, ".js"), output.outputText);
     }
     return emitted;
+  }
+
+  /** The TypeScript modules of the target's demo folder, by file name, as they are on disk. */
+  #demoSources(target: EditTarget): Map<string, string> {
+    const folder = join(this.#repoRoot, "demos", target.demo);
+    const sources = new Map<string, string>();
+    for (const name of readdirSync(folder)) if (name.endsWith(".ts")) sources.set(name, ts.sys.readFile(join(folder, name))!);
+    return sources;
   }
 
   #sourcePath(demo: string, file: string): string {

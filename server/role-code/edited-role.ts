@@ -47,6 +47,8 @@ export async function prepareEditedRole(
   manifest: DemoManifest,
   role: string,
   source: string,
+  /** How a stack frame in the learner's text is written (stack-lines.ts); `your code, line N:C` by default. */
+  place?: (line: number, column: string) => string,
 ): Promise<{ problems: CodeDiagnostic[] } | { edited: EditedRole }> {
   const target = editTargetOf(manifest, role);
   const built = await compiler.build(target, source);
@@ -63,7 +65,7 @@ export async function prepareEditedRole(
       role,
       script,
       execArgv,
-      rewriteLine: learnerStackLines({ folder, demo: manifest.name, file: target.file, ...built.span }),
+      rewriteLine: learnerStackLines({ folder, demo: manifest.name, file: target.file, ...built.span, ...(place ? { place } : {}) }),
       dispose: () => rmSync(folder, { recursive: true, force: true }),
     },
   };

@@ -19,6 +19,11 @@ export interface EditedSpan {
   lastLine: number;
   /** The line at which the demo's own function ended, in the module as the demo has it. */
   originalLastLine: number;
+  /**
+   * How a place in the learner's text is written: `your code, line N:C` by default; the
+   * terminal names the learner's file instead (`my-server.ts:N:C`).
+   */
+  place?(line: number, column: string): string;
 }
 
 function escapeRegExp(text: string): string {
@@ -31,12 +36,13 @@ export function learnerStackLines(span: EditedSpan): (line: string) => string {
   const editedFrame = new RegExp(`(?:file://)?${folder}/${escapeRegExp(span.file)}:(\\d+):(\\d+)`, "g");
   const elsewhere = new RegExp(`(?:file://)?${folder}/`, "g");
   const shift = span.lastLine - span.originalLastLine;
+  const place = span.place ?? ((line: number, column: string) => `your code, line ${line}:${column}`);
   return (line) => {
     if (!line.includes(span.folder.replace(/\/$/, ""))) return line;
     return line
       .replace(editedFrame, (_, lineText: string, column: string) => {
         const at = Number(lineText);
-        if (at >= span.firstLine && at <= span.lastLine) return `your code, line ${at - span.firstLine + 1}:${column}`;
+        if (at >= span.firstLine && at <= span.lastLine) return place(at - span.firstLine + 1, column);
         return `demos/${span.demo}/${span.file}:${at > span.lastLine ? at - shift : at}:${column}`;
       })
       .replace(elsewhere, `demos/${span.demo}/`);

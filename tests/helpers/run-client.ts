@@ -27,8 +27,9 @@ export class RunClient {
     });
   }
 
-  static async open(bridgeUrl: string): Promise<RunClient> {
-    const socket = new WebSocket(`${bridgeUrl.replace("http", "ws")}/ws`);
+  /** Opens /ws as a local program (no Origin) by default; with `origin` as a page there would, with `token` as a viewer. */
+  static async open(bridgeUrl: string, { origin, token }: { origin?: string; token?: string } = {}): Promise<RunClient> {
+    const socket = new WebSocket(`${bridgeUrl.replace("http", "ws")}/ws${token ? `?token=${token}` : ""}`, origin ? { origin } : {});
     await new Promise((resolve, reject) => {
       socket.once("open", resolve);
       socket.once("error", reject);
