@@ -509,7 +509,8 @@ export class DiagramView implements Panel {
     const counters = text(FONTS.counters, { class: "node-counters", x: middle, y: rows.counters, "text-anchor": "middle" });
     if (detail) group.append(detail);
     group.append(counters);
-    const yours = text(FONTS.detail, { class: "node-yours", x: width - 8, y: strip.y === 0 ? height + FONTS.detail.size + 2 : -6, "text-anchor": "end" }, "yours");
+    // In the socket strip's right end, clear of the centred socket type: inside the node, so never cut off.
+    const yours = text(FONTS.detail, { class: "node-yours", x: width - 8, y: strip.y + strip.height / 2 + FONTS.detail.size * 0.35, "text-anchor": "end" }, "yours");
     yours.setAttribute("aria-label", "runs your code");
     yours.style.display = "none";
     group.append(yours);

@@ -111,6 +111,8 @@ export class CodeEditor {
           checker,
           lintGutter(),
           look,
+          // Long lines wrap, as the slides' listings do: nothing hides past the right edge.
+          EditorView.lineWrapping,
           EditorView.contentAttributes.of({ "aria-label": options.label }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) options.onChange(update.state.doc.toString());
