@@ -136,7 +136,7 @@ async function editedRole(): Promise<EditedRole | undefined> {
   const shown = relative(process.cwd(), file) || file;
   const compiler = new CompileService(SOURCE_ROOT, BUILD_ROOT);
   try {
-    const prepared = await prepareEditedRole(compiler, manifest!, role, source, (line, column) => `${shown}:${line}:${column}`);
+    const prepared = await prepareEditedRole(compiler, manifest!, role, source, (line, column) => `${shown}:${line}${column ? `:${column}` : ""}`);
     if ("problems" in prepared) {
       for (const problem of prepared.problems) process.stderr.write(`${shown}:${problem.line}:${problem.column}: ${problem.severity}: ${problem.message}\n`);
       fail(`${shown} has ${prepared.problems.length} problem(s); nothing was started`);

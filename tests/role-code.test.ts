@@ -137,6 +137,7 @@ describe("a failing edited role's output", () => {
   it("names the learner's lines, counted from their function's first line", () => {
     assert.equal(rewrite("    at startServer (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:8:24)"), "    at startServer (your code, line 3:24)");
     assert.equal(rewrite("    at file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:6:1"), "    at your code, line 1:1");
+    assert.equal(rewrite("file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:9"), "your code, line 4", "an uncaught exception's first line names the line alone");
   });
 
   it("names the rest of the module by the demo's own lines, and shows no temporary path", () => {

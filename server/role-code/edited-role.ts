@@ -48,7 +48,7 @@ export async function prepareEditedRole(
   role: string,
   source: string,
   /** How a stack frame in the learner's text is written (stack-lines.ts); `your code, line N:C` by default. */
-  place?: (line: number, column: string) => string,
+  place?: (line: number, column: string | undefined) => string,
 ): Promise<{ problems: CodeDiagnostic[] } | { edited: EditedRole }> {
   const target = editTargetOf(manifest, role);
   const built = await compiler.build(target, source);
