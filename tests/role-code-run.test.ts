@@ -168,6 +168,25 @@ describe("running a learner's edited role", () => {
   });
 });
 
+describe("a bridge killed with kill -9 while a learner's role loops", () => {
+  it("leaves no process of it running", async () => {
+    const doomed = await startBridge();
+    const page = await RunClient.open(doomed.url);
+    try {
+      const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    while (Date.now() > 0) {}");
+      const reply = await page.request({ type: "run", demo: "req-rep", params: FAST, code: { role: "server", source } });
+      assert.equal(reply.type, "started", JSON.stringify(reply));
+      await page.waitUntil(() => page.output("client-1").some((line) => line.startsWith("Sending request 0")), 30_000, "the client's first request");
+      const pids = page.events.filter((event): event is SpawnEvent => event.kind === "spawn").map((event) => event.pid);
+      await doomed.stop("SIGKILL");
+      assert.deepEqual(await waitUntilNotRunning(pids, 10_000), [], "the orphan reaper ended the looping process and its peer");
+    } finally {
+      page.close();
+      await doomed.stop("SIGKILL");
+    }
+  });
+});
+
 describe("a shared deck's viewer", () => {
   let shared: RunningBridge;
   before(async () => {
