@@ -12,11 +12,11 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { manifests } from "../demos/manifests.js";
-import { type DemoManifest, type ParamValues, bodyFrameOf, defaultParams } from "../demos/lib/manifest.js";
+import { manifests } from "../protocol/manifests.js";
+import { type DemoManifest, type ParamValues, bodyFrameOf, defaultParams } from "../protocol/manifest.js";
 import { helpLines, optionValue, paramDescription, readParam } from "../demos/lib/command-line.js";
 import { Run } from "../server/run.js";
-import type { RunEvent, StopReason } from "../server/protocol.js";
+import type { RunEvent, StopReason } from "../protocol/messages.js";
 import { CompileService } from "../server/role-code/compile-service.js";
 import { type EditedRole, prepareEditedRole } from "../server/role-code/edited-role.js";
 import { BUILD_ROOT, SOURCE_ROOT, sandboxUnavailable } from "../server/role-code/sandbox.js";

@@ -6,12 +6,12 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
-import { manifests } from "../demos/manifests.js";
-import { type DemoManifest, type ParamValues, paramProblem } from "../demos/lib/manifest.js";
+import { manifests } from "../protocol/manifests.js";
+import { type DemoManifest, type ParamValues, paramProblem } from "../protocol/manifest.js";
 import { type AccessPolicy, decideUpgrade, mayDo } from "./access.js";
 import { Audience, type Follower, type Watcher } from "./audience.js";
 import { EventBatcher } from "./batcher.js";
-import { BINARY_EVENTS_PROTOCOL, EventEncoder } from "./event-codec.js";
+import { BINARY_EVENTS_PROTOCOL, EventEncoder } from "../protocol/event-codec.js";
 import { IdleTimer } from "./idle-timer.js";
 import { Budget, DEFAULT_LIMITS, type Limits, processesOf } from "./limits.js";
 import {
@@ -27,8 +27,8 @@ import {
   type StopReason,
   type StopRequest,
   type WatchRequest,
-  parseClientMessage,
-} from "./protocol.js";
+} from "../protocol/messages.js";
+import { parseClientMessage } from "./client-messages.js";
 import { ActionRefused, LOOPBACK, Run } from "./run.js";
 import { TokenBucket } from "./rate-limit.js";
 import { readRequestTarget } from "./request-target.js";

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
 import { REPO_ROOT } from "../server/http.js";
-import { MAX_CODE_BYTES, type ServerMessage, type SpawnEvent } from "../server/protocol.js";
+import { MAX_CODE_BYTES, type ServerMessage, type SpawnEvent } from "../protocol/messages.js";
 import { extractSymbol } from "../server/role-code/cut.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { waitUntilNotRunning } from "./helpers/processes.js";

@@ -15,7 +15,7 @@ import { editTargetOf } from "../server/role-code/edited-role.js";
 import { permissionFlag, sandboxUnavailable } from "../server/role-code/sandbox.js";
 import { learnerStackLines } from "../server/role-code/stack-lines.js";
 import { removeOrphanedIpcDirs } from "../server/ipc-dirs.js";
-import { manifests } from "../demos/manifests.js";
+import { manifests } from "../protocol/manifests.js";
 
 const SERVER: EditTarget = { demo: "req-rep", file: "server.ts", symbol: "startServer" };
 const HANDLER: EditTarget = { demo: "pub-logger", file: "pub-log.ts", symbol: "addZmqHandler" };

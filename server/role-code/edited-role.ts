@@ -6,8 +6,8 @@
  */
 import { rmSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { DemoManifest } from "../../demos/lib/manifest.js";
-import type { CodeDiagnostic } from "../protocol.js";
+import type { DemoManifest } from "../../protocol/manifest.js";
+import type { CodeDiagnostic } from "../../protocol/messages.js";
 import type { CompileService } from "./compile-service.js";
 import type { EditTarget } from "./compiler.js";
 import { learnerStackLines } from "./stack-lines.js";

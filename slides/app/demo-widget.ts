@@ -16,10 +16,10 @@
  * afresh with those parameters, and `zmq-demo-events` ({events, live}) with every batch of its
  * events; `live` is false for a replay's recorded events.
  */
-import { manifests } from "../../demos/manifests.js";
-import type { DemoManifest, ParamValues } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
-import { presetValues } from "../../server/trace-format.js";
+import { manifests } from "../../protocol/manifests.js";
+import type { DemoManifest, ParamValues } from "../../protocol/manifest.js";
+import type { DeliverEvent, LostEvent, RunEvent } from "../../protocol/messages.js";
+import { presetValues } from "../../protocol/trace-format.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import { actionWords, refusalWords } from "./action-words.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";

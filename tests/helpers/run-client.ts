@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { WebSocket } from "ws";
-import type { LostEvent, RunEvent, ServerMessage } from "../../server/protocol.js";
+import type { LostEvent, RunEvent, ServerMessage } from "../../protocol/messages.js";
 
 export class RunClient {
   readonly #socket: WebSocket;
