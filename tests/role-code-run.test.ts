@@ -126,10 +126,11 @@ describe("running a learner's edited role", () => {
   });
 
   it("Stop ends a role stuck in an infinite loop, its whole group, with no orphan", async () => {
-    const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    while (Date.now() > 0) {}");
+    const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    console.log(\"looping on\", String(request));\n    while (Date.now() > 0) {}");
     const { reply, runId } = await runEdited(source);
     assert.equal(reply.type, "started", JSON.stringify(reply));
-    await client.waitUntil(() => client.output("client-1").some((line) => line.startsWith("Sending request 0")), 30_000, "the client's first request");
+    // Printed (synchronously, to a pipe) just before it loops: from then on it reads no signal.
+    await client.waitUntil(() => client.output("server-1").includes("looping on Hello"), 30_000, "the server looping");
     const pid = spawnOf("server-1")!.pid;
     await client.stop(runId!);
     assert.equal(exitOf("server-1")?.signal, "SIGKILL", "the looping process did not end at SIGTERM, so its group was killed");
@@ -173,10 +174,10 @@ describe("a bridge killed with kill -9 while a learner's role loops", () => {
     const doomed = await startBridge();
     const page = await RunClient.open(doomed.url);
     try {
-      const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    while (Date.now() > 0) {}");
+      const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    console.log(\"looping on\", String(request));\n    while (Date.now() > 0) {}");
       const reply = await page.request({ type: "run", demo: "req-rep", params: FAST, code: { role: "server", source } });
       assert.equal(reply.type, "started", JSON.stringify(reply));
-      await page.waitUntil(() => page.output("client-1").some((line) => line.startsWith("Sending request 0")), 30_000, "the client's first request");
+      await page.waitUntil(() => page.output("server-1").includes("looping on Hello"), 30_000, "the server looping");
       const pids = page.events.filter((event): event is SpawnEvent => event.kind === "spawn").map((event) => event.pid);
       await doomed.stop("SIGKILL");
       assert.deepEqual(await waitUntilNotRunning(pids, 10_000), [], "the orphan reaper ended the looping process and its peer");
