@@ -19,7 +19,8 @@ import { Run } from "../server/run.js";
 import type { RunEvent, StopReason } from "../protocol/messages.js";
 import { CompileService } from "../server/role-code/compile-service.js";
 import { type EditedRole, prepareEditedRole } from "../server/role-code/edited-role.js";
-import { BUILD_ROOT, SOURCE_ROOT, sandboxUnavailable } from "../server/role-code/sandbox.js";
+import { BUILD_ROOT, sandboxUnavailable } from "../server/role-code/sandbox.js";
+import { REPO_ROOT } from "../server/http.js";
 import { LOST_BECAUSE, UNKNOWN_BECAUSE } from "../slides/app/loss-words.js";
 
 function fail(message: string): never {
@@ -134,7 +135,7 @@ async function editedRole(): Promise<EditedRole | undefined> {
     fail(`cannot read ${file}: ${(error as Error).message}`);
   }
   const shown = relative(process.cwd(), file) || file;
-  const compiler = new CompileService(SOURCE_ROOT, BUILD_ROOT);
+  const compiler = new CompileService(REPO_ROOT, BUILD_ROOT);
   try {
     const prepared = await prepareEditedRole(compiler, manifest!, role, source, (line, column) => `${shown}:${line}${column ? `:${column}` : ""}`);
     if ("problems" in prepared) {

@@ -34,7 +34,8 @@ import { TokenBucket } from "./rate-limit.js";
 import { readRequestTarget } from "./request-target.js";
 import { CompileService } from "./role-code/compile-service.js";
 import { type EditedRole, NotEditable, editTargetOf, prepareEditedRole } from "./role-code/edited-role.js";
-import { BUILD_ROOT, SOURCE_ROOT, sandbox, sandboxUnavailable } from "./role-code/sandbox.js";
+import { BUILD_ROOT, sandbox, sandboxUnavailable } from "./role-code/sandbox.js";
+import { REPO_ROOT } from "./http.js";
 import { startSandboxedWarmPool } from "./warm-pool.js";
 
 /** Checks and builds of learners' code one page may have waiting at once: each costs the compiler thread up to a second. */
@@ -432,7 +433,7 @@ export function attachBridge(server: Server, options: BridgeOptions): Bridge {
     audience: new Audience(),
     bindHost: options.bindHost ?? LOOPBACK,
     codeUnavailable: sandboxUnavailable(),
-    compiler: new CompileService(SOURCE_ROOT, BUILD_ROOT),
+    compiler: new CompileService(REPO_ROOT, BUILD_ROOT),
     codeArrived() {
       startSandboxedWarmPool(SANDBOXED_WARM_PROCESSES, sandbox().execArgv);
     },
