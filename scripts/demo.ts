@@ -12,14 +12,15 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { manifests } from "../demos/manifests.js";
-import { type DemoManifest, type ParamValues, bodyFrameOf, defaultParams } from "../demos/lib/manifest.js";
+import { manifests } from "../protocol/manifests.js";
+import { type DemoManifest, type ParamValues, bodyFrameOf, defaultParams } from "../protocol/manifest.js";
 import { helpLines, optionValue, paramDescription, readParam } from "../demos/lib/command-line.js";
 import { Run } from "../server/run.js";
-import type { RunEvent, StopReason } from "../server/protocol.js";
+import type { RunEvent, StopReason } from "../protocol/messages.js";
 import { CompileService } from "../server/role-code/compile-service.js";
 import { type EditedRole, prepareEditedRole } from "../server/role-code/edited-role.js";
-import { BUILD_ROOT, SOURCE_ROOT, sandboxUnavailable } from "../server/role-code/sandbox.js";
+import { BUILD_ROOT, sandboxUnavailable } from "../server/role-code/sandbox.js";
+import { REPO_ROOT } from "../server/http.js";
 import { LOST_BECAUSE, UNKNOWN_BECAUSE } from "../slides/app/loss-words.js";
 
 function fail(message: string): never {
@@ -134,9 +135,9 @@ async function editedRole(): Promise<EditedRole | undefined> {
     fail(`cannot read ${file}: ${(error as Error).message}`);
   }
   const shown = relative(process.cwd(), file) || file;
-  const compiler = new CompileService(SOURCE_ROOT, BUILD_ROOT);
+  const compiler = new CompileService(REPO_ROOT, BUILD_ROOT);
   try {
-    const prepared = await prepareEditedRole(compiler, manifest!, role, source, (line, column) => `${shown}:${line}:${column}`);
+    const prepared = await prepareEditedRole(compiler, manifest!, role, source, (line, column) => `${shown}:${line}${column ? `:${column}` : ""}`);
     if ("problems" in prepared) {
       for (const problem of prepared.problems) process.stderr.write(`${shown}:${problem.line}:${problem.column}: ${problem.severity}: ${problem.message}\n`);
       fail(`${shown} has ${prepared.problems.length} problem(s); nothing was started`);

@@ -9,10 +9,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { WebSocket } from "ws";
-import { manifests } from "../demos/manifests.js";
-import type { RunEvent, ServerMessage } from "../server/protocol.js";
+import { manifests } from "../protocol/manifests.js";
+import type { RunEvent, ServerMessage } from "../protocol/messages.js";
 import { REPO_ROOT } from "../server/http.js";
-import { TRACE_FORMAT, type RecordedTrace, presetValues, tracePath } from "../server/trace-format.js";
+import { TRACE_FORMAT, type RecordedTrace, presetValues, tracePath } from "../protocol/trace-format.js";
 import { demoShowings } from "./slides/directives.js";
 import { readSlideFiles } from "./slides/plugin.js";
 import { startBridge } from "../tests/helpers/bridge.js";

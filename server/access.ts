@@ -18,7 +18,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { networkInterfaces, hostname } from "node:os";
-import type { AccessRole, ClientMessage } from "./protocol.js";
+import type { AccessRole, ClientMessage } from "../protocol/messages.js";
 import { readRequestTarget } from "./request-target.js";
 
 export const TOKEN_COOKIE = "zmq-share-token";

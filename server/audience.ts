@@ -6,7 +6,7 @@
  * of them asks to watch. And the presenter's slide: every viewer is told which slide the
  * presenter shows, when it connects and at every change, so that it can follow.
  */
-import type { RunEvent, StopReason } from "./protocol.js";
+import type { RunEvent, StopReason } from "../protocol/messages.js";
 
 /** What a watching connection is told. */
 export interface Watcher {

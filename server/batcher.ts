@@ -5,7 +5,7 @@
  * (demos/lib/flush-gate.ts).
  */
 import { FlushGate } from "../demos/lib/flush-gate.js";
-import type { RunEvent, ServerMessage } from "./protocol.js";
+import type { RunEvent, ServerMessage } from "../protocol/messages.js";
 
 /** Frames that may go at once after a quiet spell: a run's start is a few single events. */
 const FRAME_BURST = 8;

@@ -6,12 +6,12 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
-import { manifests } from "../demos/manifests.js";
-import { type DemoManifest, type ParamValues, paramProblem } from "../demos/lib/manifest.js";
+import { manifests } from "../protocol/manifests.js";
+import { type DemoManifest, type ParamValues, paramProblem } from "../protocol/manifest.js";
 import { type AccessPolicy, decideUpgrade, mayDo } from "./access.js";
 import { Audience, type Follower, type Watcher } from "./audience.js";
 import { EventBatcher } from "./batcher.js";
-import { BINARY_EVENTS_PROTOCOL, EventEncoder } from "./event-codec.js";
+import { BINARY_EVENTS_PROTOCOL, EventEncoder } from "../protocol/event-codec.js";
 import { IdleTimer } from "./idle-timer.js";
 import { Budget, DEFAULT_LIMITS, type Limits, processesOf } from "./limits.js";
 import {
@@ -27,14 +27,15 @@ import {
   type StopReason,
   type StopRequest,
   type WatchRequest,
-  parseClientMessage,
-} from "./protocol.js";
+} from "../protocol/messages.js";
+import { parseClientMessage } from "./client-messages.js";
 import { ActionRefused, LOOPBACK, Run } from "./run.js";
 import { TokenBucket } from "./rate-limit.js";
 import { readRequestTarget } from "./request-target.js";
 import { CompileService } from "./role-code/compile-service.js";
 import { type EditedRole, NotEditable, editTargetOf, prepareEditedRole } from "./role-code/edited-role.js";
-import { BUILD_ROOT, SOURCE_ROOT, sandbox, sandboxUnavailable } from "./role-code/sandbox.js";
+import { BUILD_ROOT, sandbox, sandboxUnavailable } from "./role-code/sandbox.js";
+import { REPO_ROOT } from "./http.js";
 import { startSandboxedWarmPool } from "./warm-pool.js";
 
 /** Checks and builds of learners' code one page may have waiting at once: each costs the compiler thread up to a second. */
@@ -432,7 +433,7 @@ export function attachBridge(server: Server, options: BridgeOptions): Bridge {
     audience: new Audience(),
     bindHost: options.bindHost ?? LOOPBACK,
     codeUnavailable: sandboxUnavailable(),
-    compiler: new CompileService(SOURCE_ROOT, BUILD_ROOT),
+    compiler: new CompileService(REPO_ROOT, BUILD_ROOT),
     codeArrived() {
       startSandboxedWarmPool(SANDBOXED_WARM_PROCESSES, sandbox().execArgv);
     },

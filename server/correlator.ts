@@ -7,13 +7,13 @@
  * run's topology (topology.ts) and hands it to each of them. It starts no process and reads no
  * pipe, so tests can drive it with hand-made reports.
  */
-import type { DemoManifest } from "../demos/lib/manifest.js";
-import type { ChildReport, ChildReportBatch } from "../demos/lib/report-types.js";
+import type { DemoManifest } from "../protocol/manifest.js";
+import type { ChildReport, ChildReportBatch } from "../protocol/report-types.js";
 import { ExternalPeers } from "./external-peers.js";
 import { type CountVerdict, FlowLosses } from "./flow-losses.js";
 import { LossTracker, type Verdict } from "./loss.js";
 import { DeliveryMatcher, type MessageEvent } from "./matcher.js";
-import type { ActionEvent, DeliverEvent, NodeEvent, RunEvent } from "./protocol.js";
+import type { ActionEvent, DeliverEvent, NodeEvent, RunEvent } from "../protocol/messages.js";
 import { SubscriptionFrames } from "./subscriptions.js";
 import { RunTopology } from "./topology.js";
 

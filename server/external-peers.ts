@@ -10,7 +10,7 @@
  * also keeps when an outside peer may have been connected, erring towards "maybe": a message
  * sent then may be in that peer's hands, so its fate cannot be known.
  */
-import type { ExternalPeersEvent } from "./protocol.js";
+import type { ExternalPeersEvent } from "../protocol/messages.js";
 
 /** How long a count must hold before it is published. */
 const SETTLE_MS = 300;

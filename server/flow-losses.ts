@@ -14,7 +14,7 @@
  * an edge an outside peer was connected to (what it takes is never reported), and one of whose
  * processes was killed with counts it had not yet reported.
  */
-import type { CountedEdgeEvent, LostCountEvent, UnknownFateEvent } from "./protocol.js";
+import type { CountedEdgeEvent, LostCountEvent, UnknownFateEvent } from "../protocol/messages.js";
 import { type RunTopology, socketKey } from "./topology.js";
 
 /** How long after its last message an edge's senders must have been heard, silent, before its counts are settled. */

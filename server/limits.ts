@@ -4,7 +4,7 @@
  * tab and the tests, and keep a runaway page or script from filling a 2-core laptop with
  * processes during a talk.
  */
-import { type DemoManifest, type ParamValues, roleCount } from "../demos/lib/manifest.js";
+import { type DemoManifest, type ParamValues, roleCount } from "../protocol/manifest.js";
 
 export interface Limits {
   /** Runs one page may have at once: a slide holds one demo; a few leave room for tabs. */

@@ -30,10 +30,10 @@
  * - A peer from outside the run connected to the sender when it sent m may have taken m: its
  *   receipts are never reported, so m's fate is not known rather than lost.
  */
-import type { FramePreview } from "../demos/lib/report-types.js";
+import type { FramePreview } from "../protocol/report-types.js";
 import type { MessageEvent } from "./matcher.js";
 import { OpenSends } from "./open-sends.js";
-import type { DeliverEvent, LostEvent, LostReason, UnknownFateEvent } from "./protocol.js";
+import type { DeliverEvent, LostEvent, LostReason, UnknownFateEvent } from "../protocol/messages.js";
 import type { RunTopology } from "./topology.js";
 
 export interface LossContext {

@@ -22,8 +22,8 @@
  * receive's sender is not known: nothing is drawn, and the candidates are handed to the loss
  * tracker as unjudgeable (`forgotSend`), since one of them was taken here.
  */
-import type { DeliverEvent, NodeEvent } from "./protocol.js";
-import type { MessageReport } from "../demos/lib/report-types.js";
+import type { DeliverEvent, NodeEvent } from "../protocol/messages.js";
+import type { MessageReport } from "../protocol/report-types.js";
 import { type RunTopology, type SocketInfo, nodeOfKey, socketKey } from "./topology.js";
 
 /** The life part of a socket key: `${node}#${life}`. */

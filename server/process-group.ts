@@ -3,10 +3,10 @@
  * read batch by batch, its IPC channel for commands, and its stdout/stderr read line by line.
  */
 import type { ChildProcess } from "node:child_process";
-import type { RoleCommand } from "../demos/lib/commands.js";
+import type { RoleCommand } from "../protocol/commands.js";
 import type { Readable } from "node:stream";
-import { ReportStreamReader, decodeBatch } from "../demos/lib/report-codec.js";
-import type { ChildReportBatch } from "../demos/lib/report-types.js";
+import { ReportStreamReader, decodeBatch } from "../protocol/report-codec.js";
+import type { ChildReportBatch } from "../protocol/report-types.js";
 import { readLines } from "./line-reader.js";
 import { REPORT_FD, startDemoProcess } from "./warm-pool.js";
 

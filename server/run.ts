@@ -21,14 +21,14 @@ import {
   endpointName,
   endpointOption,
   roleCount,
-} from "../demos/lib/manifest.js";
-import type { RoleCommand } from "../demos/lib/commands.js";
+} from "../protocol/manifest.js";
+import type { RoleCommand } from "../protocol/commands.js";
 import { paramArgument } from "../demos/lib/command-line.js";
 import { Correlator } from "./correlator.js";
 import { makeRunIpcDir } from "./ipc-dirs.js";
 import { DemoProcess } from "./process-group.js";
 import type { EditedRole } from "./role-code/edited-role.js";
-import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "./protocol.js";
+import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "../protocol/messages.js";
 
 /** Where compiled demos live, next to the compiled bridge. */
 const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));

@@ -6,8 +6,8 @@
  * one from the subscriber to the XPUB that received it. They are never counted as the SUB's
  * sends: the SUB's program did not send them.
  */
-import { digestFrames, previewFrame } from "../demos/lib/digest.js";
-import type { FilterReport } from "../demos/lib/report-types.js";
+import { digestFrames, previewFrame } from "../protocol/digest.js";
+import type { FilterReport } from "../protocol/report-types.js";
 import type { MessageEvent } from "./matcher.js";
 
 export class SubscriptionFrames {

@@ -7,7 +7,7 @@
  * Asked once per message at full speed: answers come from tables made once, or made when first
  * needed and dropped whenever a process starts or ends.
  */
-import type { DemoManifest } from "../demos/lib/manifest.js";
+import type { DemoManifest } from "../protocol/manifest.js";
 
 const FAN_OUT_SOCKETS = new Set(["PUB", "XPUB"]);
 /** How many lives of one node are remembered, for what is still being settled about the earlier ones. */

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Audience, type Watcher } from "../server/audience.js";
-import type { RunEvent } from "../server/protocol.js";
+import type { RunEvent } from "../protocol/messages.js";
 
 /** A page, as the audience sees it: it keeps what it is told. */
 function page(): Watcher & { told: RunEvent[] } {

@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
 /**
- * The deck's page reads its run events as binary frames (server/event-codec.ts), in a real
+ * The deck's page reads its run events as binary frames (protocol/event-codec.ts), in a real
  * Chromium against the real bridge: it shows the very counters a JSON client of the same run
  * counts, and a frame it cannot read stops the run with a clear error instead of breaking it.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import type { RunEvent } from "../server/protocol.js";
+import type { RunEvent } from "../protocol/messages.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
 import { BridgePage } from "./helpers/page.js";
 

@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DEFAULT_LIMITS } from "../server/limits.js";
 import { DEMO_NICENESS } from "../server/warm-pool.js";
-import type { ExitEvent, ServerMessage } from "../server/protocol.js";
+import type { ExitEvent, ServerMessage } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";
 import { childrenOf, demoProcessesOf, isAlive, killChild, listeningPorts, parentOf, rssMb, waitForExit, waitUntilNotRunning } from "./helpers/processes.js";

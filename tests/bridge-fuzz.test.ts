@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
 import { DEFAULT_LIMITS } from "../server/limits.js";
-import { MAX_CLIENT_MESSAGE_BYTES, type ErrorCode, type ServerMessage } from "../server/protocol.js";
+import { MAX_CLIENT_MESSAGE_BYTES, type ErrorCode, type ServerMessage } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";
 import { TOKEN_COOKIE } from "../server/access.js";

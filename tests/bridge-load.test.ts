@@ -4,12 +4,12 @@
  * the pages were told each process sent and received equals what each process itself reported
  * and printed as it ended.
  */
-import { defaultParams } from "../demos/lib/manifest.js";
+import { defaultParams } from "../protocol/manifest.js";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DEFAULT_LIMITS, processesOf } from "../server/limits.js";
-import { reqRep } from "../demos/req-rep/manifest.js";
-import type { RunEvent } from "../server/protocol.js";
+import { reqRep } from "../protocol/demos/req-rep/manifest.js";
+import type { RunEvent } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";
 import { demoProcessesOf, waitForExit } from "./helpers/processes.js";

@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type * as ZeroMQ from "zeromq";
 import { MAX_FRAME_BYTES, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES } from "../demos/lib/zmq.js";
-import type { RunEvent } from "../server/protocol.js";
+import type { RunEvent } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";
 import { BridgePage } from "./helpers/page.js";

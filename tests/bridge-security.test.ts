@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
-import type { ServerMessage } from "../server/protocol.js";
+import type { ServerMessage } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { childrenOf, demoProcessesOf, rssMb, waitForExit, waitUntilNotRunning } from "./helpers/processes.js";

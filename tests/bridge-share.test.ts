@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
 import { once } from "node:events";
-import type { RunEvent, ServerMessage } from "../server/protocol.js";
+import type { RunEvent, ServerMessage } from "../protocol/messages.js";
 import { DEFAULT_LIMITS } from "../server/limits.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";

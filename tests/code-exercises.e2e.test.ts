@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { ServerMessage } from "../server/protocol.js";
+import type { ServerMessage } from "../protocol/messages.js";
 import { exercises } from "../slides/app/tutorial/exercises.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { manifests } from "../demos/manifests.js";
+import { manifests } from "../protocol/manifests.js";
 import { extractCode, parseCodeReference } from "../scripts/slides/extract-code.js";
 import { REPO_ROOT } from "../server/http.js";
 

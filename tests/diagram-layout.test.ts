@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { manifests } from "../demos/manifests.js";
-import { defaultParams } from "../demos/lib/manifest.js";
+import { manifests } from "../protocol/manifests.js";
+import { defaultParams } from "../protocol/manifest.js";
 import { FlightBoard, TRAVEL_MS } from "../slides/app/diagram-flights.js";
 import { type DiagramLayout, layoutDiagram, queueRect } from "../slides/app/diagram-layout.js";
 import { type Rect, counterTexts, estimateWidth, firstThatFits, FONTS, MIN_FONT_SIZE, overlaps, textRect } from "../slides/app/diagram-text.js";

@@ -1,14 +1,14 @@
 /**
- * The binary form of run events (server/event-codec.ts) that the deck's page reads: every kind
+ * The binary form of run events (protocol/event-codec.ts) that the deck's page reads: every kind
  * comes back exactly as the JSON form would give it, in order; anything that is not a frame the
  * encoder wrote is refused with a named error; and over a real bridge a client asking for binary
  * frames receives the very events a JSON client does.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { EventCodecError, EventEncoder, decodeEvents } from "../server/event-codec.js";
-import type { RunEvent } from "../server/protocol.js";
-import type { FramePreview } from "../demos/lib/report-types.js";
+import { EventCodecError, EventEncoder, decodeEvents } from "../protocol/event-codec.js";
+import type { RunEvent } from "../protocol/messages.js";
+import type { FramePreview } from "../protocol/report-types.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, it } from "node:test";
 import { ExternalPeers } from "../server/external-peers.js";
-import type { ExternalPeersEvent } from "../server/protocol.js";
+import type { ExternalPeersEvent } from "../protocol/messages.js";
 
 const ENDPOINT = "tcp://127.0.0.1:40123";
 /** Longer than the count must hold still before it is published. */

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import type { CountedEdgeEvent, LostCountEvent, RunEvent } from "../server/protocol.js";
+import type { CountedEdgeEvent, LostCountEvent, RunEvent } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { exitOf, kill } from "./helpers/kill-scenarios.js";
 import { RunClient } from "./helpers/run-client.js";

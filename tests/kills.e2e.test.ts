@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import type { DeliverEvent } from "../server/protocol.js";
+import type { DeliverEvent } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { EVERY_MESSAGE_REPORTED, checkAgainstPrinted, exitOf, kill, killWorkers } from "./helpers/kill-scenarios.js";
 import { RunClient } from "./helpers/run-client.js";
@@ -43,8 +43,9 @@ describe("a busy worker killed", () => {
 describe("a busy subscriber killed", () => {
   it(`what it had received is counted and never lost; what it wanted and had not yet taken is lost with it (${ROUNDS} runs)`, async () => {
     for (let round = 1; round <= ROUNDS; round++) {
-      // subscriber-1 takes everything, and works on each: messages queue for it.
-      const runId = await client.run("pub-sub", { subscribers: 2, rate: 1000, sync: 1, work: 5 });
+      // subscriber-1 takes everything, and works on each: messages queue for it (the slow
+      // subscriber's demo, with a queue long enough that none is dropped before the kill).
+      const runId = await client.run("slow-subscriber", { subscribers: 2, rate: 1000, work: 5, hwm: 1000, size: 0 });
       const printed = () => client.output("subscriber-1").filter((line) => line.startsWith("["));
       await client.waitUntil(() => printed().length >= 40, 30_000, "subscriber-1 at work");
       await kill(client, runId, "subscriber-1");

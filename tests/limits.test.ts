@@ -1,13 +1,13 @@
-import { defaultParams } from "../demos/lib/manifest.js";
-import { pushPull } from "../demos/push-pull/manifest.js";
+import { defaultParams } from "../protocol/manifest.js";
+import { pushPull } from "../protocol/demos/push-pull/manifest.js";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { reqRep } from "../demos/req-rep/manifest.js";
+import { reqRep } from "../protocol/demos/req-rep/manifest.js";
 import { Audience, type Watcher } from "../server/audience.js";
 import { IdleTimer } from "../server/idle-timer.js";
 import { Budget, processesOf } from "../server/limits.js";
-import type { RunEvent } from "../server/protocol.js";
+import type { RunEvent } from "../protocol/messages.js";
 import { TokenBucket } from "../server/rate-limit.js";
 
 describe("the token bucket", () => {

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { DemoManifest } from "../demos/lib/manifest.js";
+import type { DemoManifest } from "../protocol/manifest.js";
 import { LossTracker, MAX_REMEMBERED, type Verdict } from "../server/loss.js";
 import type { MessageEvent } from "../server/matcher.js";
-import type { DeliverEvent, LostEvent } from "../server/protocol.js";
+import type { DeliverEvent, LostEvent } from "../protocol/messages.js";
 import { RunTopology } from "../server/topology.js";
 
 /** One sender ("v" or "p") and its receivers, as a run's topology and loss tracker see them. */

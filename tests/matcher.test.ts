@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { DemoManifest } from "../demos/lib/manifest.js";
+import type { DemoManifest } from "../protocol/manifest.js";
 import { DeliveryMatcher, MAX_PENDING, type MatcherContext, type MessageEvent } from "../server/matcher.js";
 import { RunTopology } from "../server/topology.js";
 

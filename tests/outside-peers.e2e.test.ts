@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import type { RunEvent } from "../server/protocol.js";
+import type { RunEvent } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { EVERY_MESSAGE_REPORTED, exitOf, kill, taskOf } from "./helpers/kill-scenarios.js";
 import { python } from "./helpers/peers.js";

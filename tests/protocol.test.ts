@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from "../server/protocol.js";
+import { MAX_CLIENT_MESSAGE_BYTES } from "../protocol/messages.js";
+import { parseClientMessage } from "../server/client-messages.js";
 
 const parse = (value: unknown) => parseClientMessage(typeof value === "string" ? value : JSON.stringify(value), false);
 
@@ -76,8 +77,8 @@ describe("client message validation", () => {
 
 describe("every demo's parameters", () => {
   it("are names a run request may carry, so the page can send each demo's defaults", async () => {
-    const { manifests } = await import("../demos/manifests.js");
-    const { defaultParams } = await import("../demos/lib/manifest.js");
+    const { manifests } = await import("../protocol/manifests.js");
+    const { defaultParams } = await import("../protocol/manifest.js");
     for (const [demo, manifest] of manifests) {
       const result = parse({ type: "run", requestId: "q1", demo, params: defaultParams(manifest) });
       assert.equal(result.ok, true, `${demo}: ${JSON.stringify(result)}`);

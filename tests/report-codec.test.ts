@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { digestFrames, previewFrame } from "../demos/lib/digest.js";
-import { MAX_BATCH_BYTES, ReportBatchError, ReportStreamReader, ReportWriter, decodeBatch } from "../demos/lib/report-codec.js";
-import type { ChildReport, ChildReportBatch, MessageReport } from "../demos/lib/report-types.js";
+import { digestFrames, previewFrame } from "../protocol/digest.js";
+import { MAX_BATCH_BYTES, ReportBatchError, ReportStreamReader, ReportWriter, decodeBatch } from "../protocol/report-codec.js";
+import type { ChildReport, ChildReportBatch, MessageReport } from "../protocol/report-types.js";
 import { DemoProcess } from "../server/process-group.js";
 
 /** The report zmq.ts would have made as an object for this message: what the bridge must get back. */
@@ -219,7 +219,7 @@ describe("report batches between a demo process and the bridge", () => {
     writeFileSync(
       script,
       `import { writeSync } from "node:fs";
-       const { ReportWriter } = await import(${JSON.stringify(new URL("../demos/lib/report-codec.js", import.meta.url).href)});
+       const { ReportWriter } = await import(${JSON.stringify(new URL("../protocol/report-codec.js", import.meta.url).href)});
        const fd = Number(process.env.ZMQ_REPORT_FD);
        const writer = new ReportWriter();
        writer.json({ kind: "tally", t: 1, sent: 2, received: 3 });

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
 import { REPO_ROOT } from "../server/http.js";
-import { MAX_CODE_BYTES, type ServerMessage, type SpawnEvent } from "../server/protocol.js";
+import { MAX_CODE_BYTES, type ServerMessage, type SpawnEvent } from "../protocol/messages.js";
 import { extractSymbol } from "../server/role-code/cut.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { waitUntilNotRunning } from "./helpers/processes.js";
@@ -27,6 +27,17 @@ const serverWith = (lines: string) => SERVER.replace(AFTER_BIND, `${AFTER_BIND}\
 const lineOf = (source: string, text: string) => source.split("\n").findIndex((line) => line.includes(text)) + 1;
 /** A fast request/reply run, so that replies come within the test's patience. */
 const FAST = { work: 0, interval: 100 };
+/**
+ * How long the first check of a bridge may take: it loads TypeScript and every type the demos
+ * use, a second or two on an idle machine, over fifteen on a busy one. The editor asks it as it
+ * opens, and the learner waits for its marks; later checks take a tenth of that.
+ */
+const FIRST_CHECK_MS = 90_000;
+/** A page opens the editor on the REP server: its first check answers once the checker is loaded. */
+async function openEditor(page: RunClient): Promise<void> {
+  const reply = await page.request({ type: "check", demo: "req-rep", role: "server", source: SERVER }, FIRST_CHECK_MS);
+  assert.equal(reply.type === "code-problems" && reply.diagnostics.length, 0, JSON.stringify(reply));
+}
 
 let bridge: RunningBridge;
 let client: RunClient;
@@ -35,6 +46,7 @@ before(async () => {
   bridge = await startBridge();
   client = await RunClient.open(bridge.url);
   scratch = mkdtempSync(join(tmpdir(), "role-code-run-"));
+  await openEditor(client);
 });
 after(async () => {
   client?.close();
@@ -52,7 +64,7 @@ const spawnOf = (node: string) => client.events.find((event): event is SpawnEven
 const exitOf = (node: string) => client.events.find((event) => event.kind === "exit" && event.node === node) as { code: number | null; signal: string | null } | undefined;
 
 async function runEdited(source: string, params: Record<string, number> = FAST): Promise<{ reply: ServerMessage; runId?: string }> {
-  const reply = await client.request({ type: "run", demo: "req-rep", params, code: { role: "server", source } });
+  const reply = await client.request({ type: "run", demo: "req-rep", params, code: { role: "server", source } }, 30_000);
   return { reply, ...(reply.type === "started" ? { runId: reply.runId } : {}) };
 }
 
@@ -85,10 +97,10 @@ describe("running a learner's edited role", () => {
   });
 
   it("a check answers the editor with its problems and starts nothing: none for the slide's own function", async () => {
-    const clean = await client.request({ type: "check", demo: "req-rep", role: "server", source: SERVER });
+    const clean = await client.request({ type: "check", demo: "req-rep", role: "server", source: SERVER }, 30_000);
     assert.deepEqual(clean, { type: "code-problems", requestId: (clean as { requestId: string }).requestId, demo: "req-rep", role: "server", diagnostics: [] });
     const typo = SERVER.replace("socket.send(", "socket.sned(");
-    const found = await client.request({ type: "check", demo: "req-rep", role: "server", source: typo });
+    const found = await client.request({ type: "check", demo: "req-rep", role: "server", source: typo }, 30_000);
     assert.equal(found.type === "code-problems" && found.diagnostics[0]?.line, lineOf(typo, "sned"));
   });
 
@@ -126,10 +138,11 @@ describe("running a learner's edited role", () => {
   });
 
   it("Stop ends a role stuck in an infinite loop, its whole group, with no orphan", async () => {
-    const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    while (Date.now() > 0) {}");
+    const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    console.log(\"looping on\", String(request));\n    while (Date.now() > 0) {}");
     const { reply, runId } = await runEdited(source);
     assert.equal(reply.type, "started", JSON.stringify(reply));
-    await client.waitUntil(() => client.output("client-1").some((line) => line.startsWith("Sending request 0")), 30_000, "the client's first request");
+    // Printed (synchronously, to a pipe) just before it loops: from then on it reads no signal.
+    await client.waitUntil(() => client.output("server-1").includes("looping on Hello"), 30_000, "the server looping");
     const pid = spawnOf("server-1")!.pid;
     await client.stop(runId!);
     assert.equal(exitOf("server-1")?.signal, "SIGKILL", "the looping process did not end at SIGTERM, so its group was killed");
@@ -165,6 +178,26 @@ describe("running a learner's edited role", () => {
     });
     socket.terminate();
     assert.equal(status, 403);
+  });
+});
+
+describe("a bridge killed with kill -9 while a learner's role loops", () => {
+  it("leaves no process of it running", async () => {
+    const doomed = await startBridge();
+    const page = await RunClient.open(doomed.url);
+    try {
+      await openEditor(page);
+      const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    console.log(\"looping on\", String(request));\n    while (Date.now() > 0) {}");
+      const reply = await page.request({ type: "run", demo: "req-rep", params: FAST, code: { role: "server", source } }, 30_000);
+      assert.equal(reply.type, "started", JSON.stringify(reply));
+      await page.waitUntil(() => page.output("server-1").includes("looping on Hello"), 30_000, "the server looping");
+      const pids = page.events.filter((event): event is SpawnEvent => event.kind === "spawn").map((event) => event.pid);
+      await doomed.stop("SIGKILL");
+      assert.deepEqual(await waitUntilNotRunning(pids, 10_000), [], "the orphan reaper ended the looping process and its peer");
+    } finally {
+      page.close();
+      await doomed.stop("SIGKILL");
+    }
   });
 });
 

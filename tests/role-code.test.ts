@@ -15,7 +15,7 @@ import { editTargetOf } from "../server/role-code/edited-role.js";
 import { permissionFlag, sandboxUnavailable } from "../server/role-code/sandbox.js";
 import { learnerStackLines } from "../server/role-code/stack-lines.js";
 import { removeOrphanedIpcDirs } from "../server/ipc-dirs.js";
-import { manifests } from "../demos/manifests.js";
+import { manifests } from "../protocol/manifests.js";
 
 const SERVER: EditTarget = { demo: "req-rep", file: "server.ts", symbol: "startServer" };
 const HANDLER: EditTarget = { demo: "pub-logger", file: "pub-log.ts", symbol: "addZmqHandler" };
@@ -137,6 +137,7 @@ describe("a failing edited role's output", () => {
   it("names the learner's lines, counted from their function's first line", () => {
     assert.equal(rewrite("    at startServer (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:8:24)"), "    at startServer (your code, line 3:24)");
     assert.equal(rewrite("    at file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:6:1"), "    at your code, line 1:1");
+    assert.equal(rewrite("file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:9"), "your code, line 4", "an uncaught exception's first line names the line alone");
   });
 
   it("names the rest of the module by the demo's own lines, and shows no temporary path", () => {

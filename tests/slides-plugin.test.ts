@@ -15,15 +15,16 @@ let root: string;
 before(() => {
   root = mkdtempSync(path.join(tmpdir(), "slides-plugin-"));
   mkdirSync(path.join(root, "demos/echo"), { recursive: true });
-  mkdirSync(path.join(root, "demos/slow-subscriber"), { recursive: true });
+  mkdirSync(path.join(root, "protocol/demos/echo"), { recursive: true });
+  mkdirSync(path.join(root, "protocol/demos/slow-subscriber"), { recursive: true });
   mkdirSync(path.join(root, "slides/figures"), { recursive: true });
   writeFileSync(
     path.join(root, "demos/echo/echo.ts"),
     ["import x from 'y';", "", "export function echo(text: string) {", "  const upper = text.toUpperCase();", "  console.log(upper);", "  return upper;", "}", ""].join("\n"),
   );
-  writeFileSync(path.join(root, "demos/echo/manifest.ts"), "export const echo = {};\n");
+  writeFileSync(path.join(root, "protocol/demos/echo/manifest.ts"), "export const echo = {};\n");
   // Presets are checked against the real demos' parameters.
-  writeFileSync(path.join(root, "demos/slow-subscriber/manifest.ts"), "export const slowSubscriber = {};\n");
+  writeFileSync(path.join(root, "protocol/demos/slow-subscriber/manifest.ts"), "export const slowSubscriber = {};\n");
   writeFileSync(path.join(root, "slides/figures/drawing.svg"), '<?xml version="1.0"?>\n<svg viewBox="0 0 10 10"><circle r="4"/></svg>\n');
 });
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Locator, Page } from "playwright-core";
-import { manifests } from "../demos/manifests.js";
+import { manifests } from "../protocol/manifests.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
 import { serveStatic } from "./helpers/static-server.js";
 

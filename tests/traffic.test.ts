@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { RunEvent } from "../server/protocol.js";
+import type { RunEvent } from "../protocol/messages.js";
 import { DOTS_BELOW, FLOW_ABOVE, RateMeter, Traffic, nextView } from "../slides/app/traffic.js";
 
 const ENDPOINT = "tcp://127.0.0.1:5557";

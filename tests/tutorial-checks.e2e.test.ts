@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
-import type { ServerMessage } from "../server/protocol.js";
+import type { ServerMessage } from "../protocol/messages.js";
 import { type RunRecord, exercises } from "../slides/app/tutorial/exercises.js";
 import { type RunningBridge, startBridge } from "./helpers/bridge.js";
 import { BridgePage } from "./helpers/page.js";

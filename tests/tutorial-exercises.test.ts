@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { RunEvent } from "../server/protocol.js";
+import type { RunEvent } from "../protocol/messages.js";
 import { DIST_TOTAL, type RunRecord, exercises } from "../slides/app/tutorial/exercises.js";
 import { ProgressStore, PROGRESS_KEY } from "../slides/app/tutorial/progress.js";
 

@@ -1,7 +1,7 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole, untilStopped } from "../lib/role.js";
 import { workersConnected } from "./connected.js";
-import { distAdder } from "./manifest.js";
+import { distAdder } from "../../protocol/demos/dist-adder/manifest.js";
 import { Task } from "./proto.js";
 
 /** What the manager is asked: 0..length-1 in sub-arrays of `size`, for `workers` workers. */

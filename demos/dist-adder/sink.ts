@@ -1,6 +1,6 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { distAdder } from "./manifest.js";
+import { distAdder } from "../../protocol/demos/dist-adder/manifest.js";
 import { Result } from "./proto.js";
 
 /** The sink: adds up the Results as they come, says how many are still to come, and the total once every task is in. */

@@ -1,6 +1,6 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { distAdder } from "./manifest.js";
+import { distAdder } from "../../protocol/demos/dist-adder/manifest.js";
 import { Result, Task } from "./proto.js";
 
 /**

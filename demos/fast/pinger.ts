@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { fast } from "./manifest.js";
+import { fast } from "../../protocol/demos/fast/manifest.js";
 
 export async function measureRoundTrip(endpoint: string, size: number, pings: number) {
   const socket = new zmq.Request();

@@ -1,6 +1,6 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { fast } from "./manifest.js";
+import { fast } from "../../protocol/demos/fast/manifest.js";
 
 export async function echo(endpoint: string) {
   const socket = new zmq.Reply();

@@ -1,6 +1,6 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { fast } from "./manifest.js";
+import { fast } from "../../protocol/demos/fast/manifest.js";
 
 export async function measureThroughput(endpoint: string, count: number) {
   const socket = new zmq.Pull();

@@ -1,6 +1,6 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { forwarderDemo } from "./manifest.js";
+import { forwarderDemo } from "../../protocol/demos/forwarder/manifest.js";
 
 /**
  * The FORWARDER device: publishers connect to the XSUB, subscribers to the XPUB. Updates flow

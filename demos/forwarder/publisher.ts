@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { TOPICS } from "../pub-sub/topics.js";
-import { forwarderDemo } from "./manifest.js";
+import { TOPICS } from "../../protocol/demos/pub-sub/topics.js";
+import { forwarderDemo } from "../../protocol/demos/forwarder/manifest.js";
 
 /** A publisher: publishes to the device, never knowing who subscribes behind it. */
 export async function publisher(endpoint: string, name: string, rate: number) {

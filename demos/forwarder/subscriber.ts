@@ -1,7 +1,7 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { FILTERS } from "../pub-sub/topics.js";
-import { forwarderDemo } from "./manifest.js";
+import { FILTERS } from "../../protocol/demos/pub-sub/topics.js";
+import { forwarderDemo } from "../../protocol/demos/forwarder/manifest.js";
 
 /** A subscriber: the same as without the device; it cannot tell a forwarder from a publisher. */
 export async function subscriber(endpoint: string, filter: string) {

@@ -4,7 +4,7 @@
  * lists every option in aligned columns. Used by each role program (role.ts) and by
  * `npm run demo` (scripts/demo.ts), so both read and describe parameters alike.
  */
-import { type ParamSpec, paramProblem } from "./manifest.js";
+import { type ParamSpec, paramProblem } from "../../protocol/manifest.js";
 
 /** What an option takes, as its help shows it: `on|off`, or `N`. */
 export function optionValue(spec: ParamSpec): string {

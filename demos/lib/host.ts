@@ -14,7 +14,7 @@ createRequire(import.meta.url)("zeromq");
 // before its first socket). They only define things: a role's handlers start with runRole.
 await import("./role.js");
 await import("./zmq.js");
-await import("../manifests.js");
+await import("../../protocol/manifests.js");
 
 /** What the bridge sends a waiting host: the program to become. */
 export interface HostAssignment {

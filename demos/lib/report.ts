@@ -1,8 +1,8 @@
 import { writeSync } from "node:fs";
-import { ReportWriter } from "./report-codec.js";
+import { ReportWriter } from "../../protocol/report-codec.js";
 import { FlushGate } from "./flush-gate.js";
 import { keepHeapSmall } from "./heap-keeper.js";
-import type { ChildReport } from "./report-types.js";
+import type { ChildReport } from "../../protocol/report-types.js";
 
 /**
  * Carries a demo process's reports to the bridge. The bridge starts each demo process with a

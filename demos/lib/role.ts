@@ -6,9 +6,9 @@
  * started it goes away.
  */
 import { parseArgs } from "node:util";
-import { type DemoManifest, type ParamValues, endpointName, endpointOption } from "./manifest.js";
+import { type DemoManifest, type ParamValues, endpointName, endpointOption } from "../../protocol/manifest.js";
 import { helpLines, optionValue, paramDescription, readParam } from "./command-line.js";
-import { isRoleCommand } from "./commands.js";
+import { isRoleCommand } from "../../protocol/commands.js";
 import { closeAllSockets, messageTotals, replaceFilters, sendSecondRequest } from "./zmq.js";
 import { flushNow, monotonicMs, report, underBridge } from "./report.js";
 

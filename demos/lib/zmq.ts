@@ -8,7 +8,7 @@
  */
 import { createRequire } from "node:module";
 import type * as ZeroMQ from "zeromq";
-import { toBuffer } from "./digest.js";
+import { toBuffer } from "../../protocol/digest.js";
 import { type Direction, type Flow, countInFlow, isReporting, monotonicMs, openFlow, report, reportMessage, sendFinished, sendStarted, takeDetail } from "./report.js";
 
 /**
@@ -130,6 +130,9 @@ class SocketTrace {
   receivePending = false;
   idleReported = false;
   receivedAtCheck = 0;
+  /** Whether it waited in `receive` at the last check, and when that check was. */
+  pendingAtCheck = false;
+  checkedAt = 0;
 
   constructor(
     readonly socket: ZeroMQ.Socket,
@@ -376,21 +379,26 @@ function watchWaits(): void {
     for (const socket of openSockets) {
       const trace = traceOf(socket);
       if (socket.closed) continue;
+      const now = monotonicMs();
       const unchanged = trace.sendsMadeAtCheck === trace.sendsMade;
       trace.sendsMadeAtCheck = trace.sendsMade;
       if (trace.sendPending && !trace.waitReported && unchanged) {
         trace.waitReported = true;
-        report({ kind: "send-waiting", t: monotonicMs(), socket: trace.id, waiting: true });
+        report({ kind: "send-waiting", t: now, socket: trace.id, waiting: true });
       }
-      // Waiting in `receive` with nothing received since the last check; `readable` asks libzmq
-      // itself, as a message already there but not yet handed to the program (this process was
-      // not scheduled meanwhile) means it is not idle.
+      // Waiting in `receive` through the whole interval since the last check, and handed nothing:
+      // a message queued at that check would have been handed over in the event loop's poll
+      // since, so nothing was queued for it then. Never ask libzmq (`readable`): its ZMQ_EVENTS
+      // takes the edge of the file descriptor zeromq.js waits on, and a receive pending then waits
+      // for ever for a message already there (an adder worker never saw the sink's subscription).
       const received = trace.receivedCount !== trace.receivedAtCheck;
       trace.receivedAtCheck = trace.receivedCount;
-      if (trace.receivePending && !trace.idleReported && !received && !socket.readable) {
+      if (trace.receivePending && trace.pendingAtCheck && !trace.idleReported && !received) {
         trace.idleReported = true;
-        report({ kind: "receive-idle", t: monotonicMs(), socket: trace.id });
+        report({ kind: "receive-idle", t: trace.checkedAt, socket: trace.id });
       }
+      trace.pendingAtCheck = trace.receivePending;
+      trace.checkedAt = now;
     }
   }, WAIT_CHECK_MS).unref();
 }

@@ -2,8 +2,8 @@
  * A small logger in the shape of Python's `logging`, which the talk's original used: a logger
  * makes records and hands each to its handlers. Handlers are where the records go.
  */
+import type { LEVELS } from "../../protocol/demos/pub-logger/levels.js";
 
-export const LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
 export type Level = (typeof LEVELS)[number];
 
 /** One log record, as every handler receives it. */

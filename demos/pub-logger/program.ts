@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { runRole } from "../lib/role.js";
-import { LEVELS, Logger } from "./logger.js";
-import { pubLogger } from "./manifest.js";
+import { LEVELS } from "../../protocol/demos/pub-logger/levels.js";
+import { Logger } from "./logger.js";
+import { pubLogger } from "../../protocol/demos/pub-logger/manifest.js";
 import { addZmqHandler } from "./pub-log.js";
 
 /** A program that logs as it works, `rate` records a second, at every level in turn. */

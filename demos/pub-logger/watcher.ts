@@ -1,7 +1,7 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
 import type { LogRecord } from "./logger.js";
-import { pubLogger } from "./manifest.js";
+import { pubLogger } from "../../protocol/demos/pub-logger/manifest.js";
 
 /** Prints the log records of every program that publishes to `endpoint`, from `level` ("" all). */
 export async function watch(endpoint: string, level: string) {

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { pubSub } from "./manifest.js";
-import { TOPICS } from "./topics.js";
+import { pubSub } from "../../protocol/demos/pub-sub/manifest.js";
+import { TOPICS } from "../../protocol/demos/pub-sub/topics.js";
 
 /**
  * The publisher. An XPUB is a PUB that also hands us the subscriptions it gets ("allSubs":

@@ -1,7 +1,7 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { pubSub } from "./manifest.js";
-import { FILTERS } from "./topics.js";
+import { pubSub } from "../../protocol/demos/pub-sub/manifest.js";
+import { FILTERS } from "../../protocol/demos/pub-sub/topics.js";
 
 /** A subscriber: takes the messages whose topic starts with `filter` ("" is everything). */
 export async function sub(endpoint: string, filter: string) {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { pushPull } from "./manifest.js";
+import { pushPull } from "../../protocol/demos/push-pull/manifest.js";
 
 /** A worker: takes tasks as they come and spends `work` ms on each. */
 export async function pull(endpoint: string, work: number) {

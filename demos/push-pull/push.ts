@@ -1,6 +1,6 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole, untilStopped } from "../lib/role.js";
-import { pushPull } from "./manifest.js";
+import { pushPull } from "../../protocol/demos/push-pull/manifest.js";
 import { paced } from "./paced.js";
 
 /** The ventilator: sends `tasks` tasks (0: forever), `rate` a second, to whichever worker is next. */

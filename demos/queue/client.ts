@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { queueDemo } from "./manifest.js";
+import { queueDemo } from "../../protocol/demos/queue/manifest.js";
 
 /** A client: asks, waits for the answer, pauses, asks again. It knows only the device. */
 export async function client(endpoint: string, name: string, interval: number) {

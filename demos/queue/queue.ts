@@ -1,6 +1,6 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { queueDemo } from "./manifest.js";
+import { queueDemo } from "../../protocol/demos/queue/manifest.js";
 
 /** Passes every message from one socket to the other, envelope and all. */
 async function forward(from: zmq.Router | zmq.Dealer, to: zmq.Router | zmq.Dealer) {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { queueDemo } from "./manifest.js";
+import { queueDemo } from "../../protocol/demos/queue/manifest.js";
 
 /** A worker: answers whatever request the device hands it. It knows only the device. */
 export async function worker(endpoint: string, name: string, work: number) {

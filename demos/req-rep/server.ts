@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { reqRep } from "./manifest.js";
+import { reqRep } from "../../protocol/demos/req-rep/manifest.js";
 
 export async function startServer(endpoint: string, work: number) {
   const socket = new zmq.Reply();

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { TOPICS } from "../pub-sub/topics.js";
-import { slowSubscriber } from "./manifest.js";
+import { TOPICS } from "../../protocol/demos/pub-sub/topics.js";
+import { slowSubscriber } from "../../protocol/demos/slow-subscriber/manifest.js";
 import { publisherLimits } from "./queue-limits.js";
 
 /**

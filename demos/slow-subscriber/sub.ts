@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { FILTERS } from "../pub-sub/topics.js";
-import { slowSubscriber } from "./manifest.js";
+import { FILTERS } from "../../protocol/demos/pub-sub/topics.js";
+import { slowSubscriber } from "../../protocol/demos/slow-subscriber/manifest.js";
 import { subscriberLimits } from "./queue-limits.js";
 
 /** The Pub/Sub subscriber (demos/pub-sub/sub.ts), spending `work` ms on each message: too slow. */

@@ -1,6 +1,6 @@
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { streamerDemo } from "./manifest.js";
+import { streamerDemo } from "../../protocol/demos/streamer/manifest.js";
 
 /** The STREAMER device: every task pulled from the producers is pushed on to the next worker. */
 export async function streamer(frontendEndpoint: string, backendEndpoint: string) {

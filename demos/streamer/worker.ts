@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zmq from "../lib/zmq.js";
 import { runRole } from "../lib/role.js";
-import { streamerDemo } from "./manifest.js";
+import { streamerDemo } from "../../protocol/demos/streamer/manifest.js";
 
 /** A worker: takes tasks from the device, whoever produced them. */
 export async function worker(endpoint: string, work: number) {

@@ -1,5 +1,5 @@
 import { runRole } from "../lib/role.js";
-import { transports } from "./manifest.js";
+import { transports } from "../../protocol/demos/transports/manifest.js";
 import { receive, send } from "./pair.js";
 
 /** inproc: both ends in this one process, sharing its ZeroMQ context; no network, no files. */

@@ -4,8 +4,8 @@
  * deck's page does, so the bridge's work is what it is for the audience.
  */
 import { WebSocket } from "ws";
-import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../server/event-codec.js";
-import type { RunEvent, ServerMessage } from "../../server/protocol.js";
+import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../protocol/event-codec.js";
+import type { RunEvent, ServerMessage } from "../../protocol/messages.js";
 
 export interface RunRecord {
   events: RunEvent[];

@@ -13,8 +13,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { type CodeReference, extractCode, parseCodeReference } from "./extract-code.js";
 import { highlight, type LineMarks } from "./highlight.js";
-import { manifests } from "../../demos/manifests.js";
-import { paramProblem } from "../../demos/lib/manifest.js";
+import { manifests } from "../../protocol/manifests.js";
+import { paramProblem } from "../../protocol/manifest.js";
 
 /** Directive lines, as the slide's Markdown has them. */
 export const DIRECTIVE = /^@(code|demo|figure)\s+(.+?)\s*$/;
@@ -109,7 +109,7 @@ function codeDirective(root: string, argument: string): Directive {
 
 function demoDirective(root: string, argument: string): Directive {
   const [name = "", ...options] = argument.split(/\s+/);
-  const manifest = `demos/${name}/manifest.ts`;
+  const manifest = `protocol/demos/${name}/manifest.ts`;
   if (!/^[a-z0-9-]+$/.test(name) || !existsSync(`${root}/${manifest}`)) throw new Error(`there is no demo "${name}" (${manifest})`);
   // spans=: the slides after this one that the run lives on across (the code of a running demo, say).
   const spans = options.find((option) => option.startsWith("spans="))?.slice("spans=".length).split(",").filter(Boolean) ?? [];
@@ -149,7 +149,7 @@ function presetOf(demo: string, options: string[]): string {
 /** `work=200` pairs, each checked against the demo's parameters and their bounds. */
 function presetParams(demo: string, pairs: string[]): string[] {
   const params = manifests.get(demo)?.params;
-  if (!params) throw new Error(`demo "${demo}" is not in demos/manifests.ts, so it takes no params=`);
+  if (!params) throw new Error(`demo "${demo}" is not in protocol/manifests.ts, so it takes no params=`);
   return pairs.map((pair) => {
     const [name = "", text = ""] = pair.split("=", 2);
     const spec = params[name];

@@ -12,7 +12,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
-import type { CodeDiagnostic } from "../protocol.js";
+import type { CodeDiagnostic } from "../../protocol/messages.js";
 import { type SplicedModule, spliceSymbol } from "./cut.js";
 
 export type { CodeDiagnostic };

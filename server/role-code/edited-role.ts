@@ -6,8 +6,8 @@
  */
 import { rmSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { DemoManifest } from "../../demos/lib/manifest.js";
-import type { CodeDiagnostic } from "../protocol.js";
+import type { DemoManifest } from "../../protocol/manifest.js";
+import type { CodeDiagnostic } from "../../protocol/messages.js";
 import type { CompileService } from "./compile-service.js";
 import type { EditTarget } from "./compiler.js";
 import { learnerStackLines } from "./stack-lines.js";
@@ -48,7 +48,7 @@ export async function prepareEditedRole(
   role: string,
   source: string,
   /** How a stack frame in the learner's text is written (stack-lines.ts); `your code, line N:C` by default. */
-  place?: (line: number, column: string) => string,
+  place?: (line: number, column: string | undefined) => string,
 ): Promise<{ problems: CodeDiagnostic[] } | { edited: EditedRole }> {
   const target = editTargetOf(manifest, role);
   const built = await compiler.build(target, source);

@@ -14,12 +14,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { REPO_ROOT } from "../http.js";
 import { DEMO_EXEC_ARGV } from "../warm-pool.js";
 
 /** The compiled project (build/), whose demos/ the sandboxed role imports. */
 export const BUILD_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-/** The repository: demos/ sources, tsconfig.node.json, node_modules. */
-export const SOURCE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** The JavaScript heap a sandboxed role may grow to, in MB: a demo's needs a few. */
 export const SANDBOX_HEAP_MB = 128;
@@ -51,7 +50,7 @@ export function sandboxExecArgv(codeRoot: string): string[] {
   if (!flag) throw new Error(sandboxUnavailable());
   const readable = [
     BUILD_ROOT,
-    join(SOURCE_ROOT, "node_modules/"),
+    join(REPO_ROOT, "node_modules/"),
     `${codeRoot}/`,
     // zeromq's loader asks whether this is Alpine (musl) to pick its prebuilt addon.
     "/etc/alpine-release",

@@ -23,7 +23,7 @@ export interface EditedSpan {
    * How a place in the learner's text is written: `your code, line N:C` by default; the
    * terminal names the learner's file instead (`my-server.ts:N:C`).
    */
-  place?(line: number, column: string): string;
+  place?(line: number, column: string | undefined): string;
 }
 
 function escapeRegExp(text: string): string {
@@ -33,17 +33,18 @@ function escapeRegExp(text: string): string {
 /** A function that rewrites one line of a process's output; lines that name no edited module pass as they are. */
 export function learnerStackLines(span: EditedSpan): (line: string) => string {
   const folder = escapeRegExp(span.folder.replace(/\/$/, ""));
-  const editedFrame = new RegExp(`(?:file://)?${folder}/${escapeRegExp(span.file)}:(\\d+):(\\d+)`, "g");
+  // Node's report of an uncaught exception names the line alone (`file:///…/server.ts:8`), a frame line and column.
+  const editedFrame = new RegExp(`(?:file://)?${folder}/${escapeRegExp(span.file)}:(\\d+)(?::(\\d+))?`, "g");
   const elsewhere = new RegExp(`(?:file://)?${folder}/`, "g");
   const shift = span.lastLine - span.originalLastLine;
-  const place = span.place ?? ((line: number, column: string) => `your code, line ${line}:${column}`);
+  const place = span.place ?? ((line: number, column: string | undefined) => `your code, line ${line}${column ? `:${column}` : ""}`);
   return (line) => {
     if (!line.includes(span.folder.replace(/\/$/, ""))) return line;
     return line
-      .replace(editedFrame, (_, lineText: string, column: string) => {
+      .replace(editedFrame, (_, lineText: string, column: string | undefined) => {
         const at = Number(lineText);
         if (at >= span.firstLine && at <= span.lastLine) return place(at - span.firstLine + 1, column);
-        return `demos/${span.demo}/${span.file}:${at > span.lastLine ? at - shift : at}:${column}`;
+        return `demos/${span.demo}/${span.file}:${at > span.lastLine ? at - shift : at}${column ? `:${column}` : ""}`;
       })
       .replace(elsewhere, `demos/${span.demo}/`);
   };

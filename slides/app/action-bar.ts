@@ -3,7 +3,7 @@
  * in the diagram), then kill, restart, send twice or change its filter, as its role allows; or
  * add a process to a role. It only asks; the bridge checks and does, and the events tell.
  */
-import type { ActionName, DemoManifest } from "../../demos/lib/manifest.js";
+import type { ActionName, DemoManifest } from "../../protocol/manifest.js";
 import type { Panel, RunFrame } from "./panel.js";
 import type { RunModel } from "./run-model.js";
 

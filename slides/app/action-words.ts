@@ -3,8 +3,8 @@
  * the diagram: "Killed worker-2", "Sent twice: libzmq refused with EFSM". Not `send-twice
  * client-1`: the action's name in the protocol is ours, the words are the viewer's.
  */
-import type { DemoManifest } from "../../demos/lib/manifest.js";
-import type { NodeEvent } from "../../server/protocol.js";
+import type { DemoManifest } from "../../protocol/manifest.js";
+import type { NodeEvent } from "../../protocol/messages.js";
 import type { ActionChoice } from "./action-bar.js";
 
 /** What the bridge was asked to do, once it has accepted it. */

@@ -8,8 +8,8 @@
  *
  * Lifecycle: connect() opens and keeps the connection; destroy() lets it go for good.
  */
-import type { AccessRole, CodeDiagnostic, ErrorCode, RunEvent, ServerMessage, StopReason } from "../../server/protocol.js";
-import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../server/event-codec.js";
+import type { AccessRole, CodeDiagnostic, ErrorCode, RunEvent, ServerMessage, StopReason } from "../../protocol/messages.js";
+import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../protocol/event-codec.js";
 import { shareToken } from "./page-mode.js";
 
 /**

@@ -20,10 +20,10 @@
  * A page's editor hands the widget a learner's version of one role's function (useCode): from
  * then on its runs start that role with it (the speaker view's Run, driving this widget, too).
  */
-import { manifests } from "../../demos/manifests.js";
-import type { DemoManifest, ParamValues } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
-import { presetValues } from "../../server/trace-format.js";
+import { manifests } from "../../protocol/manifests.js";
+import type { DemoManifest, ParamValues } from "../../protocol/manifest.js";
+import type { DeliverEvent, LostEvent, RunEvent } from "../../protocol/messages.js";
+import { presetValues } from "../../protocol/trace-format.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
 import type { EditedCode } from "./bridge-client.js";
 import { actionWords, refusalWords } from "./action-words.js";

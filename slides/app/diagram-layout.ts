@@ -11,7 +11,7 @@
  * scaled down, and `scale` says by how much. A diagram with room to spare (two nodes on a whole
  * slide) is drawn larger instead, for the back of the room.
  */
-import type { DemoManifest } from "../../demos/lib/manifest.js";
+import type { DemoManifest } from "../../protocol/manifest.js";
 import { type Anchor, type DiagramFont, FONTS, type Rect, type TextMeasure, inflate, inside, overlaps, textRect } from "./diagram-text.js";
 
 export interface Point {

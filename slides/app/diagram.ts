@@ -10,8 +10,8 @@
  * Lifecycle, as the widget's panels (panel.ts): reset() draws a model afresh, render() lays it
  * out and draws it again, update() follows the run, destroy() stops every animation and observer.
  */
-import { type DemoManifest, edgeBetween } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
+import { type DemoManifest, edgeBetween } from "../../protocol/manifest.js";
+import type { DeliverEvent, LostEvent } from "../../protocol/messages.js";
 import { type AnimationSpeed, AnimationClock, FlightBoard, TRAVEL_MS } from "./diagram-flights.js";
 import { type DiagramLayout, type EdgeLayout, type NodeLayout, layoutDiagram } from "./diagram-layout.js";
 import { type DiagramFont, FONTS, type TextMeasure, counterTexts, estimateWidth, firstThatFits, shortCount } from "./diagram-text.js";

@@ -4,7 +4,7 @@
  * say a frame this way. Text stays text; a binary frame is shown in hex, except a subscription
  * (1 or 0, then a prefix), which reads as the talk writes it: "+weather", "−weather", "+(all)".
  */
-import type { FramePreview } from "../../demos/lib/report-types.js";
+import type { FramePreview } from "../../protocol/report-types.js";
 
 /** A subscription frame's reading, from its hex; undefined for anything else. */
 function subscriptionLabel(hex: string): string | undefined {

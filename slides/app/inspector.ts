@@ -8,9 +8,9 @@
  * Lifecycle (panel.ts): render() builds it, update() follows the model, reset() and clear()
  * let the node go.
  */
-import type { DeliverEvent, LostReason, UnknownReason } from "../../server/protocol.js";
+import type { DeliverEvent, LostReason, UnknownReason } from "../../protocol/messages.js";
 import { LOST_BECAUSE, UNKNOWN_BECAUSE } from "./loss-words.js";
-import { bodyFrameOf } from "../../demos/lib/manifest.js";
+import { bodyFrameOf } from "../../protocol/manifest.js";
 import { framePreview } from "./frame-preview.js";
 import type { Panel, RunFrame } from "./panel.js";
 import type { RunModel } from "./run-model.js";

@@ -4,8 +4,8 @@
  * list of the latest messages when the viewer prefers reduced motion — the calm view, where
  * nothing travels and the counters and this list tell the story.
  */
-import { type DemoManifest, bodyFrameOf } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent } from "../../server/protocol.js";
+import { type DemoManifest, bodyFrameOf } from "../../protocol/manifest.js";
+import type { DeliverEvent, LostEvent } from "../../protocol/messages.js";
 import { framePreview } from "./frame-preview.js";
 import { LOST_BECAUSE } from "./loss-words.js";
 import type { Panel, RunFrame } from "./panel.js";

@@ -6,7 +6,7 @@
  *
  * Lifecycle (panel.ts): render() builds it once from the manifest; nothing a run does changes it.
  */
-import type { DemoManifest } from "../../demos/lib/manifest.js";
+import type { DemoManifest } from "../../protocol/manifest.js";
 import type { Panel } from "./panel.js";
 import { QUEUEING_SOCKETS } from "./traffic.js";
 

@@ -3,7 +3,7 @@
  * for the inspector, the spoken summary, the legend and the terminal. No DOM here, so Node
  * scripts can say the same.
  */
-import type { LostReason, UnknownReason } from "../../server/protocol.js";
+import type { LostReason, UnknownReason } from "../../protocol/messages.js";
 
 export const LOST_BECAUSE: Record<LostReason, string> = {
   "receiver-gone": "its receiver died with it queued",

@@ -4,7 +4,7 @@
  * shows no rates of the diagram's own: several numbers for one stream, each over a different
  * window, would contradict each other (see RoleSpec.measurement).
  */
-import type { DemoManifest } from "../../demos/lib/manifest.js";
+import type { DemoManifest } from "../../protocol/manifest.js";
 import type { NodeState } from "./run-model.js";
 
 const patterns = new Map<string, RegExp>();

@@ -8,7 +8,7 @@
  * Chromium's trace; see the frames-per-second figure of `npm run bench`). A line after a quiet
  * spell is shown at once.
  */
-import type { ExitEvent, LogEvent, RunEvent } from "../../server/protocol.js";
+import type { ExitEvent, LogEvent, RunEvent } from "../../protocol/messages.js";
 import type { Panel, RunFrame } from "./panel.js";
 
 const MAX_LINES = 60;

@@ -4,7 +4,7 @@
  * reveal.js's controllers have: render() builds its DOM, update() follows the run, reset()
  * starts afresh for a new run, destroy() lets go of every timer, observer and listener.
  */
-import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent, RunEvent } from "../../protocol/messages.js";
 import type { DemoState } from "./demo-state.js";
 import type { RunModel } from "./run-model.js";
 

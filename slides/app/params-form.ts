@@ -3,8 +3,8 @@
  * a rate, a menu for a choice (tcp or ipc, the fix on or off). Bounds come from the manifest,
  * the same the bridge enforces. A run takes the values as they are when it starts.
  */
-import type { DemoManifest, ParamValues } from "../../demos/lib/manifest.js";
-import { defaultParams, paramProblem } from "../../demos/lib/manifest.js";
+import type { DemoManifest, ParamValues } from "../../protocol/manifest.js";
+import { defaultParams, paramProblem } from "../../protocol/manifest.js";
 
 export class ParamsForm {
   readonly element: HTMLElement;

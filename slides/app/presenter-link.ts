@@ -3,8 +3,8 @@
  * BroadcastChannel. The preview's end is sources/mirror-source.ts; the main window's end,
  * mirrorToPreviews, is here.
  */
-import type { ParamValues } from "../../demos/lib/manifest.js";
-import type { RunEvent } from "../../server/protocol.js";
+import type { ParamValues } from "../../protocol/manifest.js";
+import type { RunEvent } from "../../protocol/messages.js";
 import type { DemoState } from "./demo-state.js";
 import type { RunSnapshot } from "./run-model.js";
 

@@ -2,8 +2,8 @@
  * What a run looks like, built only from its events: each node's process, counters, sockets,
  * endpoints, monitor timeline and output. The diagram draws this; it never asks a process.
  */
-import { type DemoManifest, type ParamValues, defaultParams, roleCount } from "../../demos/lib/manifest.js";
-import type { DeliverEvent, LostEvent, LostReason, RunEvent, UnknownReason } from "../../server/protocol.js";
+import { type DemoManifest, type ParamValues, defaultParams, roleCount } from "../../protocol/manifest.js";
+import type { DeliverEvent, LostEvent, LostReason, RunEvent, UnknownReason } from "../../protocol/messages.js";
 import { Traffic } from "./traffic.js";
 
 /** The role name the model gives peers from outside the run; no manifest has such a role. */

@@ -5,8 +5,8 @@
  * were recorded, through the same listener a live run uses, so live and replay share one
  * renderer.
  */
-import type { RunEvent } from "../../server/protocol.js";
-import { type RecordedTrace, tracePath } from "../../server/trace-format.js";
+import type { RunEvent } from "../../protocol/messages.js";
+import { type RecordedTrace, tracePath } from "../../protocol/trace-format.js";
 import type { RunListener } from "./bridge-client.js";
 
 /** Every trace asked for so far, by path: the answer is kept, so each is fetched at most once. */
@@ -34,10 +34,15 @@ async function fetchTrace(path: string): Promise<RecordedTrace | undefined> {
   return undefined;
 }
 
-/** The events of the first `fraction` of a trace's time: a still frame of the run. */
+/**
+ * The events up to the moment `fraction` of the way through a trace's deliveries: a still frame
+ * of the run while messages travel. By deliveries, not by time: a run recorded on a busy machine
+ * may spend half its time starting, and a frame from then shows nothing happening.
+ */
 export function eventsUntil(trace: RecordedTrace, fraction: number): RunEvent[] {
   const start = trace.events[0]?.t ?? 0;
-  const until = start + trace.durationMs * fraction;
+  const deliveries = trace.events.filter((event) => event.kind === "deliver").map((event) => event.t).sort((a, b) => a - b);
+  const until = deliveries.length > 0 ? deliveries[Math.min(deliveries.length - 1, Math.floor(deliveries.length * fraction))]! : start + trace.durationMs * fraction;
   return trace.events.filter((event) => event.t <= until);
 }
 

@@ -10,7 +10,7 @@
  * by one or in a flow; when it has several, only the deliveries the bridge matched can say
  * whose message it was.
  */
-import type { RunEvent } from "../../server/protocol.js";
+import type { RunEvent } from "../../protocol/messages.js";
 
 /** An edge becomes a flow at this many messages a second… */
 export const FLOW_ABOVE = 40;

@@ -3,7 +3,7 @@
  * printed: shared by the kill and blame tests. Each function takes the test's bridge client.
  */
 import assert from "node:assert/strict";
-import type { RunEvent } from "../../server/protocol.js";
+import type { RunEvent } from "../../protocol/messages.js";
 import type { RunClient } from "./run-client.js";
 import { counted, frameText, losses, printedNumbers } from "./run-facts.js";
 

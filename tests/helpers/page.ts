@@ -4,8 +4,8 @@
  */
 import { once } from "node:events";
 import { WebSocket } from "ws";
-import type { RunEvent, ServerMessage } from "../../server/protocol.js";
-import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../server/event-codec.js";
+import type { RunEvent, ServerMessage } from "../../protocol/messages.js";
+import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../protocol/event-codec.js";
 
 export interface PageOptions {
   /** The Origin header; the deck's own by default, `null` for none. */

@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { WebSocket } from "ws";
-import type { LostEvent, RunEvent, ServerMessage } from "../../server/protocol.js";
+import type { LostEvent, RunEvent, ServerMessage } from "../../protocol/messages.js";
 
 export class RunClient {
   readonly #socket: WebSocket;
@@ -38,10 +38,10 @@ export class RunClient {
   }
 
   /** Sends a request and resolves with the bridge's reply to it ("started", "acted" or "error"). */
-  async request(body: Record<string, unknown>): Promise<ServerMessage> {
+  async request(body: Record<string, unknown>, timeoutMs = 15_000): Promise<ServerMessage> {
     const requestId = `t${++this.#counter}`;
     this.#socket.send(JSON.stringify({ ...body, requestId }));
-    return this.waitForMessage((message) => "requestId" in message && message.requestId === requestId);
+    return this.waitForMessage((message) => "requestId" in message && message.requestId === requestId, timeoutMs);
   }
 
   async run(demo: string, params: Record<string, number> = {}): Promise<string> {

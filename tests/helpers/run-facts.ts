@@ -2,7 +2,7 @@
  * What a run's events say, set beside what its processes printed: the checks the stress tests
  * share. Every count here comes from the events a client of the bridge received.
  */
-import type { DeliverEvent, LostEvent, RunEvent } from "../../server/protocol.js";
+import type { DeliverEvent, LostEvent, RunEvent } from "../../protocol/messages.js";
 
 /** The lines a node printed, one list per life (each start of its process), in order. */
 export function linesByLife(events: readonly RunEvent[], node: string): string[][] {

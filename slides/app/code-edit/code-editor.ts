@@ -11,7 +11,7 @@ import { type Diagnostic, forceLinting, lintGutter, linter, setDiagnostics } fro
 import { EditorState, type Text } from "@codemirror/state";
 import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
-import type { CodeDiagnostic } from "../../../server/protocol.js";
+import type { CodeDiagnostic } from "../../../protocol/messages.js";
 
 /** Each colour light then dark, as the slides' shiki themes give them (see highlight.ts). */
 const colour = (light: string, dark: string) => `light-dark(${light}, ${dark})`;

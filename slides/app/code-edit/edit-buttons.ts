@@ -4,7 +4,7 @@
  * CodeMirror only when Edit is first pressed). Nothing here is heavy: the deck's first load
  * does not grow by the editor.
  */
-import { manifests } from "../../../demos/manifests.js";
+import { manifests } from "../../../protocol/manifests.js";
 import type { ZmqDemo } from "../demo-widget.js";
 import type { RoleEditor } from "./role-editor.js";
 

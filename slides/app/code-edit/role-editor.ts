@@ -8,7 +8,7 @@
  * Lifecycle: render() builds it in place of the listing, bind()/unbind() follow the widget,
  * destroy() puts the listing back.
  */
-import type { CodeDiagnostic } from "../../../server/protocol.js";
+import type { CodeDiagnostic } from "../../../protocol/messages.js";
 import { BridgeClient } from "../bridge-client.js";
 import { keepControlKeysFromDeck } from "../deck-keys.js";
 import type { ZmqDemo } from "../demo-widget.js";

@@ -3,7 +3,7 @@
  * when none does — a static host, or a bridge stopped or crashed mid-talk. It says which on
  * screen, and goes back to live runs by itself when the bridge returns.
  */
-import type { ParamValues } from "../../../demos/lib/manifest.js";
+import type { ParamValues } from "../../../protocol/manifest.js";
 import type { ActionChoice } from "../action-bar.js";
 import { BridgeClient, BridgeError, type EditedCode } from "../bridge-client.js";
 import { LiveSource } from "./live-source.js";

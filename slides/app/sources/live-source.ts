@@ -4,8 +4,8 @@
  * BridgeError "unreachable" and leaves the widget as it was, for the fallback to play a
  * recording instead.
  */
-import type { ParamValues } from "../../../demos/lib/manifest.js";
-import type { StopReason } from "../../../server/protocol.js";
+import type { ParamValues } from "../../../protocol/manifest.js";
+import type { StopReason } from "../../../protocol/messages.js";
 import type { ActionChoice } from "../action-bar.js";
 import { BridgeClient, BridgeError, type EditedCode } from "../bridge-client.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";

@@ -8,8 +8,8 @@
  *   widget (mirror-source.ts);
  * - still: the PDF's print view shows a frame of a recorded run (still-source.ts).
  */
-import type { ParamValues } from "../../../demos/lib/manifest.js";
-import type { CodeDiagnostic, DeliverEvent, RunEvent } from "../../../server/protocol.js";
+import type { ParamValues } from "../../../protocol/manifest.js";
+import type { CodeDiagnostic, DeliverEvent, RunEvent } from "../../../protocol/messages.js";
 import type { ActionChoice } from "../action-bar.js";
 import type { EditedCode } from "../bridge-client.js";
 import type { DemoEvent, DemoState } from "../demo-state.js";

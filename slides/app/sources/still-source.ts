@@ -35,7 +35,7 @@ export class StillSource implements RunSource {
       sink.begin(trace.params);
       sink.events(events, false);
       const delivered = events.filter((event) => event.kind === "deliver");
-      sink.freeze(delivered.slice(-2), `Recorded run, ${trace.recordedAt.slice(0, 10)}: halfway through`);
+      sink.freeze(delivered.slice(-2), `Recorded run, ${trace.recordedAt.slice(0, 10)}: halfway through its messages`);
     });
   }
 

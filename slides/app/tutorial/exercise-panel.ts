@@ -10,7 +10,7 @@
  * Lifecycle: render() builds the DOM, bind()/unbind() follow the widget, update() shows the
  * state of the bridge and of the check, destroy() removes it.
  */
-import type { RunEvent } from "../../../server/protocol.js";
+import type { RunEvent } from "../../../protocol/messages.js";
 import type { ZmqDemo } from "../demo-widget.js";
 import type { Exercise, RunRecord, Verdict } from "./exercises.js";
 import type { ProgressStore } from "./progress.js";

@@ -4,7 +4,7 @@
  * A check sees only what the real processes reported (through the bridge); nothing else can
  * make it pass. No DOM here: the checks are unit-tested with crafted event sequences.
  */
-import type { DeliverEvent, RunEvent } from "../../../server/protocol.js";
+import type { DeliverEvent, RunEvent } from "../../../protocol/messages.js";
 import type { ActionChoice } from "../action-bar.js";
 
 /** One live run as an exercise sees it: the parameters it started with and every event so far. */

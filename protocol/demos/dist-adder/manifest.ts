@@ -1,5 +1,5 @@
-import type { DemoManifest } from "../lib/manifest.js";
-import { transportParam } from "../lib/transport.js";
+import type { DemoManifest } from "../../manifest.js";
+import { transportParam } from "../../transport.js";
 
 /**
  * The distributed adder, the talk's complete application: the manager splits 0..length-1

@@ -1,4 +1,4 @@
-import type { DemoManifest } from "../lib/manifest.js";
+import type { DemoManifest } from "../../manifest.js";
 
 /**
  * "Fast": a live measurement on the presenter's machine. One pair of processes streams

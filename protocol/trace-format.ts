@@ -3,7 +3,7 @@
  * where and when it was made. The browser replays it through the same renderer as a live run
  * when no bridge is reachable, and says "replay". Types only: browser code imports this.
  */
-import type { RunEvent } from "./protocol.js";
+import type { RunEvent } from "./messages.js";
 
 export const TRACE_FORMAT = 1;
 

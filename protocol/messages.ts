@@ -1,10 +1,9 @@
 /**
- * The messages between a browser and the bridge, as types (the documentation) and as schemas
- * (the check at the boundary). Browser code imports the types only; zod stays on the server.
+ * The messages between a browser and the bridge, as types: what both ends agree on. The bridge
+ * checks what arrives against schemas of its own (server/client-messages.ts), held to these.
  */
-import { z } from "zod";
-import type { BookkeepingReport, ChildReport, FramePreview } from "../demos/lib/report-types.js";
-import { ACTION_NAMES, type ActionName } from "../demos/lib/manifest.js";
+import type { BookkeepingReport, ChildReport, FramePreview } from "./report-types.js";
+import type { ActionName } from "./manifest.js";
 
 /** Bump when a message changes shape, so an old page and a new bridge can tell. */
 export const PROTOCOL_VERSION = 3;
@@ -19,76 +18,66 @@ export const MAX_CODE_BYTES = 32 * 1024;
  */
 export const MAX_CODE_MESSAGE_BYTES = 128 * 1024;
 
-const requestId = z.string().min(1).max(64);
-const identifier = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
-
-const runRequest = z.strictObject({
-  type: z.literal("run"),
-  requestId,
-  demo: identifier,
+/** A browser asks to start a run of `demo`. */
+export interface RunRequest {
+  type: "run";
+  requestId: string;
+  demo: string;
   /** Parameter values by name; the demo's manifest bounds them. Missing ones take defaults. */
-  params: z.record(identifier, z.number()).optional(),
+  params?: Record<string, number>;
   /**
    * A learner's version of one role's function (the whole declaration, as the slide shows it):
    * every process of `role` runs it in place of the demo's own; the other roles run as usual.
    */
-  code: z.strictObject({ role: identifier, source: z.string() }).optional(),
-});
+  code?: { role: string; source: string };
+}
 
 /** Checks a learner's version of a role's function, for the editor's marks while typing: nothing starts. */
-const checkRequest = z.strictObject({
-  type: z.literal("check"),
-  requestId,
-  demo: identifier,
-  role: identifier,
-  source: z.string(),
-});
+export interface CheckRequest {
+  type: "check";
+  requestId: string;
+  demo: string;
+  role: string;
+  source: string;
+}
 
-const stopRequest = z.strictObject({
-  type: z.literal("stop"),
-  requestId,
-  runId: identifier,
-});
+export interface StopRequest {
+  type: "stop";
+  requestId: string;
+  runId: string;
+}
 
 /**
  * Something a viewer does to a live run, as the demo's manifest allows: `node` names a process
  * ("worker-3") for kill, restart, send-twice and filter; `role` names a role for add. `filter`
  * is one of the role's listed filters. Names and choices only: never a command or a path.
  */
-const actionRequest = z.strictObject({
-  type: z.literal("action"),
-  requestId,
-  runId: identifier,
-  action: z.enum(ACTION_NAMES as [ActionName, ...ActionName[]]),
-  node: identifier.optional(),
-  role: identifier.optional(),
-  filter: z.string().max(64).optional(),
-});
+export interface ActionRequest {
+  type: "action";
+  requestId: string;
+  runId: string;
+  action: ActionName;
+  node?: string;
+  role?: string;
+  filter?: string;
+}
 
 /** A viewer (or any page) asks to be shown the presenter's runs of one demo, live and future. */
-const watchRequest = z.strictObject({
-  type: z.literal("watch"),
-  requestId,
-  demo: identifier,
-});
+export interface WatchRequest {
+  type: "watch";
+  requestId: string;
+  demo: string;
+}
 
 /** The presenter shows slide `slide` (its id): viewers who follow go there too. */
-const slideRequest = z.strictObject({
-  type: z.literal("slide"),
-  requestId,
-  slide: identifier,
-});
+export interface SlideRequest {
+  type: "slide";
+  requestId: string;
+  slide: string;
+}
 
-const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest, watchRequest, slideRequest, checkRequest]);
-
-/** What a browser may ask of the bridge. */
-export type ClientMessage = z.infer<typeof clientMessage>;
-export type RunRequest = z.infer<typeof runRequest>;
-export type StopRequest = z.infer<typeof stopRequest>;
-export type ActionRequest = z.infer<typeof actionRequest>;
-export type WatchRequest = z.infer<typeof watchRequest>;
-export type SlideRequest = z.infer<typeof slideRequest>;
-export type CheckRequest = z.infer<typeof checkRequest>;
+/** What a browser may ask of the bridge (server/client-messages.ts checks each as it arrives). */
+export type ClientMessage = RunRequest | StopRequest | ActionRequest | WatchRequest | SlideRequest | CheckRequest;
 
 /** Why the bridge said no, as a code a client can act on and show. */
 export type ErrorCode =
@@ -345,7 +334,7 @@ export type ServerMessage =
   | { type: "acted"; requestId: string; runId: string; node: string }
   /**
    * A batch of a run's events, in order. A client that opens /ws offering the WebSocket
-   * subprotocol BINARY_EVENTS_PROTOCOL (server/event-codec.ts) gets every batch as one binary
+   * subprotocol BINARY_EVENTS_PROTOCOL (protocol/event-codec.ts) gets every batch as one binary
    * frame instead, which decodeEvents() turns back into this runId and these events; all other
    * messages stay JSON text. Clients that offer no subprotocol get JSON only.
    */
@@ -357,65 +346,3 @@ export type ServerMessage =
    */
   | { type: "code-problems"; requestId: string; demo: string; role: string; diagnostics: CodeDiagnostic[] }
   | { type: "error"; code: ErrorCode; message: string; requestId?: string };
-
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string; requestId?: string };
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
-}
-
-/** Whether a message claims to carry code, and so may be longer than any other. */
-function carriesCode(json: unknown): boolean {
-  const message = json as { type?: unknown; code?: unknown } | null;
-  return typeof message === "object" && message !== null && (message.type === "check" || (message.type === "run" && typeof message.code === "object"));
-}
-
-/**
- * Checks one WebSocket message from a client. Everything from the network passes here before
- * any of it is used.
- */
-export function parseClientMessage(data: Buffer | string, isBinary: boolean): ParseResult {
-  if (isBinary) return { ok: false, code: "binary-not-accepted", message: "messages must be JSON text" };
-  const text = typeof data === "string" ? data : data.toString("utf8");
-  const bytes = Buffer.byteLength(text);
-  const tooLarge: ParseResult = { ok: false, code: "too-large", message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes (${MAX_CODE_MESSAGE_BYTES} with code)` };
-  if (bytes > MAX_CODE_MESSAGE_BYTES) return tooLarge;
-  let json: unknown;
-  let prototypeKey = false;
-  try {
-    // zod's record() drops a "__proto__" key without a word, which would let an unknown field through.
-    json = JSON.parse(text, (key, value: unknown) => {
-      if (key === "__proto__") prototypeKey = true;
-      return value;
-    });
-  } catch {
-    return { ok: false, code: "bad-json", message: "message is not valid JSON" };
-  }
-  if (prototypeKey) return { ok: false, code: "bad-message", message: "__proto__ is not a field of any message" };
-  if (bytes > MAX_CLIENT_MESSAGE_BYTES && !carriesCode(json)) return tooLarge;
-  const parsed = clientMessage.safeParse(json);
-  if (parsed.success) {
-    const message = parsed.data;
-    const source = message.type === "check" ? message.source : message.type === "run" ? message.code?.source : undefined;
-    if (source !== undefined && Buffer.byteLength(source) > MAX_CODE_BYTES) {
-      return {
-        ok: false,
-        code: "code-too-large",
-        message: `the edited code is ${Buffer.byteLength(source)} bytes; at most ${MAX_CODE_BYTES} (32 KB) may be run or checked`,
-        requestId: message.requestId,
-      };
-    }
-    return { ok: true, message };
-  }
-  // Echo a well-formed requestId so the client can tie the error to its request.
-  const echoed = requestId.safeParse((json as { requestId?: unknown } | null)?.requestId);
-  return {
-    ok: false,
-    code: "bad-message",
-    message: describeIssues(parsed.error),
-    ...(echoed.success ? { requestId: echoed.data } : {}),
-  };
-}

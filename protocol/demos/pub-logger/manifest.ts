@@ -1,6 +1,6 @@
-import type { DemoManifest } from "../lib/manifest.js";
-import { transportParam } from "../lib/transport.js";
-import { LEVELS } from "./logger.js";
+import type { DemoManifest } from "../../manifest.js";
+import { transportParam } from "../../transport.js";
+import { LEVELS } from "./levels.js";
 
 /** Logging over PUB/SUB: programs publish their log records, a watcher prints those it wants. */
 export const pubLogger: DemoManifest = {

@@ -28,8 +28,8 @@
  * text; or the index of a frame list already written in this frame (a delivery carries its
  * send's very list), which the decoder then shares.
  */
-import type { DeliverEvent, RunEvent } from "./protocol.js";
-import type { FlowReport, FramePreview, MessageReport } from "../demos/lib/report-types.js";
+import type { DeliverEvent, RunEvent } from "./messages.js";
+import type { FlowReport, FramePreview, MessageReport } from "./report-types.js";
 
 /** The WebSocket subprotocol by which a page asks for its events as binary frames. */
 export const BINARY_EVENTS_PROTOCOL = "zmq-events.binary.v1";

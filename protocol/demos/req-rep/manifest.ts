@@ -1,5 +1,5 @@
-import type { DemoManifest } from "../lib/manifest.js";
-import { transportParam } from "../lib/transport.js";
+import type { DemoManifest } from "../../manifest.js";
+import { transportParam } from "../../transport.js";
 
 /** Request/Reply: the talk's hello-world client and server. */
 export const reqRep: DemoManifest = {

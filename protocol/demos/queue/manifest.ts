@@ -1,5 +1,5 @@
-import type { DemoManifest } from "../lib/manifest.js";
-import { transportParam } from "../lib/transport.js";
+import type { DemoManifest } from "../../manifest.js";
+import { transportParam } from "../../transport.js";
 
 /** QUEUE: a ROUTER/DEALER device shares the requests of many REQ clients among REP workers. */
 export const queueDemo: DemoManifest = {

@@ -1,4 +1,4 @@
-import type { DemoManifest } from "../lib/manifest.js";
+import type { DemoManifest } from "../../manifest.js";
 
 /**
  * The same PUSH → PULL pair over the three transports, side by side: inproc between two

@@ -1,5 +1,5 @@
-import type { DemoManifest } from "../lib/manifest.js";
-import { transportParam } from "../lib/transport.js";
+import type { DemoManifest } from "../../manifest.js";
+import { transportParam } from "../../transport.js";
 import { FILTERS } from "./topics.js";
 
 /** Publish/Subscribe: one publisher, subscribers that each take the topics they filter for. */

@@ -1,5 +1,5 @@
-import type { DemoManifest } from "../lib/manifest.js";
-import { transportParam } from "../lib/transport.js";
+import type { DemoManifest } from "../../manifest.js";
+import { transportParam } from "../../transport.js";
 
 /** STREAMER: a PULL → PUSH device between producers of tasks and the workers that take them. */
 export const streamerDemo: DemoManifest = {

@@ -1,5 +1,5 @@
-import type { DemoManifest } from "../lib/manifest.js";
-import { transportParam } from "../lib/transport.js";
+import type { DemoManifest } from "../../manifest.js";
+import { transportParam } from "../../transport.js";
 
 /** Push/Pull: a ventilator hands tasks out to workers, one each in turn. */
 export const pushPull: DemoManifest = {
