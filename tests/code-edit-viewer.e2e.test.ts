@@ -2,7 +2,8 @@
 /**
  * A viewer of a shared deck cannot send code: its page has no Edit (nor a Run that would carry
  * code), and the bridge answers code from a viewer's connection, a run with code or a check,
- * with `read-only`, starting nothing.
+ * with `read-only`, starting nothing. It sees the presenter's edited run like any other run,
+ * the learner's node marked.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -47,6 +48,30 @@ describe("a viewer of a shared deck and code", { timeout: 120_000, skip: elsewhe
     const presenter = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await presenter.goto(`${bridge.url}/#/req-rep-server`);
     await presenter.locator("section#req-rep-server").getByRole("button", { name: "Edit" }).waitFor({ timeout: 15_000 });
+    await presenter.close();
+  });
+
+  it("sees the presenter's run of an edited server, its node marked as the presenter's code", async () => {
+    const presenter = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await presenter.goto(`${bridge.url}/#/req-rep-server`);
+    const viewer = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await viewer.goto(`http://${elsewhere}:${bridge.port}/?token=${token}#/req-rep`);
+    await viewer.locator("section#req-rep zmq-demo").getByText(/Watching/).waitFor({ timeout: 15_000 });
+    await presenter.locator("section#req-rep-server").getByRole("button", { name: "Edit" }).click();
+    const content = presenter.locator(`[data-editor="req-rep/server"] .cm-content`);
+    await content.click();
+    await presenter.keyboard.press("Control+End");
+    await presenter.keyboard.press("ArrowUp");
+    await presenter.keyboard.press("ArrowUp");
+    await presenter.keyboard.press("End");
+    for (let i = 0; i < 'await socket.send("World");'.length; i++) await presenter.keyboard.press("Backspace");
+    await presenter.keyboard.type('await socket.send("From the stage");');
+    await presenter.locator("section#req-rep-server").getByRole("button", { name: "Run your code" }).click();
+    const watched = viewer.locator("section#req-rep zmq-demo");
+    await watched.locator(`[data-node="server-1"][data-edited="true"]`).waitFor({ state: "attached", timeout: 20_000 });
+    await viewer.waitForFunction(() => document.querySelector("section#req-rep zmq-demo .demo-output")?.textContent?.includes("[ From the stage ]"), undefined, { timeout: 20_000 });
+    await presenter.locator("section#req-rep-server").getByRole("button", { name: "Stop" }).click();
+    await viewer.close();
     await presenter.close();
   });
 

@@ -183,7 +183,6 @@ export class RoleEditor {
   #toggleSolution(): void {
     const shown = this.#solution.hidden;
     this.#solution.hidden = !shown;
-    this.element.classList.toggle("with-solution", shown);
     this.#solutionButton.textContent = shown ? "Hide solution" : "Show solution";
     this.#solutionButton.setAttribute("aria-pressed", String(shown));
   }
