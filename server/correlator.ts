@@ -60,8 +60,8 @@ export class Correlator {
     this.#losses = new LossTracker({ topology, outsideDuring, judgedPerMessage: (node, socket) => !this.#flows.isCounted(node, socket), mayHaveReceived: (send) => this.#matcher.mayHaveReceived(send) });
   }
 
-  /** The bridge started a process for `node`, which will connect to `connectsTo`. */
-  spawned(node: string, role: string, index: number, pid: number, t: number, connectsTo: readonly string[]): void {
+  /** The bridge started a process for `node`, which will connect to `connectsTo` (running a learner's code when `edited`). */
+  spawned(node: string, role: string, index: number, pid: number, t: number, connectsTo: readonly string[], edited = false): void {
     this.topology.spawned(node, role, t);
     this.#tallied.delete(node);
     this.#matcher.started(node, t);
@@ -69,7 +69,7 @@ export class Correlator {
     this.#flows.heard(node, t);
     this.#subscriptionFrames.forget(node);
     for (const address of connectsTo) this.#external.connectorStarted(node, address);
-    this.#emit({ kind: "spawn", t, node, role, index, pid });
+    this.#emit({ kind: "spawn", t, node, role, index, pid, ...(edited ? { edited: true as const } : {}) });
   }
 
   /** One batch of a node's reports, in the order it made them. */

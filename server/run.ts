@@ -27,6 +27,7 @@ import { paramArgument } from "../demos/lib/command-line.js";
 import { Correlator } from "./correlator.js";
 import { makeRunIpcDir } from "./ipc-dirs.js";
 import { DemoProcess } from "./process-group.js";
+import type { EditedRole } from "./role-code/edited-role.js";
 import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "../protocol/messages.js";
 
 /** Where compiled demos live, next to the compiled bridge. */
@@ -62,6 +63,8 @@ export class ActionRefused extends Error {
 export interface RunOptions {
   /** The address binding roles bind, on any free port: loopback unless the deck is shared. */
   bindHost?: string;
+  /** A role whose processes run a learner's edited code; the run removes its folder when it ends. */
+  edited?: EditedRole;
 }
 
 export class Run {
@@ -77,6 +80,7 @@ export class Run {
   /** A temporary directory for this run's ipc endpoints, made on first need, removed at the end. */
   #ipcDir: string | undefined;
   readonly #bindHost: string;
+  readonly #edited: EditedRole | undefined;
   #stopping: Promise<void> | undefined;
   #stopReason: StopReason | undefined;
   /** Whether every process of the run's first start has been started: actions wait for it. */
@@ -85,6 +89,7 @@ export class Run {
   constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver, options: RunOptions = {}) {
     this.id = id;
     this.#bindHost = options.bindHost ?? LOOPBACK;
+    this.#edited = options.edited;
     this.manifest = manifest;
     this.params = params;
     this.#observer = observer;
@@ -95,7 +100,7 @@ export class Run {
   get nodes(): NodeInfo[] {
     return [...this.#processes].map(([id, process]) => {
       const role = this.#nodeRoles.get(id)!;
-      return { id, role, index: Number(id.slice(role.length + 1)), pid: process.pid };
+      return { id, role, index: Number(id.slice(role.length + 1)), pid: process.pid, ...(role === this.#edited?.role ? { edited: true as const } : {}) };
     });
   }
 
@@ -130,6 +135,7 @@ export class Run {
     this.#stopping ??= Promise.all([...this.#processes.values()].map((process) => process.stop())).then(() => {
       this.#correlator.dispose();
       if (this.#ipcDir) rmSync(this.#ipcDir, { recursive: true, force: true });
+      this.#edited?.dispose();
       this.#observer.onStopped(this.id, reason);
     });
     return this.#stopping;
@@ -246,7 +252,9 @@ export class Run {
       // A connecting role is ready once started; a binding one once it has told us its endpoints.
       const timer = awaitingBind.length > 0 ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS) : undefined;
 
-      const process = new DemoProcess(`${DEMOS_DIR}${this.manifest.name}/${spec.script}`, args, {
+      const edited = this.#edited?.role === roleName ? this.#edited : undefined;
+      const script = edited?.script ?? `${DEMOS_DIR}${this.manifest.name}/${spec.script}`;
+      const process = new DemoProcess(script, args, {
         onReports: (batch) => {
           this.#correlator.reports(nodeId, batch);
           for (const report of batch.reports) {
@@ -258,16 +266,16 @@ export class Run {
             }
           }
         },
-        onLine: (stream, text) => this.#correlator.line(nodeId, stream, text),
+        onLine: (stream, text) => this.#correlator.line(nodeId, stream, edited ? edited.rewriteLine(text) : text),
         onExit: (code, signal) => {
           this.#correlator.exited(nodeId, code, signal);
           settle(new RunFailed(`${nodeId} exited before it was ready (${signal ?? `code ${code}`})`));
           this.#afterExit();
         },
-      });
+      }, edited?.execArgv);
       this.#processes.set(nodeId, process);
       this.#nodeRoles.set(nodeId, roleName);
-      this.#correlator.spawned(nodeId, roleName, index, process.pid, monotonicMs(), connectsTo);
+      this.#correlator.spawned(nodeId, roleName, index, process.pid, monotonicMs(), connectsTo, edited !== undefined);
       if (awaitingBind.length === 0) settle();
     });
   }

@@ -60,6 +60,8 @@ export interface NodeState {
   exitCode?: number | null;
   exitSignal?: string | null;
   lastError?: string;
+  /** It runs a learner's edited version of its role's function. */
+  edited?: boolean;
 }
 
 function pushBounded<T>(list: T[], item: T): void {
@@ -199,7 +201,7 @@ export class RunModel {
       if (event.kind === "spawn") {
         const node = this.nodes.get(event.node) ?? this.#plan(event.role, event.index);
         // A restarted process opens its sockets and binds or connects its endpoints afresh.
-        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, unknown: 0, unknownBecause: {}, uncounted: [], unsettled: [], filters: [], waitingSends: [], socketTypes: [], endpoints: [], exitCode: undefined, exitSignal: undefined });
+        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, unknown: 0, unknownBecause: {}, uncounted: [], unsettled: [], filters: [], waitingSends: [], socketTypes: [], endpoints: [], exitCode: undefined, exitSignal: undefined, edited: event.edited === true });
         this.#forgetBound(node.id);
         node.rateWindow = { t: event.t, sent: 0, received: 0 };
         continue;

@@ -27,8 +27,9 @@ export class RunClient {
     });
   }
 
-  static async open(bridgeUrl: string): Promise<RunClient> {
-    const socket = new WebSocket(`${bridgeUrl.replace("http", "ws")}/ws`);
+  /** Opens /ws as a local program (no Origin) by default; with `origin` as a page there would, with `token` as a viewer. */
+  static async open(bridgeUrl: string, { origin, token }: { origin?: string; token?: string } = {}): Promise<RunClient> {
+    const socket = new WebSocket(`${bridgeUrl.replace("http", "ws")}/ws${token ? `?token=${token}` : ""}`, origin ? { origin } : {});
     await new Promise((resolve, reject) => {
       socket.once("open", resolve);
       socket.once("error", reject);
@@ -37,10 +38,10 @@ export class RunClient {
   }
 
   /** Sends a request and resolves with the bridge's reply to it ("started", "acted" or "error"). */
-  async request(body: Record<string, unknown>): Promise<ServerMessage> {
+  async request(body: Record<string, unknown>, timeoutMs = 15_000): Promise<ServerMessage> {
     const requestId = `t${++this.#counter}`;
     this.#socket.send(JSON.stringify({ ...body, requestId }));
-    return this.waitForMessage((message) => "requestId" in message && message.requestId === requestId);
+    return this.waitForMessage((message) => "requestId" in message && message.requestId === requestId, timeoutMs);
   }
 
   async run(demo: string, params: Record<string, number> = {}): Promise<string> {

@@ -7,7 +7,7 @@
 import type { ParamValues } from "../../../protocol/manifest.js";
 import type { StopReason } from "../../../protocol/messages.js";
 import type { ActionChoice } from "../action-bar.js";
-import { BridgeClient, BridgeError } from "../bridge-client.js";
+import { BridgeClient, BridgeError, type EditedCode } from "../bridge-client.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 
 const STOP_WORDS: Record<StopReason, string> = {
@@ -46,12 +46,12 @@ export class LiveSource implements RunSource {
     this.#sink = sink;
   }
 
-  run(params: ParamValues): void {
-    void this.start(params).catch(() => {});
+  run(params: ParamValues, code?: EditedCode): void {
+    void this.start(params, code).catch(() => {});
   }
 
   /** Starts a run; rejects (changing nothing) only when no bridge answers. */
-  async start(params: ParamValues): Promise<void> {
+  async start(params: ParamValues, code?: EditedCode): Promise<void> {
     const sink = this.#sink;
     if (!sink || this.active) return;
     this.#starting = true;
@@ -73,11 +73,12 @@ export class LiveSource implements RunSource {
           if (code === "bad-events") this.#runId = undefined;
           sink.transition("failed", `${code}: ${message}`);
         },
-      });
+      }, code);
     } catch (error) {
       this.#starting = false;
       if (error instanceof BridgeError && error.code === "unreachable") throw error;
       sink.transition("failed", error instanceof BridgeError ? `${error.code}: ${error.message}` : String(error));
+      if (error instanceof BridgeError && error.code === "code-problems") sink.codeProblems(error.diagnostics);
       return;
     }
     this.#starting = false;
