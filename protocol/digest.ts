@@ -116,6 +116,7 @@ export function digestFrames(frames: readonly Uint8Array[]): string {
 function isPrintable(text: string): boolean {
   // Replacement characters mean the bytes were not valid UTF-8; control characters other than
   // tab and newlines would garble a label.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
   return !/[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
 }
 

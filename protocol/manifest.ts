@@ -129,6 +129,18 @@ export interface DemoManifest {
   layout: string[][];
 }
 
+/**
+ * A demo's manifest with its role and parameter names kept as written, so that a role's program
+ * gets its parameters by name as numbers (`params.rate`), and a name its role does not take,
+ * or a role the demo does not have, is a type error.
+ */
+export function defineDemo<const M extends DemoManifest>(manifest: M): M {
+  return manifest;
+}
+
+/** The parameters role `R` of demo `M` takes on its command line, by name. */
+export type RoleParams<M extends DemoManifest, R extends keyof M["roles"]> = Record<M["roles"][R]["params"][number], number>;
+
 /** The endpoint's name and whether the role binds it. */
 export function endpointName(use: EndpointUse): { name: string; binds: boolean } {
   return "bind" in use ? { name: use.bind, binds: true } : { name: use.connect, binds: false };

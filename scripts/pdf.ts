@@ -6,8 +6,8 @@
  * recorded run; --notes adds each slide's speaker notes on a page after it. It serves the
  * built deck as static files and starts no demo process.
  */
-import { launchChromium } from "../tests/helpers/browser.js";
-import { serveStatic } from "../tests/helpers/static-server.js";
+import { launchChromium } from "../harness/browser.js";
+import { serveStatic } from "../harness/static-server.js";
 
 const args = process.argv.slice(2);
 const withNotes = args.includes("--notes");

@@ -8,14 +8,13 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { WebSocket } from "ws";
 import { manifests } from "../protocol/manifests.js";
-import type { RunEvent, ServerMessage } from "../protocol/messages.js";
 import { REPO_ROOT } from "../server/http.js";
 import { TRACE_FORMAT, type RecordedTrace, presetValues, tracePath } from "../protocol/trace-format.js";
 import { demoShowings } from "./slides/directives.js";
 import { readSlideFiles } from "./slides/plugin.js";
-import { startBridge } from "../tests/helpers/bridge.js";
+import { startBridge } from "../harness/bridge.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 
 /** How long each demo runs while recorded, unless it finishes first. */
 const RECORD_MS = Number(process.env.RECORD_MS ?? 6000);
@@ -25,30 +24,21 @@ const MAX_EVENTS = 4000;
 async function record(url: string, demo: string, preset: string): Promise<RecordedTrace> {
   const manifest = manifests.get(demo);
   if (!manifest) throw new Error(`no demo ${demo}; there are: ${[...manifests.keys()].join(", ")}`);
-  const socket = new WebSocket(`${url.replace("http", "ws")}/ws`, { origin: url });
-  const events: RunEvent[] = [];
-  let params: Record<string, number> = {};
-  let runId = "";
-  const stopped = new Promise<void>((resolve, reject) => {
-    socket.on("message", (data) => {
-      const message = JSON.parse(String(data)) as ServerMessage;
-      if (message.type === "started") {
-        runId = message.runId;
-        params = message.params;
-        setTimeout(() => socket.send(JSON.stringify({ type: "stop", requestId: "stop", runId })), RECORD_MS);
-      } else if (message.type === "events" && message.runId === runId) {
-        events.push(...message.events.slice(0, Math.max(0, MAX_EVENTS - events.length)));
-      } else if (message.type === "stopped" && message.runId === runId) {
-        resolve();
-      } else if (message.type === "error") {
-        reject(new Error(`${demo}: ${message.code}: ${message.message}`));
-      }
-    });
-  });
-  await new Promise((resolve) => socket.once("open", resolve));
-  socket.send(JSON.stringify({ type: "run", requestId: "record", demo, ...(preset ? { params: presetValues(preset) } : {}) }));
-  await stopped;
-  socket.close();
+  const client = await BridgeClient.open(url);
+  let runId: string;
+  try {
+    runId = await client.start(demo, preset ? presetValues(preset) : {});
+  } catch (error) {
+    await client.close();
+    throw new Error(`${demo}: ${(error as Error).message}`);
+  }
+  const started = client.messages.find((message) => message.type === "started" && message.runId === runId);
+  const params = started?.type === "started" ? started.params : {};
+  // Until RECORD_MS has passed, or the run has ended by itself (a demo that finishes).
+  await Promise.race([new Promise((resolve) => setTimeout(resolve, RECORD_MS)), client.stopped(runId, RECORD_MS + 1000).catch(() => {})]);
+  await client.stop(runId, 60_000);
+  await client.close();
+  const events = client.events(runId).slice(0, MAX_EVENTS);
 
   const pids = Object.fromEntries(events.flatMap((event) => (event.kind === "spawn" ? [[event.node, event.pid]] : [])));
   const zeromq = await import("zeromq");

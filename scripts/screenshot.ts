@@ -5,9 +5,9 @@
  * ends, every fragment revealed, since that is when it holds the most.
  */
 import { mkdirSync } from "node:fs";
-import { launchChromium } from "../tests/helpers/browser.js";
-import { startBridge } from "../tests/helpers/bridge.js";
-import { revealAllFragments } from "../tests/helpers/deck.js";
+import { launchChromium } from "../harness/browser.js";
+import { startBridge } from "../harness/bridge.js";
+import { revealAllFragments } from "../harness/deck.js";
 
 const args = process.argv.slice(2);
 const run = args.includes("--run");

@@ -2,9 +2,9 @@
  * Gathers a connection's run events and sends them as one WebSocket frame per run per tick,
  * however many messages the processes exchanged in between. After a quiet spell the first few
  * frames go out on the next turn of the event loop; under load, one frame per `intervalMs`
- * (demos/lib/flush-gate.ts).
+ * (a token bucket: lib/token-bucket.ts).
  */
-import { FlushGate } from "../demos/lib/flush-gate.js";
+import { TokenBucket } from "../lib/token-bucket.js";
 import type { RunEvent, ServerMessage } from "../protocol/messages.js";
 
 /** Frames that may go at once after a quiet spell: a run's start is a few single events. */
@@ -12,13 +12,13 @@ const FRAME_BURST = 8;
 
 export class EventBatcher {
   readonly #send: (message: ServerMessage) => void;
-  readonly #gate: FlushGate;
+  readonly #gate: TokenBucket;
   readonly #pending = new Map<string, RunEvent[]>();
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 
   constructor(send: (message: ServerMessage) => void, intervalMs = 16) {
     this.#send = send;
-    this.#gate = new FlushGate(intervalMs, FRAME_BURST, performance.now());
+    this.#gate = new TokenBucket(FRAME_BURST, 1000 / intervalMs, performance.now());
   }
 
   push(runId: string, event: RunEvent): void {

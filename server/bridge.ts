@@ -30,7 +30,7 @@ import {
 } from "../protocol/messages.js";
 import { parseClientMessage } from "./client-messages.js";
 import { ActionRefused, LOOPBACK, Run } from "./run.js";
-import { TokenBucket } from "./rate-limit.js";
+import { TokenBucket } from "../lib/token-bucket.js";
 import { readRequestTarget } from "./request-target.js";
 import { CompileService } from "./role-code/compile-service.js";
 import { type EditedRole, NotEditable, editTargetOf, prepareEditedRole } from "./role-code/edited-role.js";
@@ -146,8 +146,8 @@ class Connection implements Watcher, Follower {
     this.#binaryEvents = socket.protocol === BINARY_EVENTS_PROTOCOL;
     this.#context = context;
     this.#budget = new Budget(limits.runsPerConnection, limits.processesPerConnection);
-    this.#messageBucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
-    this.#runBucket = new TokenBucket(limits.runBurst, limits.runsPerSecond);
+    this.#messageBucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond, performance.now());
+    this.#runBucket = new TokenBucket(limits.runBurst, limits.runsPerSecond, performance.now());
     this.#idle = new IdleTimer(limits.idleTimeoutMs, () => this.#stopAll("idle"));
     this.#batcher = new EventBatcher((message) => this.#send(message));
     socket.on("message", (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
@@ -205,7 +205,7 @@ class Connection implements Watcher, Follower {
   #onMessage(data: Buffer, isBinary: boolean): void {
     const parsed = parseClientMessage(data, isBinary);
     const requestId = parsed.ok ? parsed.message.requestId : parsed.requestId;
-    if (!this.#messageBucket.take()) {
+    if (!this.#messageBucket.take(performance.now())) {
       this.#error("rate-limited", `at most ${this.#context.limits.messagesPerSecond} messages a second; this one was ignored`, requestId);
       return;
     }
@@ -247,7 +247,7 @@ class Connection implements Watcher, Follower {
     const code = request.code;
     if (code) this.#editTarget(manifest, code.role);
     // Counted whether or not the run then fits: hammering at the cap is what this limit is for.
-    if (!this.#runBucket.take()) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
+    if (!this.#runBucket.take(performance.now())) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
     if (!code) return this.#startRun(request, manifest, params);
     this.#compile(request.requestId, "run", async (compiler) => {
       const prepared = await prepareEditedRole(compiler, manifest, code.role, code.source);
@@ -362,7 +362,7 @@ class Connection implements Watcher, Follower {
     const grow = this.#growRun.get(run.id)!;
     const adds = request.action === "add";
     // An add or a restart starts a process, as a run does: a storm of them is held to the same pace.
-    if ((adds || request.action === "restart") && !this.#runBucket.take()) {
+    if ((adds || request.action === "restart") && !this.#runBucket.take(performance.now())) {
       throw new RequestError("rate-limited", `at most ${this.#context.limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
     }
     if (adds && !grow(1)) {

@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     allowedHosts: access.allowedHosts,
     connections: { total: DEFAULT_LIMITS.httpConnections, keptForThisMachine: DEFAULT_LIMITS.httpConnectionsKeptForThisMachine },
   };
-  let deck;
+  let deck: Awaited<ReturnType<typeof createDevServer>> | ReturnType<typeof createDeckServer>;
   try {
     deck = options.dev ? await createDevServer(http) : createDeckServer(http);
   } catch (error) {

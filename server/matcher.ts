@@ -22,6 +22,7 @@
  * receive's sender is not known: nothing is drawn, and the candidates are handed to the loss
  * tracker as unjudgeable (`forgotSend`), since one of them was taken here.
  */
+import { HeadQueue } from "../lib/head-queue.js";
 import type { DeliverEvent, NodeEvent } from "../protocol/messages.js";
 import type { MessageReport } from "../protocol/report-types.js";
 import { type RunTopology, type SocketInfo, nodeOfKey, socketKey } from "./topology.js";
@@ -127,67 +128,16 @@ function identityOf(event: MessageEvent): string | undefined {
 }
 
 /**
- * The unpaired reports of one digest, oldest first. Pairs are almost always made with the
- * oldest, so taking it moves a head index rather than shifting thousands of reports along
- * (at full speed a digest such as a benchmark's repeated payload has thousands waiting).
- */
-class PendingQueue<T> {
-  #items: (T | undefined)[] = [];
-  #head = 0;
-
-  get size(): number {
-    return this.#items.length - this.#head;
-  }
-
-  /** The i-th oldest. */
-  at(i: number): T {
-    return this.#items[this.#head + i]!;
-  }
-
-  push(item: T): void {
-    this.#items.push(item);
-  }
-
-  indexOf(item: T): number {
-    const index = this.#items.indexOf(item, this.#head);
-    return index === -1 ? -1 : index - this.#head;
-  }
-
-  some(test: (item: T) => boolean): boolean {
-    for (let i = this.#head; i < this.#items.length; i++) if (test(this.#items[i]!)) return true;
-    return false;
-  }
-
-  removeAt(i: number): void {
-    if (i > 0) {
-      this.#items.splice(this.#head + i, 1);
-      return;
-    }
-    this.#items[this.#head] = undefined;
-    this.#head += 1;
-    // Drop the taken slots now and then: the array's length stays proportional to what waits.
-    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-}
-
-/**
  * The unpaired reports of one kind, by digest, and all of them in the order they came, so the
  * oldest of every digest together is the one forgotten past MAX_PENDING.
  */
 class PendingReports<T extends object> {
-  readonly #byDigest = new Map<string, PendingQueue<T>>();
+  readonly #byDigest = new Map<string, HeadQueue<T>>();
   /** The reports waiting. */
   readonly #waiting = new Set<T>();
-  /**
-   * Every report in the order it came, paired ones included until passed: the oldest still
-   * waiting is found from `#head`. (A Set's first entry would do, but finding it after many
-   * deletions walks every deleted slot still in its table: once full, that is every add.)
-   */
-  #order: T[] = [];
-  #head = 0;
+  /** Every report in the order it came, paired ones included until passed: the oldest still waiting is its first. */
+  readonly #order = new HeadQueue<T>();
+  readonly #isWaiting = (item: T) => this.#waiting.has(item);
   readonly #digestOf: (item: T) => string;
 
   constructor(digestOf: (item: T) => string) {
@@ -207,7 +157,7 @@ class PendingReports<T extends object> {
     return this.#waiting.has(item);
   }
 
-  get(digest: string): PendingQueue<T> | undefined {
+  get(digest: string): HeadQueue<T> | undefined {
     return this.#byDigest.get(digest);
   }
 
@@ -215,13 +165,13 @@ class PendingReports<T extends object> {
   add(item: T): T | undefined {
     const digest = this.#digestOf(item);
     let queue = this.#byDigest.get(digest);
-    if (!queue) this.#byDigest.set(digest, (queue = new PendingQueue()));
+    if (!queue) this.#byDigest.set(digest, (queue = new HeadQueue()));
     queue.push(item);
     this.#waiting.add(item);
     this.#order.push(item);
     if (this.#waiting.size <= MAX_PENDING) return undefined;
-    while (!this.#waiting.has(this.#order[this.#head]!)) this.#head += 1;
-    const oldest = this.#order[this.#head]!;
+    this.#order.skipClosed(this.#isWaiting, this.#waiting.size);
+    const oldest = this.#order.first()!;
     this.delete(oldest);
     return oldest;
   }
@@ -236,15 +186,7 @@ class PendingReports<T extends object> {
     this.#waiting.delete(item);
     queue.removeAt(i);
     // Paired reports are passed over at the head; the array stays proportional to what waits.
-    while (this.#head < this.#order.length && !this.#waiting.has(this.#order[this.#head]!)) this.#head += 1;
-    if (this.#head >= 1024 && this.#head * 2 >= this.#order.length) {
-      this.#order = this.#order.slice(this.#head);
-      this.#head = 0;
-    } else if (this.#order.length - this.#head > 4 * Math.max(1024, this.#waiting.size)) {
-      // Paired ones behind a report that waits long: dropped now and then.
-      this.#order = this.#order.slice(this.#head).filter((item) => this.#waiting.has(item));
-      this.#head = 0;
-    }
+    this.#order.skipClosed(this.#isWaiting, this.#waiting.size);
     if (queue.size === 0) this.#byDigest.delete(digest);
   }
 }
@@ -260,7 +202,7 @@ export class DeliveryMatcher {
    * in the order it received them, which the loss tracker's judgement rests on (a later one
    * settled first would make the earlier one look lost).
    */
-  readonly #queues = new Map<string, PendingQueue<RecvEntry>>();
+  readonly #queues = new Map<string, HeadQueue<RecvEntry>>();
   /** The keys of each node's receiving sockets that have a queue. */
   readonly #queuesOf = new Map<string, Set<string>>();
   /** Queues being settled now: a settlement that leads back to one leaves it to the loop already at it. */
@@ -475,7 +417,7 @@ export class DeliveryMatcher {
     if (entry.type === "REP") this.#pendingRequests.add(`${entry.key}:${event.seq}`);
     let queue = this.#queues.get(entry.key);
     if (!queue) {
-      this.#queues.set(entry.key, (queue = new PendingQueue()));
+      this.#queues.set(entry.key, (queue = new HeadQueue()));
       let keys = this.#queuesOf.get(event.node);
       if (!keys) this.#queuesOf.set(event.node, (keys = new Set()));
       keys.add(entry.key);

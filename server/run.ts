@@ -24,6 +24,7 @@ import {
 } from "../protocol/manifest.js";
 import type { RoleCommand } from "../protocol/commands.js";
 import { paramArgument } from "../demos/lib/command-line.js";
+import { monotonicMs } from "../protocol/clock.js";
 import { Correlator } from "./correlator.js";
 import { makeRunIpcDir } from "./ipc-dirs.js";
 import { DemoProcess } from "./process-group.js";
@@ -36,10 +37,6 @@ const DEMOS_DIR = fileURLToPath(new URL("../demos/", import.meta.url));
 export const LOOPBACK = "127.0.0.1";
 /** How long a binding role may take to report its endpoints before the run fails. */
 const BIND_TIMEOUT_MS = 10_000;
-
-export function monotonicMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6;
-}
 
 export interface RunObserver {
   /** Called for every event, in order; the caller batches them. */

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { type ContrastProblem, contrastProblemsIn } from "./helpers/contrast.js";
-import { revealAllFragments, slideIds } from "./helpers/deck.js";
+import { revealAllFragments, slideIds } from "../harness/deck.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
 
 const harness = useBridgeAndBrowser();

@@ -10,9 +10,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { slideIds } from "./helpers/deck.js";
+import { slideIds } from "../harness/deck.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
-import { startBridge } from "./helpers/bridge.js";
+import { startBridge } from "../harness/bridge.js";
 import { type TextPiece, diagramTextProblems, visibleTexts } from "./helpers/text-boxes.js";
 
 const harness = useBridgeAndBrowser();

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import type { RunEvent } from "../protocol/messages.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
-import { BridgePage } from "./helpers/page.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 
 const harness = useBridgeAndBrowser();
 const widget = 'zmq-demo[data-demo="fast"]';
@@ -55,7 +55,7 @@ async function runFast(page: Page, count: number): Promise<void> {
 
 describe("the deck's page reading binary events", () => {
   it("shows the same counters for every node as a JSON client watching the same run", async () => {
-    const json = await BridgePage.open(harness.bridge.url);
+    const json = await BridgeClient.open(harness.bridge.url);
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
     let binaryFrames = 0;
     page.on("websocket", (socket) => socket.on("framereceived", ({ payload }) => void (typeof payload === "string" || (binaryFrames += 1))));
@@ -95,7 +95,7 @@ describe("the deck's page reading binary events", () => {
         else socket.send(message);
       });
     });
-    const json = await BridgePage.open(harness.bridge.url);
+    const json = await BridgeClient.open(harness.bridge.url);
     try {
       json.send({ type: "watch", requestId: json.newRequestId(), demo: "fast" });
       await json.waitFor((message) => message.type === "watching");

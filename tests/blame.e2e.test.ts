@@ -6,18 +6,18 @@
  */
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { EVERY_MESSAGE_REPORTED, checkAgainstPrinted, killWorkers } from "./helpers/kill-scenarios.js";
-import { RunClient } from "./helpers/run-client.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 
 let bridge: RunningBridge;
-let client: RunClient;
+let client: BridgeClient;
 
 before(async () => {
   bridge = await startBridge([], { env: EVERY_MESSAGE_REPORTED });
 });
 beforeEach(async () => {
-  client = await RunClient.open(bridge.url);
+  client = await BridgeClient.open(bridge.url);
 });
 afterEach(() => client?.close());
 after(async () => {

@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { BridgePage } from "./helpers/page.js";
-import { demoProcessesOf, killChild, listeningPorts, parentOf, waitForExit } from "./helpers/processes.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { BridgeClient } from "../harness/bridge-client.js";
+import { demoProcessesOf, killChild, listeningPorts, parentOf, waitForExit } from "../harness/processes.js";
 import { seededRandom } from "./helpers/random.js";
 
 const CYCLES = 300;
@@ -37,13 +37,13 @@ after(async () => {
 
 describe("chaos", { timeout: 180_000 }, () => {
   it(`after ${CYCLES} random steps of run, stop, kill -9, page close and reconnect, no demo process or port is left`, async (t) => {
-    const pages: (BridgePage | undefined)[] = [];
-    const everyPage: BridgePage[] = [];
+    const pages: (BridgeClient | undefined)[] = [];
+    const everyPage: BridgeClient[] = [];
     const answers: Promise<unknown>[] = [];
     const steps = new Map<string, number>();
     let killed = 0;
     const openPage = async (slot: number) => {
-      const page = await BridgePage.open(bridge.url);
+      const page = await BridgeClient.open(bridge.url);
       pages[slot] = page;
       everyPage.push(page);
     };
@@ -115,7 +115,7 @@ describe("chaos", { timeout: 180_000 }, () => {
     assert.ok((answerCodes.get("started") ?? 0) > 0, "some runs really ran");
 
     // The bridge is still up, and its accounts of runs and processes are back to zero.
-    const last = await BridgePage.open(bridge.url);
+    const last = await BridgeClient.open(bridge.url);
     assert.equal(last.messages[0]?.type, "hello");
     await last.close();
     const exited = once(bridge.process, "exit");

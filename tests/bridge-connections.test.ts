@@ -11,8 +11,8 @@ import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
 import { type Bridge, attachBridge } from "../server/bridge.js";
 import { hostsFor } from "../server/access.js";
-import { waitForExit } from "./helpers/processes.js";
-import { BridgePage } from "./helpers/page.js";
+import { waitForExit } from "../harness/processes.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 
 const HEARTBEAT_MS = 150;
 const CONNECTIONS = 3;
@@ -59,14 +59,14 @@ describe("connections the bridge lets go", { timeout: 180_000 }, () => {
   });
 
   it("a page that answers pings stays connected", async () => {
-    const page = await BridgePage.open(url);
+    const page = await BridgeClient.open(url);
     await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 4));
     assert.ok(page.isOpen);
     await page.close();
   });
 
   it("a page that does not read its events is disconnected before they pile up, and its run ends", async (t) => {
-    const page = await BridgePage.open(url);
+    const page = await BridgeClient.open(url);
     const answer = await page.run("req-rep", { interval: 0, work: 0 });
     assert.equal(answer.type, "started");
     await page.waitForEvents(answer.type === "started" ? answer.runId : "", (events) => events.filter((event) => event.kind === "spawn").length === 2);
@@ -82,7 +82,7 @@ describe("connections the bridge lets go", { timeout: 180_000 }, () => {
   });
 
   it(`past ${CONNECTIONS} of the presenter's pages, one more is closed with 1013 and why, and the others are kept`, async () => {
-    const pages = await Promise.all(Array.from({ length: CONNECTIONS }, () => BridgePage.open(url)));
+    const pages = await Promise.all(Array.from({ length: CONNECTIONS }, () => BridgeClient.open(url)));
     const extra = new WebSocket(`${url.replace("http", "ws")}/ws`, { origin: url });
     const [code, reason] = (await once(extra, "close")) as [number, Buffer];
     assert.equal(code, 1013, "try again later");

@@ -10,9 +10,9 @@ import { after, before, describe, it } from "node:test";
 import { DEFAULT_LIMITS } from "../server/limits.js";
 import { DEMO_NICENESS } from "../server/warm-pool.js";
 import type { ExitEvent, ServerMessage } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { BridgePage } from "./helpers/page.js";
-import { childrenOf, demoProcessesOf, isAlive, killChild, listeningPorts, parentOf, rssMb, waitForExit, waitUntilNotRunning } from "./helpers/processes.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { BridgeClient } from "../harness/bridge-client.js";
+import { childrenOf, demoProcessesOf, isAlive, killChild, listeningPorts, parentOf, rssMb, waitForExit, waitUntilNotRunning } from "../harness/processes.js";
 import { assertStillServing } from "./helpers/still-serving.js";
 
 /** Fast enough to see several round trips quickly, slow enough to leave the CPU to others. */
@@ -32,7 +32,7 @@ function runIdOf(answer: ServerMessage): string {
 }
 
 /** Starts req-rep on `page` and waits for `deliveries` messages delivered; returns the runId and the pids by node. */
-async function runUntilDelivered(page: BridgePage, deliveries = 3): Promise<{ runId: string; pids: Map<string, number> }> {
+async function runUntilDelivered(page: BridgeClient, deliveries = 3): Promise<{ runId: string; pids: Map<string, number> }> {
   const runId = runIdOf(await page.run("req-rep", QUICK));
   await page.waitForEvents(runId, (events) => events.filter((event) => event.kind === "deliver").length >= deliveries);
   const pids = new Map(page.events(runId).flatMap((event) => (event.kind === "spawn" ? [[event.node, event.pid] as const] : [])));
@@ -62,7 +62,7 @@ function autogroupsSettable(): boolean {
 
 describe("demo processes and the bridge sharing the CPU", { timeout: 60_000 }, () => {
   it("a demo's main thread and libzmq's threads run at a lower priority than the bridge", async (t) => {
-    const page = await BridgePage.open(bridge.url);
+    const page = await BridgeClient.open(bridge.url);
     const { runId, pids } = await runUntilDelivered(page);
     const bridgePid = bridge.process.pid!;
     const bridgeNice = threadNiceness(bridgePid).find((thread) => thread.tid === bridgePid)!.nice;
@@ -85,7 +85,7 @@ describe("demo processes and the bridge sharing the CPU", { timeout: 60_000 }, (
 
 describe("a demo process killed with kill -9", { timeout: 180_000 }, () => {
   it("shows as exited by SIGKILL while the rest of the run goes on, and the bridge stays up", async (t) => {
-    const page = await BridgePage.open(bridge.url);
+    const page = await BridgeClient.open(bridge.url);
     const { runId, pids } = await runUntilDelivered(page);
     const serverPid = pids.get("server-1")!;
     const clientPid = pids.get("client-1")!;
@@ -97,7 +97,7 @@ describe("a demo process killed with kill -9", { timeout: 180_000 }, () => {
     // The client waits for a reply that will never come: the run is not over.
     assert.ok(isAlive(clientPid), "the client lives on");
     assert.ok(!page.messages.some((message) => message.type === "stopped"), "the run goes on");
-    const other = await BridgePage.open(bridge.url);
+    const other = await BridgeClient.open(bridge.url);
     assert.equal(other.messages[0]?.type, "hello", "the bridge still answers");
     await other.close();
 
@@ -109,7 +109,7 @@ describe("a demo process killed with kill -9", { timeout: 180_000 }, () => {
   });
 
   it("ends the run as finished when every one of its processes is killed", async () => {
-    const page = await BridgePage.open(bridge.url);
+    const page = await BridgeClient.open(bridge.url);
     const { runId, pids } = await runUntilDelivered(page, 1);
     for (const pid of pids.values()) assert.ok(killChild(bridge.process.pid!, pid));
     assert.equal(await page.stopped(runId), "finished");
@@ -121,7 +121,7 @@ describe("a demo process killed with kill -9", { timeout: 180_000 }, () => {
 describe("the bridge ended", { timeout: 180_000 }, () => {
   it("kill -9 of the bridge: every demo process it started exits by itself, and frees its port", async (t) => {
     const own = await startBridge();
-    const pages = [await BridgePage.open(own.url), await BridgePage.open(own.url)];
+    const pages = [await BridgeClient.open(own.url), await BridgeClient.open(own.url)];
     await Promise.all([runUntilDelivered(pages[0]!), runUntilDelivered(pages[0]!), runUntilDelivered(pages[1]!)]);
     const pids = pages.flatMap((page) => page.pids());
     const ports = pages.flatMap((page) => page.ports());
@@ -147,7 +147,7 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
 
   it("kill -9 of the bridge while its processes are still loading: they exit too", async (t) => {
     const own = await startBridge();
-    const page = await BridgePage.open(own.url);
+    const page = await BridgeClient.open(own.url);
     for (let i = 0; i < 3; i++) void page.run("req-rep", QUICK);
     // The first processes exist but are still loading zeromq: the bridge dies before they listen for it.
     await page.waitFor(() => page.pids().length >= 3);
@@ -165,7 +165,7 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
     let pids: number[] = [];
     let stopped: number[] = [];
     try {
-      const page = await BridgePage.open(own.url);
+      const page = await BridgeClient.open(own.url);
       await runUntilDelivered(page);
       pids = page.pids();
       // A warm host waiting for a role is ours too.
@@ -187,7 +187,7 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
   });
 
   it("a run's ipc folder left by kill -9 of its bridge is removed when the next bridge starts; a running bridge's is kept", async (t) => {
-    const ipcFolderOf = async (page: BridgePage) => {
+    const ipcFolderOf = async (page: BridgeClient) => {
       const runId = runIdOf(await page.run("req-rep", { ...QUICK, transport: 1 }));
       await page.waitForEvents(runId, (events) => events.some((event) => event.kind === "deliver"));
       const bound = page.events(runId).find((event) => event.kind === "bound");
@@ -196,11 +196,11 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
     const killed = await startBridge();
     let orphan: { folder: string };
     try {
-      orphan = await ipcFolderOf(await BridgePage.open(killed.url));
+      orphan = await ipcFolderOf(await BridgeClient.open(killed.url));
     } finally {
       await killed.stop("SIGKILL");
     }
-    const livePage = await BridgePage.open(bridge.url);
+    const livePage = await BridgeClient.open(bridge.url);
     const live = await ipcFolderOf(livePage);
     assert.ok(existsSync(orphan.folder), "nothing removed the killed bridge's folder");
 
@@ -222,7 +222,7 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`${signal} during runs: the bridge stops every run, waits for each process, and exits 0`, async (t) => {
       const own = await startBridge();
-      const pages = [await BridgePage.open(own.url), await BridgePage.open(own.url)];
+      const pages = [await BridgeClient.open(own.url), await BridgeClient.open(own.url)];
       await Promise.all([runUntilDelivered(pages[0]!), runUntilDelivered(pages[1]!), runUntilDelivered(pages[1]!)]);
       const pids = pages.flatMap((page) => page.pids());
       const exited = once(own.process, "exit");
@@ -249,10 +249,10 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
 
 describe("pages and their runs", { timeout: 180_000 }, () => {
   it("two pages at once have independent runs: neither sees nor stops the other's", async () => {
-    const [first, second] = [await BridgePage.open(bridge.url), await BridgePage.open(bridge.url)];
+    const [first, second] = [await BridgeClient.open(bridge.url), await BridgeClient.open(bridge.url)];
     const [a, b] = await Promise.all([runUntilDelivered(first), runUntilDelivered(second)]);
     assert.notEqual(a.runId, b.runId);
-    const runIdsSeen = (page: BridgePage) => new Set(page.messages.flatMap((message) => ("runId" in message ? [message.runId] : [])));
+    const runIdsSeen = (page: BridgeClient) => new Set(page.messages.flatMap((message) => ("runId" in message ? [message.runId] : [])));
     assert.deepEqual([...runIdsSeen(first)], [a.runId]);
     assert.deepEqual([...runIdsSeen(second)], [b.runId]);
     assert.equal([...a.pids.values()].filter((pid) => [...b.pids.values()].includes(pid)).length, 0);
@@ -273,7 +273,7 @@ describe("pages and their runs", { timeout: 180_000 }, () => {
   it("a page that sends nothing for the idle timeout has its runs stopped", async (t) => {
     const own = await startBridge(["--idle-timeout", "1"]);
     try {
-      const page = await BridgePage.open(own.url);
+      const page = await BridgeClient.open(own.url);
       // Whether its first message is delivered within that second depends on the machine's load:
       // what is waited for is the stop, and what is checked is that nothing of the run is left.
       const runId = runIdOf(await page.run("req-rep", QUICK));
@@ -290,7 +290,7 @@ describe("pages and their runs", { timeout: 180_000 }, () => {
 
 describe("rate limits", { timeout: 180_000 }, () => {
   it("a flood of messages gets one answer each, rate-limited past the burst, and the page stays connected", async (t) => {
-    const page = await BridgePage.open(bridge.url);
+    const page = await BridgeClient.open(bridge.url);
     const flood = 2000;
     for (let i = 0; i < flood; i++) page.send({ type: "stop", requestId: `f${i}`, runId: "run-0" });
     await page.waitFor((message) => message.type === "error" && message.requestId === `f${flood - 1}`, 60_000);
@@ -307,7 +307,7 @@ describe("rate limits", { timeout: 180_000 }, () => {
   });
 
   it("a kill and restart storm on one run, and a flood of adds, are held to the run rate: processes start at most a few a second", async (t) => {
-    const page = await BridgePage.open(bridge.url);
+    const page = await BridgeClient.open(bridge.url);
     const before = rssMb(bridge.process.pid!);
     const runId = runIdOf(await page.run("push-pull", { workers: 2, rate: 5, work: 0 }));
     await page.waitForEvents(runId, (events) => events.filter((event) => event.kind === "spawn").length === 3);
@@ -343,13 +343,15 @@ describe("rate limits", { timeout: 180_000 }, () => {
     await page.close();
     assert.deepEqual(await waitForExit(pids), []);
     const after = rssMb(bridge.process.pid!);
-    const counts = Object.entries(answers.reduce<Record<string, number>>((tally, code) => ({ ...tally, [code]: (tally[code] ?? 0) + 1 }), {}));
+    const tally = new Map<string, number>();
+    for (const code of answers) tally.set(code, (tally.get(code) ?? 0) + 1);
+    const counts = [...tally];
     t.diagnostic(`${answers.length} actions in ${elapsed.toFixed(1)} s (${counts.map(([code, n]) => `${code} ${n}`).join(", ")}): ${spawns} processes started (at most ${most}); bridge RSS ${before} → ${after} MB`);
     await assertStillServing(bridge);
   });
 
   it("run requests past the run burst are refused as rate-limited, past the page's cap as too-many-runs", async (t) => {
-    const page = await BridgePage.open(bridge.url);
+    const page = await BridgeClient.open(bridge.url);
     const requests = DEFAULT_LIMITS.runBurst + 4;
     const answers = await Promise.all(Array.from({ length: requests }, () => page.run("req-rep", QUICK)));
     const codes = answers.map((answer) => (answer.type === "error" ? answer.code : answer.type));

@@ -8,13 +8,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { WebSocket } from "ws";
 import { DEFAULT_LIMITS } from "../server/limits.js";
 import { MAX_CLIENT_MESSAGE_BYTES, type ErrorCode, type ServerMessage } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { BridgePage } from "./helpers/page.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 import { TOKEN_COOKIE } from "../server/access.js";
-import { demoProcessesOf, rssMb } from "./helpers/processes.js";
+import { demoProcessesOf, rssMb } from "../harness/processes.js";
 import { otherLocalAddress } from "./helpers/network.js";
 import { sendRaw } from "./helpers/raw-http.js";
 import { seededRandom } from "./helpers/random.js";
@@ -126,7 +125,7 @@ after(async () => {
 
 /** Sends `cases` on one connection, then a sentinel; returns every answer up to the sentinel's. */
 async function fuzzOneConnection(cases: FuzzCase[]): Promise<ServerMessage[]> {
-  const page = await BridgePage.open(bridge.url);
+  const page = await BridgeClient.open(bridge.url);
   for (const fuzz of cases) page.socket.send(fuzz.data, { binary: fuzz.binary });
   page.send({ type: "stop", requestId: "sentinel", runId: "run-0" });
   await page.waitFor((message) => message.type === "error" && message.requestId === "sentinel", 60_000);
@@ -170,7 +169,7 @@ describe("fuzzing the bridge's boundary", { timeout: 180_000 }, () => {
     const closeCodes: number[] = [];
     for (let i = 0; i < OVERSIZED_FRAMES + INVALID_UTF8_FRAMES; i++) {
       const oversized = i < OVERSIZED_FRAMES;
-      const page = await BridgePage.open(bridge.url);
+      const page = await BridgeClient.open(bridge.url);
       const data = oversized ? Buffer.alloc(DEFAULT_LIMITS.maxPayloadBytes + 1 + integer(100_000), "a") : Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
       page.socket.send(data, { binary: oversized && random() < 0.5 });
       const code = await page.closed;
@@ -178,7 +177,7 @@ describe("fuzzing the bridge's boundary", { timeout: 180_000 }, () => {
       assert.equal(page.messages.length, 1, "nothing but hello was sent back");
       closeCodes.push(code);
     }
-    const after = await BridgePage.open(bridge.url);
+    const after = await BridgeClient.open(bridge.url);
     assert.equal(after.messages[0]?.type, "hello", "the bridge still answers");
     await after.close();
     assert.deepEqual(demoProcessesOf(bridge.process.pid!), []);

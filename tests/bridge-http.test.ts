@@ -12,9 +12,9 @@ import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
 import { once } from "node:events";
 import { REPO_ROOT } from "../server/http.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";
-import { rssMb } from "./helpers/processes.js";
+import { rssMb } from "../harness/processes.js";
 import { rawRequest, sendRaw } from "./helpers/raw-http.js";
 import { assertStillServing } from "./helpers/still-serving.js";
 

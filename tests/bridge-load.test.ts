@@ -10,9 +10,9 @@ import { after, before, describe, it } from "node:test";
 import { DEFAULT_LIMITS, processesOf } from "../server/limits.js";
 import { reqRep } from "../protocol/demos/req-rep/manifest.js";
 import type { RunEvent } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { BridgePage } from "./helpers/page.js";
-import { demoProcessesOf, waitForExit } from "./helpers/processes.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { BridgeClient } from "../harness/bridge-client.js";
+import { demoProcessesOf, waitForExit } from "../harness/processes.js";
 
 const CLIENTS = 20;
 /** Round trips each served run makes before its page stops it. */
@@ -51,7 +51,7 @@ function countsByNode(events: RunEvent[]): Map<string, NodeCounts> {
 
 describe("load", { timeout: 180_000 }, () => {
   it(`${CLIENTS} pages running a demo at once: each served or cleanly refused at the cap, every count exact`, async (t) => {
-    const pages = await Promise.all(Array.from({ length: CLIENTS }, () => BridgePage.open(bridge.url)));
+    const pages = await Promise.all(Array.from({ length: CLIENTS }, () => BridgeClient.open(bridge.url)));
     const answers = await Promise.all(pages.map((page) => page.run("req-rep", { interval: 10, work: 0 })));
 
     const capacity = Math.min(CLIENTS, DEFAULT_LIMITS.runsTotal, Math.floor(DEFAULT_LIMITS.processesTotal / processesOf(reqRep, defaultParams(reqRep))));

@@ -13,10 +13,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type * as ZeroMQ from "zeromq";
 import { MAX_FRAME_BYTES, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES } from "../demos/lib/zmq.js";
 import type { RunEvent } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";
-import { BridgePage } from "./helpers/page.js";
-import { listeningPorts, rssMb, waitForExit } from "./helpers/processes.js";
+import { BridgeClient } from "../harness/bridge-client.js";
+import { listeningPorts, rssMb, waitForExit } from "../harness/processes.js";
 
 const zmq: typeof ZeroMQ = createRequire(import.meta.url)("zeromq");
 const elsewhere = otherLocalAddress();
@@ -31,7 +31,7 @@ after(async () => {
 
 describe("an outside peer's oversized messages", { timeout: 120_000, skip: elsewhere === undefined && "this machine has no address but loopback" }, () => {
   it("are refused by the run's REP server, which says so and answers on; neither the bridge nor the presenter's page is flooded, and the run goes on", async (t) => {
-    const page = await BridgePage.open(bridge.url);
+    const page = await BridgeClient.open(bridge.url);
     let largestFrame = 0;
     page.socket.on("message", (data: Buffer) => (largestFrame = Math.max(largestFrame, data.length)));
     const started = await page.run("req-rep", { interval: 20, work: 0 });

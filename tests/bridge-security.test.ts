@@ -6,9 +6,9 @@ import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
 import type { ServerMessage } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { setTimeout as sleep } from "node:timers/promises";
-import { childrenOf, demoProcessesOf, rssMb, waitForExit, waitUntilNotRunning } from "./helpers/processes.js";
+import { childrenOf, demoProcessesOf, rssMb, waitForExit, waitUntilNotRunning } from "../harness/processes.js";
 
 let bridge: RunningBridge;
 before(async () => {

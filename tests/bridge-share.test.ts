@@ -10,10 +10,10 @@ import { WebSocket } from "ws";
 import { once } from "node:events";
 import type { RunEvent, ServerMessage } from "../protocol/messages.js";
 import { DEFAULT_LIMITS } from "../server/limits.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";
-import { BridgePage } from "./helpers/page.js";
-import { demoProcessesOf, rssMb, waitForExit } from "./helpers/processes.js";
+import { BridgeClient } from "../harness/bridge-client.js";
+import { demoProcessesOf, rssMb, waitForExit } from "../harness/processes.js";
 import { type Socket, connect } from "node:net";
 import { sendRaw } from "./helpers/raw-http.js";
 import { assertStillServing } from "./helpers/still-serving.js";
@@ -45,7 +45,7 @@ describe("sharing the deck", { timeout: 180_000 }, () => {
   });
 
   it("a page with the token is a viewer: running and stopping are refused as read-only, and nothing starts", async () => {
-    const viewer = await BridgePage.open(bridge.url, { token });
+    const viewer = await BridgeClient.open(bridge.url, { token });
     assert.ok(viewer.messages[0]?.type === "hello" && viewer.messages[0].role === "viewer");
     const refused = await viewer.run("req-rep");
     assert.ok(refused.type === "error" && refused.code === "read-only", JSON.stringify(refused));
@@ -64,7 +64,7 @@ describe("sharing the deck", { timeout: 180_000 }, () => {
   });
 
   it("the presenter's page on this machine runs demos, and they bind only where the deck listens", async () => {
-    const presenter = await BridgePage.open(bridge.url);
+    const presenter = await BridgeClient.open(bridge.url);
     assert.ok(presenter.messages[0]?.type === "hello" && presenter.messages[0].role === "presenter");
     const runId = runIdOf(await presenter.run("req-rep", { interval: 20, work: 0 }));
     await presenter.waitForEvents(runId, (events) => events.some((event) => event.kind === "bound"));
@@ -76,11 +76,11 @@ describe("sharing the deck", { timeout: 180_000 }, () => {
   });
 
   it("a viewer watching a demo sees the presenter's run as the presenter does, from start to stop", async () => {
-    const viewer = await BridgePage.open(bridge.url, { token });
+    const viewer = await BridgeClient.open(bridge.url, { token });
     viewer.send({ type: "watch", requestId: "w1", demo: "req-rep" });
     await viewer.waitFor((message) => message.type === "watching" && message.requestId === "w1");
 
-    const presenter = await BridgePage.open(bridge.url);
+    const presenter = await BridgeClient.open(bridge.url);
     const runId = runIdOf(await presenter.run("req-rep", { interval: 20, work: 0 }));
     const shown = await viewer.waitFor((message) => message.type === "started" && message.runId === runId);
     assert.ok(shown.type === "started" && shown.requestId === "w1" && shown.demo === "req-rep");
@@ -93,7 +93,7 @@ describe("sharing the deck", { timeout: 180_000 }, () => {
     // A viewer arriving mid-run is shown the run and its processes.
     const second = runIdOf(await presenter.run("req-rep", { interval: 20, work: 0 }));
     await presenter.waitForEvents(second, (events) => events.filter((event) => event.kind === "spawn").length === 2);
-    const late = await BridgePage.open(bridge.url, { token });
+    const late = await BridgeClient.open(bridge.url, { token });
     late.send({ type: "watch", requestId: "w2", demo: "req-rep" });
     await late.waitForEvents(second, (events) => events.filter((event) => event.kind === "spawn").length === 2);
     await presenter.close();
@@ -111,7 +111,7 @@ async function tokenOf(shared: RunningBridge): Promise<string> {
 }
 
 /** Opens a WebSocket as a viewer from `localAddress`; resolves with its page once welcomed, or with how it was turned away. */
-function openViewer(url: string, token: string, localAddress: string): Promise<{ page?: BridgePage; closed?: { code: number; reason: string } }> {
+function openViewer(url: string, token: string, localAddress: string): Promise<{ page?: BridgeClient; closed?: { code: number; reason: string } }> {
   const socket = new WebSocket(`${url.replace("http", "ws")}/ws?token=${token}`, { origin: url, localAddress });
   return new Promise((resolve) => {
     socket.once("message", () => {
@@ -139,14 +139,14 @@ describe("a full room cannot lock the presenter out", { timeout: 180_000, skip: 
 
   it(`with all ${DEFAULT_LIMITS.viewerConnections} viewers' places taken, one more viewer is told the room is full; the presenter's tabs still connect and run`, async (t) => {
     const before = rssMb(room.process.pid!);
-    const viewers = await Promise.all(Array.from({ length: DEFAULT_LIMITS.viewerConnections }, () => BridgePage.open(lanUrl, { token: roomToken, localAddress: elsewhere })));
+    const viewers = await Promise.all(Array.from({ length: DEFAULT_LIMITS.viewerConnections }, () => BridgeClient.open(lanUrl, { token: roomToken, localAddress: elsewhere })));
     assert.ok(viewers.every((viewer) => viewer.messages[0]?.type === "hello" && viewer.messages[0].role === "viewer"));
     const turnedAway = await openViewer(lanUrl, roomToken, elsewhere!);
     assert.equal(turnedAway.closed?.code, 1013, "try again later");
     assert.match(turnedAway.closed?.reason ?? "", new RegExp(`has ${DEFAULT_LIMITS.viewerConnections} viewers, its most`));
 
     // The presenter's reload and second tab, and a run.
-    const tabs = [await BridgePage.open(room.url), await BridgePage.open(room.url)];
+    const tabs = [await BridgeClient.open(room.url), await BridgeClient.open(room.url)];
     assert.ok(tabs.every((tab) => tab.messages[0]?.type === "hello" && tab.messages[0].role === "presenter"));
     await assertStillServing(room);
     const rssAfter = rssMb(room.process.pid!);
@@ -193,7 +193,7 @@ describe("shared on a loopback address other than 127.0.0.1", { timeout: 60_000 
       const before = rssMb(own.process.pid!);
       await assertStillServing(own);
       t.diagnostic(`the presenter's page at ${own.url} loaded and ran req-rep; bridge RSS ${before} → ${rssMb(own.process.pid!)} MB`);
-      const viewer = await BridgePage.open(`http://127.0.0.2:${own.port}`, { token: await tokenOf(own) });
+      const viewer = await BridgeClient.open(`http://127.0.0.2:${own.port}`, { token: await tokenOf(own) });
       assert.ok(viewer.messages[0]?.type === "hello" && viewer.messages[0].role === "viewer");
       await viewer.close();
     } finally {

@@ -8,11 +8,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { launchChromium } from "../harness/browser.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";
-import { BridgePage } from "./helpers/page.js";
-import { demoProcessesOf } from "./helpers/processes.js";
+import { BridgeClient as BridgePage } from "../harness/bridge-client.js";
+import { demoProcessesOf } from "../harness/processes.js";
 
 const elsewhere = otherLocalAddress();
 let bridge: RunningBridge;

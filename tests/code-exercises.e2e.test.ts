@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { ServerMessage } from "../protocol/messages.js";
 import { exercises } from "../slides/app/tutorial/exercises.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { BridgePage } from "./helpers/page.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { BridgeClient as BridgePage } from "../harness/bridge-client.js";
 
 let bridge: RunningBridge;
 let page: BridgePage;

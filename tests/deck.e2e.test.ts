@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { extractCode, parseCodeReference } from "../scripts/slides/extract-code.js";
 import { readSlideFiles } from "../scripts/slides/plugin.js";
 import { REPO_ROOT } from "../server/http.js";
-import { revealAllFragments, slideIds } from "./helpers/deck.js";
+import { revealAllFragments, slideIds } from "../harness/deck.js";
 import { TALK_SECTIONS } from "./talk.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
 

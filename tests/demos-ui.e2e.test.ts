@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { isAlive, waitForExit } from "./helpers/processes.js";
+import { isAlive, waitForExit } from "../harness/processes.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
 import { PEERS_DIR } from "./helpers/peers.js";
 

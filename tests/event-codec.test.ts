@@ -9,8 +9,8 @@ import { after, before, describe, it } from "node:test";
 import { EventCodecError, EventEncoder, decodeEvents } from "../protocol/event-codec.js";
 import type { RunEvent } from "../protocol/messages.js";
 import type { FramePreview } from "../protocol/report-types.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { BridgePage } from "./helpers/page.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 
 /** What a JSON client would make of `events`: the reference every decoding must equal. */
 const viaJson = (events: RunEvent[]): RunEvent[] => JSON.parse(JSON.stringify(events)) as RunEvent[];
@@ -113,8 +113,8 @@ describe("a client asking for binary events, over a real bridge", () => {
   after(() => bridge.stop());
 
   it("receives exactly the events, in order, that a JSON client watching the same run receives", async () => {
-    const binary = await BridgePage.open(bridge.url, { binaryEvents: true });
-    const json = await BridgePage.open(bridge.url);
+    const binary = await BridgeClient.open(bridge.url, { binaryEvents: true });
+    const json = await BridgeClient.open(bridge.url);
     try {
       assert.equal(binary.socket.protocol, "zmq-events.binary.v1", "the bridge took the subprotocol");
       assert.equal(json.socket.protocol, "", "a client offering none is given none");

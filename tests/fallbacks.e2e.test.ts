@@ -18,10 +18,10 @@ import { roleCount } from "../protocol/manifest.js";
 import { REPO_ROOT } from "../server/http.js";
 import type { RecordedTrace } from "../protocol/trace-format.js";
 import { tracePath } from "../protocol/trace-format.js";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { demoProcessesOf, waitForExit } from "./helpers/processes.js";
-import { serveStatic } from "./helpers/static-server.js";
+import { launchChromium } from "../harness/browser.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { demoProcessesOf, waitForExit } from "../harness/processes.js";
+import { serveStatic } from "../harness/static-server.js";
 
 let browser: Browser;
 before(async () => {

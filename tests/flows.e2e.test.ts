@@ -6,13 +6,13 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { CountedEdgeEvent, LostCountEvent, RunEvent } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { exitOf, kill } from "./helpers/kill-scenarios.js";
-import { RunClient } from "./helpers/run-client.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 import { counted, losses, printedNumbers } from "./helpers/run-facts.js";
 
 let bridge: RunningBridge;
-let client: RunClient;
+let client: BridgeClient;
 
 before(async () => {
   // 200 messages a second one by one per socket: a ventilator at 1,000 counts the rest, while a
@@ -20,7 +20,7 @@ before(async () => {
   bridge = await startBridge([], { env: { ZMQ_DETAILS_PER_SECOND: "200" } });
 });
 beforeEach(async () => {
-  client = await RunClient.open(bridge.url);
+  client = await BridgeClient.open(bridge.url);
 });
 afterEach(() => client?.close());
 after(async () => {
@@ -35,17 +35,17 @@ describe("an edge counted in flows", () => {
     for (let round = 1; round <= 5; round++) {
       const tasks = 1500;
       const workers = ["worker-1", "worker-2", "worker-3", "worker-4"];
-      const runId = await client.run("push-pull", { workers: 4, rate: 1000, work: 10, tasks });
-      const printed = (node: string) => printedNumbers(client.events, node, /^Working on task (\d+)/);
+      const runId = await client.start("push-pull", { workers: 4, rate: 1000, work: 10, tasks });
+      const printed = (node: string) => printedNumbers(client.events(), node, /^Working on task (\d+)/);
       await client.waitUntil(() => workers.filter((node) => printed(node).length >= 20).length >= 2, 60_000, "workers at work");
       const victim = workers.find((node) => printed(node).length >= 20)!;
       await kill(client, runId, victim);
-      await client.waitUntil(() => exitOf(client.events, victim) !== undefined, 10_000, "the kill");
+      await client.waitUntil(() => exitOf(client.events(), victim) !== undefined, 10_000, "the kill");
       // Settled once every task is sent, the live workers have taken what they held, and all is quiet.
-      await client.waitUntil(() => settledEdges(client.events, "ventilator-1").some((event) => event.t > exitOf(client.events, victim)!.t) && printedNumbers(client.events, "ventilator-1", /^Sent task (\d+)/).length === tasks, 90_000, "the edge settled by counting");
+      await client.waitUntil(() => settledEdges(client.events(), "ventilator-1").some((event) => event.t > exitOf(client.events(), victim)!.t) && printedNumbers(client.events(), "ventilator-1", /^Sent task (\d+)/).length === tasks, 90_000, "the edge settled by counting");
       await client.stop(runId);
 
-      const events = client.events;
+      const events = client.events();
       assert.ok(events.some((event) => event.kind === "flow" && event.node === "ventilator-1"), "the ventilator counted its tasks in flows");
       for (const node of workers) {
         const received = counted(events, node, "recv");
@@ -67,11 +67,11 @@ describe("an edge counted in flows", () => {
 describe("the distributed adder, busy", () => {
   it("20,000 numbers in sub-arrays of 1 with 16 workers, wait off: the sink gets every result and prints the total, and the counts say so", async () => {
     const length = 20_000;
-    const runId = await client.run("dist-adder", { length, size: 1, workers: 16, wait: 0 });
+    const runId = await client.start("dist-adder", { length, size: 1, workers: 16, wait: 0 });
     await client.waitUntil(() => client.output("sink-1").some((line) => line.startsWith("Total:")), 120_000, "the sink's total");
-    await client.waitUntil(() => settledEdges(client.events, "sink-1").length > 0, 30_000, "the results edge settled by counting");
+    await client.waitUntil(() => settledEdges(client.events(), "sink-1").length > 0, 30_000, "the results edge settled by counting");
     await client.stop(runId);
-    const events = client.events;
+    const events = client.events();
     assert.equal(client.output("sink-1").find((line) => line.startsWith("Total:")), `Total: ${(length * (length - 1)) / 2} (${length} sub-arrays)`);
     const workers = Array.from({ length: 16 }, (_, index) => `worker-${index + 1}`);
     assert.equal(counted(events, "sink-1", "recv"), length, "the sink counted every result");

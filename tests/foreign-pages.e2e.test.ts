@@ -12,16 +12,16 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, ConsoleMessage, Page } from "playwright-core";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { demoProcessesOf, rssMb, waitForExit } from "./helpers/processes.js";
+import { launchChromium } from "../harness/browser.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { demoProcessesOf, rssMb, waitForExit } from "../harness/processes.js";
 
 let bridge: RunningBridge;
 let browser: Browser;
 let foreign: Server;
 let foreignUrl: string;
 /** The other site's pages, by path: each a small attack on the deck at `deckUrl`. */
-let foreignPages: Record<string, string> = {};
+const foreignPages: Record<string, string> = {};
 
 before(async () => {
   bridge = await startBridge();

@@ -9,19 +9,19 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { DeliverEvent } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { EVERY_MESSAGE_REPORTED, checkAgainstPrinted, exitOf, kill, killWorkers } from "./helpers/kill-scenarios.js";
-import { RunClient } from "./helpers/run-client.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 import { counted, frameText, losses } from "./helpers/run-facts.js";
 
 let bridge: RunningBridge;
-let client: RunClient;
+let client: BridgeClient;
 
 before(async () => {
   bridge = await startBridge([], { env: EVERY_MESSAGE_REPORTED });
 });
 beforeEach(async () => {
-  client = await RunClient.open(bridge.url);
+  client = await BridgeClient.open(bridge.url);
 });
 afterEach(() => client?.close());
 after(async () => {
@@ -45,18 +45,18 @@ describe("a busy subscriber killed", () => {
     for (let round = 1; round <= ROUNDS; round++) {
       // subscriber-1 takes everything, and works on each: messages queue for it (the slow
       // subscriber's demo, with a queue long enough that none is dropped before the kill).
-      const runId = await client.run("slow-subscriber", { subscribers: 2, rate: 1000, work: 5, hwm: 1000, size: 0 });
+      const runId = await client.start("slow-subscriber", { subscribers: 2, rate: 1000, work: 5, hwm: 1000, size: 0 });
       const printed = () => client.output("subscriber-1").filter((line) => line.startsWith("["));
       await client.waitUntil(() => printed().length >= 40, 30_000, "subscriber-1 at work");
       await kill(client, runId, "subscriber-1");
-      await client.waitUntil(() => exitOf(client.events, "subscriber-1") !== undefined, 10_000, "the kill");
-      const death = exitOf(client.events, "subscriber-1")!.t;
+      await client.waitUntil(() => exitOf(client.events(), "subscriber-1") !== undefined, 10_000, "the kill");
+      const death = exitOf(client.events(), "subscriber-1")!.t;
       // Settled once the publisher has been heard past the subscriber's end.
-      await client.waitUntil(() => client.events.some((event) => event.kind === "send" && event.node === "publisher-1" && event.t > death + 200), 10_000, "the publisher past the kill");
+      await client.waitUntil(() => client.events().some((event) => event.kind === "send" && event.node === "publisher-1" && event.t > death + 200), 10_000, "the publisher past the kill");
       await new Promise((resolve) => setTimeout(resolve, 300));
       await client.stop(runId);
 
-      const events = client.events;
+      const events = client.events();
       const took = new Set(printed().map((line) => line.slice(line.indexOf("] ") + 2)));
       const received = counted(events, "subscriber-1", "recv");
       assert.ok(received === took.size || received === took.size + 1, `subscriber-1 counted ${received} received and printed ${took.size}`);

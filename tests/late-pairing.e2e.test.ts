@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { RunEvent } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { RunClient } from "./helpers/run-client.js";
 import { deliveries, frameText, linesByLife, losses } from "./helpers/run-facts.js";
 

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
-import { RunClient } from "./helpers/run-client.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 
 const harness = useBridgeAndBrowser();
 const widget = '#pub-sub zmq-demo[data-demo="pub-sub"]';
@@ -15,19 +15,19 @@ const widget = '#pub-sub zmq-demo[data-demo="pub-sub"]';
 const SLOW = { rate: 20, work: 150, hwm: 1, size: 4096 };
 
 describe("losses in the bridge's events", () => {
-  let client: RunClient;
+  let client: BridgeClient;
   before(async () => {
-    client = await RunClient.open(harness.bridge.url);
+    client = await BridgeClient.open(harness.bridge.url);
   });
   after(() => client.close());
 
   it("a topic nobody subscribes to is lost at the publisher, for nobody, and never received", async () => {
     // One subscriber, filtering on weather: sports and news go to nobody.
-    const runId = await client.run("pub-sub", { subscribers: 2, rate: 40, sync: 1 });
+    const runId = await client.start("pub-sub", { subscribers: 2, rate: 40, sync: 1 });
     await client.waitUntil(() => client.count("subscriber-2", "recv") >= 2, 15_000, "weather for subscriber-2");
     const acted = await client.request({ type: "action", runId, action: "filter", node: "subscriber-1", filter: "weather" });
     assert.equal(acted.type, "acted");
-    const since = () => client.events.find((event) => event.kind === "filters" && event.node === "subscriber-1" && event.filters.includes("weather"))?.t;
+    const since = () => client.events().find((event) => event.kind === "filters" && event.node === "subscriber-1" && event.filters.includes("weather"))?.t;
     const nobodys = () => client.lost().filter((event) => event.reason === "no-subscriber" && event.t > (since() ?? Infinity));
     await client.waitUntil(() => nobodys().length >= 4, 15_000, "messages nobody wanted");
     await client.stop(runId);
@@ -35,17 +35,17 @@ describe("losses in the bridge's events", () => {
     assert.ok(lost.every((event) => event.node === "publisher-1" && event.to === undefined), "lost at the publisher");
     const topics = new Set(lost.map((event) => event.frames[0]!.text));
     assert.deepEqual([...topics].sort(), ["news/tech", "sports/football"], "exactly the topics no filter matched");
-    const received = new Set(client.events.flatMap((event) => (event.kind === "deliver" ? [`${event.from}/${event.sendSeq}`] : [])));
+    const received = new Set(client.events().flatMap((event) => (event.kind === "deliver" ? [`${event.from}/${event.sendSeq}`] : [])));
     assert.ok(lost.every((event) => !received.has(`publisher-1/${event.sendSeq}`)), "none of them was received by anyone");
   });
 
   it("a subscriber too slow for the publisher loses messages to the high-water mark, marked at the publisher towards it", async () => {
-    const runId = await client.run("slow-subscriber", { subscribers: 1 });
+    const runId = await client.start("slow-subscriber", { subscribers: 1 });
     await client.waitUntil(() => client.lost().some((event) => event.reason === "hwm"), 30_000, "a high-water-mark drop");
     await client.stop(runId);
     const drops = client.lost().filter((event) => event.reason === "hwm");
     assert.ok(drops.every((event) => event.node === "publisher-1" && event.to === "subscriber-1"));
-    const received = new Set(client.events.flatMap((event) => (event.kind === "deliver" && event.node === "subscriber-1" ? [event.sendSeq] : [])));
+    const received = new Set(client.events().flatMap((event) => (event.kind === "deliver" && event.node === "subscriber-1" ? [event.sendSeq] : [])));
     assert.ok(drops.every((event) => !received.has(event.sendSeq)), "a dropped message was never received");
   });
 });

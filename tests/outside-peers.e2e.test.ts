@@ -7,28 +7,27 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { RunEvent } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { EVERY_MESSAGE_REPORTED, exitOf, kill, taskOf } from "./helpers/kill-scenarios.js";
 import { python } from "./helpers/peers.js";
-import { RunClient } from "./helpers/run-client.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 import { boundBy, frameText, losses, printedNumbers } from "./helpers/run-facts.js";
+import { monotonicMs } from "../protocol/clock.js";
 
 let bridge: RunningBridge;
-let client: RunClient;
+let client: BridgeClient;
 
 before(async () => {
   bridge = await startBridge([], { env: EVERY_MESSAGE_REPORTED });
 });
 beforeEach(async () => {
-  client = await RunClient.open(bridge.url);
+  client = await BridgeClient.open(bridge.url);
 });
 afterEach(() => client?.close());
 after(async () => {
   await bridge?.stop();
 });
 
-/** The processes' shared clock, as every event is stamped. */
-const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
 /** Long enough after an outside peer left for its disconnect to have been read by the binder, on a busy machine too. */
 const GONE_MS = 2000;
 
@@ -39,23 +38,23 @@ describe("a Python worker that came and went", () => {
     for (let round = 1; round <= 5; round++) {
       // Enough that the stream still runs when the Python worker has started.
       const tasks = 6000;
-      const runId = await client.run("push-pull", { workers: 3, rate: 1000, work: 0, tasks });
-      const printed = (node: string) => printedNumbers(client.events, node, /^Working on task (\d+)/);
+      const runId = await client.start("push-pull", { workers: 3, rate: 1000, work: 0, tasks });
+      const printed = (node: string) => printedNumbers(client.events(), node, /^Working on task (\d+)/);
       const workers = ["worker-1", "worker-2", "worker-3"];
       await client.waitUntil(() => workers.filter((node) => printed(node).length >= 20).length >= 2, 60_000, "workers at work");
-      const peer = await python("pull_worker.py", [boundBy(client.events, "ventilator-1"), "30"]);
+      const peer = await python("pull_worker.py", [boundBy(client.events(), "ventilator-1"), "30"]);
       assert.equal(peer.code, 0, peer.output);
       const left = monotonicMs();
       const pythonTook = new Set([...peer.output.matchAll(/python got task (\d+)/g)].map((match) => Number(match[1])));
       await new Promise((resolve) => setTimeout(resolve, GONE_MS));
       const victim = workers.find((node) => printed(node).length >= 20)!;
       await kill(client, runId, victim);
-      await client.waitUntil(() => exitOf(client.events, victim) !== undefined, 10_000, "the kill");
-      const settled = () => client.events.filter((event) => event.kind === "lost" || event.kind === "unknown").map(taskOf);
+      await client.waitUntil(() => exitOf(client.events(), victim) !== undefined, 10_000, "the kill");
+      const settled = () => client.events().filter((event) => event.kind === "lost" || event.kind === "unknown").map(taskOf);
       await client.waitUntil(() => new Set([...workers.flatMap(printed), ...pythonTook, ...settled()]).size === tasks, 90_000, "every task printed or settled");
       await client.stop(runId);
 
-      const events = client.events;
+      const events = client.events();
       const everyPrinted = new Set([...workers.flatMap(printed), ...pythonTook]);
       assert.deepEqual(losses(events).filter((event) => everyPrinted.has(taskOf(event))).map(taskOf), [], "no task a process printed, the Python one included, is called lost");
       const sentAt = new Map(events.filter((event) => event.kind === "send" && event.node === "ventilator-1").map((event) => [taskOf(event), event.t]));
@@ -74,20 +73,20 @@ describe("a Python worker that came and went", () => {
 describe("a Python subscriber that came and went", () => {
   it("what no subscriber wanted is not known while it is connected, and lost at the publisher once it has gone (3 runs)", async () => {
     for (let round = 1; round <= 3; round++) {
-      const runId = await client.run("pub-sub", { subscribers: 2, rate: 1000, sync: 1 });
+      const runId = await client.start("pub-sub", { subscribers: 2, rate: 1000, sync: 1 });
       // Both subscribers on weather only: the sports and news nobody in the run wants.
-      await client.waitUntil(() => client.events.filter((event) => event.kind === "filters").length >= 2, 30_000, "the subscribers subscribed");
+      await client.waitUntil(() => client.events().filter((event) => event.kind === "filters").length >= 2, 30_000, "the subscribers subscribed");
       assert.equal((await client.request({ type: "action", runId, action: "filter", node: "subscriber-1", filter: "weather" })).type, "acted");
-      await client.waitUntil(() => client.events.some((event) => event.kind === "filters" && event.node === "subscriber-1" && event.filters.includes("weather")), 10_000, "the new filter");
+      await client.waitUntil(() => client.events().some((event) => event.kind === "filters" && event.node === "subscriber-1" && event.filters.includes("weather")), 10_000, "the new filter");
       const came = monotonicMs();
-      const peer = await python("sub_everything.py", [boundBy(client.events, "publisher-1"), "200"]);
+      const peer = await python("sub_everything.py", [boundBy(client.events(), "publisher-1"), "200"]);
       assert.equal(peer.code, 0, peer.output);
       const left = monotonicMs();
       const pythonTook = new Set([...peer.output.matchAll(/python got (.+)/g)].map((match) => match[1]));
       await new Promise((resolve) => setTimeout(resolve, GONE_MS * 1.5));
       await client.stop(runId);
 
-      const events = client.events;
+      const events = client.events();
       const sends = events.filter((event) => event.kind === "send" && event.node === "publisher-1");
       const unwanted = (event: RunEvent) => !frameText(event, 0).startsWith("weather");
       const nobodys = losses(events).filter((event) => event.reason === "no-subscriber");

@@ -6,13 +6,13 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { RunEvent } from "../protocol/messages.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { RunClient } from "./helpers/run-client.js";
-import { demoProcessesOf } from "./helpers/processes.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { BridgeClient } from "../harness/bridge-client.js";
+import { demoProcessesOf } from "../harness/processes.js";
 import { python } from "./helpers/peers.js";
 
 let bridge: RunningBridge;
-let client: RunClient;
+let client: BridgeClient;
 
 before(async () => {
   bridge = await startBridge();
@@ -20,7 +20,7 @@ before(async () => {
 // A fresh connection per test: a test that fails part-way leaves no run behind (closing a
 // connection ends its runs).
 beforeEach(async () => {
-  client = await RunClient.open(bridge.url);
+  client = await BridgeClient.open(bridge.url);
 });
 afterEach(() => client?.close());
 after(async () => {
@@ -28,11 +28,7 @@ after(async () => {
 });
 
 function eventsOf(kind: RunEvent["kind"], node?: string) {
-  return client.events.filter((event) => event.kind === kind && (node === undefined || event.node === node));
-}
-
-function lastFrame(event: RunEvent): string {
-  return (event as { frames: { text: string }[] }).frames.at(-1)!.text;
+  return client.events().filter((event) => event.kind === kind && (node === undefined || event.node === node));
 }
 
 describe("the distributed adder", () => {
@@ -43,7 +39,7 @@ describe("the distributed adder", () => {
     { length: 2000, size: 50, workers: 5, wait: 1 },
   ]) {
     it(`adds 0..${length - 1} exactly in sub-arrays of ${size} with ${workers} worker(s), waiting for them: ${wait === 1}`, async () => {
-      const runId = await client.run("dist-adder", { length, size, workers, wait });
+      const runId = await client.start("dist-adder", { length, size, workers, wait });
       const expected = (length * (length - 1)) / 2;
       const tasks = Math.ceil(length / size);
       await client.waitUntil(() => client.output("sink-1").some((line) => line.startsWith("Total:")), 30_000, "the sink's total");
@@ -51,7 +47,7 @@ describe("the distributed adder", () => {
       assert.equal(total, `Total: ${expected} (${tasks} sub-arrays)`);
       // Each process reports over its own channel: the workers' last reports may follow the sink's line.
       // Tasks only: a worker's results socket (an XPUB) also receives the sink's subscription.
-      const tasksOf = (node: string) => client.events.filter((event) => event.kind === "recv" && event.node === node && event.socket === 0).length;
+      const tasksOf = (node: string) => client.events().filter((event) => event.kind === "recv" && event.node === node && event.socket === 0).length;
       const perWorker = () => Array.from({ length: workers }, (_, index) => tasksOf(`worker-${index + 1}`));
       await client.waitUntil(() => perWorker().reduce((a, b) => a + b, 0) >= tasks, 10_000, "the workers' reports");
       await client.stop(runId);
@@ -62,7 +58,7 @@ describe("the distributed adder", () => {
   }
 
   it("a malformed Result from a Python publisher gets a clear error in the sink, the total stays exact, and the sink ends by itself once it has it", async () => {
-    const runId = await client.run("dist-adder", { length: 300, size: 10, workers: 3, wait: 1 });
+    const runId = await client.start("dist-adder", { length: 300, size: 10, workers: 3, wait: 1 });
     // The manager held still once bound (it waits for its workers before it sends): no total
     // until the malformed Result has reached the sink.
     await client.waitUntil(() => eventsOf("bound", "manager-1").length === 1 && eventsOf("bound", "sink-1").length === 1, 15_000, "the manager and the sink bound");
@@ -87,7 +83,7 @@ describe("the distributed adder", () => {
 describe("push-pull", () => {
   it("a killed worker's queued tasks are reported lost: each worker's count plus the lost count is what the ventilator sent", async () => {
     const tasks = 120;
-    const runId = await client.run("push-pull", { workers: 3, rate: 60, work: 100, tasks });
+    const runId = await client.start("push-pull", { workers: 3, rate: 60, work: 100, tasks });
     // Tasks come faster than three workers take them, so each worker's pipe fills up.
     await client.waitUntil(() => [1, 2, 3].every((index) => client.count(`worker-${index}`, "recv") >= 3), 20_000, "every worker at work");
     const killed = await client.request({ type: "action", runId, action: "kill", node: "worker-2" });
@@ -105,7 +101,7 @@ describe("push-pull", () => {
   });
 
   it("workers can be added and a killed one restarted, within the manifest's bounds", async () => {
-    const runId = await client.run("push-pull", { workers: 1, rate: 20, work: 0 });
+    const runId = await client.start("push-pull", { workers: 1, rate: 20, work: 0 });
     await client.waitUntil(() => client.count("worker-1", "recv") >= 1, 15_000, "the first worker at work");
     const added = await client.request({ type: "action", runId, action: "add", role: "worker" });
     assert.deepEqual([added.type, (added as { node: string }).node], ["acted", "worker-2"]);
@@ -128,7 +124,7 @@ describe("push-pull", () => {
   });
 
   it("a Python PULL worker joins a live run, takes tasks, and is counted as an external peer", async () => {
-    const runId = await client.run("push-pull", { workers: 2, rate: 40, work: 0 });
+    const runId = await client.start("push-pull", { workers: 2, rate: 40, work: 0 });
     // It joins a run under way: both workers at work, the tasks queued before they came taken.
     // (One that comes first takes that queue at once and may leave before it could be counted.)
     await client.waitUntil(() => client.count("worker-1", "recv") >= 1 && client.count("worker-2", "recv") >= 1, 15_000, "both workers at work");
@@ -146,7 +142,7 @@ describe("push-pull", () => {
 
 describe("pub-sub", () => {
   it("topic filters deliver only matching messages, and a filter changed while running takes effect", async () => {
-    const runId = await client.run("pub-sub", { subscribers: 3, rate: 60, sync: 1 });
+    const runId = await client.start("pub-sub", { subscribers: 3, rate: 60, sync: 1 });
     await client.waitUntil(() => client.count("subscriber-3", "recv") >= 5, 15_000, "sports updates");
     const topics = (node: string) => eventsOf("recv", node).map((event) => (event as { frames: { text: string }[] }).frames[0]!.text);
     assert.ok(topics("subscriber-2").every((topic) => topic.startsWith("weather")), "subscriber-2 takes weather only");
@@ -166,27 +162,27 @@ describe("pub-sub", () => {
   it("subscribers that join after the publisher starts lose its first messages; waiting for them loses none", async () => {
     // A subscriber connects and subscribes within a few milliseconds of starting: a publisher
     // sending every 10 ms may send nothing meanwhile, one sending every millisecond always does.
-    const late = await client.run("pub-sub", { subscribers: 2, rate: 1000, sync: 0 });
+    const late = await client.start("pub-sub", { subscribers: 2, rate: 1000, sync: 0 });
     await client.waitUntil(() => client.lost().some((event) => event.reason === "slow-joiner"), 15_000, "slow-joiner losses");
     await client.stop(late);
     const lostBefore = client.lost().length;
 
-    const synced = await client.run("pub-sub", { subscribers: 2, rate: 100, sync: 1 });
+    const synced = await client.start("pub-sub", { subscribers: 2, rate: 100, sync: 1 });
     await client.waitUntil(
-      () => client.events.filter((event) => event.kind === "recv" && event.node === "subscriber-1").length >= 100,
+      () => client.events().filter((event) => event.kind === "recv" && event.node === "subscriber-1").length >= 100,
       20_000,
       "a hundred updates",
     );
     await client.stop(synced);
     assert.ok(lostBefore > 0);
     assert.equal(client.lost().length, 0, "no message lost when the publisher waits for its subscribers");
-    const first = client.events.find((event) => event.kind === "recv" && event.node === "subscriber-1");
+    const first = client.events().find((event) => event.kind === "recv" && event.node === "subscriber-1");
     const frames = (first as { frames: { text: string }[] }).frames.map((frame) => frame.text);
     assert.deepEqual(frames, ["weather/paris", "weather/paris #1"], "the first subscriber's first message is the very first one published");
   });
 
   it("Stop declares nothing lost, even when the publisher outlives its subscriber and publishes to nobody", async () => {
-    const runId = await client.run("pub-sub", { subscribers: 1, rate: 200, sync: 1 });
+    const runId = await client.start("pub-sub", { subscribers: 1, rate: 200, sync: 1 });
     await client.waitUntil(() => client.count("subscriber-1", "recv") >= 20, 15_000, "updates");
     // Processes end in no set order when a run stops. Hold the publisher still so that its
     // subscriber ends first; let it go once that one has gone, to publish before it sees SIGTERM.
@@ -207,7 +203,7 @@ describe("pub-sub", () => {
 
 describe("pub-logger", () => {
   it("the watcher filtering by level prints only that level's records, from every program", async () => {
-    const runId = await client.run("pub-logger", { programs: 2, rate: 20 });
+    const runId = await client.start("pub-logger", { programs: 2, rate: 20 });
     await client.waitUntil(() => client.count("watcher-1", "recv") >= 4, 15_000, "log records");
     const acted = await client.request({ type: "action", runId, action: "filter", node: "watcher-1", filter: "ERROR" });
     assert.equal(acted.type, "acted");
@@ -227,7 +223,7 @@ describe("pub-logger", () => {
 
 describe("request-reply extras", () => {
   it("a second request before the reply gets libzmq's EFSM, and the client carries on", async () => {
-    const runId = await client.run("req-rep", { interval: 0, work: 400 });
+    const runId = await client.start("req-rep", { interval: 0, work: 400 });
     await client.waitUntil(() => client.count("client-1", "recv") >= 1, 15_000, "a first reply");
     const acted = await client.request({ type: "action", runId, action: "send-twice", node: "client-1" });
     assert.equal(acted.type, "acted");
@@ -265,7 +261,7 @@ describe("devices and transports", () => {
     ["push-pull", { transport: 1 }, ["worker-1", "worker-2", "worker-3"]],
   ] as const) {
     it(`${demo}${"transport" in params ? " over ipc" : ""}: messages get through, and every one received is matched to its send`, async () => {
-      const runId = await client.run(demo, params);
+      const runId = await client.start(demo, params);
       await client.waitUntil(() => checks.every((node) => client.count(node, "recv") >= 2), 20_000, `messages at ${checks.join(", ")}`);
       await client.stop(runId);
       // inproc's two sockets live in one process: there is no line between processes to draw.
@@ -278,7 +274,7 @@ describe("devices and transports", () => {
   }
 
   it("an ipc run binds in a directory of its own, which the bridge removes when the run ends", async () => {
-    const runId = await client.run("push-pull", { transport: 1, workers: 1 });
+    const runId = await client.start("push-pull", { transport: 1, workers: 1 });
     await client.waitUntil(() => client.count("worker-1", "recv") >= 1, 15_000, "a task over ipc");
     const endpoint = (eventsOf("bound", "ventilator-1")[0] as { endpoint: string }).endpoint;
     assert.match(endpoint, /^ipc:\/\/.*zmq-run-[^/]+\/tasks$/);
@@ -289,7 +285,7 @@ describe("devices and transports", () => {
   });
 
   it("the forwarder passes subscriptions upstream as frames it prints", async () => {
-    const runId = await client.run("forwarder", {});
+    const runId = await client.start("forwarder", {});
     await client.waitUntil(() => client.output("forwarder-1").filter((line) => line.startsWith("subscribe")).length >= 3, 15_000, "subscriptions");
     assert.ok(client.output("forwarder-1").includes('subscribe "weather"'));
     // Each subscriber's subscription frame is drawn reaching the device's XPUB, where it was received.

@@ -10,9 +10,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { demoProcessesOf } from "./helpers/processes.js";
+import { launchChromium } from "../harness/browser.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { demoProcessesOf } from "../harness/processes.js";
 import { type TextPiece, visibleTexts } from "./helpers/text-boxes.js";
 
 let browser: Browser;

@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { demoProcessesOf, killChild, waitForExit } from "./helpers/processes.js";
+import { launchChromium } from "../harness/browser.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { demoProcessesOf, killChild, waitForExit } from "../harness/processes.js";
 
 let browser: Browser;
 before(async () => {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { demoProcessesOf, isAlive, waitForExit } from "./helpers/processes.js";
+import { demoProcessesOf, isAlive, waitForExit } from "../harness/processes.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
 
 const harness = useBridgeAndBrowser();
@@ -151,6 +151,8 @@ describe("the deck", () => {
     const { REPO_ROOT } = await import("../server/http.js");
     const page = await openSlide("req-rep-client");
     const blocks = await page.locator(".code-block").evaluateAll((elements) =>
+      // innerText: the code as a reader sees it on the slide, not the markup's text.
+      // biome-ignore lint/performance/useDomNodeTextContent: what is asserted is what is shown
       elements.map((element) => ({ source: (element as HTMLElement).dataset.source!, text: (element.querySelector("code") as HTMLElement).innerText })),
     );
     assert.ok(blocks.length >= 2, "the deck has the client and the server code");

@@ -14,8 +14,8 @@ import { WebSocket } from "ws";
 import { REPO_ROOT } from "../server/http.js";
 import { MAX_CODE_BYTES, type ServerMessage, type SpawnEvent } from "../protocol/messages.js";
 import { extractSymbol } from "../server/role-code/cut.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { waitUntilNotRunning } from "./helpers/processes.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { waitUntilNotRunning } from "../harness/processes.js";
 import { RunClient } from "./helpers/run-client.js";
 
 /** The REP server's function exactly as its slide shows it. */

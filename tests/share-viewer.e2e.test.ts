@@ -8,10 +8,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
+import { launchChromium } from "../harness/browser.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";
-import { rssMb } from "./helpers/processes.js";
+import { rssMb } from "../harness/processes.js";
 
 const elsewhere = otherLocalAddress();
 let bridge: RunningBridge;
@@ -35,7 +35,7 @@ describe("a viewer's page", { timeout: 120_000, skip: elsewhere === undefined &&
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     const referers: string[] = [];
     page.on("request", (request) => {
-      const referer = request.headers()["referer"];
+      const referer = request.headers().referer;
       if (referer) referers.push(`${request.url()} ← ${referer}`);
     });
     const response = await page.goto(`http://${elsewhere}:${bridge.port}/?token=${token}#/req-rep`);

@@ -19,10 +19,10 @@ import { readSlideFiles } from "../scripts/slides/plugin.js";
 import { REPO_ROOT } from "../server/http.js";
 import type { RecordedTrace } from "../protocol/trace-format.js";
 import { presetValues, tracePath } from "../protocol/trace-format.js";
-import { launchChromium } from "./helpers/browser.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { demoProcessesOf, waitForExit } from "./helpers/processes.js";
-import { serveStatic } from "./helpers/static-server.js";
+import { launchChromium } from "../harness/browser.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { demoProcessesOf, waitForExit } from "../harness/processes.js";
+import { serveStatic } from "../harness/static-server.js";
 
 let browser: Browser;
 before(async () => {

@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import type { Locator, Page } from "playwright-core";
 import { manifests } from "../protocol/manifests.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
-import { serveStatic } from "./helpers/static-server.js";
+import { serveStatic } from "../harness/static-server.js";
 
 const harness = useBridgeAndBrowser();
 

@@ -12,15 +12,15 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { ServerMessage } from "../protocol/messages.js";
 import { type RunRecord, exercises } from "../slides/app/tutorial/exercises.js";
-import { type RunningBridge, startBridge } from "./helpers/bridge.js";
-import { BridgePage } from "./helpers/page.js";
+import { type RunningBridge, startBridge } from "../harness/bridge.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 
 let bridge: RunningBridge;
-let page: BridgePage;
+let page: BridgeClient;
 
 before(async () => {
   bridge = await startBridge();
-  page = await BridgePage.open(bridge.url);
+  page = await BridgeClient.open(bridge.url);
 });
 after(async () => {
   page?.socket.close();

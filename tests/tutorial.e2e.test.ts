@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Locator, Page } from "playwright-core";
-import { serveStatic } from "./helpers/static-server.js";
+import { serveStatic } from "../harness/static-server.js";
 import { useBridgeAndBrowser } from "./helpers/harness.js";
 
 const harness = useBridgeAndBrowser();

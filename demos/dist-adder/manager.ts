@@ -33,5 +33,5 @@ export async function startManager(endpoint: string, { length, size, workers, wa
 }
 
 runRole(distAdder, "manager", ({ endpoint, params }) =>
-  startManager(endpoint, { length: params.length!, size: params.size!, workers: params.workers!, wait: params.wait === 1 }),
+  startManager(endpoint, { length: params.length, size: params.size, workers: params.workers, wait: params.wait === 1 }),
 );

@@ -34,4 +34,4 @@ function loadResult(frame: Uint8Array): Result | undefined {
   }
 }
 
-runRole(distAdder, "sink", ({ endpoint, params }) => startSink(endpoint, params.length!, params.size!));
+runRole(distAdder, "sink", ({ endpoint, params }) => startSink(endpoint, params.length, params.size));

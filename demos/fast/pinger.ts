@@ -24,4 +24,4 @@ export async function measureRoundTrip(endpoint: string, size: number, pings: nu
   }
 }
 
-runRole(fast, "pinger", ({ endpoint, params }) => measureRoundTrip(endpoint, params.size!, params.pings!));
+runRole(fast, "pinger", ({ endpoint, params }) => measureRoundTrip(endpoint, params.size, params.pings));

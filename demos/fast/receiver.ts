@@ -22,4 +22,4 @@ export async function measureThroughput(endpoint: string, count: number) {
   }
 }
 
-runRole(fast, "receiver", ({ endpoint, params }) => measureThroughput(endpoint, params.count!));
+runRole(fast, "receiver", ({ endpoint, params }) => measureThroughput(endpoint, params.count));

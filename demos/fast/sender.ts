@@ -14,4 +14,4 @@ export async function blast(endpoint: string, count: number, size: number) {
   }
 }
 
-runRole(fast, "sender", ({ endpoint, params }) => blast(endpoint, params.count!, params.size!));
+runRole(fast, "sender", ({ endpoint, params }) => blast(endpoint, params.count, params.size));

@@ -16,4 +16,4 @@ export async function publisher(endpoint: string, name: string, rate: number) {
   }
 }
 
-runRole(forwarderDemo, "publisher", ({ endpoint, name, params }) => publisher(endpoint, name, params.rate!));
+runRole(forwarderDemo, "publisher", ({ endpoint, name, params }) => publisher(endpoint, name, params.rate));

@@ -1,6 +1,7 @@
 import { writeSync } from "node:fs";
 import { ReportWriter } from "../../protocol/report-codec.js";
-import { FlushGate } from "./flush-gate.js";
+import { monotonicMs } from "../../protocol/clock.js";
+import { TokenBucket } from "../../lib/token-bucket.js";
 import { keepHeapSmall } from "./heap-keeper.js";
 import type { ChildReport } from "../../protocol/report-types.js";
 
@@ -14,7 +15,7 @@ import type { ChildReport } from "../../protocol/report-types.js";
  * sees it: before `receive` resolves to it, before `send` resolves. The kernel keeps what is in
  * a pipe when the process that wrote it is killed. Everything else is batched: after a quiet
  * spell the first few batches go on the next turn of the event loop, then at most one every
- * FLUSH_INTERVAL_MS (flush-gate.ts), so a busy socket costs a few writes a second rather than
+ * FLUSH_INTERVAL_MS (a token bucket: lib/token-bucket.ts), so a busy socket costs a few writes a second rather than
  * one per ZeroMQ message. Every write carries everything queued before it, in order: one pipe,
  * one order.
  *
@@ -76,7 +77,7 @@ let reporting = reportFd !== undefined && Number.isInteger(reportFd);
 /** Reports queued since the last write, in the order they happened. */
 const pending = new ReportWriter();
 let flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
-const flushGate = new FlushGate(FLUSH_INTERVAL_MS, FLUSH_BURST, performance.now());
+const flushGate = new TokenBucket(FLUSH_BURST, 1000 / FLUSH_INTERVAL_MS, performance.now());
 /** Whether anything went out since the last heartbeat. */
 let wroteSinceHeartbeat = false;
 /** Send times (see sendStarted) of the messages reported one by one that libzmq has not yet taken. */
@@ -97,11 +98,6 @@ function startHeartbeat(): void {
 /** Whether reports are being made: every reporting call is a no-op otherwise. */
 export function isReporting(): boolean {
   return reporting;
-}
-
-/** The system's monotonic clock in ms, shared by every process on the machine. */
-export function monotonicMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** Queues one report for the bridge. */
@@ -152,10 +148,8 @@ export function sendFinished(t: number): void {
 export interface Flow {
   socket: number;
   direction: Direction;
-  tokens: number;
-  /** How fast tokens come back: DETAILS_PER_SECOND, or TRICKLE_PER_SECOND once the socket has run out. */
-  perSecond: number;
-  refilledAt: number;
+  /** Its one-by-one reports: DETAILS_PER_SECOND, or TRICKLE_PER_SECOND once the socket has run out. */
+  budget: TokenBucket;
   /** Out of tokens: how many more messages are counted before the clock is read again. */
   untilRefill: number;
   count: number;
@@ -165,7 +159,7 @@ const flows: Flow[] = [];
 
 /** A new flow for a socket and direction, flushed with every batch. */
 export function openFlow(socket: number, direction: Direction): Flow {
-  const flow: Flow = { socket, direction, tokens: DETAIL_BURST, perSecond: DETAILS_PER_SECOND, refilledAt: performance.now(), untilRefill: 0, count: 0, bytes: 0 };
+  const flow: Flow = { socket, direction, budget: new TokenBucket(DETAIL_BURST, DETAILS_PER_SECOND, performance.now()), untilRefill: 0, count: 0, bytes: 0 };
   flows.push(flow);
   return flow;
 }
@@ -175,23 +169,16 @@ export function openFlow(socket: number, direction: Direction): Flow {
  * counts it with countInFlow. Called once per message: it must stay cheap.
  */
 export function takeDetail(flow: Flow): boolean {
-  if (flow.tokens < 1) {
-    // Reading the clock costs more than counting; out of tokens, it is read every so often.
-    if (flow.untilRefill > 0) {
-      flow.untilRefill -= 1;
-      return false;
-    }
-    const now = performance.now();
-    flow.tokens = Math.min(DETAIL_BURST, flow.tokens + ((now - flow.refilledAt) / 1000) * flow.perSecond);
-    flow.refilledAt = now;
-    if (flow.tokens < 1) {
-      flow.untilRefill = REFILL_EVERY;
-      flow.perSecond = TRICKLE_PER_SECOND;
-      return false;
-    }
+  if (flow.budget.takeHeld()) return true;
+  // Reading the clock costs more than counting; out of tokens, it is read every so often.
+  if (flow.untilRefill > 0) {
+    flow.untilRefill -= 1;
+    return false;
   }
-  flow.tokens -= 1;
-  return true;
+  if (flow.budget.take(performance.now())) return true;
+  flow.untilRefill = REFILL_EVERY;
+  flow.budget.perSecond = TRICKLE_PER_SECOND;
+  return false;
 }
 
 /** Counts one message that is not reported one by one; sent with the next batch. */

@@ -6,18 +6,20 @@
  * started it goes away.
  */
 import { parseArgs } from "node:util";
-import { type DemoManifest, type ParamValues, endpointName, endpointOption } from "../../protocol/manifest.js";
+import { type DemoManifest, type ParamValues, type RoleParams, endpointName, endpointOption } from "../../protocol/manifest.js";
 import { helpLines, optionValue, paramDescription, readParam } from "./command-line.js";
 import { isRoleCommand } from "../../protocol/commands.js";
 import { closeAllSockets, messageTotals, replaceFilters, sendSecondRequest } from "./zmq.js";
-import { flushNow, monotonicMs, report, underBridge } from "./report.js";
+import { monotonicMs } from "../../protocol/clock.js";
+import { flushNow, report, underBridge } from "./report.js";
 
-export interface RoleContext {
+export interface RoleContext<P extends ParamValues = ParamValues> {
   /** The role's first endpoint, from --bind/--connect or the manifest's standalone one. */
   endpoint: string;
   /** Every endpoint of the role, by the manifest's endpoint name. */
   endpoints: Record<string, string>;
-  params: ParamValues;
+  /** The parameters the role takes, by name, each a number: given on the command line or the default. */
+  params: P;
   /** This process's number among its role's processes, from 1 (`--index`, default 1). */
   index: number;
   /** This process's one name, `ROLE-N`: its node id on the diagram, its output prefix, what it prints. */
@@ -126,8 +128,13 @@ function onBridgeMessage(message: unknown): void {
  * Runs `main` as this program's role. `main` is the function the slide shows; everything
  * a process needs around it lives here.
  */
-export function runRole(manifest: DemoManifest, roleName: string, main: (context: RoleContext) => Promise<unknown>): void {
-  const context = readCommandLine(manifest, roleName);
+export function runRole<M extends DemoManifest, R extends keyof M["roles"] & string>(
+  manifest: M,
+  roleName: R,
+  main: (context: RoleContext<RoleParams<M, R>>) => Promise<unknown>,
+): void {
+  // Every parameter the role lists is read, or takes its default.
+  const context = readCommandLine(manifest, roleName) as RoleContext<RoleParams<M, R>>;
   process.on("SIGTERM", () => void shutdown(0));
   process.on("SIGINT", () => void shutdown(0));
   if (underBridge) {

@@ -9,7 +9,8 @@
 import { createRequire } from "node:module";
 import type * as ZeroMQ from "zeromq";
 import { toBuffer } from "../../protocol/digest.js";
-import { type Direction, type Flow, countInFlow, isReporting, monotonicMs, openFlow, report, reportMessage, sendFinished, sendStarted, takeDetail } from "./report.js";
+import { type Direction, type Flow, countInFlow, isReporting, openFlow, report, reportMessage, sendFinished, sendStarted, takeDetail } from "./report.js";
+import { monotonicMs } from "../../protocol/clock.js";
 
 /**
  * zeromq.js, loaded with require rather than import: importing a CommonJS package from an ES
@@ -19,6 +20,7 @@ import { type Direction, type Flow, countInFlow, isReporting, monotonicMs, openF
 const zeromq: typeof ZeroMQ = createRequire(import.meta.url)("zeromq");
 
 export type * from "zeromq";
+// biome-ignore lint/suspicious/noShadowRestrictedNames: zeromq.js's own name for its proxy, as its examples import it
 export const { capability, context, curveKeyPair, version, Context, Socket, Observer, Proxy, Pair, Stream } = zeromq;
 
 type MessagePart = ZeroMQ.MessageLike;
@@ -375,7 +377,8 @@ let waitWatch: NodeJS.Timeout | undefined;
  * quiet (server/flow-losses.ts).
  */
 function watchWaits(): void {
-  waitWatch ??= setInterval(() => {
+  if (waitWatch !== undefined) return;
+  waitWatch = setInterval(() => {
     for (const socket of openSockets) {
       const trace = traceOf(socket);
       if (socket.closed) continue;

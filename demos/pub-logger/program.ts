@@ -17,4 +17,4 @@ export async function work(endpoint: string, name: string, rate: number) {
   }
 }
 
-runRole(pubLogger, "program", ({ endpoint, name, params }) => work(endpoint, name, params.rate!));
+runRole(pubLogger, "program", ({ endpoint, name, params }) => work(endpoint, name, params.rate));

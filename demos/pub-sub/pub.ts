@@ -23,4 +23,4 @@ export async function pub(endpoint: string, rate: number, subscribers: number) {
   }
 }
 
-runRole(pubSub, "publisher", ({ endpoint, params }) => pub(endpoint, params.rate!, params.sync ? params.subscribers! : 0));
+runRole(pubSub, "publisher", ({ endpoint, params }) => pub(endpoint, params.rate, params.sync ? params.subscribers : 0));

@@ -14,4 +14,4 @@ export async function pull(endpoint: string, work: number) {
   }
 }
 
-runRole(pushPull, "worker", ({ endpoint, params }) => pull(endpoint, params.work!));
+runRole(pushPull, "worker", ({ endpoint, params }) => pull(endpoint, params.work));

@@ -16,4 +16,4 @@ export async function push(endpoint: string, rate: number, tasks: number) {
   await untilStopped();
 }
 
-runRole(pushPull, "ventilator", ({ endpoint, params }) => push(endpoint, params.rate!, params.tasks!));
+runRole(pushPull, "ventilator", ({ endpoint, params }) => push(endpoint, params.rate, params.tasks));

@@ -16,4 +16,4 @@ export async function client(endpoint: string, name: string, interval: number) {
   }
 }
 
-runRole(queueDemo, "client", ({ endpoint, name, params }) => client(endpoint, name, params.interval!));
+runRole(queueDemo, "client", ({ endpoint, name, params }) => client(endpoint, name, params.interval));

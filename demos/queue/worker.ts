@@ -15,4 +15,4 @@ export async function worker(endpoint: string, name: string, work: number) {
   }
 }
 
-runRole(queueDemo, "worker", ({ endpoint, name, params }) => worker(endpoint, name, params.work!));
+runRole(queueDemo, "worker", ({ endpoint, name, params }) => worker(endpoint, name, params.work));

@@ -17,4 +17,4 @@ export async function startClient(endpoint: string, interval: number) {
   }
 }
 
-runRole(reqRep, "client", ({ endpoint, params }) => startClient(endpoint, params.interval!));
+runRole(reqRep, "client", ({ endpoint, params }) => startClient(endpoint, params.interval));

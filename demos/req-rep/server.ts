@@ -14,4 +14,4 @@ export async function startServer(endpoint: string, work: number) {
   }
 }
 
-runRole(reqRep, "server", ({ endpoint, params }) => startServer(endpoint, params.work!));
+runRole(reqRep, "server", ({ endpoint, params }) => startServer(endpoint, params.work));

@@ -24,4 +24,4 @@ export async function pub(endpoint: string, rate: number, subscribers: number, h
   }
 }
 
-runRole(slowSubscriber, "publisher", ({ endpoint, params }) => pub(endpoint, params.rate!, params.subscribers!, params.hwm!, params.size!));
+runRole(slowSubscriber, "publisher", ({ endpoint, params }) => pub(endpoint, params.rate, params.subscribers, params.hwm, params.size));

@@ -14,4 +14,4 @@ export async function producer(endpoint: string, name: string, rate: number) {
   }
 }
 
-runRole(streamerDemo, "producer", ({ endpoint, name, params }) => producer(endpoint, name, params.rate!));
+runRole(streamerDemo, "producer", ({ endpoint, name, params }) => producer(endpoint, name, params.rate));

@@ -14,4 +14,4 @@ export async function worker(endpoint: string, work: number) {
   }
 }
 
-runRole(streamerDemo, "worker", ({ endpoint, params }) => worker(endpoint, params.work!));
+runRole(streamerDemo, "worker", ({ endpoint, params }) => worker(endpoint, params.work));

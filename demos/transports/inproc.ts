@@ -7,4 +7,4 @@ export async function inproc(rate: number) {
   await Promise.all([send("inproc://hello", rate), receive("inproc://hello")]);
 }
 
-runRole(transports, "inproc", ({ params }) => inproc(params.rate!));
+runRole(transports, "inproc", ({ params }) => inproc(params.rate));

@@ -8,8 +8,8 @@
  */
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../../tests/helpers/browser.js";
-import { startBridge } from "../../tests/helpers/bridge.js";
+import { launchChromium } from "../../harness/browser.js";
+import { startBridge } from "../../harness/bridge.js";
 import { type Figure, printFigures, summarise } from "./stats.js";
 import { STEADY_RATE, startSteadyRun } from "./steady-run.js";
 

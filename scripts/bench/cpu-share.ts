@@ -8,9 +8,9 @@
  *   node build/scripts/bench/cpu-share.js
  */
 import { readFileSync } from "node:fs";
-import { startBridge } from "../../tests/helpers/bridge.js";
-import { demoProcessesOf } from "../../tests/helpers/processes.js";
-import { runDemo } from "./bridge-client.js";
+import { startBridge } from "../../harness/bridge.js";
+import { demoProcessesOf } from "../../harness/processes.js";
+import { runDemo } from "./run-demo.js";
 
 const RUN_MS = 10_000;
 /** The window measured: after start-up, before Stop. */

@@ -20,7 +20,7 @@ import { REPO_ROOT } from "../../server/http.js";
 import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../protocol/event-codec.js";
 import type { ServerMessage } from "../../protocol/messages.js";
 import { extractSymbol } from "../../server/role-code/cut.js";
-import { startBridge } from "../../tests/helpers/bridge.js";
+import { startBridge } from "../../harness/bridge.js";
 import { summarise } from "./stats.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);

@@ -7,8 +7,8 @@
  * `node build/scripts/bench/first-message.js` runs this figure alone (BENCH_RUNS, BENCH_PAUSE_MS).
  */
 import { fileURLToPath } from "node:url";
-import { launchChromium } from "../../tests/helpers/browser.js";
-import { startBridge } from "../../tests/helpers/bridge.js";
+import { launchChromium } from "../../harness/browser.js";
+import { startBridge } from "../../harness/bridge.js";
 import { summarise } from "./stats.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);

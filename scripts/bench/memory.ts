@@ -7,9 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { launchChromium } from "../../tests/helpers/browser.js";
-import { startBridge } from "../../tests/helpers/bridge.js";
-import { demoProcessesOf } from "../../tests/helpers/processes.js";
+import { launchChromium } from "../../harness/browser.js";
+import { startBridge } from "../../harness/bridge.js";
+import { demoProcessesOf } from "../../harness/processes.js";
 import { startSteadyRun } from "./steady-run.js";
 import { type Figure, median, printFigures, summarise } from "./stats.js";
 

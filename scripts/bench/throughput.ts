@@ -21,8 +21,8 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { DEMO_EXEC_ARGV } from "../../server/warm-pool.js";
-import { startBridge } from "../../tests/helpers/bridge.js";
-import { countsExact, runDemo } from "./bridge-client.js";
+import { startBridge } from "../../harness/bridge.js";
+import { countsExact, runDemo } from "./run-demo.js";
 import { type Figure, printFigures, summarise } from "./stats.js";
 
 const DEMO_DIR = fileURLToPath(new URL("../../demos/fast/", import.meta.url));

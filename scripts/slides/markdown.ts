@@ -74,7 +74,7 @@ export async function renderDeck(root: string, files: SlideFile[]): Promise<Rend
           const directive = DIRECTIVE.exec(line);
           if (!directive) return line;
           const [, kind, argument] = directive as unknown as [string, DirectiveKind, string];
-          let made;
+          let made: ReturnType<typeof makeDirective>;
           try {
             made = makeDirective(root, kind, argument);
           } catch (error) {

@@ -322,7 +322,6 @@ function layoutAt({ manifest, nodes, box, measure }: LayoutInput, plans: RowPlan
         const facesDown = peerRows.some((peerRow) => peerRow > row) || (row === 0 && !peerRows.some((peerRow) => peerRow !== row));
         const stripY = facesDown ? nodeH - shape.strip : 0;
         const bodyY = facesDown ? 0 : shape.strip;
-        const spec = roleSpec(manifest, node.role);
         laidOut.set(node.id, {
           id: node.id,
           role: node.role,

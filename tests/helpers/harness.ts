@@ -4,8 +4,8 @@
  */
 import { after, before } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "./browser.js";
-import { type RunningBridge, startBridge } from "./bridge.js";
+import { launchChromium } from "../../harness/browser.js";
+import { type RunningBridge, startBridge } from "../../harness/bridge.js";
 
 export interface BridgeAndBrowser {
   readonly bridge: RunningBridge;

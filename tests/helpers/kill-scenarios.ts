@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { RunEvent } from "../../protocol/messages.js";
-import type { RunClient } from "./run-client.js";
+import type { BridgeClient } from "../../harness/bridge-client.js";
 import { counted, frameText, losses, printedNumbers } from "./run-facts.js";
 
 /**
@@ -16,7 +16,7 @@ export const EVERY_MESSAGE_REPORTED = { ZMQ_DETAILS_PER_SECOND: "5000" };
 export const exitOf = (events: readonly RunEvent[], node: string) => events.find((event) => event.kind === "exit" && event.node === node);
 export const taskOf = (event: RunEvent) => Number(/task (\d+)/.exec(frameText(event))?.[1]);
 
-export async function kill(client: RunClient, runId: string, node: string): Promise<void> {
+export async function kill(client: BridgeClient, runId: string, node: string): Promise<void> {
   assert.equal((await client.request({ type: "action", runId, action: "kill", node })).type, "acted");
 }
 
@@ -27,11 +27,11 @@ export async function kill(client: RunClient, runId: string, node: string): Prom
  * been printed by a worker or settled (the workers, slower than the ventilator on a busy machine,
  * catch up in the end). Returns the events and the workers killed.
  */
-export async function killWorkers(client: RunClient, params: Record<string, number>, count: number, before: number, apartMs: number): Promise<{ events: RunEvent[]; victims: string[] }> {
+export async function killWorkers(client: BridgeClient, params: Record<string, number>, count: number, before: number, apartMs: number): Promise<{ events: RunEvent[]; victims: string[] }> {
   const tasks = params.tasks!;
   const workers = Array.from({ length: params.workers! }, (_, index) => `worker-${index + 1}`);
-  const runId = await client.run("push-pull", { rate: 1000, ...params });
-  const printed = (node: string) => printedNumbers(client.events, node, /^Working on task (\d+)/);
+  const runId = await client.start("push-pull", { rate: 1000, ...params });
+  const printed = (node: string) => printedNumbers(client.events(), node, /^Working on task (\d+)/);
   const busy = () => workers.filter((node) => printed(node).length >= before);
   await client.waitUntil(() => busy().length > count, 60_000, "workers at work");
   const victims = busy().slice(0, count);
@@ -39,12 +39,12 @@ export async function killWorkers(client: RunClient, params: Record<string, numb
     if (index > 0) await new Promise((resolve) => setTimeout(resolve, apartMs));
     await kill(client, runId, node);
   }
-  await client.waitUntil(() => victims.every((node) => exitOf(client.events, node)), 10_000, "the kills");
-  const settled = () => client.events.filter((event) => event.kind === "lost" || event.kind === "unknown").map(taskOf);
+  await client.waitUntil(() => victims.every((node) => exitOf(client.events(), node)), 10_000, "the kills");
+  const settled = () => client.events().filter((event) => event.kind === "lost" || event.kind === "unknown").map(taskOf);
   const accounted = () => new Set([...workers.flatMap(printed), ...settled()]).size;
   await client.waitUntil(() => accounted() === tasks, 90_000, "every task printed by a worker or settled");
   await client.stop(runId);
-  return { events: client.events, victims };
+  return { events: client.events(), victims };
 }
 
 /** The checks every kill scenario of Push/Pull shares; returns the losses. */

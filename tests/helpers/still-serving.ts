@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RunningBridge } from "./bridge.js";
-import { BridgePage } from "./page.js";
-import { ipcDirsOf, listeningPorts, waitForExit } from "./processes.js";
+import type { RunningBridge } from "../../harness/bridge.js";
+import { BridgeClient } from "../../harness/bridge-client.js";
+import { ipcDirsOf, listeningPorts, waitForExit } from "../../harness/processes.js";
 
 /** Checks all of it, with the run's endpoints on tcp (transport 0) or ipc (1). */
 export async function assertStillServing(bridge: RunningBridge, { transport = 0 }: { transport?: number } = {}): Promise<void> {
@@ -15,7 +15,7 @@ export async function assertStillServing(bridge: RunningBridge, { transport = 0 
   assert.equal(deck.status, 200, "the deck is served");
   assert.match(await deck.text(), /<div class="reveal">/);
 
-  const page = await BridgePage.open(bridge.url);
+  const page = await BridgeClient.open(bridge.url);
   assert.ok(page.messages[0]?.type === "hello" && page.messages[0].role === "presenter", "the presenter's page is welcomed");
   const answer = await page.run("req-rep", { interval: 20, work: 0, transport });
   assert.equal(answer.type, "started", JSON.stringify(answer));

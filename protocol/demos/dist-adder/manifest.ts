@@ -1,11 +1,11 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 import { transportParam } from "../../transport.js";
 
 /**
  * The distributed adder, the talk's complete application: the manager splits 0..length-1
  * into sub-arrays, workers add them up, the sink adds up their results.
  */
-export const distAdder: DemoManifest = {
+export const distAdder = defineDemo({
   name: "dist-adder",
   title: "Distributed adder",
   version: 3,
@@ -54,4 +54,4 @@ export const distAdder: DemoManifest = {
     transport: transportParam,
   },
   layout: [["manager"], ["worker"], ["sink"]],
-};
+});

@@ -1,11 +1,11 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 
 /**
  * "Fast": a live measurement on the presenter's machine. One pair of processes streams
  * messages flat out (PUSH → PULL) and the receiver reports the throughput it saw; another pair
  * bounces a message back and forth (REQ ↔ REP) and the client reports round-trip times.
  */
-export const fast: DemoManifest = {
+export const fast = defineDemo({
   name: "fast",
   title: "How fast?",
   version: 4,
@@ -62,4 +62,4 @@ export const fast: DemoManifest = {
     ["sender", "pinger"],
     ["receiver", "ponger"],
   ],
-};
+});

@@ -1,9 +1,9 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 import { transportParam } from "../../transport.js";
 import { FILTERS } from "../pub-sub/topics.js";
 
 /** FORWARDER: an XSUB/XPUB device between publishers and subscribers; subscriptions go upstream. */
-export const forwarderDemo: DemoManifest = {
+export const forwarderDemo = defineDemo({
   name: "forwarder",
   title: "FORWARDER device",
   version: 2,
@@ -50,4 +50,4 @@ export const forwarderDemo: DemoManifest = {
     transport: transportParam,
   },
   layout: [["publisher"], ["forwarder"], ["subscriber"]],
-};
+});

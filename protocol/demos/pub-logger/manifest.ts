@@ -1,9 +1,9 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 import { transportParam } from "../../transport.js";
 import { LEVELS } from "./levels.js";
 
 /** Logging over PUB/SUB: programs publish their log records, a watcher prints those it wants. */
-export const pubLogger: DemoManifest = {
+export const pubLogger = defineDemo({
   name: "pub-logger",
   title: "Logging over PUB/SUB",
   version: 2,
@@ -39,4 +39,4 @@ export const pubLogger: DemoManifest = {
     transport: transportParam,
   },
   layout: [["program"], ["watcher"]],
-};
+});

@@ -1,9 +1,9 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 import { transportParam } from "../../transport.js";
 import { FILTERS } from "./topics.js";
 
 /** Publish/Subscribe: one publisher, subscribers that each take the topics they filter for. */
-export const pubSub: DemoManifest = {
+export const pubSub = defineDemo({
   name: "pub-sub",
   title: "Publish/Subscribe",
   version: 5,
@@ -39,4 +39,4 @@ export const pubSub: DemoManifest = {
     transport: transportParam,
   },
   layout: [["publisher"], ["subscriber"]],
-};
+});

@@ -1,8 +1,8 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 import { transportParam } from "../../transport.js";
 
 /** Push/Pull: a ventilator hands tasks out to workers, one each in turn. */
-export const pushPull: DemoManifest = {
+export const pushPull = defineDemo({
   name: "push-pull",
   title: "Push/Pull",
   version: 4,
@@ -38,4 +38,4 @@ export const pushPull: DemoManifest = {
     transport: transportParam,
   },
   layout: [["ventilator"], ["worker"]],
-};
+});

@@ -1,8 +1,8 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 import { transportParam } from "../../transport.js";
 
 /** QUEUE: a ROUTER/DEALER device shares the requests of many REQ clients among REP workers. */
-export const queueDemo: DemoManifest = {
+export const queueDemo = defineDemo({
   name: "queue",
   title: "QUEUE device",
   version: 2,
@@ -50,4 +50,4 @@ export const queueDemo: DemoManifest = {
     transport: transportParam,
   },
   layout: [["client"], ["queue"], ["worker"]],
-};
+});

@@ -1,8 +1,8 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 import { transportParam } from "../../transport.js";
 
 /** Request/Reply: the talk's hello-world client and server. */
-export const reqRep: DemoManifest = {
+export const reqRep = defineDemo({
   name: "req-rep",
   title: "Request/Reply",
   version: 3,
@@ -36,4 +36,4 @@ export const reqRep: DemoManifest = {
     transport: transportParam,
   },
   layout: [["client"], ["server"]],
-};
+});

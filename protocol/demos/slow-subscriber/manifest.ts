@@ -1,4 +1,4 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 import { transportParam } from "../../transport.js";
 import { FILTERS } from "../pub-sub/topics.js";
 
@@ -7,7 +7,7 @@ import { FILTERS } from "../pub-sub/topics.js";
  * that its high-water mark bites within seconds. A separate demo, so that the publisher and
  * subscriber on the Pub/Sub slides carry none of this tuning.
  */
-export const slowSubscriber: DemoManifest = {
+export const slowSubscriber = defineDemo({
   name: "slow-subscriber",
   title: "A slow subscriber",
   version: 1,
@@ -43,4 +43,4 @@ export const slowSubscriber: DemoManifest = {
     transport: transportParam,
   },
   layout: [["publisher"], ["subscriber"]],
-};
+});

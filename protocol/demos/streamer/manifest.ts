@@ -1,8 +1,8 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 import { transportParam } from "../../transport.js";
 
 /** STREAMER: a PULL → PUSH device between producers of tasks and the workers that take them. */
-export const streamerDemo: DemoManifest = {
+export const streamerDemo = defineDemo({
   name: "streamer",
   title: "STREAMER device",
   version: 2,
@@ -49,4 +49,4 @@ export const streamerDemo: DemoManifest = {
     transport: transportParam,
   },
   layout: [["producer"], ["streamer"], ["worker"]],
-};
+});

@@ -1,11 +1,11 @@
-import type { DemoManifest } from "../../manifest.js";
+import { defineDemo } from "../../manifest.js";
 
 /**
  * The same PUSH → PULL pair over the three transports, side by side: inproc between two
  * sockets of one process, ipc between two processes on one machine, tcp over the network
  * (here, loopback).
  */
-export const transports: DemoManifest = {
+export const transports = defineDemo({
   name: "transports",
   title: "Transports: inproc, ipc, tcp",
   version: 2,
@@ -65,4 +65,4 @@ export const transports: DemoManifest = {
     rate: { label: "Messages per second", default: 5, min: 1, max: 200, step: 1, unit: "/s" },
   },
   layout: [["inproc", "ipc-sender", "tcp-sender"], ["", "ipc-receiver", "tcp-receiver"]],
-};
+});

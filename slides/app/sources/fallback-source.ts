@@ -16,7 +16,6 @@ export class FallbackSource implements RunSource {
   readonly canRun = true;
   readonly #live: LiveSource;
   readonly #replay: ReplaySource;
-  #sink: RunSink | undefined;
   #stopFollowing: (() => void) | undefined;
 
   constructor(context: SourceContext) {
@@ -34,7 +33,6 @@ export class FallbackSource implements RunSource {
   }
 
   connect(sink: RunSink): void {
-    this.#sink = sink;
     this.#live.connect(sink);
     this.#replay.connect(sink);
     // The bridge's comings and goings, said where the presenter looks: on the demo.
@@ -74,6 +72,5 @@ export class FallbackSource implements RunSource {
     this.#stopFollowing = undefined;
     this.#live.disconnect();
     this.#replay.disconnect();
-    this.#sink = undefined;
   }
 }

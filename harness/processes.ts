@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { REPO_ROOT } from "../../server/http.js";
+import { REPO_ROOT } from "../server/http.js";
 
 /** Whether a process with this pid exists (zombies count: they have not been reaped). */
 export function isAlive(pid: number): boolean {

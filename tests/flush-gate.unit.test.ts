@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FlushGate } from "../demos/lib/flush-gate.js";
+import { TokenBucket } from "../lib/token-bucket.js";
 
 const INTERVAL = 16;
 const BURST = 8;
 
 /** Flushes as often as the gate allows, from `from` for `durationMs`; returns when each went. */
-function flushFlatOut(gate: FlushGate, from: number, durationMs: number): number[] {
+function flushFlatOut(gate: TokenBucket, from: number, durationMs: number): number[] {
   const times: number[] = [];
   for (let now = from; now < from + durationMs; now += gate.waitMs(now)) {
     gate.spend(now);
@@ -17,7 +17,7 @@ function flushFlatOut(gate: FlushGate, from: number, durationMs: number): number
 
 describe("the flush gate between a busy stream and its batches", () => {
   it("lets a run's first few batches go at once after a quiet spell", () => {
-    const gate = new FlushGate(INTERVAL, BURST, 0);
+    const gate = new TokenBucket(BURST, 1000 / INTERVAL, 0);
     for (let i = 0; i < BURST; i++) {
       assert.equal(gate.waitMs(1000 + i * 0.5), 0, `batch ${i + 1} goes at once`);
       gate.spend(1000 + i * 0.5);
@@ -27,7 +27,7 @@ describe("the flush gate between a busy stream and its batches", () => {
   });
 
   it("holds a stream that never pauses to one batch per interval", () => {
-    const gate = new FlushGate(INTERVAL, BURST, 0);
+    const gate = new TokenBucket(BURST, 1000 / INTERVAL, 0);
     const times = flushFlatOut(gate, 0, 10_000);
     const steady = times.slice(BURST);
     assert.ok(times.length <= BURST + 10_000 / INTERVAL + 1, `${times.length} batches in 10 s`);
@@ -35,7 +35,7 @@ describe("the flush gate between a busy stream and its batches", () => {
   });
 
   it("saves no more than its burst however long the quiet spell", () => {
-    const gate = new FlushGate(INTERVAL, BURST, 0);
+    const gate = new TokenBucket(BURST, 1000 / INTERVAL, 0);
     flushFlatOut(gate, 0, 1000);
     const afterAnHour = 3_600_000;
     const atOnce = flushFlatOut(gate, afterAnHour, 1e-3);

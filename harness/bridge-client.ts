@@ -1,11 +1,13 @@
 /**
- * A page's WebSocket to the bridge, from Node: what the deck's bridge client does, plus a
- * record of everything the bridge said, so tests can wait for and count it.
+ * The one Node client of the bridge, for tests, scripts and benches: a page's WebSocket to it,
+ * from Node — what the deck's bridge client does — plus a record of everything the bridge said,
+ * so a caller can wait for it, count it and read what a run's processes did.
  */
 import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import { WebSocket } from "ws";
-import type { RunEvent, ServerMessage } from "../../protocol/messages.js";
-import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../protocol/event-codec.js";
+import type { LostEvent, RunEvent, ServerMessage } from "../protocol/messages.js";
+import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../protocol/event-codec.js";
 
 export interface PageOptions {
   /** The Origin header; the deck's own by default, `null` for none. */
@@ -20,14 +22,17 @@ export interface PageOptions {
 
 type Waiter = { matches(message: ServerMessage): boolean; resolve(message: ServerMessage): void };
 
-export class BridgePage {
+export class BridgeClient {
   readonly socket: WebSocket;
   /** Every message the bridge sent, in order. */
   readonly messages: ServerMessage[] = [];
   /** Resolves with the close code once the connection has closed. */
   readonly closed: Promise<number>;
   #waiters: Waiter[] = [];
+  readonly #listeners: ((message: ServerMessage) => void)[] = [];
   #requests = 0;
+  /** The run this client started last. */
+  #latestRun: string | undefined;
 
   private constructor(socket: WebSocket) {
     this.socket = socket;
@@ -35,6 +40,8 @@ export class BridgePage {
     socket.on("message", (data, isBinary) => {
       const message: ServerMessage = isBinary ? { type: "events", ...decodeEvents(data as Buffer) } : (JSON.parse(String(data)) as ServerMessage);
       this.messages.push(message);
+      if (message.type === "started") this.#latestRun = message.runId;
+      for (const listener of this.#listeners) listener(message);
       const waiting = this.#waiters;
       this.#waiters = [];
       for (const waiter of waiting) {
@@ -46,7 +53,7 @@ export class BridgePage {
   }
 
   /** Opens a connection as a page of `baseUrl` would; resolves once the bridge said hello. */
-  static async open(baseUrl: string, options: PageOptions = {}): Promise<BridgePage> {
+  static async open(baseUrl: string, options: PageOptions = {}): Promise<BridgeClient> {
     const origin = options.origin === undefined ? baseUrl : options.origin;
     const query = options.token ? `?token=${encodeURIComponent(options.token)}` : "";
     const protocols = options.binaryEvents ? [BINARY_EVENTS_PROTOCOL] : [];
@@ -54,7 +61,7 @@ export class BridgePage {
       ...(origin === null ? {} : { origin }),
       ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     });
-    const page = new BridgePage(socket);
+    const page = new BridgeClient(socket);
     const hello = page.waitFor((message) => message.type === "hello");
     await once(socket, "open");
     await hello;
@@ -74,6 +81,26 @@ export class BridgePage {
     return `q${++this.#requests}`;
   }
 
+  /** Calls `listener` with every message from now on, as it arrives. */
+  listen(listener: (message: ServerMessage) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Sends a request and resolves with the bridge's answer to it ("started", "acted", "watching", "shown" or "error"). */
+  async request(body: Record<string, unknown>): Promise<ServerMessage> {
+    const requestId = this.newRequestId();
+    const answer = this.waitFor((message) => "requestId" in message && message.requestId === requestId);
+    this.send({ ...body, requestId });
+    return answer;
+  }
+
+  /** Starts a run; resolves with its id, or rejects with the bridge's error. */
+  async start(demo: string, params: Record<string, number> = {}): Promise<string> {
+    const reply = await this.run(demo, params);
+    if (reply.type !== "started") throw new Error(`the run did not start: ${JSON.stringify(reply)}`);
+    return reply.runId;
+  }
+
   /** Asks for a run; resolves with the bridge's answer to it (started, or an error). */
   async run(demo: string, params?: Record<string, number>): Promise<ServerMessage> {
     const requestId = this.newRequestId();
@@ -82,8 +109,12 @@ export class BridgePage {
     return answer;
   }
 
-  stop(runId: string): void {
+  /** Asks for `runId` to stop; resolves with the reason once the bridge says it has (awaiting it is optional). */
+  stop(runId: string, timeoutMs = 20_000): Promise<string> {
     this.send({ type: "stop", requestId: this.newRequestId(), runId });
+    const stopped = this.stopped(runId, timeoutMs);
+    stopped.catch(() => {});
+    return stopped;
   }
 
   /** The first message, already received or still to come, that `matches`. */
@@ -92,7 +123,11 @@ export class BridgePage {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; last: ${JSON.stringify(this.messages.slice(-3))}`)), timeoutMs);
-      this.#waiters.push({ matches, resolve: (message) => (clearTimeout(timer), resolve(message)) });
+      this.#waiters.push({ matches, resolve: (message) => {
+          clearTimeout(timer);
+          resolve(message);
+        },
+      });
     });
   }
 
@@ -108,9 +143,33 @@ export class BridgePage {
     return message.type === "stopped" ? message.reason : "";
   }
 
-  /** Every event of one run, in order. */
-  events(runId: string): RunEvent[] {
+  /** Every event of one run (by default the one this client started last), in order. */
+  events(runId = this.#latestRun): RunEvent[] {
     return this.messages.flatMap((message) => (message.type === "events" && message.runId === runId ? message.events : []));
+  }
+
+  /** Waits until `condition` holds, checking every 50 ms. */
+  async waitUntil(condition: () => boolean, timeoutMs = 20_000, what = "condition"): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(50);
+    }
+  }
+
+  /** Lines a node of the latest run printed, in order. */
+  output(node: string): string[] {
+    return this.events().flatMap((event) => (event.kind === "log" && event.node === node ? [event.text] : []));
+  }
+
+  /** How many messages a node of the latest run reported receiving (or sending) one by one. */
+  count(node: string, kind: "send" | "recv"): number {
+    return this.events().filter((event) => event.kind === kind && event.node === node).length;
+  }
+
+  /** The latest run's messages judged lost one by one. */
+  lost(): LostEvent[] {
+    return this.events().filter((event): event is LostEvent => event.kind === "lost");
   }
 
   /** The pids of every process the bridge told this page it started. */

@@ -4,7 +4,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import sirv from "sirv";
-import { REPO_ROOT } from "../../server/http.js";
+import { REPO_ROOT } from "../server/http.js";
 
 export interface StaticSite {
   url: string;

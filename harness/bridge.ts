@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { once } from "node:events";
 
-const MAIN = fileURLToPath(new URL("../../server/main.js", import.meta.url));
+const MAIN = fileURLToPath(new URL("../server/main.js", import.meta.url));
 
 export interface RunningBridge {
   url: string;

@@ -1,0 +1,108 @@
+/**
+ * Correlation as a stage of its own: hand-made reports of a run's processes go in, the run's
+ * events come out, with no process started and no pipe read — as the tutorial's checks are fed
+ * hand-made events. What a viewer sees is decided here: which send a receive was, how long it
+ * took, which messages were lost and why, and what is never shown.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { DemoManifest } from "../protocol/manifest.js";
+import { pubSub } from "../protocol/demos/pub-sub/manifest.js";
+import { reqRep } from "../protocol/demos/req-rep/manifest.js";
+import type { FramePreview, MessageReport } from "../protocol/report-types.js";
+import type { RunEvent } from "../protocol/messages.js";
+import { Correlator } from "../server/correlator.js";
+
+const ENDPOINT = "tcp://127.0.0.1:40001";
+const frames = (text: string): FramePreview[] => [{ text, binary: false, size: text.length }];
+const message = (kind: "send" | "recv", t: number, seq: number, text: string): MessageReport => ({ kind, t, socket: 0, seq, digest: `d-${text}`, size: text.length, frames: frames(text) });
+
+/** A correlator on a clock the test moves, and the events it emitted. */
+function stage(manifest: DemoManifest) {
+  const events: RunEvent[] = [];
+  let clock = 0;
+  const correlator = new Correlator(manifest, { emit: (event) => events.push(event), now: () => clock });
+  return {
+    correlator,
+    events,
+    at(t: number) {
+      clock = t;
+    },
+  };
+}
+
+describe("correlation, from hand-made reports", () => {
+  it("pairs a request with its receipt: one delivery from the client to the server, its latency the two clocks' difference", () => {
+    const { correlator, events, at } = stage(reqRep);
+    try {
+      correlator.spawned("server-1", "server", 1, 101, 0, []);
+      correlator.spawned("client-1", "client", 1, 102, 0, [ENDPOINT]);
+      correlator.reports("server-1", { reports: [{ kind: "socket", t: 1, socket: 0, type: "REP" }, { kind: "bound", t: 2, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: ENDPOINT }], heardUntil: 2 });
+      correlator.reports("client-1", { reports: [{ kind: "socket", t: 3, socket: 0, type: "REQ" }, { kind: "connecting", t: 4, socket: 0, endpoint: ENDPOINT }, message("send", 10, 1, "Hello")], heardUntil: 11 });
+      at(20);
+      correlator.reports("server-1", { reports: [message("recv", 12.5, 1, "Hello")], heardUntil: 20 });
+
+      const deliveries = events.filter((event) => event.kind === "deliver");
+      assert.deepEqual(
+        deliveries.map(({ node, from, sendSeq, recvSeq, latencyMs, frames }) => ({ node, from, sendSeq, recvSeq, latencyMs, text: frames[0]?.text })),
+        [{ node: "server-1", from: "client-1", sendSeq: 1, recvSeq: 1, latencyMs: 2.5, text: "Hello" }],
+      );
+      // The reports themselves come out too, stamped with their node, before what was worked out from them.
+      const kinds = events.map((event) => `${event.kind}@${event.node}`);
+      assert.deepEqual(kinds, ["spawn@server-1", "spawn@client-1", "socket@server-1", "bound@server-1", "socket@client-1", "connecting@client-1", "send@client-1", "recv@server-1", "deliver@server-1"]);
+    } finally {
+      correlator.dispose();
+    }
+  });
+
+  it("a publisher's update that no subscriber wanted is lost at the publisher; the bridge's bookkeeping is never shown", () => {
+    const { correlator, events, at } = stage(pubSub);
+    try {
+      correlator.spawned("publisher-1", "publisher", 1, 201, 0, []);
+      correlator.reports("publisher-1", {
+        reports: [
+          { kind: "socket", t: 1, socket: 0, type: "XPUB" },
+          { kind: "bound", t: 2, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: ENDPOINT },
+          { kind: "receive-idle", t: 3, socket: 0 },
+          message("send", 5, 1, "weather/paris 21"),
+        ],
+        heardUntil: 6,
+      });
+      at(2000);
+      correlator.reports("publisher-1", { reports: [], heardUntil: 2000 });
+      correlator.exited("publisher-1", 0, null);
+
+      const lost = events.filter((event) => event.kind === "lost");
+      assert.deepEqual(
+        lost.map(({ node, to, reason, sendSeq }) => ({ node, to, reason, sendSeq })),
+        [{ node: "publisher-1", to: undefined, reason: "no-subscriber", sendSeq: 1 }],
+      );
+      assert.equal(
+        events.some((event) => (event.kind as string) === "receive-idle" || (event.kind as string) === "counting"),
+        false,
+      );
+    } finally {
+      correlator.dispose();
+    }
+  });
+
+  it("what is judged after Stop began is not shown: the processes are being ended in no set order", () => {
+    const { correlator, events, at } = stage(pubSub);
+    try {
+      correlator.spawned("publisher-1", "publisher", 1, 201, 0, []);
+      correlator.reports("publisher-1", { reports: [{ kind: "socket", t: 1, socket: 0, type: "XPUB" }, { kind: "bound", t: 2, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: ENDPOINT }], heardUntil: 2 });
+      at(100);
+      correlator.stopping();
+      correlator.reports("publisher-1", { reports: [message("send", 150, 1, "weather/paris 21")], heardUntil: 2000 });
+      at(2000);
+      correlator.exited("publisher-1", null, "SIGTERM");
+      assert.deepEqual(
+        events.filter((event) => event.kind === "lost"),
+        [],
+      );
+      assert.ok(events.some((event) => event.kind === "exit"));
+    } finally {
+      correlator.dispose();
+    }
+  });
+});
