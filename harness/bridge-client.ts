@@ -38,7 +38,9 @@ export class BridgeClient {
     this.socket = socket;
     this.closed = new Promise((resolve) => socket.once("close", (code) => resolve(code)));
     socket.on("message", (data, isBinary) => {
-      const message: ServerMessage = isBinary ? { type: "events", ...decodeEvents(data as Buffer) } : (JSON.parse(String(data)) as ServerMessage);
+      const message: ServerMessage = isBinary
+        ? { type: "events", ...decodeEvents(data as Buffer) }
+        : (JSON.parse(String(data)) as ServerMessage);
       this.messages.push(message);
       if (message.type === "started") this.#latestRun = message.runId;
       for (const listener of this.#listeners) listener(message);
@@ -122,8 +124,13 @@ export class BridgeClient {
     const seen = this.messages.find(matches);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; last: ${JSON.stringify(this.messages.slice(-3))}`)), timeoutMs);
-      this.#waiters.push({ matches, resolve: (message) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no matching message within ${timeoutMs} ms; last: ${JSON.stringify(this.messages.slice(-3))}`)),
+        timeoutMs,
+      );
+      this.#waiters.push({
+        matches,
+        resolve: (message) => {
           clearTimeout(timer);
           resolve(message);
         },
@@ -182,7 +189,9 @@ export class BridgeClient {
   /** The TCP ports demo processes reported binding. */
   ports(): number[] {
     return this.messages.flatMap((message) =>
-      message.type === "events" ? message.events.flatMap((event) => (event.kind === "bound" ? [Number(/:(\d+)$/.exec(event.endpoint)?.[1])] : [])) : [],
+      message.type === "events"
+        ? message.events.flatMap((event) => (event.kind === "bound" ? [Number(/:(\d+)$/.exec(event.endpoint)?.[1])] : []))
+        : [],
     );
   }
 

@@ -18,8 +18,14 @@ export interface RunningBridge {
 }
 
 /** Starts the bridge on `port` (a free one by default), `env` added to its environment (and so to its demo processes'). */
-export async function startBridge(extraArgs: string[] = [], { port = 0, env = {} }: { port?: number; env?: Record<string, string> } = {}): Promise<RunningBridge> {
-  const child = spawn(process.execPath, [MAIN, "--port", String(port), ...extraArgs], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+export async function startBridge(
+  extraArgs: string[] = [],
+  { port = 0, env = {} }: { port?: number; env?: Record<string, string> } = {},
+): Promise<RunningBridge> {
+  const child = spawn(process.execPath, [MAIN, "--port", String(port), ...extraArgs], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));

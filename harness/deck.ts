@@ -33,7 +33,8 @@ async function addressWritten(page: Page): Promise<void> {
     if (probed.addressProbe) return;
     const probe: Probe = { changedAt: performance.now(), writtenAt: -Infinity };
     probed.addressProbe = probe;
-    for (const type of ["slidechanged", "fragmentshown", "fragmenthidden"]) document.addEventListener(type, () => (probe.changedAt = performance.now()));
+    for (const type of ["slidechanged", "fragmentshown", "fragmenthidden"])
+      document.addEventListener(type, () => (probe.changedAt = performance.now()));
     const replaceState = history.replaceState.bind(history);
     history.replaceState = (...args: Parameters<History["replaceState"]>) => {
       probe.writtenAt = performance.now();

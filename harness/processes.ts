@@ -78,11 +78,15 @@ export function childrenOf(pid: number): number[] {
  * (they run demos/lib/host.js until they are handed one and take its name).
  */
 export function demoProcessesOf(bridgePid: number): number[] {
-  return listChildren(bridgePid)
-    // A child runs a demo once its command line names one: right after fork, before exec, it
-    // still shows the bridge's own command line, and a warm host shows demos/lib/host.js.
-    .filter((child) => child.args.includes("/build/demos/") && !child.args.includes("demos/lib/host.js") && !child.args.includes("<defunct>"))
-    .map((child) => child.pid);
+  return (
+    listChildren(bridgePid)
+      // A child runs a demo once its command line names one: right after fork, before exec, it
+      // still shows the bridge's own command line, and a warm host shows demos/lib/host.js.
+      .filter(
+        (child) => child.args.includes("/build/demos/") && !child.args.includes("demos/lib/host.js") && !child.args.includes("<defunct>"),
+      )
+      .map((child) => child.pid)
+  );
 }
 
 function commandLine(pid: number): string {

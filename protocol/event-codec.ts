@@ -59,13 +59,28 @@ function isFinite64(value: unknown): value is number {
 function framesFit(frames: unknown): frames is FramePreview[] {
   if (!Array.isArray(frames)) return false;
   for (const frame of frames as FramePreview[]) {
-    if (typeof frame !== "object" || frame === null || typeof frame.text !== "string" || typeof frame.binary !== "boolean" || !isU32(frame.size)) return false;
+    if (
+      typeof frame !== "object" ||
+      frame === null ||
+      typeof frame.text !== "string" ||
+      typeof frame.binary !== "boolean" ||
+      !isU32(frame.size)
+    )
+      return false;
   }
   return true;
 }
 
 function messageFits(event: MessageReport & { node: string }): boolean {
-  return isFinite64(event.t) && typeof event.node === "string" && isU32(event.socket) && isU32(event.seq) && typeof event.digest === "string" && isU32(event.size) && framesFit(event.frames);
+  return (
+    isFinite64(event.t) &&
+    typeof event.node === "string" &&
+    isU32(event.socket) &&
+    isU32(event.seq) &&
+    typeof event.digest === "string" &&
+    isU32(event.size) &&
+    framesFit(event.frames)
+  );
 }
 
 function deliverFits(event: DeliverEvent): boolean {
@@ -84,7 +99,14 @@ function deliverFits(event: DeliverEvent): boolean {
 }
 
 function flowFits(event: FlowReport & { node: string }): boolean {
-  return isFinite64(event.t) && typeof event.node === "string" && isU32(event.socket) && (event.direction === "send" || event.direction === "recv") && isU32(event.count) && isFinite64(event.bytes);
+  return (
+    isFinite64(event.t) &&
+    typeof event.node === "string" &&
+    isU32(event.socket) &&
+    (event.direction === "send" || event.direction === "recv") &&
+    isU32(event.count) &&
+    isFinite64(event.bytes)
+  );
 }
 
 /**
@@ -348,7 +370,8 @@ class FrameReader {
         } catch {
           throw new EventCodecError("a JSON event in the frame is not valid JSON");
         }
-        if (typeof event !== "object" || event === null || typeof (event as RunEvent).kind !== "string") throw new EventCodecError("a JSON event in the frame has no kind");
+        if (typeof event !== "object" || event === null || typeof (event as RunEvent).kind !== "string")
+          throw new EventCodecError("a JSON event in the frame has no kind");
         return event as RunEvent;
       }
       default:
@@ -390,7 +413,9 @@ class FrameReader {
       let ascii = length <= 256;
       for (let at = start; ascii && at < stop; at++) if (bytes[at]! >= 0x80) ascii = false;
       // Short ASCII is most strings; String.fromCharCode beats TextDecoder's call for those.
-      strings[i] = ascii ? String.fromCharCode.apply(null, bytes.subarray(start, stop) as unknown as number[]) : utf8.decode(bytes.subarray(start, stop));
+      strings[i] = ascii
+        ? String.fromCharCode.apply(null, bytes.subarray(start, stop) as unknown as number[])
+        : utf8.decode(bytes.subarray(start, stop));
       this.#at = stop;
     }
     if (this.#at !== end) throw new EventCodecError("events frame has bytes after its strings");

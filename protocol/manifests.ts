@@ -13,5 +13,7 @@ import { transports } from "./demos/transports/manifest.js";
 
 /** Every demo the bridge may start, by name. Nothing outside this table is ever spawned. */
 export const manifests: ReadonlyMap<string, DemoManifest> = new Map(
-  [reqRep, fast, pushPull, pubSub, slowSubscriber, pubLogger, queueDemo, streamerDemo, forwarderDemo, distAdder, transports].map((manifest) => [manifest.name, manifest]),
+  [reqRep, fast, pushPull, pubSub, slowSubscriber, pubLogger, queueDemo, streamerDemo, forwarderDemo, distAdder, transports].map(
+    (manifest) => [manifest.name, manifest],
+  ),
 );

@@ -294,7 +294,18 @@ export interface ActionEvent {
   filter?: string;
 }
 
-export type RunEvent = NodeEvent | SpawnEvent | LogEvent | ExitEvent | DeliverEvent | LostEvent | LostCountEvent | UnknownFateEvent | CountedEdgeEvent | ExternalPeersEvent | ActionEvent;
+export type RunEvent =
+  | NodeEvent
+  | SpawnEvent
+  | LogEvent
+  | ExitEvent
+  | DeliverEvent
+  | LostEvent
+  | LostCountEvent
+  | UnknownFateEvent
+  | CountedEdgeEvent
+  | ExternalPeersEvent
+  | ActionEvent;
 
 /**
  * One problem the checker found in a learner's edit, where the learner can see it: line and

@@ -146,7 +146,8 @@ export class ReportStreamReader {
     let at = 0;
     while (bytes.length - at >= LENGTH_BYTES) {
       const length = bytes.readUInt32LE(at);
-      if (length < HEADER_BYTES || length > MAX_BATCH_BYTES) throw new ReportBatchError(`report stream garbled: a batch of ${length} bytes at byte ${at} of a chunk`);
+      if (length < HEADER_BYTES || length > MAX_BATCH_BYTES)
+        throw new ReportBatchError(`report stream garbled: a batch of ${length} bytes at byte ${at} of a chunk`);
       if (bytes.length - at - LENGTH_BYTES < length) break;
       batches.push(bytes.subarray(at + LENGTH_BYTES, at + LENGTH_BYTES + length));
       at += LENGTH_BYTES + length;
@@ -193,7 +194,8 @@ export function decodeBatch(batch: Uint8Array): ChildReportBatch {
         const frameSize = view.getUint32(at, true);
         const head = bytes[at + 4]!;
         at += FRAME_FIXED_BYTES;
-        if (head > PREVIEW_BYTES || head > frameSize) throw new ReportBatchError(`report batch garbled: a frame head of ${head} bytes at byte ${at - 1} (a frame of ${frameSize})`);
+        if (head > PREVIEW_BYTES || head > frameSize)
+          throw new ReportBatchError(`report batch garbled: a frame head of ${head} bytes at byte ${at - 1} (a frame of ${frameSize})`);
         if (at + head > total) truncated(start, "a frame's head", total);
         frames[i] = previewHead(bytes, at, at + head, frameSize);
         at += head;

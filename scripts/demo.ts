@@ -36,12 +36,19 @@ function editableRoles(manifest: DemoManifest): string[] {
 }
 
 function usage(manifest: DemoManifest): string {
-  const rows = Object.entries(manifest.params).map(([param, spec]): [string, string] => [`--${param} ${optionValue(spec)}`, paramDescription(spec)]);
+  const rows = Object.entries(manifest.params).map(([param, spec]): [string, string] => [
+    `--${param} ${optionValue(spec)}`,
+    paramDescription(spec),
+  ]);
   const roles = editableRoles(manifest).map((role): [string, string] => {
     const spec = manifest.roles[role]!;
     return [`--${role} FILE`, `run the ${spec.label.toLowerCase()} from FILE: your version of ${spec.code!.symbol} (${spec.code!.file})`];
   });
-  return [`${manifest.title}: npm run demo -- ${manifest.name} [option value …]`, ...helpLines([...rows, ...roles, ["--help", "this list"]]), ""].join("\n");
+  return [
+    `${manifest.title}: npm run demo -- ${manifest.name} [option value …]`,
+    ...helpLines([...rows, ...roles, ["--help", "this list"]]),
+    "",
+  ].join("\n");
 }
 
 const [name, ...rest] = process.argv.slice(2);
@@ -54,7 +61,9 @@ try {
     args: rest,
     options: {
       help: { type: "boolean" },
-      ...Object.fromEntries([...Object.keys(manifest.params), ...editableRoles(manifest)].map((name) => [name, { type: "string" as const }])),
+      ...Object.fromEntries(
+        [...Object.keys(manifest.params), ...editableRoles(manifest)].map((name) => [name, { type: "string" as const }]),
+      ),
     },
     strict: true,
   }));
@@ -137,9 +146,16 @@ async function editedRole(): Promise<EditedRole | undefined> {
   const shown = relative(process.cwd(), file) || file;
   const compiler = new CompileService(REPO_ROOT, BUILD_ROOT);
   try {
-    const prepared = await prepareEditedRole(compiler, manifest!, role, source, (line, column) => `${shown}:${line}${column ? `:${column}` : ""}`);
+    const prepared = await prepareEditedRole(
+      compiler,
+      manifest!,
+      role,
+      source,
+      (line, column) => `${shown}:${line}${column ? `:${column}` : ""}`,
+    );
     if ("problems" in prepared) {
-      for (const problem of prepared.problems) process.stderr.write(`${shown}:${problem.line}:${problem.column}: ${problem.severity}: ${problem.message}\n`);
+      for (const problem of prepared.problems)
+        process.stderr.write(`${shown}:${problem.line}:${problem.column}: ${problem.severity}: ${problem.message}\n`);
       fail(`${shown} has ${prepared.problems.length} problem(s); nothing was started`);
     }
     return prepared.edited;
@@ -149,22 +165,30 @@ async function editedRole(): Promise<EditedRole | undefined> {
 }
 
 const edited = await editedRole();
-console.log(`${manifest.title}: starting its processes${edited ? `, the ${edited.role} from ${values[edited.role]}` : ""}. Ctrl-C stops them all.`);
+console.log(
+  `${manifest.title}: starting its processes${edited ? `, the ${edited.role} from ${values[edited.role]}` : ""}. Ctrl-C stops them all.`,
+);
 /** A process whose ending by itself means the demo's work is done (RoleSpec.finishes): the run then ends. */
 function finishesRun(event: RunEvent): boolean {
   if (event.kind !== "exit" || event.code !== 0 || event.signal !== null) return false;
   return manifest!.roles[event.node.slice(0, event.node.lastIndexOf("-"))]?.finishes === true;
 }
 
-const run = new Run("terminal", manifest, params, {
-  onEvent: (_, event) => {
-    print(event);
-    if (finishesRun(event)) void run.stop("finished");
+const run = new Run(
+  "terminal",
+  manifest,
+  params,
+  {
+    onEvent: (_, event) => {
+      print(event);
+      if (finishesRun(event)) void run.stop("finished");
+    },
+    onStopped: (_, reason) => {
+      console.log(ENDINGS[reason]);
+      process.exit(reason === "failed" ? 1 : 0);
+    },
   },
-  onStopped: (_, reason) => {
-    console.log(ENDINGS[reason]);
-    process.exit(reason === "failed" ? 1 : 0);
-  },
-}, edited ? { edited } : {});
+  edited ? { edited } : {},
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void run.stop("requested"));
 run.start().catch((error: unknown) => fail(String((error as Error).message)));

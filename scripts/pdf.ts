@@ -19,7 +19,9 @@ try {
   await page.goto(`${site.url}/?print-pdf${withNotes ? "&showNotes=separate-page" : ""}`);
   await page.locator(".reveal.ready").waitFor({ state: "attached" });
   // Every demo has drawn its still frame (or found it has no recording).
-  await page.waitForFunction(() => [...document.querySelectorAll("zmq-demo")].every((widget) => (widget as HTMLElement).dataset.still !== undefined));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll("zmq-demo")].every((widget) => (widget as HTMLElement).dataset.still !== undefined),
+  );
   await page.pdf({ path: output, width: "1280px", height: "720px", printBackground: true, preferCSSPageSize: true });
   const pages = await page.locator(".pdf-page").count();
   console.log(`${output}: ${pages} pages`);

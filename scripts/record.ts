@@ -69,7 +69,9 @@ try {
       const trace = await record(bridge.url, demo, preset);
       const file = tracePath(demo, preset);
       writeFileSync(`${REPO_ROOT}public/${file}`, `${JSON.stringify(trace)}\n`);
-      console.log(`${demo}${preset ? ` (${preset})` : ""}: ${trace.events.length} events over ${(trace.durationMs / 1000).toFixed(1)} s → public/${file}`);
+      console.log(
+        `${demo}${preset ? ` (${preset})` : ""}: ${trace.events.length} events over ${(trace.durationMs / 1000).toFixed(1)} s → public/${file}`,
+      );
     }
   }
 } finally {

@@ -247,12 +247,19 @@ class Connection implements Watcher, Follower {
     const code = request.code;
     if (code) this.#editTarget(manifest, code.role);
     // Counted whether or not the run then fits: hammering at the cap is what this limit is for.
-    if (!this.#runBucket.take(performance.now())) throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
+    if (!this.#runBucket.take(performance.now()))
+      throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
     if (!code) return this.#startRun(request, manifest, params);
     this.#compile(request.requestId, "run", async (compiler) => {
       const prepared = await prepareEditedRole(compiler, manifest, code.role, code.source);
       if ("problems" in prepared) {
-        this.#send({ type: "code-problems", requestId: request.requestId, demo: manifest.name, role: code.role, diagnostics: prepared.problems });
+        this.#send({
+          type: "code-problems",
+          requestId: request.requestId,
+          demo: manifest.name,
+          role: code.role,
+          diagnostics: prepared.problems,
+        });
         return;
       }
       if (this.#closed) return prepared.edited.dispose();
@@ -291,7 +298,10 @@ class Connection implements Watcher, Follower {
   /** Runs `work` with the compiler, answering its failure; a page may have only a few waiting at once. */
   #compile(requestId: string, what: string, work: (compiler: CompileService) => Promise<void>): void {
     if (this.#compiling >= MAX_COMPILING_PER_CONNECTION) {
-      throw new RequestError("rate-limited", `at most ${MAX_COMPILING_PER_CONNECTION} checks and runs of code may wait at once; this one was ignored`);
+      throw new RequestError(
+        "rate-limited",
+        `at most ${MAX_COMPILING_PER_CONNECTION} checks and runs of code may wait at once; this one was ignored`,
+      );
     }
     this.#compiling += 1;
     this.#context.codeArrived();
@@ -311,10 +321,16 @@ class Connection implements Watcher, Follower {
     let processes = processesOf(manifest, params);
     const own = this.#budget.refusal(processes);
     if (own === "too-many-runs") throw new RequestError(own, `a page may have ${limits.runsPerConnection} runs at once; stop one first`);
-    if (own) throw new RequestError(own, `a page's runs may have ${limits.processesPerConnection} processes at once; this one needs ${processes}`);
+    if (own)
+      throw new RequestError(own, `a page's runs may have ${limits.processesPerConnection} processes at once; this one needs ${processes}`);
     const total = bridgeBudget.refusal(processes);
-    if (total === "too-many-runs") throw new RequestError(total, `the bridge is running ${limits.runsTotal} demos, its most; try again when one ends`);
-    if (total) throw new RequestError(total, `the bridge is running ${bridgeBudget.processes} of its ${limits.processesTotal} processes; this run needs ${processes}`);
+    if (total === "too-many-runs")
+      throw new RequestError(total, `the bridge is running ${limits.runsTotal} demos, its most; try again when one ends`);
+    if (total)
+      throw new RequestError(
+        total,
+        `the bridge is running ${bridgeBudget.processes} of its ${limits.processesTotal} processes; this run needs ${processes}`,
+      );
 
     this.#budget.take(processes);
     bridgeBudget.take(processes);
@@ -363,10 +379,16 @@ class Connection implements Watcher, Follower {
     const adds = request.action === "add";
     // An add or a restart starts a process, as a run does: a storm of them is held to the same pace.
     if ((adds || request.action === "restart") && !this.#runBucket.take(performance.now())) {
-      throw new RequestError("rate-limited", `at most ${this.#context.limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
+      throw new RequestError(
+        "rate-limited",
+        `at most ${this.#context.limits.runsPerSecond} runs, adds and restarts a second; try again shortly`,
+      );
     }
     if (adds && !grow(1)) {
-      throw new RequestError("too-many-processes", `no room for another process: a page may have ${this.#context.limits.processesPerConnection}, the bridge ${this.#context.limits.processesTotal}`);
+      throw new RequestError(
+        "too-many-processes",
+        `no room for another process: a page may have ${this.#context.limits.processesPerConnection}, the bridge ${this.#context.limits.processesTotal}`,
+      );
     }
     let node: string;
     try {

@@ -19,7 +19,11 @@ import {
 } from "../protocol/messages.js";
 
 const requestId = z.string().min(1).max(64);
-const identifier = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
+const identifier = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes");
 
 const runRequest = z.strictObject({
   type: z.literal("run"),
@@ -75,7 +79,14 @@ const slideRequest = z.strictObject({
   slide: identifier,
 }) satisfies z.ZodType<SlideRequest>;
 
-const clientMessage = z.discriminatedUnion("type", [runRequest, stopRequest, actionRequest, watchRequest, slideRequest, checkRequest]) satisfies z.ZodType<ClientMessage>;
+const clientMessage = z.discriminatedUnion("type", [
+  runRequest,
+  stopRequest,
+  actionRequest,
+  watchRequest,
+  slideRequest,
+  checkRequest,
+]) satisfies z.ZodType<ClientMessage>;
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string; requestId?: string };
 
@@ -89,7 +100,11 @@ function describeIssues(error: z.ZodError): string {
 /** Whether a message claims to carry code, and so may be longer than any other. */
 function carriesCode(json: unknown): boolean {
   const message = json as { type?: unknown; code?: unknown } | null;
-  return typeof message === "object" && message !== null && (message.type === "check" || (message.type === "run" && typeof message.code === "object"));
+  return (
+    typeof message === "object" &&
+    message !== null &&
+    (message.type === "check" || (message.type === "run" && typeof message.code === "object"))
+  );
 }
 
 /**
@@ -100,7 +115,11 @@ export function parseClientMessage(data: Buffer | string, isBinary: boolean): Pa
   if (isBinary) return { ok: false, code: "binary-not-accepted", message: "messages must be JSON text" };
   const text = typeof data === "string" ? data : data.toString("utf8");
   const bytes = Buffer.byteLength(text);
-  const tooLarge: ParseResult = { ok: false, code: "too-large", message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes (${MAX_CODE_MESSAGE_BYTES} with code)` };
+  const tooLarge: ParseResult = {
+    ok: false,
+    code: "too-large",
+    message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes (${MAX_CODE_MESSAGE_BYTES} with code)`,
+  };
   if (bytes > MAX_CODE_MESSAGE_BYTES) return tooLarge;
   let json: unknown;
   let prototypeKey = false;

@@ -40,6 +40,8 @@ export class ConnectionCap {
 export function refuseConnection(socket: Socket): void {
   const text = "The bridge has as many connections as it takes; try again in a moment.\n";
   socket.on("error", () => {});
-  socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nRetry-After: 5\r\n\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nRetry-After: 5\r\n\r\n${text}`,
+  );
   socket.setTimeout(5000, () => socket.destroy());
 }

@@ -48,16 +48,36 @@ export class Correlator {
     this.topology = new RunTopology(manifest);
     const topology = this.topology;
     this.#external = new ExternalPeers((event) => this.#emit(event), this.#now);
-    const outsideDuring = (binder: string, from: number, to: number, endpoints?: readonly string[]) => this.#external.presentDuring(binder, from, to, endpoints);
+    const outsideDuring = (binder: string, from: number, to: number, endpoints?: readonly string[]) =>
+      this.#external.presentDuring(binder, from, to, endpoints);
     this.#matcher = new DeliveryMatcher({
       topology,
-      outsideDuring: (node, socket, from, to) => socket !== undefined && socket.bound.length > 0 && outsideDuring(node, from, to, socket.bound),
+      outsideDuring: (node, socket, from, to) =>
+        socket !== undefined && socket.bound.length > 0 && outsideDuring(node, from, to, socket.bound),
       forgotSend: (send) => this.#losses.forgotten(send),
       forgotReceive: (recv) => this.#losses.receiveForgotten(recv.node, recv.t),
-      lostRouted: (send, to) => this.#verdicts([{ kind: "lost", t: this.#now(), node: send.node, socket: send.socket, to, reason: "receiver-gone", digest: send.digest, sendSeq: send.seq, frames: send.frames }]),
+      lostRouted: (send, to) =>
+        this.#verdicts([
+          {
+            kind: "lost",
+            t: this.#now(),
+            node: send.node,
+            socket: send.socket,
+            to,
+            reason: "receiver-gone",
+            digest: send.digest,
+            sendSeq: send.seq,
+            frames: send.frames,
+          },
+        ]),
     });
     this.#flows = new FlowLosses({ topology, outsideDuring });
-    this.#losses = new LossTracker({ topology, outsideDuring, judgedPerMessage: (node, socket) => !this.#flows.isCounted(node, socket), mayHaveReceived: (send) => this.#matcher.mayHaveReceived(send) });
+    this.#losses = new LossTracker({
+      topology,
+      outsideDuring,
+      judgedPerMessage: (node, socket) => !this.#flows.isCounted(node, socket),
+      mayHaveReceived: (send) => this.#matcher.mayHaveReceived(send),
+    });
   }
 
   /** The bridge started a process for `node`, which will connect to `connectsTo` (running a learner's code when `edited`). */
@@ -195,7 +215,8 @@ export class Correlator {
   #verdicts(verdicts: (Verdict | CountVerdict)[]): void {
     for (const verdict of verdicts) {
       // Settled one by one: its edge no longer counts it among the missing.
-      if ((verdict.kind === "lost" || verdict.kind === "unknown") && verdict.socket !== undefined) this.#flows.settledOne(verdict.node, verdict.socket);
+      if ((verdict.kind === "lost" || verdict.kind === "unknown") && verdict.socket !== undefined)
+        this.#flows.settledOne(verdict.node, verdict.socket);
       if (verdict.t < this.#stoppedAt) this.#emit(verdict);
     }
   }

@@ -80,7 +80,19 @@ export class ExternalPeers {
 
   bound(binder: string, endpoint: string, t = this.#now()): void {
     const spells = this.#bound.get(endpoint)?.spells ?? [];
-    this.#bound.set(endpoint, { binder, boundAt: t, accepted: 0, acceptedEver: 0, connectorsEver: this.#connectors.get(endpoint)?.size ?? 0, published: 0, spells, endedAt: [], lastAccept: -Infinity, ambiguousSince: Infinity, ownConnections: 0 });
+    this.#bound.set(endpoint, {
+      binder,
+      boundAt: t,
+      accepted: 0,
+      acceptedEver: 0,
+      connectorsEver: this.#connectors.get(endpoint)?.size ?? 0,
+      published: 0,
+      spells,
+      endedAt: [],
+      lastAccept: -Infinity,
+      ambiguousSince: Infinity,
+      ownConnections: 0,
+    });
   }
 
   /** One of the run's own processes was started to connect to `endpoint`. */

@@ -100,14 +100,37 @@ export class FlowLosses {
     let edge = this.#edges.get(endpoint);
     if (!edge || (binds && edge.binder !== node)) {
       const previous = edge;
-      edge = { endpoint, binder: binds ? node : (previous?.binder ?? ""), sockets: previous?.sockets ?? new Map(), counted: previous?.counted ?? false, unsettled: previous?.unsettled ?? false, settled: previous?.settled ?? 0, firstSendAt: previous?.firstSendAt ?? Infinity, lastSendAt: previous?.lastSendAt ?? -Infinity, verdictAt: previous?.verdictAt ?? -Infinity, unreported: previous?.unreported ?? false };
+      edge = {
+        endpoint,
+        binder: binds ? node : (previous?.binder ?? ""),
+        sockets: previous?.sockets ?? new Map(),
+        counted: previous?.counted ?? false,
+        unsettled: previous?.unsettled ?? false,
+        settled: previous?.settled ?? 0,
+        firstSendAt: previous?.firstSendAt ?? Infinity,
+        lastSendAt: previous?.lastSendAt ?? -Infinity,
+        verdictAt: previous?.verdictAt ?? -Infinity,
+        unreported: previous?.unreported ?? false,
+      };
       this.#edges.set(endpoint, edge);
       for (const key of edge.sockets.keys()) this.#edgeOf.set(key, edge);
     } else if (binds) edge.binder = node;
     const key = socketKey(node, life.number, socket);
     if (this.#edgeOf.has(key)) return;
     const type = this.#topology.socketType(node, socket);
-    edge.sockets.set(key, { node, life: life.number, socket, type, sent: 0, received: 0, lastReceiveAt: -Infinity, idleAt: -Infinity, openCounts: new Set(), filters: [], ended: false });
+    edge.sockets.set(key, {
+      node,
+      life: life.number,
+      socket,
+      type,
+      sent: 0,
+      received: 0,
+      lastReceiveAt: -Infinity,
+      idleAt: -Infinity,
+      openCounts: new Set(),
+      filters: [],
+      ended: false,
+    });
     this.#edgeOf.set(key, edge);
   }
 
@@ -115,7 +138,14 @@ export class FlowLosses {
    * Messages of a socket: one reported one by one, or a flow's count. Returns the sending
    * sockets of its edge when this turned the edge to counting (they are judged here from now on).
    */
-  messages(node: string, socket: number, direction: "send" | "recv", count: number, t: number, counted: boolean): { node: string; socket: number }[] {
+  messages(
+    node: string,
+    socket: number,
+    direction: "send" | "recv",
+    count: number,
+    t: number,
+    counted: boolean,
+  ): { node: string; socket: number }[] {
     const found = this.#socket(node, socket);
     if (!found) return [];
     const { edge, state } = found;
@@ -146,7 +176,9 @@ export class FlowLosses {
     edge.counted = true;
     this.#countedEdges += 1;
     this.#unsettle(edge, edge.lastSendAt);
-    return [...edge.sockets.values()].filter((state) => !state.ended && !RECEIVING.has(state.type)).map(({ node, socket }) => ({ node, socket }));
+    return [...edge.sockets.values()]
+      .filter((state) => !state.ended && !RECEIVING.has(state.type))
+      .map(({ node, socket }) => ({ node, socket }));
   }
 
   /** The edge's losses are not known until it goes quiet again: said at once (see takeNews). */
@@ -242,9 +274,16 @@ export class FlowLosses {
     edge.unreported = false;
     const sending = edge.binder !== "" && senders.some((state) => state.node === edge.binder);
     const others = new Set((sending ? receivers : senders).map((state) => state.node));
-    const at = { t: now, node: edge.binder, as: sending ? ("sender" as const) : ("receiver" as const), count: missing, ...(others.size === 1 ? { peer: [...others][0]! } : {}) };
+    const at = {
+      t: now,
+      node: edge.binder,
+      as: sending ? ("sender" as const) : ("receiver" as const),
+      count: missing,
+      ...(others.size === 1 ? { peer: [...others][0]! } : {}),
+    };
     if (unreported) return [{ kind: "unknown", ...at, reason: "unreported" }, settled];
-    if (this.#context.outsideDuring(edge.binder, Math.min(from, edge.firstSendAt), now)) return [{ kind: "unknown", ...at, reason: "outside-peer" }, settled];
+    if (this.#context.outsideDuring(edge.binder, Math.min(from, edge.firstSendAt), now))
+      return [{ kind: "unknown", ...at, reason: "outside-peer" }, settled];
     const reason = this.#countable(edge, senders, receivers);
     if (reason === undefined) return [{ kind: "unknown", ...at, reason: "counted" }, settled];
     return [{ kind: "lost-count", ...at, reason }, settled];

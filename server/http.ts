@@ -45,7 +45,12 @@ export interface DeckServer {
 }
 
 /** Answers what the deck serves for one request whose target has been read. */
-type Handler = (request: IncomingMessage, response: ServerResponse, target: RequestTarget, log: (message: string) => void) => void | Promise<void>;
+type Handler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: RequestTarget,
+  log: (message: string) => void,
+) => void | Promise<void>;
 
 /** The status Node's own parser would answer a request it could not read with. */
 function clientErrorStatus(code: string | undefined): string {

@@ -9,6 +9,10 @@ import { LogThrottle } from "./log-throttle.js";
 
 export function keepServingThroughUncaughtErrors(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
   const throttle = new LogThrottle(write);
-  process.on("uncaughtException", (error) => throttle.log(`bridge: an exception nobody caught: ${(error as Error)?.stack ?? error}; serving on`));
-  process.on("unhandledRejection", (reason) => throttle.log(`bridge: a promise rejected with nobody to handle it: ${(reason as Error)?.stack ?? reason}; serving on`));
+  process.on("uncaughtException", (error) =>
+    throttle.log(`bridge: an exception nobody caught: ${(error as Error)?.stack ?? error}; serving on`),
+  );
+  process.on("unhandledRejection", (reason) =>
+    throttle.log(`bridge: a promise rejected with nobody to handle it: ${(reason as Error)?.stack ?? reason}; serving on`),
+  );
 }

@@ -182,7 +182,15 @@ export class LossTracker {
   spawned(node: string, t: number): void {
     let lives = this.#lives.get(node);
     if (!lives) this.#lives.set(node, (lives = []));
-    lives.push({ number: this.#topology.lifeOf(node)?.number ?? lives.length + 1, started: t, filters: [], heardUntil: t, lastFrom: new Map(), unsureUntil: -Infinity, idleAt: new Map() });
+    lives.push({
+      number: this.#topology.lifeOf(node)?.number ?? lives.length + 1,
+      started: t,
+      filters: [],
+      heardUntil: t,
+      lastFrom: new Map(),
+      unsureUntil: -Infinity,
+      idleAt: new Map(),
+    });
     if (lives.length > MAX_LIVES) {
       const forgotten = lives.shift()!;
       this.#lastForgottenEnd = Math.max(this.#lastForgottenEnd, forgotten.ended ?? Infinity);
@@ -313,7 +321,8 @@ export class LossTracker {
     let latest = -Infinity;
     const senderNode = nodeOf(sender);
     const from = this.#topology.socket(senderNode, Number(sender.slice(senderNode.length + 1)));
-    for (const [socket, t] of life.idleAt) if (this.#topology.socketsJoined(senderNode, from, receiver, this.#topology.socket(receiver, socket))) latest = Math.max(latest, t);
+    for (const [socket, t] of life.idleAt)
+      if (this.#topology.socketsJoined(senderNode, from, receiver, this.#topology.socket(receiver, socket))) latest = Math.max(latest, t);
     return latest;
   }
 
@@ -401,12 +410,17 @@ export class LossTracker {
     // in flight at full speed, and this runs per delivery).
     const floors = live.map((receiver) => {
       const life = this.#life(receiver);
-      return { seq: life?.lastFrom.get(sender)?.seq ?? 0, idle: life ? this.#idleFor(life, receiver, sender) - IDLE_AFTER_SEND_MS : -Infinity };
+      return {
+        seq: life?.lastFrom.get(sender)?.seq ?? 0,
+        idle: life ? this.#idleFor(life, receiver, sender) - IDLE_AFTER_SEND_MS : -Infinity,
+      };
     });
     const heardUntil = this.#life(node)?.heardUntil ?? -Infinity;
     // A receiver that said it was idle may have taken the send just before: reported, not yet paired.
     const gone = (send: MessageEvent) =>
-      send.t + MONITOR_READ_MS <= heardUntil && floors.every((floor) => send.seq < floor.seq || this.#leftAt(send) <= floor.idle) && !this.#context.mayHaveReceived(send);
+      send.t + MONITOR_READ_MS <= heardUntil &&
+      floors.every((floor) => send.seq < floor.seq || this.#leftAt(send) <= floor.idle) &&
+      !this.#context.mayHaveReceived(send);
     const verdicts: Verdict[] = [];
     let unsure = -Infinity;
     for (const receiver of live) unsure = Math.max(unsure, this.#life(receiver)?.unsureUntil ?? -Infinity);
@@ -466,7 +480,12 @@ export class LossTracker {
       for (const life of lives) {
         if (!life.endUnsettled) continue;
         const publishers = this.#topology.sendersTo(receiver);
-        if (publishers.some((publisher) => this.#topology.isRunning(publisher) && (this.#life(publisher)?.heardUntil ?? Infinity) < life.ended!)) continue;
+        if (
+          publishers.some(
+            (publisher) => this.#topology.isRunning(publisher) && (this.#life(publisher)?.heardUntil ?? Infinity) < life.ended!,
+          )
+        )
+          continue;
         const missed: MessageEvent[] = [];
         for (const [key, sends] of this.#published) {
           if (!publishers.includes(nodeOf(key))) continue;
@@ -553,7 +572,18 @@ export class LossTracker {
   }
 
   #unknown(send: MessageEvent, now: number, reason: UnknownFateEvent["reason"]): UnknownFateEvent {
-    return { kind: "unknown", t: now, node: send.node, as: "sender", count: 1, reason, socket: send.socket, digest: send.digest, sendSeq: send.seq, frames: send.frames };
+    return {
+      kind: "unknown",
+      t: now,
+      node: send.node,
+      as: "sender",
+      count: 1,
+      reason,
+      socket: send.socket,
+      digest: send.digest,
+      sendSeq: send.seq,
+      frames: send.frames,
+    };
   }
 }
 

@@ -78,7 +78,8 @@ function readOptions(): Options {
   // Demos bind the same address, and libzmq's tcp endpoints here are IPv4.
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) exitWith(`--host takes an IPv4 address such as 0.0.0.0 or 192.168.1.20, not ${host}`);
   // Listening beyond this machine without a token would let anyone on the network start processes.
-  if (!share && !isLoopbackAddress(host)) exitWith(`--host ${host} would expose the bridge to the network; add --share, which requires a token.`);
+  if (!share && !isLoopbackAddress(host))
+    exitWith(`--host ${host} would expose the bridge to the network; add --share, which requires a token.`);
   return { port: readPort(values.port), dev: values.dev === true, share, host, idleTimeoutMs: readIdleTimeoutMs(values["idle-timeout"]) };
 }
 
@@ -135,7 +136,9 @@ async function main(): Promise<void> {
       return;
     }
     if (error.code === "EADDRINUSE") {
-      exitWith(`port ${options.port} is already in use (another bridge, or another program). Start on another port with --port N (npm start -- --port ${options.port + 1}) or PORT=N.`);
+      exitWith(
+        `port ${options.port} is already in use (another bridge, or another program). Start on another port with --port N (npm start -- --port ${options.port + 1}) or PORT=N.`,
+      );
     }
     exitWith(`cannot listen on ${options.host}:${options.port}: ${error.message}`);
   });

@@ -273,7 +273,10 @@ export class DeliveryMatcher {
    * starting keeps its neighbours' first receives waiting for a second or more).
    */
   mayHaveReceived(send: MessageEvent): boolean {
-    return this.#receives.get(send.digest)?.some((recv) => recv.event.t >= send.t && this.#topology.arePeers(send.node, recv.event.node)) ?? false;
+    return (
+      this.#receives.get(send.digest)?.some((recv) => recv.event.t >= send.t && this.#topology.arePeers(send.node, recv.event.node)) ??
+      false
+    );
   }
 
   /** How many digests have a send or a receive waiting: each costs an entry of its own. */
@@ -400,7 +403,8 @@ export class DeliveryMatcher {
   #placeSend(entry: SendEntry, deliveries: DeliverEvent[]): void {
     this.#keepSend(entry);
     // The receives it may answer wait at its peers, each socket's in the order they came.
-    if (this.#receives.get(entry.event.digest)) for (const receiver of this.#topology.sendersTo(entry.event.node)) this.#advanceNode(receiver, deliveries);
+    if (this.#receives.get(entry.event.digest))
+      for (const receiver of this.#topology.sendersTo(entry.event.node)) this.#advanceNode(receiver, deliveries);
     // Routed to a life already over: lost now, unless one of its receives still waits.
     if (entry.route !== undefined && this.#sends.has(entry)) {
       const node = nodeOfKey(entry.route);
@@ -489,7 +493,9 @@ export class DeliveryMatcher {
       if (to === null) return this.#settleReceive(recv, "not-known", undefined, deliveries);
       const send = this.#oldestFrom(recv, to);
       if (send) return this.#pair(send, recv, deliveries);
-      return this.#heardPast(nodeOfKey(to), event.t) || this.#topology.lifeOf(nodeOfKey(to))?.ended !== undefined ? this.#settleReceive(recv, "not-known", undefined, deliveries) : "waiting";
+      return this.#heardPast(nodeOfKey(to), event.t) || this.#topology.lifeOf(nodeOfKey(to))?.ended !== undefined
+        ? this.#settleReceive(recv, "not-known", undefined, deliveries)
+        : "waiting";
     }
     // A ROUTER's message from an identity already known is from that peer.
     if (recv.identity !== undefined) {
@@ -503,7 +509,8 @@ export class DeliveryMatcher {
     }
     const outside = this.#outside(recv);
     const candidates = this.#candidates(recv);
-    if (candidates.length > 1 || (candidates.length === 1 && outside)) return this.#settleReceive(recv, "not-known", candidates, deliveries);
+    if (candidates.length > 1 || (candidates.length === 1 && outside))
+      return this.#settleReceive(recv, "not-known", candidates, deliveries);
     if (candidates.length === 1) {
       if (!this.#othersHeardPast(recv, candidates[0])) return "waiting";
       return this.#pair(candidates[0]!, recv, deliveries);
@@ -583,7 +590,12 @@ export class DeliveryMatcher {
    * A receive is settled: paired with `send`, or its sender not known (`candidates`, the sends
    * it may have been, can no longer be paired or judged). What waited on it goes on.
    */
-  #settleReceive(recv: RecvEntry, how: "paired" | "not-known", sendOrCandidates: SendEntry | SendEntry[] | undefined, deliveries: DeliverEvent[]): Resolution {
+  #settleReceive(
+    recv: RecvEntry,
+    how: "paired" | "not-known",
+    sendOrCandidates: SendEntry | SendEntry[] | undefined,
+    deliveries: DeliverEvent[],
+  ): Resolution {
     this.#receives.delete(recv);
     const from = how === "paired" ? (sendOrCandidates as SendEntry).key : null;
     if (how === "not-known" && Array.isArray(sendOrCandidates)) {

@@ -75,7 +75,8 @@ export class DemoProcess {
     pipe.on("data", onChunk);
     // A failed IPC write after the child died is not the bridge's problem: exit tells the story.
     this.#child.on("error", () => {});
-    for (const stream of ["stdout", "stderr"] as const) readLines(this.#child[stream]!, MAX_LOG_LINE, (line) => handlers.onLine(stream, line));
+    for (const stream of ["stdout", "stderr"] as const)
+      readLines(this.#child[stream]!, MAX_LOG_LINE, (line) => handlers.onLine(stream, line));
   }
 
   /** Passes a command to the process over its IPC channel; false when it can no longer take one. */

@@ -97,7 +97,13 @@ export class Run {
   get nodes(): NodeInfo[] {
     return [...this.#processes].map(([id, process]) => {
       const role = this.#nodeRoles.get(id)!;
-      return { id, role, index: Number(id.slice(role.length + 1)), pid: process.pid, ...(role === this.#edited?.role ? { edited: true as const } : {}) };
+      return {
+        id,
+        role,
+        index: Number(id.slice(role.length + 1)),
+        pid: process.pid,
+        ...(role === this.#edited?.role ? { edited: true as const } : {}),
+      };
     });
   }
 
@@ -153,7 +159,11 @@ export class Run {
     const roleName = this.#nodeRoles.get(node);
     if (!process || !roleName) throw new ActionRefused("unknown-node", `this run has no node ${node || "(none named)"}`);
     const spec = this.manifest.roles[roleName]!;
-    if (!spec.actions?.includes(action)) throw new ActionRefused("bad-action", `a ${spec.label.toLowerCase()} cannot ${action}; it can: ${(spec.actions ?? []).join(", ") || "nothing"}`);
+    if (!spec.actions?.includes(action))
+      throw new ActionRefused(
+        "bad-action",
+        `a ${spec.label.toLowerCase()} cannot ${action}; it can: ${(spec.actions ?? []).join(", ") || "nothing"}`,
+      );
 
     switch (action) {
       case "kill":
@@ -169,7 +179,10 @@ export class Run {
       case "filter": {
         const filter = request.filter;
         if (filter === undefined || !spec.filters?.includes(filter)) {
-          throw new ActionRefused("bad-action", `filter must be one of: ${(spec.filters ?? []).map((choice) => JSON.stringify(choice)).join(", ")}`);
+          throw new ActionRefused(
+            "bad-action",
+            `filter must be one of: ${(spec.filters ?? []).map((choice) => JSON.stringify(choice)).join(", ")}`,
+          );
         }
         this.#command(node, process, { command: "filter", filter });
         this.#correlator.action({ node, action, filter });
@@ -188,7 +201,11 @@ export class Run {
   #add(roleName: string, action: ActionName): string {
     // Own roles only: "constructor" or "toString" must not find Object.prototype's.
     const spec = Object.hasOwn(this.manifest.roles, roleName) ? this.manifest.roles[roleName] : undefined;
-    if (!spec) throw new ActionRefused("bad-params", `this demo has no role ${roleName || "(none named)"}; its roles are: ${Object.keys(this.manifest.roles).join(", ")}`);
+    if (!spec)
+      throw new ActionRefused(
+        "bad-params",
+        `this demo has no role ${roleName || "(none named)"}; its roles are: ${Object.keys(this.manifest.roles).join(", ")}`,
+      );
     if (!spec.actions?.includes(action)) throw new ActionRefused("bad-action", `a ${spec.label.toLowerCase()} cannot be added`);
     const live = [...this.#processes].filter(([id, process]) => this.#nodeRoles.get(id) === roleName && process.running).length;
     if (live >= spec.count.max) throw new ActionRefused("bad-action", `at most ${spec.count.max} of ${spec.label.toLowerCase()} may run`);
@@ -247,29 +264,37 @@ export class Run {
         else resolve();
       };
       // A connecting role is ready once started; a binding one once it has told us its endpoints.
-      const timer = awaitingBind.length > 0 ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS) : undefined;
+      const timer =
+        awaitingBind.length > 0
+          ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS)
+          : undefined;
 
       const edited = this.#edited?.role === roleName ? this.#edited : undefined;
       const script = edited?.script ?? `${DEMOS_DIR}${this.manifest.name}/${spec.script}`;
-      const process = new DemoProcess(script, args, {
-        onReports: (batch) => {
-          this.#correlator.reports(nodeId, batch);
-          for (const report of batch.reports) {
-            const pending = report.kind === "bound" ? awaitingBind.findIndex(({ address }) => address === report.requested) : -1;
-            if (report.kind === "bound" && pending !== -1) {
-              this.endpoints[awaitingBind[pending]!.name] = report.endpoint;
-              awaitingBind.splice(pending, 1);
-              if (awaitingBind.length === 0) settle();
+      const process = new DemoProcess(
+        script,
+        args,
+        {
+          onReports: (batch) => {
+            this.#correlator.reports(nodeId, batch);
+            for (const report of batch.reports) {
+              const pending = report.kind === "bound" ? awaitingBind.findIndex(({ address }) => address === report.requested) : -1;
+              if (report.kind === "bound" && pending !== -1) {
+                this.endpoints[awaitingBind[pending]!.name] = report.endpoint;
+                awaitingBind.splice(pending, 1);
+                if (awaitingBind.length === 0) settle();
+              }
             }
-          }
+          },
+          onLine: (stream, text) => this.#correlator.line(nodeId, stream, edited ? edited.rewriteLine(text) : text),
+          onExit: (code, signal) => {
+            this.#correlator.exited(nodeId, code, signal);
+            settle(new RunFailed(`${nodeId} exited before it was ready (${signal ?? `code ${code}`})`));
+            this.#afterExit();
+          },
         },
-        onLine: (stream, text) => this.#correlator.line(nodeId, stream, edited ? edited.rewriteLine(text) : text),
-        onExit: (code, signal) => {
-          this.#correlator.exited(nodeId, code, signal);
-          settle(new RunFailed(`${nodeId} exited before it was ready (${signal ?? `code ${code}`})`));
-          this.#afterExit();
-        },
-      }, edited?.execArgv);
+        edited?.execArgv,
+      );
       this.#processes.set(nodeId, process);
       this.#nodeRoles.set(nodeId, roleName);
       this.#correlator.spawned(nodeId, roleName, index, process.pid, monotonicMs(), connectsTo, edited !== undefined);

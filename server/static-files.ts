@@ -43,7 +43,11 @@ const OUT_OF_FILES = new Set(["EMFILE", "ENFILE"]);
 
 /** Answers with a short text, for a person reading what came back. */
 export function answerText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": String(Buffer.byteLength(text)), ...headers });
+  response.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": String(Buffer.byteLength(text)),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -71,7 +75,8 @@ async function openFirst(files: string[]): Promise<{ file: string; handle: FileH
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "";
       if (ABSENT.has(code)) continue;
-      if (OUT_OF_FILES.has(code)) throw new FileServeError(503, `cannot open ${file}: the bridge has too many files open (${code}); try again`);
+      if (OUT_OF_FILES.has(code))
+        throw new FileServeError(503, `cannot open ${file}: the bridge has too many files open (${code}); try again`);
       throw new FileServeError(500, `cannot open ${file}: ${(error as Error).message}`);
     }
     try {
@@ -91,7 +96,13 @@ async function openFirst(files: string[]): Promise<{ file: string; handle: FileH
  * answer has been sent or the connection has gone. Never rejects: whatever fails is answered
  * with a 4xx or 5xx (or, once the body has begun, ends the connection) and passed to `log`.
  */
-export async function serveFile(root: string, request: IncomingMessage, response: ServerResponse, pathname: string, log: (message: string) => void): Promise<void> {
+export async function serveFile(
+  root: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathname: string,
+  log: (message: string) => void,
+): Promise<void> {
   let opened: Awaited<ReturnType<typeof openFirst>>;
   try {
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -102,7 +113,8 @@ export async function serveFile(root: string, request: IncomingMessage, response
   } catch (error) {
     const status = error instanceof FileServeError ? error.status : 500;
     log(`${request.method} ${pathname.slice(0, 200)}: ${status} (${(error as Error).message})`);
-    if (!response.headersSent) answerText(response, status, status === 503 ? "The bridge is busy; try again in a moment.\n" : "This request cannot be served.\n");
+    if (!response.headersSent)
+      answerText(response, status, status === 503 ? "The bridge is busy; try again in a moment.\n" : "This request cannot be served.\n");
     return;
   }
   if (!opened) {
@@ -129,8 +141,12 @@ export async function serveFile(root: string, request: IncomingMessage, response
   const range = ifRange === undefined || ifRange === etag ? rangeOf(request.headers.range, size) : { kind: "whole" as const };
   if (range.kind === "refused") {
     await handle.close().catch(() => {});
-    log(`${request.method} ${pathname.slice(0, 200)}: 416 (Range ${JSON.stringify(String(request.headers.range).slice(0, 100))} of a ${size}-byte file)`);
-    answerText(response, 416, "That byte range cannot be served: one range of bytes within the file, start before end.\n", { "content-range": `bytes */${size}` });
+    log(
+      `${request.method} ${pathname.slice(0, 200)}: 416 (Range ${JSON.stringify(String(request.headers.range).slice(0, 100))} of a ${size}-byte file)`,
+    );
+    answerText(response, 416, "That byte range cannot be served: one range of bytes within the file, start before end.\n", {
+      "content-range": `bytes */${size}`,
+    });
     return;
   }
   const start = range.kind === "part" ? range.start : 0;
@@ -148,7 +164,8 @@ export async function serveFile(root: string, request: IncomingMessage, response
   } catch (error) {
     // The client left, or the read failed part-way: the headers are gone, so the connection ends short.
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ERR_STREAM_PREMATURE_CLOSE") log(`${request.method} ${pathname.slice(0, 200)}: the file could not be sent whole (${(error as Error).message})`);
+    if (code !== "ERR_STREAM_PREMATURE_CLOSE")
+      log(`${request.method} ${pathname.slice(0, 200)}: the file could not be sent whole (${(error as Error).message})`);
     response.destroy();
   }
 }

@@ -22,13 +22,26 @@ export class SubscriptionFrames {
     const before = this.#filters.get(key) ?? [];
     this.#filters.set(key, report.filters);
     const frames = [
-      ...before.filter((filter) => !report.filters.includes(filter)).map((filter) => Buffer.concat([Buffer.from([0]), Buffer.from(filter)])),
-      ...report.filters.filter((filter) => !before.includes(filter)).map((filter) => Buffer.concat([Buffer.from([1]), Buffer.from(filter)])),
+      ...before
+        .filter((filter) => !report.filters.includes(filter))
+        .map((filter) => Buffer.concat([Buffer.from([0]), Buffer.from(filter)])),
+      ...report.filters
+        .filter((filter) => !before.includes(filter))
+        .map((filter) => Buffer.concat([Buffer.from([1]), Buffer.from(filter)])),
     ];
     return frames.map((frame) => {
       const seq = (this.#counts.get(key) ?? 0) + 1;
       this.#counts.set(key, seq);
-      return { kind: "send", t: report.t, node: report.node, socket: report.socket, seq, digest: digestFrames([frame]), size: frame.length, frames: [previewFrame(frame)] };
+      return {
+        kind: "send",
+        t: report.t,
+        node: report.node,
+        socket: report.socket,
+        seq,
+        digest: digestFrames([frame]),
+        size: frame.length,
+        frames: [previewFrame(frame)],
+      };
     });
   }
 

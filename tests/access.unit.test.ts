@@ -34,42 +34,66 @@ function response(): ServerResponse & { status?: number; cookie?: string } {
 
 describe("who may open the bridge's WebSocket", () => {
   it("local: the deck's own page on this machine is the presenter", () => {
-    assert.deepEqual(decideUpgrade(request({ from: "127.0.0.1", host: "127.0.0.1:4177", origin: "http://127.0.0.1:4177" }), local), { role: "presenter" });
+    assert.deepEqual(decideUpgrade(request({ from: "127.0.0.1", host: "127.0.0.1:4177", origin: "http://127.0.0.1:4177" }), local), {
+      role: "presenter",
+    });
   });
 
   it("local: a page from another origin, or a rebound Host, is refused", () => {
-    assert.deepEqual(decideUpgrade(request({ from: "127.0.0.1", host: "127.0.0.1:4177", origin: "http://evil.example" }), local), { refuse: "403 Forbidden" });
-    assert.deepEqual(decideUpgrade(request({ from: "127.0.0.1", host: "evil.example:4177", origin: "http://evil.example:4177" }), local), { refuse: "403 Forbidden" });
+    assert.deepEqual(decideUpgrade(request({ from: "127.0.0.1", host: "127.0.0.1:4177", origin: "http://evil.example" }), local), {
+      refuse: "403 Forbidden",
+    });
+    assert.deepEqual(decideUpgrade(request({ from: "127.0.0.1", host: "evil.example:4177", origin: "http://evil.example:4177" }), local), {
+      refuse: "403 Forbidden",
+    });
   });
 
   it("local: a connection from another machine is refused, token or not", () => {
-    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host: "127.0.0.1:4177", url: `/ws?token=${TOKEN}` }), local), { refuse: "403 Forbidden" });
+    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host: "127.0.0.1:4177", url: `/ws?token=${TOKEN}` }), local), {
+      refuse: "403 Forbidden",
+    });
   });
 
   it("shared: a page elsewhere holding the token is a viewer, by URL or by cookie", () => {
     const host = "192.0.2.2:4177";
-    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host, origin: `http://${host}`, url: `/ws?token=${TOKEN}` }), shared), { role: "viewer" });
-    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host, origin: `http://${host}`, cookie: `a=b; ${TOKEN_COOKIE}=${TOKEN}` }), shared), { role: "viewer" });
+    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host, origin: `http://${host}`, url: `/ws?token=${TOKEN}` }), shared), {
+      role: "viewer",
+    });
+    assert.deepEqual(
+      decideUpgrade(request({ from: "192.0.2.9", host, origin: `http://${host}`, cookie: `a=b; ${TOKEN_COOKIE}=${TOKEN}` }), shared),
+      { role: "viewer" },
+    );
   });
 
   it("shared: a page elsewhere without the token, or with a wrong one, is refused", () => {
     const host = "192.0.2.2:4177";
     assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host, origin: `http://${host}` }), shared), { refuse: "401 Unauthorized" });
-    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host, origin: `http://${host}`, url: `/ws?token=${TOKEN}x` }), shared), { refuse: "401 Unauthorized" });
-    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host, origin: `http://${host}`, url: "/ws?token=" }), shared), { refuse: "401 Unauthorized" });
+    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host, origin: `http://${host}`, url: `/ws?token=${TOKEN}x` }), shared), {
+      refuse: "401 Unauthorized",
+    });
+    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host, origin: `http://${host}`, url: "/ws?token=" }), shared), {
+      refuse: "401 Unauthorized",
+    });
   });
 
   it("shared: only a loopback page without a token is the presenter; with the token it is a viewer", () => {
     const host = "127.0.0.1:4177";
     assert.deepEqual(decideUpgrade(request({ from: "127.0.0.1", host, origin: `http://${host}` }), shared), { role: "presenter" });
-    assert.deepEqual(decideUpgrade(request({ from: "127.0.0.1", host, origin: `http://${host}`, url: `/ws?token=${TOKEN}` }), shared), { role: "viewer" });
+    assert.deepEqual(decideUpgrade(request({ from: "127.0.0.1", host, origin: `http://${host}`, url: `/ws?token=${TOKEN}` }), shared), {
+      role: "viewer",
+    });
     // This machine, but reached by its network address: the presenter's page uses loopback.
-    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.2", host: "192.0.2.2:4177", origin: "http://192.0.2.2:4177" }), shared), { refuse: "401 Unauthorized" });
+    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.2", host: "192.0.2.2:4177", origin: "http://192.0.2.2:4177" }), shared), {
+      refuse: "401 Unauthorized",
+    });
   });
 
   it("shared: a page from another origin is refused even with the token", () => {
     const host = "192.0.2.2:4177";
-    assert.deepEqual(decideUpgrade(request({ from: "192.0.2.9", host, origin: "http://evil.example", url: `/ws?token=${TOKEN}` }), shared), { refuse: "403 Forbidden" });
+    assert.deepEqual(
+      decideUpgrade(request({ from: "192.0.2.9", host, origin: "http://evil.example", url: `/ws?token=${TOKEN}` }), shared),
+      { refuse: "403 Forbidden" },
+    );
   });
 
   it("viewers may only watch; the presenter may do everything, including message types added later", () => {
@@ -99,6 +123,13 @@ describe("who may load the shared deck over HTTP", () => {
     const admitted = response();
     assert.equal(admitHttp(request({ from: "192.0.2.9", host: "192.0.2.2:4177", url: `/?token=${TOKEN}` }), admitted, shared), true);
     assert.match(admitted.cookie ?? "", new RegExp(`^${TOKEN_COOKIE}=${TOKEN}; HttpOnly; SameSite=Strict`));
-    assert.equal(admitHttp(request({ from: "192.0.2.9", host: "192.0.2.2:4177", url: "/assets/index.js", cookie: `${TOKEN_COOKIE}=${TOKEN}` }), response(), shared), true);
+    assert.equal(
+      admitHttp(
+        request({ from: "192.0.2.9", host: "192.0.2.2:4177", url: "/assets/index.js", cookie: `${TOKEN_COOKIE}=${TOKEN}` }),
+        response(),
+        shared,
+      ),
+      true,
+    );
   });
 });

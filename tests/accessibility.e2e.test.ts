@@ -26,7 +26,10 @@ async function openPage(colorScheme: (typeof THEMES)[number], path: string): Pro
 }
 
 function describeProblems(where: string, problems: ContrastProblem[]): string[] {
-  return problems.map(({ what, ratio, needed, foreground, background }) => `${where}: ${what} — ${ratio}:1 (${foreground} on ${background}), needs ${needed}:1`);
+  return problems.map(
+    ({ what, ratio, needed, foreground, background }) =>
+      `${where}: ${what} — ${ratio}:1 (${foreground} on ${background}), needs ${needed}:1`,
+  );
 }
 
 describe("contrast (WCAG 2.2 AA) in both themes", () => {
@@ -40,7 +43,13 @@ describe("contrast (WCAG 2.2 AA) in both themes", () => {
         await page.goto(`${harness.bridge.url}/#/${id}`);
         await page.locator(`section#${id}.present`).waitFor();
         await revealAllFragments(page, id);
-        await page.waitForFunction(() => !document.querySelector(".reveal .slides section.present")?.getAnimations({ subtree: true }).some((animation) => animation.playState === "running"));
+        await page.waitForFunction(
+          () =>
+            !document
+              .querySelector(".reveal .slides section.present")
+              ?.getAnimations({ subtree: true })
+              .some((animation) => animation.playState === "running"),
+        );
         const result = await page.evaluate(contrastProblemsIn, `section#${id}`);
         measured += result.measured;
         problems.push(...describeProblems(`#${id}`, result.problems));
@@ -55,7 +64,11 @@ describe("contrast (WCAG 2.2 AA) in both themes", () => {
       const widget = 'zmq-demo[data-demo="push-pull"]';
       await page.locator("section#push-pull.present").waitFor();
       await page.locator(`${widget} button.demo-run`).click();
-      await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="worker-1"]`)?.getAttribute("data-received")) >= 2, widget, { timeout: 20_000 });
+      await page.waitForFunction(
+        (selector) => Number(document.querySelector(`${selector} [data-node="worker-1"]`)?.getAttribute("data-received")) >= 2,
+        widget,
+        { timeout: 20_000 },
+      );
       await page.locator(`${widget} [data-node="worker-1"]`).click();
       await page.getByRole("region", { name: "Inspector" }).waitFor();
       const result = await page.evaluate(contrastProblemsIn, widget);
@@ -73,7 +86,13 @@ describe("contrast (WCAG 2.2 AA) in both themes", () => {
         await page.locator(`section#${id}.present`).waitFor();
         await page.locator(".reveal .controls .navigate-left.enabled").waitFor();
         await page.locator(".reveal .controls .navigate-right.enabled").waitFor();
-        await page.waitForFunction(() => !document.querySelector(".reveal .slides section.present")?.getAnimations({ subtree: true }).some((animation) => animation.playState === "running"));
+        await page.waitForFunction(
+          () =>
+            !document
+              .querySelector(".reveal .slides section.present")
+              ?.getAnimations({ subtree: true })
+              .some((animation) => animation.playState === "running"),
+        );
         const result = await page.evaluate(contrastProblemsIn, ".reveal");
         assert.ok(result.measured >= 4, `both arrows, the bar and the number were measured (${result.measured})`);
         assert.deepEqual(describeProblems(`#${id}: reveal.js's controls`, result.problems), []);
@@ -106,7 +125,9 @@ function focused(): string {
  */
 async function mouseOnlyControls(page: Page, scope: string): Promise<{ clickable: number; problems: string[] }> {
   const cdp = await page.context().newCDPSession(page);
-  const { result } = await cdp.send("Runtime.evaluate", { expression: `[...document.querySelectorAll(${JSON.stringify(`${scope}, ${scope} *`)})]` });
+  const { result } = await cdp.send("Runtime.evaluate", {
+    expression: `[...document.querySelectorAll(${JSON.stringify(`${scope}, ${scope} *`)})]`,
+  });
   const { result: entries } = await cdp.send("Runtime.getProperties", { objectId: result.objectId!, ownProperties: true });
   const problems: string[] = [];
   let clickable = 0;
@@ -129,11 +150,19 @@ async function mouseOnlyControls(page: Page, scope: string): Promise<{ clickable
         return { container, native, focusable: native || this.tabIndex >= 0, name: name.slice(0, 40), tag: this.tagName.toLowerCase() + (typeof this.className === "string" && this.className ? "." + this.className.split(" ")[0] : ""), role: this.getAttribute("role") };
       }`,
     });
-    const { container, native, focusable, name, tag, role } = verdict.value as { container: boolean; native: boolean; focusable: boolean; name: string; tag: string; role: string | null };
+    const { container, native, focusable, name, tag, role } = verdict.value as {
+      container: boolean;
+      native: boolean;
+      focusable: boolean;
+      name: string;
+      tag: string;
+      role: string | null;
+    };
     if (container) continue;
     clickable += 1;
     if (!focusable) problems.push(`${tag} "${name}" is not focusable`);
-    else if (!native && !listeners.some((listener) => listener.type === "keydown" || listener.type === "keyup")) problems.push(`${tag} "${name}" has no key handler`);
+    else if (!native && !listeners.some((listener) => listener.type === "keydown" || listener.type === "keyup"))
+      problems.push(`${tag} "${name}" has no key handler`);
     else if (!native && !role) problems.push(`${tag} "${name}" has no role`);
     if (!name) problems.push(`${tag} has no accessible name`);
   }
@@ -148,7 +177,11 @@ describe("the keyboard", () => {
     await page.goto(`${harness.bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present").waitFor();
     await page.locator(`${widget} button.demo-run`).click();
-    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="client-1"]`)?.getAttribute("data-received")) >= 1, widget, { timeout: 15_000 });
+    await page.waitForFunction(
+      (selector) => Number(document.querySelector(`${selector} [data-node="client-1"]`)?.getAttribute("data-received")) >= 1,
+      widget,
+      { timeout: 15_000 },
+    );
     await page.locator(`${widget} [data-node="server-1"]`).click();
     await page.getByRole("region", { name: "Inspector" }).waitFor();
     const { clickable, problems } = await mouseOnlyControls(page, "body");
@@ -182,8 +215,14 @@ describe("the keyboard", () => {
     };
     await tabTo(/^button:Run/);
     await page.keyboard.press("Enter");
-    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") === "running", widget, { timeout: 15_000 });
-    await page.waitForFunction((selector) => document.querySelector(`${selector} [data-node="server-1"]`)?.getAttribute("data-pid"), widget, { timeout: 15_000 });
+    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") === "running", widget, {
+      timeout: 15_000,
+    });
+    await page.waitForFunction(
+      (selector) => document.querySelector(`${selector} [data-node="server-1"]`)?.getAttribute("data-pid"),
+      widget,
+      { timeout: 15_000 },
+    );
     await tabTo(/^g:server-1$/);
     await page.keyboard.press("Enter");
     await page.getByRole("region", { name: "Inspector" }).waitFor();
@@ -194,7 +233,9 @@ describe("the keyboard", () => {
     for (let step = 0; step < 60 && !/^button:Stop/.test(await page.evaluate(focused)); step++) await page.keyboard.press("Shift+Tab");
     assert.match(await page.evaluate(focused), /^button:Stop/);
     await page.keyboard.press("Space");
-    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") === "stopped", widget, { timeout: 15_000 });
+    await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") === "stopped", widget, {
+      timeout: 15_000,
+    });
     await page.close();
   });
 });

@@ -12,7 +12,14 @@ function page(): Watcher & { told: RunEvent[] } {
   return { told, runStarted: () => {}, runEvent: (_runId, event) => told.push(event), runStopped: () => {} };
 }
 
-const spawn = (node: string, pid: number, t: number): RunEvent => ({ kind: "spawn", t, node, role: node.split("-")[0]!, index: Number(node.split("-")[1]), pid });
+const spawn = (node: string, pid: number, t: number): RunEvent => ({
+  kind: "spawn",
+  t,
+  node,
+  role: node.split("-")[0]!,
+  index: Number(node.split("-")[1]),
+  pid,
+});
 const exit = (node: string, t: number): RunEvent => ({ kind: "exit", t, node, code: null, signal: "SIGKILL" });
 
 describe("a viewer arriving mid-run", () => {
@@ -30,7 +37,10 @@ describe("a viewer arriving mid-run", () => {
     audience.watch(viewer, "push-pull", "w1");
     assert.deepEqual(
       viewer.told.map((event) => [event.kind, event.node, event.kind === "spawn" ? event.pid : undefined]),
-      [["spawn", "ventilator-1", 100], ["spawn", "worker-1", 5000]],
+      [
+        ["spawn", "ventilator-1", 100],
+        ["spawn", "worker-1", 5000],
+      ],
     );
   });
 });

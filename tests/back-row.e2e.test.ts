@@ -21,7 +21,11 @@ const SMALLEST_PX = 14;
 
 /** The demo slides of the deck, each with its widget's demo. */
 async function demoSlides(page: Page): Promise<{ id: string; demo: string }[]> {
-  return page.locator("section:has(> zmq-demo)").evaluateAll((sections) => sections.map((section) => ({ id: section.id, demo: section.querySelector("zmq-demo")!.getAttribute("demo")! })));
+  return page
+    .locator("section:has(> zmq-demo)")
+    .evaluateAll((sections) =>
+      sections.map((section) => ({ id: section.id, demo: section.querySelector("zmq-demo")!.getAttribute("demo")! })),
+    );
 }
 
 async function openDeck(path = "/"): Promise<Page> {
@@ -35,7 +39,17 @@ async function openDeck(path = "/"): Promise<Page> {
 async function goTo(page: Page, id: string): Promise<void> {
   await page.goto(`${harness.bridge.url}/#/${id}`);
   await page.locator(`section#${id}.present`).waitFor();
-  await page.waitForFunction(() => !document.querySelector(".reveal .slides section.present")?.getAnimations({ subtree: true }).some((animation) => animation.playState === "running" && !((animation.effect as KeyframeEffect | null)?.target as Element | null)?.closest?.(".diagram")));
+  await page.waitForFunction(
+    () =>
+      !document
+        .querySelector(".reveal .slides section.present")
+        ?.getAnimations({ subtree: true })
+        .some(
+          (animation) =>
+            animation.playState === "running" &&
+            !((animation.effect as KeyframeEffect | null)?.target as Element | null)?.closest?.(".diagram"),
+        ),
+  );
 }
 
 /** Runs the slide's demo until its processes have delivered messages, as a viewer waits for. */
@@ -43,7 +57,11 @@ async function runUntilDelivered(page: Page, id: string): Promise<void> {
   const widget = `section#${id} zmq-demo`;
   await page.locator(`${widget} button.demo-run`).click();
   await page.waitForFunction(
-    (selector) => [...document.querySelectorAll(`${selector} [data-node]`)].reduce((sum, node) => sum + Number(node.getAttribute("data-received") ?? 0), 0) >= 4,
+    (selector) =>
+      [...document.querySelectorAll(`${selector} [data-node]`)].reduce(
+        (sum, node) => sum + Number(node.getAttribute("data-received") ?? 0),
+        0,
+      ) >= 4,
     widget,
     { timeout: 30_000 },
   );
@@ -53,13 +71,18 @@ async function stop(page: Page, id: string): Promise<void> {
   const widget = `section#${id} zmq-demo`;
   if ((await page.locator(widget).getAttribute("data-state")) !== "running") return;
   await page.locator(`${widget} button.demo-run`).click();
-  await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") !== "running", widget, { timeout: 20_000 });
+  await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") !== "running", widget, {
+    timeout: 20_000,
+  });
 }
 
-const small = (pieces: TextPiece[], least: number) => pieces.filter((piece) => piece.px < least - 0.01).map((piece) => `"${piece.text}" (${piece.where}) at ${piece.px} px`);
+const small = (pieces: TextPiece[], least: number) =>
+  pieces.filter((piece) => piece.px < least - 0.01).map((piece) => `"${piece.text}" (${piece.where}) at ${piece.px} px`);
 
-const overlapping = (a: { left: number; top: number; right: number; bottom: number }, b: { left: number; top: number; right: number; bottom: number }) =>
-  Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+const overlapping = (
+  a: { left: number; top: number; right: number; bottom: number },
+  b: { left: number; top: number; right: number; bottom: number },
+) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
 
 describe("from the back row, every demo while it runs", { timeout: 600_000 }, () => {
   it("has no text under 14 px on its slide, and no two texts of its diagram overlap or leave it", async (t) => {
@@ -96,13 +119,21 @@ describe("crowded demo slides", { timeout: 300_000 }, () => {
       const found = await page.evaluate((slideId) => {
         const boxOf = (element: Element) => element.getBoundingClientRect();
         const widget = document.querySelector(`section#${slideId} zmq-demo`)!;
-        const covers = [...document.querySelectorAll(".reveal .controls button.enabled, .reveal .slide-number")].filter((element) => element.checkVisibility()).map(boxOf);
-        const parts = [...widget.querySelectorAll(".demo-output, .demo-inspector, .demo-actions > *:not([hidden]), [data-node], .demo-toolbar > *")].filter((element) => element.checkVisibility({ visibilityProperty: true }));
+        const covers = [...document.querySelectorAll(".reveal .controls button.enabled, .reveal .slide-number")]
+          .filter((element) => element.checkVisibility())
+          .map(boxOf);
+        const parts = [
+          ...widget.querySelectorAll(".demo-output, .demo-inspector, .demo-actions > *:not([hidden]), [data-node], .demo-toolbar > *"),
+        ].filter((element) => element.checkVisibility({ visibilityProperty: true }));
         const problems: string[] = [];
         for (const part of parts) {
           const box = boxOf(part);
           for (const cover of covers) {
-            if (Math.min(box.right, cover.right) - Math.max(box.left, cover.left) > 0.5 && Math.min(box.bottom, cover.bottom) - Math.max(box.top, cover.top) > 0.5) problems.push(`reveal.js's controls cover ${part.className || part.getAttribute("data-node")}`);
+            if (
+              Math.min(box.right, cover.right) - Math.max(box.left, cover.left) > 0.5 &&
+              Math.min(box.bottom, cover.bottom) - Math.max(box.top, cover.top) > 0.5
+            )
+              problems.push(`reveal.js's controls cover ${part.className || part.getAttribute("data-node")}`);
           }
         }
         const output = widget.querySelector(".demo-output")!;
@@ -131,7 +162,13 @@ describe("crowded demo slides", { timeout: 300_000 }, () => {
       for (const { id } of await demoSlides(page)) {
         await page.goto(`${bridge.url}/#/${id}`);
         await page.locator(`section#${id}.present`).waitFor();
-        await page.waitForFunction(() => !document.querySelector(".reveal .slides section.present")?.getAnimations({ subtree: true }).some((animation) => animation.playState === "running"));
+        await page.waitForFunction(
+          () =>
+            !document
+              .querySelector(".reveal .slides section.present")
+              ?.getAnimations({ subtree: true })
+              .some((animation) => animation.playState === "running"),
+        );
         await banner.filter({ hasText: /Bridge lost/ }).waitFor({ timeout: 10_000 });
         const covered = await page.evaluate((slideId) => {
           const banner = document.querySelector(".bridge-status")!.getBoundingClientRect();
@@ -144,7 +181,10 @@ describe("crowded demo slides", { timeout: 300_000 }, () => {
               const range = document.createRange();
               range.selectNodeContents(element);
               const text = element.tagName === "H1" ? range.getBoundingClientRect() : box;
-              return Math.min(text.right, banner.right) - Math.max(text.left, banner.left) > 0.5 && Math.min(text.bottom, banner.bottom) - Math.max(text.top, banner.top) > 0.5;
+              return (
+                Math.min(text.right, banner.right) - Math.max(text.left, banner.left) > 0.5 &&
+                Math.min(text.bottom, banner.bottom) - Math.max(text.top, banner.top) > 0.5
+              );
             })
             .map((element) => element.getAttribute("data-node") ?? (element.getAttribute("class") || element.tagName));
         }, id);
@@ -181,7 +221,15 @@ describe("crowded demo slides", { timeout: 300_000 }, () => {
         const { left, top, right, bottom } = document.querySelector("#upcoming-slide .label")!.getBoundingClientRect();
         return { offset: { left: frame.left, top: frame.top }, label: { left, top, right, bottom } };
       });
-      return { label, title: { left: title.left + offset.left, right: title.right + offset.left, top: title.top + offset.top, bottom: title.bottom + offset.top } };
+      return {
+        label,
+        title: {
+          left: title.left + offset.left,
+          right: title.right + offset.left,
+          top: title.top + offset.top,
+          bottom: title.bottom + offset.top,
+        },
+      };
     };
     // The preview settles (its deck loads and lays out) before it is judged.
     let seen = await geometry();
@@ -189,10 +237,16 @@ describe("crowded demo slides", { timeout: 300_000 }, () => {
       await page.waitForTimeout(100);
       seen = await geometry();
     }
-    assert.ok(!overlapping(seen.title, seen.label), `the badge ${JSON.stringify(seen.label)} covers the next slide's title ${JSON.stringify(seen.title)}`);
+    assert.ok(
+      !overlapping(seen.title, seen.label),
+      `the badge ${JSON.stringify(seen.label)} covers the next slide's title ${JSON.stringify(seen.title)}`,
+    );
 
     // The notes of the Request/Reply slide run long: scrolled to their end, their last line shows.
-    await speakerView.locator(".speaker-controls-notes .value").filter({ hasText: /request\/reply/i }).waitFor({ timeout: 10_000 });
+    await speakerView
+      .locator(".speaker-controls-notes .value")
+      .filter({ hasText: /request\/reply/i })
+      .waitFor({ timeout: 10_000 });
     const end = await speakerView.evaluate(() => {
       const notes = document.querySelector(".speaker-controls-notes .value")!;
       const last = notes.lastElementChild ?? notes;

@@ -43,7 +43,10 @@ function shownCounters(page: Page): Promise<[string, Counters][]> {
   return page.locator(`${widget} [data-node]`).evaluateAll((groups) =>
     groups.map((group) => {
       const data = (group as SVGGElement).dataset;
-      return [data.node!, { sent: Number(data.sent), received: Number(data.received), lost: Number(data.lost), missed: Number(data.missed) }];
+      return [
+        data.node!,
+        { sent: Number(data.sent), received: Number(data.received), lost: Number(data.lost), missed: Number(data.missed) },
+      ];
     }),
   );
 }
@@ -58,7 +61,9 @@ describe("the deck's page reading binary events", () => {
     const json = await BridgeClient.open(harness.bridge.url);
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
     let binaryFrames = 0;
-    page.on("websocket", (socket) => socket.on("framereceived", ({ payload }) => void (typeof payload === "string" || (binaryFrames += 1))));
+    page.on("websocket", (socket) =>
+      socket.on("framereceived", ({ payload }) => void (typeof payload === "string" || (binaryFrames += 1))),
+    );
     try {
       await page.goto(`${harness.bridge.url}/#/fast`);
       await page.locator("section#fast.present").waitFor();
@@ -67,9 +72,15 @@ describe("the deck's page reading binary events", () => {
       await runFast(page, 20_000);
       const started = await json.waitFor((message) => message.type === "started");
       const runId = started.type === "started" ? started.runId : "";
-      await page.waitForFunction((widget) => Number(document.querySelector(`${widget} [data-node="receiver-1"]`)?.getAttribute("data-received")) >= 20_000, widget, { timeout: 30_000 });
+      await page.waitForFunction(
+        (widget) => Number(document.querySelector(`${widget} [data-node="receiver-1"]`)?.getAttribute("data-received")) >= 20_000,
+        widget,
+        { timeout: 30_000 },
+      );
       await page.locator(widget).getByRole("button", { name: "Stop" }).click();
-      await page.waitForFunction((widget) => document.querySelector(widget)?.getAttribute("data-state") === "stopped", widget, { timeout: 15_000 });
+      await page.waitForFunction((widget) => document.querySelector(widget)?.getAttribute("data-state") === "stopped", widget, {
+        timeout: 15_000,
+      });
       await json.stopped(runId);
 
       assert.ok(binaryFrames > 0, "the page was sent its events as binary frames");
@@ -104,17 +115,32 @@ describe("the deck's page reading binary events", () => {
       const errors: Error[] = [];
       page.on("pageerror", (error) => errors.push(error));
       await runFast(page, 20_000);
-      await page.waitForFunction((widget) => document.querySelector(widget)?.getAttribute("data-state") === "error", widget, { timeout: 15_000 });
-      assert.match((await page.locator(`${widget} .demo-status`).textContent()) ?? "", /bad-events: the bridge sent events this page cannot read .*; the run was stopped/);
+      await page.waitForFunction((widget) => document.querySelector(widget)?.getAttribute("data-state") === "error", widget, {
+        timeout: 15_000,
+      });
+      assert.match(
+        (await page.locator(`${widget} .demo-status`).textContent()) ?? "",
+        /bad-events: the bridge sent events this page cannot read .*; the run was stopped/,
+      );
       assert.deepEqual(errors, [], "no uncaught error in the page");
       const started = await json.waitFor((message) => message.type === "started");
-      assert.equal(await json.stopped(started.type === "started" ? started.runId : ""), "requested", "the page had the bridge end the run's processes");
+      assert.equal(
+        await json.stopped(started.type === "started" ? started.runId : ""),
+        "requested",
+        "the page had the bridge end the run's processes",
+      );
 
       await page.locator(widget).getByRole("button", { name: "Run" }).click();
-      await page.waitForFunction((widget) => Number(document.querySelector(`${widget} [data-node="receiver-1"]`)?.getAttribute("data-received")) > 0, widget, { timeout: 15_000 });
+      await page.waitForFunction(
+        (widget) => Number(document.querySelector(`${widget} [data-node="receiver-1"]`)?.getAttribute("data-received")) > 0,
+        widget,
+        { timeout: 15_000 },
+      );
       assert.equal(await page.locator(widget).getAttribute("data-state"), "running", "a new run goes on as usual");
       await page.locator(widget).getByRole("button", { name: "Stop" }).click();
-      await page.waitForFunction((widget) => document.querySelector(widget)?.getAttribute("data-state") === "stopped", widget, { timeout: 15_000 });
+      await page.waitForFunction((widget) => document.querySelector(widget)?.getAttribute("data-state") === "stopped", widget, {
+        timeout: 15_000,
+      });
     } finally {
       await page.close();
       await json.close();

@@ -37,6 +37,9 @@ describe("two busy workers killed", () => {
         if (event.to === victims[1]) blamed.second += 1;
       }
     }
-    assert.ok(blamed.first > 0 && blamed.second > 0, `both held tasks when killed, and their losses are laid at their doors: ${JSON.stringify(blamed)}`);
+    assert.ok(
+      blamed.first > 0 && blamed.second > 0,
+      `both held tasks when killed, and their losses are laid at their doors: ${JSON.stringify(blamed)}`,
+    );
   });
 });

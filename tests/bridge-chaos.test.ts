@@ -62,7 +62,9 @@ describe("chaos", { timeout: 180_000 }, () => {
           break;
         case "stop": {
           const stopped = new Set(page!.messages.flatMap((message) => (message.type === "stopped" ? [message.runId] : [])));
-          const live = page!.messages.flatMap((message) => (message.type === "started" && !stopped.has(message.runId) ? [message.runId] : []));
+          const live = page!.messages.flatMap((message) =>
+            message.type === "started" && !stopped.has(message.runId) ? [message.runId] : [],
+          );
           if (live.length > 0) page!.stop(pick(live));
           break;
         }
@@ -123,8 +125,12 @@ describe("chaos", { timeout: 180_000 }, () => {
     await exited;
     assert.match(bridge.output(), /SIGTERM: stopping 0 run\(s\), 0 process\(es\)/);
 
-    t.diagnostic(`seed ${SEED}: ${CYCLES} cycles over ${everyPage.length} page connections; steps: ${[...steps].map(([step, count]) => `${step} ${count}`).join(", ")}`);
+    t.diagnostic(
+      `seed ${SEED}: ${CYCLES} cycles over ${everyPage.length} page connections; steps: ${[...steps].map(([step, count]) => `${step} ${count}`).join(", ")}`,
+    );
     t.diagnostic(`answers: ${[...answerCodes].map(([code, count]) => `${code} ${count}`).join(", ")}`);
-    t.diagnostic(`${killed} demo processes killed with kill -9 while running; ${pids.length} demo processes seen, ${ports.length} demo ports seen; processes left: 0, ports left: 0, bridge runs and processes left: 0`);
+    t.diagnostic(
+      `${killed} demo processes killed with kill -9 while running; ${pids.length} demo processes seen, ${ports.length} demo ports seen; processes left: 0, ports left: 0, bridge runs and processes left: 0`,
+    );
   });
 });

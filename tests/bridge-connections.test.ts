@@ -69,7 +69,10 @@ describe("connections the bridge lets go", { timeout: 180_000 }, () => {
     const page = await BridgeClient.open(url);
     const answer = await page.run("req-rep", { interval: 0, work: 0 });
     assert.equal(answer.type, "started");
-    await page.waitForEvents(answer.type === "started" ? answer.runId : "", (events) => events.filter((event) => event.kind === "spawn").length === 2);
+    await page.waitForEvents(
+      answer.type === "started" ? answer.runId : "",
+      (events) => events.filter((event) => event.kind === "spawn").length === 2,
+    );
     const pids = page.pids();
     // Stop reading, as a frozen tab would; the demo runs flat out meanwhile. A paused socket
     // cannot see its own close, so the bridge's side is what is watched.
@@ -93,7 +96,10 @@ describe("connections the bridge lets go", { timeout: 180_000 }, () => {
     let welcomed = false;
     for (let tries = 0; !welcomed && tries < 50; tries++) {
       const socket = new WebSocket(`${url.replace("http", "ws")}/ws`, { origin: url });
-      welcomed = await Promise.race([once(socket, "message").then(([data]) => JSON.parse(String(data)).type === "hello"), once(socket, "close").then(() => false)]);
+      welcomed = await Promise.race([
+        once(socket, "message").then(([data]) => JSON.parse(String(data)).type === "hello"),
+        once(socket, "close").then(() => false),
+      ]);
       socket.close();
       if (!welcomed) await new Promise((resolve) => setTimeout(resolve, 50));
     }

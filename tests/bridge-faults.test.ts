@@ -12,7 +12,17 @@ import { DEMO_NICENESS } from "../server/warm-pool.js";
 import type { ExitEvent, ServerMessage } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { BridgeClient } from "../harness/bridge-client.js";
-import { childrenOf, demoProcessesOf, isAlive, killChild, listeningPorts, parentOf, rssMb, waitForExit, waitUntilNotRunning } from "../harness/processes.js";
+import {
+  childrenOf,
+  demoProcessesOf,
+  isAlive,
+  killChild,
+  listeningPorts,
+  parentOf,
+  rssMb,
+  waitForExit,
+  waitUntilNotRunning,
+} from "../harness/processes.js";
 import { assertStillServing } from "./helpers/still-serving.js";
 
 /** Fast enough to see several round trips quickly, slow enough to leave the CPU to others. */
@@ -69,12 +79,17 @@ describe("demo processes and the bridge sharing the CPU", { timeout: 60_000 }, (
     const demoNice = Math.min(19, bridgeNice + DEMO_NICENESS);
     for (const [node, pid] of pids) {
       const threads = threadNiceness(pid);
-      assert.ok(threads.some((thread) => thread.name.startsWith("ZMQbg/IO")), `${node} has started libzmq's I/O thread`);
+      assert.ok(
+        threads.some((thread) => thread.name.startsWith("ZMQbg/IO")),
+        `${node} has started libzmq's I/O thread`,
+      );
       // The threads that do a demo's work: its main thread and libzmq's. (V8's helper thread may
       // start before the bridge can lower the priority, and keeps the one it started with.)
-      for (const thread of threads.filter((thread) => thread.tid === pid || thread.name.startsWith("ZMQbg"))) assert.equal(thread.nice, demoNice, `${node}'s thread ${thread.name} is niced`);
+      for (const thread of threads.filter((thread) => thread.tid === pid || thread.name.startsWith("ZMQbg")))
+        assert.equal(thread.nice, demoNice, `${node}'s thread ${thread.name} is niced`);
       // Linux weighs a session (a detached process's) by its autogroup's nice, not its threads'.
-      if (autogroupsSettable()) assert.match(readFileSync(`/proc/${pid}/autogroup`, "utf8"), new RegExp(`nice ${demoNice}\\b`), `${node}'s autogroup is niced`);
+      if (autogroupsSettable())
+        assert.match(readFileSync(`/proc/${pid}/autogroup`, "utf8"), new RegExp(`nice ${demoNice}\\b`), `${node}'s autogroup is niced`);
     }
     page.stop(runId);
     await page.stopped(runId);
@@ -183,7 +198,9 @@ describe("the bridge ended", { timeout: 180_000 }, () => {
     const running = await waitUntilNotRunning([...everyChild, ...pids], 3000);
     assert.deepEqual(running, [], "no process of the bridge's outlives it, stopped or not");
     assert.deepEqual(await waitForExit(everyChild, 10_000, { warmHostsToo: true }), []);
-    t.diagnostic(`${stopped.length} processes stopped (a demo process and a warm host), bridge killed with -9: all ${everyChild.length} children ended`);
+    t.diagnostic(
+      `${stopped.length} processes stopped (a demo process and a warm host), bridge killed with -9: all ${everyChild.length} children ended`,
+    );
   });
 
   it("a run's ipc folder left by kill -9 of its bridge is removed when the next bridge starts; a running bridge's is kept", async (t) => {
@@ -316,7 +333,9 @@ describe("rate limits", { timeout: 180_000 }, () => {
     const act = async (body: Record<string, unknown>) => {
       const requestId = page.newRequestId();
       page.send({ type: "action", requestId, runId, ...body });
-      const answer = await page.waitFor((message) => (message.type === "acted" || message.type === "error") && message.requestId === requestId);
+      const answer = await page.waitFor(
+        (message) => (message.type === "acted" || message.type === "error") && message.requestId === requestId,
+      );
       answers.push(answer.type === "error" ? answer.code : answer.type);
     };
     const seconds = 3;
@@ -324,12 +343,18 @@ describe("rate limits", { timeout: 180_000 }, () => {
     await Promise.all(Array.from({ length: 20 }, () => act({ action: "add", role: "worker" })));
     // Kill whatever worker runs and restart whatever has exited, ten times a second (under the
     // page's message rate, so that only the run rate can refuse them).
-    const count = (kind: "spawn" | "exit", node: string) => page.events(runId).filter((event) => event.kind === kind && event.node === node).length;
+    const count = (kind: "spawn" | "exit", node: string) =>
+      page.events(runId).filter((event) => event.kind === kind && event.node === node).length;
     while (performance.now() - startedAt < seconds * 1000) {
-      const workers = [...new Set(page.events(runId).flatMap((event) => (event.kind === "spawn" && event.role === "worker" ? [event.node] : [])))];
+      const workers = [
+        ...new Set(page.events(runId).flatMap((event) => (event.kind === "spawn" && event.role === "worker" ? [event.node] : []))),
+      ];
       const running = workers.filter((node) => count("spawn", node) > count("exit", node));
       const exited = workers.filter((node) => count("spawn", node) === count("exit", node));
-      await Promise.all([...running.map((node) => act({ action: "kill", node })), ...exited.map((node) => act({ action: "restart", node }))]);
+      await Promise.all([
+        ...running.map((node) => act({ action: "kill", node })),
+        ...exited.map((node) => act({ action: "restart", node })),
+      ]);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const elapsed = (performance.now() - startedAt) / 1000;
@@ -346,7 +371,9 @@ describe("rate limits", { timeout: 180_000 }, () => {
     const tally = new Map<string, number>();
     for (const code of answers) tally.set(code, (tally.get(code) ?? 0) + 1);
     const counts = [...tally];
-    t.diagnostic(`${answers.length} actions in ${elapsed.toFixed(1)} s (${counts.map(([code, n]) => `${code} ${n}`).join(", ")}): ${spawns} processes started (at most ${most}); bridge RSS ${before} → ${after} MB`);
+    t.diagnostic(
+      `${answers.length} actions in ${elapsed.toFixed(1)} s (${counts.map(([code, n]) => `${code} ${n}`).join(", ")}): ${spawns} processes started (at most ${most}); bridge RSS ${before} → ${after} MB`,
+    );
     await assertStillServing(bridge);
   });
 

@@ -29,7 +29,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31)
 const random = seededRandom(SEED);
 const integer = (below: number) => Math.floor(random() * below);
 const pick = <T>(items: readonly T[]): T => items[integer(items.length)]!;
-const text = (length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-_ {}[]\":,\\/é☃\u0000") =>
+const text = (length: number, alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789-_ {}[]":,\\/é☃\u0000') =>
   Array.from({ length }, () => pick([...alphabet])).join("");
 
 function randomJson(depth = 0): unknown {
@@ -45,7 +45,9 @@ function randomJson(depth = 0): unknown {
     case 4:
       return Array.from({ length: integer(4) }, () => randomJson(depth + 1));
     default:
-      return Object.fromEntries(Array.from({ length: integer(4) }, () => [pick(["type", "demo", "params", "runId", text(5)]), randomJson(depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: integer(4) }, () => [pick(["type", "demo", "params", "runId", text(5)]), randomJson(depth + 1)]),
+      );
   }
 }
 
@@ -65,51 +67,108 @@ const makers: (() => FuzzCase)[] = [
   () => ({ kind: "garbage text", data: `{${text(1 + integer(200)).replaceAll("}", "")}`, binary: false, expect: ["bad-json"] }),
   () => ({
     kind: "wrong types",
-    data: JSON.stringify({ type: pick([1, null, [], {}, "RUN", true]), requestId: pick([5, null, "", "x".repeat(65), {}]), demo: pick([7, [], "req-rep"]) }),
+    data: JSON.stringify({
+      type: pick([1, null, [], {}, "RUN", true]),
+      requestId: pick([5, null, "", "x".repeat(65), {}]),
+      demo: pick([7, [], "req-rep"]),
+    }),
     binary: false,
     expect: ["bad-message"],
   }),
   () => ({
     kind: "huge or out-of-range numbers",
-    data: JSON.stringify({ type: "run", requestId: "q", demo: "req-rep", params: { [pick(["interval", "work"])]: pick([1e308, -1e308, 2 ** 53 + 1, 1e20, -1, 5001, 0.5, 1e-300]) } }),
+    data: JSON.stringify({
+      type: "run",
+      requestId: "q",
+      demo: "req-rep",
+      params: { [pick(["interval", "work"])]: pick([1e308, -1e308, 2 ** 53 + 1, 1e20, -1, 5001, 0.5, 1e-300]) },
+    }),
     binary: false,
     expect: ["bad-params"],
   }),
-  () => ({ kind: "number beyond doubles", data: `{"type":"run","requestId":"q","demo":"req-rep","params":{"interval":1e999}}`, binary: false, expect: ["bad-message"] }),
+  () => ({
+    kind: "number beyond doubles",
+    data: `{"type":"run","requestId":"q","demo":"req-rep","params":{"interval":1e999}}`,
+    binary: false,
+    expect: ["bad-message"],
+  }),
   () => ({
     kind: "unknown field",
-    data: JSON.stringify({ type: pick(["run", "stop", "watch"]), requestId: "q", demo: "req-rep", runId: "run-1", [pick(["command", "script", "path", "file", "code", "cwd", "env", text(6)])]: text(10) }),
+    data: JSON.stringify({
+      type: pick(["run", "stop", "watch"]),
+      requestId: "q",
+      demo: "req-rep",
+      runId: "run-1",
+      [pick(["command", "script", "path", "file", "code", "cwd", "env", text(6)])]: text(10),
+    }),
     binary: false,
     expect: ["bad-message"],
   }),
   () => ({
     kind: "unknown parameter",
-    data: JSON.stringify({ type: "run", requestId: "q", demo: "req-rep", params: { [pick(["command", "constructor", "hasownproperty", "tostring", "x"])]: 1 } }),
+    data: JSON.stringify({
+      type: "run",
+      requestId: "q",
+      demo: "req-rep",
+      params: { [pick(["command", "constructor", "hasownproperty", "tostring", "x"])]: 1 },
+    }),
     binary: false,
     expect: ["bad-params"],
   }),
-  () => ({ kind: "unknown type", data: JSON.stringify({ type: pick(["exec", "spawn", "eval", "kill", text(8)]), requestId: "q" }), binary: false, expect: ["bad-message"] }),
-  () => ({ kind: "unknown demo", data: JSON.stringify({ type: pick(["run", "watch"]), requestId: "q", demo: `no-such-${integer(1e6)}` }), binary: false, expect: ["unknown-demo"] }),
+  () => ({
+    kind: "unknown type",
+    data: JSON.stringify({ type: pick(["exec", "spawn", "eval", "kill", text(8)]), requestId: "q" }),
+    binary: false,
+    expect: ["bad-message"],
+  }),
+  () => ({
+    kind: "unknown demo",
+    data: JSON.stringify({ type: pick(["run", "watch"]), requestId: "q", demo: `no-such-${integer(1e6)}` }),
+    binary: false,
+    expect: ["unknown-demo"],
+  }),
   () => ({
     kind: "path or command as a demo",
-    data: JSON.stringify({ type: "run", requestId: "q", demo: pick(["../../bin/sh", "/etc/passwd", "req-rep; rm -rf /", "req-rep/../x", "", "REQ-REP", "$(id)"]) }),
+    data: JSON.stringify({
+      type: "run",
+      requestId: "q",
+      demo: pick(["../../bin/sh", "/etc/passwd", "req-rep; rm -rf /", "req-rep/../x", "", "REQ-REP", "$(id)"]),
+    }),
     binary: false,
     expect: ["bad-message"],
   }),
   () => ({
     kind: "prototype keys",
-    data: pick([`{"__proto__":{"type":"run"},"requestId":"q"}`, `{"type":"run","requestId":"q","demo":"req-rep","params":{"__proto__":1}}`, `{"constructor":{"prototype":{}}}`]),
+    data: pick([
+      `{"__proto__":{"type":"run"},"requestId":"q"}`,
+      `{"type":"run","requestId":"q","demo":"req-rep","params":{"__proto__":1}}`,
+      `{"constructor":{"prototype":{}}}`,
+    ]),
     binary: false,
     expect: ["bad-message"],
   }),
   () => ({ kind: "random JSON", data: JSON.stringify(randomJson()) ?? "null", binary: false, expect: ["bad-message"] }),
   () => ({ kind: "deep nesting", data: `${"[".repeat(1500)}${"]".repeat(1500)}`, binary: false, expect: ["bad-message"] }),
-  () => ({ kind: "stop of a run that is not this page's", data: JSON.stringify({ type: "stop", requestId: "q", runId: `run-${integer(1e6)}` }), binary: false, expect: ["unknown-run"] }),
-  () => ({ kind: "binary frame", data: Buffer.from(Array.from({ length: integer(2000) }, () => integer(256))), binary: true, expect: ["binary-not-accepted"] }),
+  () => ({
+    kind: "stop of a run that is not this page's",
+    data: JSON.stringify({ type: "stop", requestId: "q", runId: `run-${integer(1e6)}` }),
+    binary: false,
+    expect: ["unknown-run"],
+  }),
+  () => ({
+    kind: "binary frame",
+    data: Buffer.from(Array.from({ length: integer(2000) }, () => integer(256))),
+    binary: true,
+    expect: ["binary-not-accepted"],
+  }),
   () => ({ kind: "binary frame holding a valid request", data: Buffer.from(valid()), binary: true, expect: ["binary-not-accepted"] }),
   () => ({
     kind: "text over the message limit",
-    data: JSON.stringify({ type: "run", requestId: "q", demo: "x".repeat(MAX_CLIENT_MESSAGE_BYTES + integer(DEFAULT_LIMITS.maxPayloadBytes - MAX_CLIENT_MESSAGE_BYTES - 100)) }),
+    data: JSON.stringify({
+      type: "run",
+      requestId: "q",
+      demo: "x".repeat(MAX_CLIENT_MESSAGE_BYTES + integer(DEFAULT_LIMITS.maxPayloadBytes - MAX_CLIENT_MESSAGE_BYTES - 100)),
+    }),
     binary: false,
     expect: ["too-large"],
   }),
@@ -146,12 +205,19 @@ describe("fuzzing the bridge's boundary", { timeout: 180_000 }, () => {
       const answers = await Promise.all(group.map(fuzzOneConnection));
       group.forEach((cases, connection) => {
         const replies = answers[connection]!;
-        assert.equal(replies.length, cases.length, `one answer per message on connection ${first + connection} (seed ${SEED}): ${JSON.stringify(replies.filter((r) => r.type !== "error"))}`);
+        assert.equal(
+          replies.length,
+          cases.length,
+          `one answer per message on connection ${first + connection} (seed ${SEED}): ${JSON.stringify(replies.filter((r) => r.type !== "error"))}`,
+        );
         cases.forEach((fuzz, index) => {
           const reply = replies[index]!;
           assert.equal(reply.type, "error", `${fuzz.kind}: ${String(fuzz.data).slice(0, 120)} got ${JSON.stringify(reply)} (seed ${SEED})`);
           if (reply.type !== "error") return;
-          assert.ok(fuzz.expect.includes(reply.code), `${fuzz.kind}: expected ${fuzz.expect}, got ${reply.code}: ${reply.message} for ${String(fuzz.data).slice(0, 120)} (seed ${SEED})`);
+          assert.ok(
+            fuzz.expect.includes(reply.code),
+            `${fuzz.kind}: expected ${fuzz.expect}, got ${reply.code}: ${reply.message} for ${String(fuzz.data).slice(0, 120)} (seed ${SEED})`,
+          );
           byKind.set(fuzz.kind, (byKind.get(fuzz.kind) ?? 0) + 1);
           byCode.set(reply.code, (byCode.get(reply.code) ?? 0) + 1);
           tried += 1;
@@ -170,7 +236,9 @@ describe("fuzzing the bridge's boundary", { timeout: 180_000 }, () => {
     for (let i = 0; i < OVERSIZED_FRAMES + INVALID_UTF8_FRAMES; i++) {
       const oversized = i < OVERSIZED_FRAMES;
       const page = await BridgeClient.open(bridge.url);
-      const data = oversized ? Buffer.alloc(DEFAULT_LIMITS.maxPayloadBytes + 1 + integer(100_000), "a") : Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+      const data = oversized
+        ? Buffer.alloc(DEFAULT_LIMITS.maxPayloadBytes + 1 + integer(100_000), "a")
+        : Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
       page.socket.send(data, { binary: oversized && random() < 0.5 });
       const code = await page.closed;
       assert.equal(code, oversized ? 1009 : 1007, oversized ? "1009: message too big" : "1007: invalid UTF-8");
@@ -181,7 +249,9 @@ describe("fuzzing the bridge's boundary", { timeout: 180_000 }, () => {
     assert.equal(after.messages[0]?.type, "hello", "the bridge still answers");
     await after.close();
     assert.deepEqual(demoProcessesOf(bridge.process.pid!), []);
-    t.diagnostic(`${closeCodes.length} frames refused by closing (${closeCodes.filter((code) => code === 1009).length}× 1009, ${closeCodes.filter((code) => code === 1007).length}× 1007); bridge up; 0 processes started`);
+    t.diagnostic(
+      `${closeCodes.length} frames refused by closing (${closeCodes.filter((code) => code === 1009).length}× 1009, ${closeCodes.filter((code) => code === 1007).length}× 1007); bridge up; 0 processes started`,
+    );
   });
 });
 
@@ -205,7 +275,8 @@ describe("fuzzing the bridge's HTTP side", { timeout: 180_000 }, () => {
   let token: string;
   before(async () => {
     shared = await startBridge(["--share"]);
-    for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(shared.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(shared.output()); tries++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     token = /\?token=([\w-]+)/.exec(shared.output())?.[1] ?? "";
   });
   after(async () => {
@@ -213,27 +284,110 @@ describe("fuzzing the bridge's HTTP side", { timeout: 180_000 }, () => {
   });
 
   /** One request, its Host and (from elsewhere, sometimes) the viewers' cookie; `head` lines go in as they are. */
-  function request(line: string, head: string[], { fromElsewhere, host, cookie = fromElsewhere && random() < 0.5 }: { fromElsewhere: boolean; host?: string | null; cookie?: boolean }): string {
+  function request(
+    line: string,
+    head: string[],
+    { fromElsewhere, host, cookie = fromElsewhere && random() < 0.5 }: { fromElsewhere: boolean; host?: string | null; cookie?: boolean },
+  ): string {
     const ownHost = `${fromElsewhere ? elsewhere : "127.0.0.1"}:${shared.port}`;
-    const lines = [line, ...(host === null ? [] : [`Host: ${host ?? ownHost}`]), ...(cookie ? [`Cookie: ${TOKEN_COOKIE}=${token}`] : []), "Connection: close", ...head];
+    const lines = [
+      line,
+      ...(host === null ? [] : [`Host: ${host ?? ownHost}`]),
+      ...(cookie ? [`Cookie: ${TOKEN_COOKIE}=${token}`] : []),
+      "Connection: close",
+      ...head,
+    ];
     return `${lines.join("\r\n")}\r\n\r\n`;
   }
 
   const junk = (length: number) => text(length, "abcXYZ09-_~.!$&'()*+,;=:@%[]{}|^`\"<> é☃");
-  const badPaths = () => pick(["//[/", "//[", "/%", "/%zz", "/%00", "/%E0%A4%A", "/..", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/.built", "/./.built", "/assets/../../package.json", `/no-such-${junk(1 + integer(40))}`, `/${"a".repeat(2000 + integer(4000))}`, "/ws/../ws", "/tutorial.html/.."]);
-  const badRanges = () => pick(["bytes=0-99999999999999999999", "bytes=5-1", "bytes=99999999999999999999-", "bytes=0-1,3-4", "bytes=", "bytes=-", "bytes=-0", "bytes=--5", "bytes=1-2-3", "bytes=a-b", "bytes=1.5-2", "bytes=999999-", "bytes= 0-1x", "nonsense", `bytes=${junk(10)}`, "bytes=0-0,0-0,0-0,0-0,0-0"]);
-  const badHosts = () => pick([`evil.example:${shared.port}`, "", "127.0.0.1", `127.0.0.1:${shared.port + 1}`, `[::1`, `${junk(20)}:${shared.port}`, "x".repeat(3000), `localhost.:${shared.port}`]);
-  const badCookies = () => pick([`${TOKEN_COOKIE}=wrong`, `${TOKEN_COOKIE}=`, `${TOKEN_COOKIE}=${"x".repeat(8000)}`, ";;;;", "=", `${TOKEN_COOKIE}`, Array.from({ length: 200 }, (_, i) => `c${i}=${i}`).join("; "), `${junk(50)}=${junk(50)}`, `${TOKEN_COOKIE}=${token}x`, `${TOKEN_COOKIE}=${token.slice(1)}`]);
+  const badPaths = () =>
+    pick([
+      "//[/",
+      "//[",
+      "/%",
+      "/%zz",
+      "/%00",
+      "/%E0%A4%A",
+      "/..",
+      "/../../etc/passwd",
+      "/%2e%2e/%2e%2e/etc/passwd",
+      "/.built",
+      "/./.built",
+      "/assets/../../package.json",
+      `/no-such-${junk(1 + integer(40))}`,
+      `/${"a".repeat(2000 + integer(4000))}`,
+      "/ws/../ws",
+      "/tutorial.html/..",
+    ]);
+  const badRanges = () =>
+    pick([
+      "bytes=0-99999999999999999999",
+      "bytes=5-1",
+      "bytes=99999999999999999999-",
+      "bytes=0-1,3-4",
+      "bytes=",
+      "bytes=-",
+      "bytes=-0",
+      "bytes=--5",
+      "bytes=1-2-3",
+      "bytes=a-b",
+      "bytes=1.5-2",
+      "bytes=999999-",
+      "bytes= 0-1x",
+      "nonsense",
+      `bytes=${junk(10)}`,
+      "bytes=0-0,0-0,0-0,0-0,0-0",
+    ]);
+  const badHosts = () =>
+    pick([
+      `evil.example:${shared.port}`,
+      "",
+      "127.0.0.1",
+      `127.0.0.1:${shared.port + 1}`,
+      `[::1`,
+      `${junk(20)}:${shared.port}`,
+      "x".repeat(3000),
+      `localhost.:${shared.port}`,
+    ]);
+  const badCookies = () =>
+    pick([
+      `${TOKEN_COOKIE}=wrong`,
+      `${TOKEN_COOKIE}=`,
+      `${TOKEN_COOKIE}=${"x".repeat(8000)}`,
+      ";;;;",
+      "=",
+      `${TOKEN_COOKIE}`,
+      Array.from({ length: 200 }, (_, i) => `c${i}=${i}`).join("; "),
+      `${junk(50)}=${junk(50)}`,
+      `${TOKEN_COOKIE}=${token}x`,
+      `${TOKEN_COOKIE}=${token.slice(1)}`,
+    ]);
 
   /** Every kind of bad request, each with the answers it deserves. */
   const httpMakers: ((fromElsewhere: boolean) => HttpFuzzCase)[] = [
     (fromElsewhere) => ({ kind: "bad path", fromElsewhere, text: request(`GET ${badPaths()} HTTP/1.1`, [], { fromElsewhere }) }),
     (fromElsewhere) => {
       const cookie = fromElsewhere ? random() < 0.7 : false;
-      return { kind: "bad Range", fromElsewhere, text: request("GET / HTTP/1.1", [`Range: ${badRanges()}`], { fromElsewhere, cookie }), expect: fromElsewhere && !cookie ? [401] : [416] };
+      return {
+        kind: "bad Range",
+        fromElsewhere,
+        text: request("GET / HTTP/1.1", [`Range: ${badRanges()}`], { fromElsewhere, cookie }),
+        expect: fromElsewhere && !cookie ? [401] : [416],
+      };
     },
-    (fromElsewhere) => ({ kind: "bad Host", fromElsewhere, text: request("GET / HTTP/1.1", [], { fromElsewhere, host: badHosts() }), expect: [400, 421] }),
-    (fromElsewhere) => ({ kind: "no Host", fromElsewhere, text: request(`GET / HTTP/1.${integer(2)}`, [], { fromElsewhere, host: null }), expect: [400, 421] }),
+    (fromElsewhere) => ({
+      kind: "bad Host",
+      fromElsewhere,
+      text: request("GET / HTTP/1.1", [], { fromElsewhere, host: badHosts() }),
+      expect: [400, 421],
+    }),
+    (fromElsewhere) => ({
+      kind: "no Host",
+      fromElsewhere,
+      text: request(`GET / HTTP/1.${integer(2)}`, [], { fromElsewhere, host: null }),
+      expect: [400, 421],
+    }),
     (fromElsewhere) => ({
       kind: "bad cookie",
       fromElsewhere,
@@ -243,20 +397,77 @@ describe("fuzzing the bridge's HTTP side", { timeout: 180_000 }, () => {
     (fromElsewhere) => {
       const method = pick(["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]);
       const cookie = fromElsewhere ? random() < 0.7 : false;
-      return { kind: "method other than GET", fromElsewhere, text: request(`${method} ${pick(["/", "/ws", "/index.html"])} HTTP/1.1`, ["Content-Length: 0"], { fromElsewhere, cookie }), expect: fromElsewhere && !cookie ? [401] : [405] };
+      return {
+        kind: "method other than GET",
+        fromElsewhere,
+        text: request(`${method} ${pick(["/", "/ws", "/index.html"])} HTTP/1.1`, ["Content-Length: 0"], { fromElsewhere, cookie }),
+        expect: fromElsewhere && !cookie ? [401] : [405],
+      };
     },
-    (fromElsewhere) => ({ kind: "bad request line", fromElsewhere, text: request(pick(["FOO / HTTP/1.1", "GET / HTTP/9.9", `GET ${junk(30).replaceAll(" ", "")} HTTP/1.1`, "G\u0000T / HTTP/1.1", "/ GET HTTP/1.1", `GET / HTTP/1.1 ${junk(5)}`]), [], { fromElsewhere }) }),
-    (fromElsewhere) => ({ kind: "target not a path", fromElsewhere, text: request(`GET ${pick(["http://evil.example/", "*", `http://127.0.0.1:${shared.port}/`, "ws"])} HTTP/1.1`, [], { fromElsewhere }), expect: [400] }),
-    (fromElsewhere) => ({ kind: "CONNECT", fromElsewhere, text: request(`CONNECT 127.0.0.1:${shared.port} HTTP/1.1`, [], { fromElsewhere }), mayClose: true }),
+    (fromElsewhere) => ({
+      kind: "bad request line",
+      fromElsewhere,
+      text: request(
+        pick([
+          "FOO / HTTP/1.1",
+          "GET / HTTP/9.9",
+          `GET ${junk(30).replaceAll(" ", "")} HTTP/1.1`,
+          "G\u0000T / HTTP/1.1",
+          "/ GET HTTP/1.1",
+          `GET / HTTP/1.1 ${junk(5)}`,
+        ]),
+        [],
+        { fromElsewhere },
+      ),
+    }),
+    (fromElsewhere) => ({
+      kind: "target not a path",
+      fromElsewhere,
+      text: request(`GET ${pick(["http://evil.example/", "*", `http://127.0.0.1:${shared.port}/`, "ws"])} HTTP/1.1`, [], { fromElsewhere }),
+      expect: [400],
+    }),
+    (fromElsewhere) => ({
+      kind: "CONNECT",
+      fromElsewhere,
+      text: request(`CONNECT 127.0.0.1:${shared.port} HTTP/1.1`, [], { fromElsewhere }),
+      mayClose: true,
+    }),
     (fromElsewhere) => ({
       kind: "bad header",
       fromElsewhere,
-      text: request("GET /no-such-file HTTP/1.1", [pick(["Foo bar", "Bad Name: x", " folded: x", "Content-Length: -1", "Content-Length: abc", "Content-Length: 1\r\nContent-Length: 2", "Transfer-Encoding: chunked\r\n\r\nzz", `X-Big: ${"y".repeat(20_000)}`, "X: a\u0000b", "Expect: nonsense"])], { fromElsewhere }),
+      text: request(
+        "GET /no-such-file HTTP/1.1",
+        [
+          pick([
+            "Foo bar",
+            "Bad Name: x",
+            " folded: x",
+            "Content-Length: -1",
+            "Content-Length: abc",
+            "Content-Length: 1\r\nContent-Length: 2",
+            "Transfer-Encoding: chunked\r\n\r\nzz",
+            `X-Big: ${"y".repeat(20_000)}`,
+            "X: a\u0000b",
+            "Expect: nonsense",
+          ]),
+        ],
+        { fromElsewhere },
+      ),
     }),
     (fromElsewhere) => ({
       kind: "bad upgrade",
       fromElsewhere,
-      text: request(`GET ${pick(["//[/", "/ws", "/", "/ws?token=wrong"])} HTTP/1.1`, ["Upgrade: websocket", "Connection: Upgrade", `Sec-WebSocket-Version: ${pick(["13", "8", "x"])}`, `Sec-WebSocket-Key: ${pick(["", "short", junk(24)])}`, `Origin: ${pick(["http://evil.example", "null", junk(10)])}`], { fromElsewhere }),
+      text: request(
+        `GET ${pick(["//[/", "/ws", "/", "/ws?token=wrong"])} HTTP/1.1`,
+        [
+          "Upgrade: websocket",
+          "Connection: Upgrade",
+          `Sec-WebSocket-Version: ${pick(["13", "8", "x"])}`,
+          `Sec-WebSocket-Key: ${pick(["", "short", junk(24)])}`,
+          `Origin: ${pick(["http://evil.example", "null", junk(10)])}`,
+        ],
+        { fromElsewhere },
+      ),
     }),
   ];
 
@@ -270,7 +481,13 @@ describe("fuzzing the bridge's HTTP side", { timeout: 180_000 }, () => {
     for (let first = 0; first < cases.length; first += HTTP_AT_ONCE) {
       const group = cases.slice(first, first + HTTP_AT_ONCE);
       const answers = await Promise.all(
-        group.map((fuzz) => sendRaw(shared.port, fuzz.text, fuzz.fromElsewhere ? { host: elsewhere!, localAddress: elsewhere!, timeoutMs: 15_000 } : { timeoutMs: 15_000 })),
+        group.map((fuzz) =>
+          sendRaw(
+            shared.port,
+            fuzz.text,
+            fuzz.fromElsewhere ? { host: elsewhere!, localAddress: elsewhere!, timeoutMs: 15_000 } : { timeoutMs: 15_000 },
+          ),
+        ),
       );
       group.forEach((fuzz, index) => {
         const { status } = answers[index]!;
@@ -287,8 +504,15 @@ describe("fuzzing the bridge's HTTP side", { timeout: 180_000 }, () => {
     const rssAfter = rssMb(pid);
     assert.deepEqual(demoProcessesOf(pid), [], "no process was started");
     await assertStillServing(shared);
-    t.diagnostic(`seed ${SEED}: ${HTTP_REQUESTS} requests (${cases.filter((fuzz) => fuzz.fromElsewhere).length} from ${elsewhere ?? "nowhere else"}) in ${seconds.toFixed(1)} s; bridge RSS ${rssBefore} → ${rssAfter} MB; then deck served, demo ran, nothing left`);
+    t.diagnostic(
+      `seed ${SEED}: ${HTTP_REQUESTS} requests (${cases.filter((fuzz) => fuzz.fromElsewhere).length} from ${elsewhere ?? "nowhere else"}) in ${seconds.toFixed(1)} s; bridge RSS ${rssBefore} → ${rssAfter} MB; then deck served, demo ran, nothing left`,
+    );
     t.diagnostic(`by kind: ${[...byKind].map(([kind, count]) => `${kind} ${count}`).join(", ")}`);
-    t.diagnostic(`by answer: ${[...byStatus].sort().map(([status, count]) => `${status} ${count}`).join(", ")}`);
+    t.diagnostic(
+      `by answer: ${[...byStatus]
+        .sort()
+        .map(([status, count]) => `${status} ${count}`)
+        .join(", ")}`,
+    );
   });
 });

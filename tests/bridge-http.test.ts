@@ -33,13 +33,24 @@ describe("requests that once ended the bridge", { timeout: 120_000 }, () => {
     const before = rssMb(bridge.process.pid!);
     const plain = await sendRaw(bridge.port, rawRequest("GET //[/ HTTP/1.1", { host: host() }));
     assert.equal(plain.status, 404);
-    const upgrade = await sendRaw(bridge.port, rawRequest("GET //[/ HTTP/1.1", { host: host(), connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" }));
+    const upgrade = await sendRaw(
+      bridge.port,
+      rawRequest("GET //[/ HTTP/1.1", {
+        host: host(),
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      }),
+    );
     assert.equal(upgrade.status, 404);
     const queryOnly = await sendRaw(bridge.port, rawRequest("GET //[/ws?token=x HTTP/1.1", { host: host() }));
     assert.equal(queryOnly.status, 404);
     const rssAfter = rssMb(bridge.process.pid!);
     await assertStillServing(bridge);
-    t.diagnostic(`GET //[/ → ${plain.status}; as an upgrade → ${upgrade.status}; bridge RSS ${before} → ${rssAfter} MB; deck served, demo ran, nothing left`);
+    t.diagnostic(
+      `GET //[/ → ${plain.status}; as an upgrade → ${upgrade.status}; bridge RSS ${before} → ${rssAfter} MB; deck served, demo ran, nothing left`,
+    );
   });
 
   it("a Range past what a number holds, or ending before it starts, is refused with 416; one range that fits is served", async (t) => {
@@ -100,7 +111,9 @@ describe("requests that once ended the bridge", { timeout: 120_000 }, () => {
       assert.equal(answered, 503, "the request that could not open its file was told to try again");
       const rssAfter = rssMb(pid);
       await assertStillServing(own);
-      t.diagnostic(`asked on a kept connection with no descriptor free → ${answered}; bridge RSS ${before} → ${rssAfter} MB; limit restored, deck served, demo ran, nothing left`);
+      t.diagnostic(
+        `asked on a kept connection with no descriptor free → ${answered}; bridge RSS ${before} → ${rssAfter} MB; limit restored, deck served, demo ran, nothing left`,
+      );
     } finally {
       kept.socket.destroy();
       await own.stop();
@@ -110,7 +123,11 @@ describe("requests that once ended the bridge", { timeout: 120_000 }, () => {
   it("a request is answered only for this server's own Host, and only for GET or HEAD", async () => {
     const rebound = await sendRaw(bridge.port, rawRequest("GET / HTTP/1.1", { host: `attacker.example:${bridge.port}` }));
     assert.equal(rebound.status, 421);
-    const posted = await sendRaw(bridge.port, rawRequest("POST /ws HTTP/1.1", { host: host(), "content-type": "application/x-www-form-urlencoded", "content-length": "6" }) + "type=r");
+    const posted = await sendRaw(
+      bridge.port,
+      rawRequest("POST /ws HTTP/1.1", { host: host(), "content-type": "application/x-www-form-urlencoded", "content-length": "6" }) +
+        "type=r",
+    );
     assert.equal(posted.status, 405);
     await assertStillServing(bridge);
   });
@@ -126,10 +143,15 @@ describe("requests that once ended a shared bridge", { timeout: 120_000 }, () =>
     await shared?.stop();
   });
 
-  it("from another machine and without the token, GET //[/ (plain and upgrade) is refused, and the bridge serves on", { skip: address === undefined && "this machine has no address but loopback" }, async (t) => {
+  it("from another machine and without the token, GET //[/ (plain and upgrade) is refused, and the bridge serves on", {
+    skip: address === undefined && "this machine has no address but loopback",
+  }, async (t) => {
     const before = rssMb(shared.process.pid!);
     const lanHost = `${address}:${shared.port}`;
-    const plain = await sendRaw(shared.port, rawRequest("GET //[/ HTTP/1.1", { host: lanHost }), { host: address!, localAddress: address! });
+    const plain = await sendRaw(shared.port, rawRequest("GET //[/ HTTP/1.1", { host: lanHost }), {
+      host: address!,
+      localAddress: address!,
+    });
     assert.equal(plain.status, 401);
     const upgrade = new WebSocket(`ws://${lanHost}//[/`, { localAddress: address!, origin: `http://${lanHost}` });
     const [, response] = (await once(upgrade, "unexpected-response")) as [unknown, { statusCode: number }];

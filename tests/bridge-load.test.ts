@@ -54,13 +54,20 @@ describe("load", { timeout: 180_000 }, () => {
     const pages = await Promise.all(Array.from({ length: CLIENTS }, () => BridgeClient.open(bridge.url)));
     const answers = await Promise.all(pages.map((page) => page.run("req-rep", { interval: 10, work: 0 })));
 
-    const capacity = Math.min(CLIENTS, DEFAULT_LIMITS.runsTotal, Math.floor(DEFAULT_LIMITS.processesTotal / processesOf(reqRep, defaultParams(reqRep))));
+    const capacity = Math.min(
+      CLIENTS,
+      DEFAULT_LIMITS.runsTotal,
+      Math.floor(DEFAULT_LIMITS.processesTotal / processesOf(reqRep, defaultParams(reqRep))),
+    );
     const served = pages.filter((_, index) => answers[index]!.type === "started");
     const refused = answers.filter((answer) => answer.type === "error");
     assert.equal(served.length, capacity, "served up to the cap");
     assert.equal(refused.length, CLIENTS - capacity, "the rest refused");
     for (const answer of refused) {
-      assert.ok(answer.type === "error" && (answer.code === "too-many-runs" || answer.code === "too-many-processes"), JSON.stringify(answer));
+      assert.ok(
+        answer.type === "error" && (answer.code === "too-many-runs" || answer.code === "too-many-processes"),
+        JSON.stringify(answer),
+      );
       assert.match(answer.type === "error" ? answer.message : "", /bridge/);
     }
     assert.ok(demoProcessesOf(bridge.process.pid!).length <= DEFAULT_LIMITS.processesTotal);
@@ -73,7 +80,11 @@ describe("load", { timeout: 180_000 }, () => {
     await Promise.all(
       served.map(async (page, index) => {
         const runId = runIds[index]!;
-        await page.waitForEvents(runId, (events) => events.filter((event) => event.kind === "recv" && event.node === "client-1").length >= ROUND_TRIPS, 60_000);
+        await page.waitForEvents(
+          runId,
+          (events) => events.filter((event) => event.kind === "recv" && event.node === "client-1").length >= ROUND_TRIPS,
+          60_000,
+        );
         page.stop(runId);
         assert.equal(await page.stopped(runId, 30_000), "requested");
       }),
@@ -96,13 +107,19 @@ describe("load", { timeout: 180_000 }, () => {
       }
       // Each message received was matched with the send it came from: none invented, none lost in the matcher.
       const deliveries = events.filter((event) => event.kind === "deliver").length;
-      assert.equal(deliveries, [...nodes.values()].reduce((total, counts) => total + counts.recvEvents, 0));
+      assert.equal(
+        deliveries,
+        [...nodes.values()].reduce((total, counts) => total + counts.recvEvents, 0),
+      );
     });
 
     // A refused page is not stuck: once the others have finished, it is served.
     const retried = pages.filter((_, index) => answers[index]!.type === "error");
     const retries = await Promise.all(retried.map((page) => page.run("req-rep", { interval: 10, work: 0 })));
-    assert.ok(retries.every((answer) => answer.type === "started"), JSON.stringify(retries.filter((answer) => answer.type !== "started")));
+    assert.ok(
+      retries.every((answer) => answer.type === "started"),
+      JSON.stringify(retries.filter((answer) => answer.type !== "started")),
+    );
 
     await Promise.all(pages.map((page) => page.close()));
     const pids = pages.flatMap((page) => page.pids());

@@ -29,7 +29,10 @@ after(async () => {
   await bridge?.stop();
 });
 
-describe("an outside peer's oversized messages", { timeout: 120_000, skip: elsewhere === undefined && "this machine has no address but loopback" }, () => {
+describe("an outside peer's oversized messages", {
+  timeout: 120_000,
+  skip: elsewhere === undefined && "this machine has no address but loopback",
+}, () => {
   it("are refused by the run's REP server, which says so and answers on; neither the bridge nor the presenter's page is flooded, and the run goes on", async (t) => {
     const page = await BridgeClient.open(bridge.url);
     let largestFrame = 0;
@@ -40,9 +43,12 @@ describe("an outside peer's oversized messages", { timeout: 120_000, skip: elsew
     const events = () => page.events(runId);
     const delivered = () => events().filter((event) => event.kind === "deliver").length;
     await page.waitForEvents(runId, () => delivered() >= 3);
-    const spawned = (role: string) => events().find((event): event is Extract<RunEvent, { kind: "spawn" }> => event.kind === "spawn" && event.role === role)!;
+    const spawned = (role: string) =>
+      events().find((event): event is Extract<RunEvent, { kind: "spawn" }> => event.kind === "spawn" && event.role === role)!;
     const server = spawned("server");
-    const bound = events().find((event): event is Extract<RunEvent, { kind: "bound" }> => event.kind === "bound" && event.node === server.node)!;
+    const bound = events().find(
+      (event): event is Extract<RunEvent, { kind: "bound" }> => event.kind === "bound" && event.node === server.node,
+    )!;
     const port = Number(/:(\d+)$/.exec(bound.endpoint)![1]);
     const rssBefore = { bridge: rssMb(bridge.process.pid!), server: rssMb(server.pid) };
 
@@ -77,8 +83,14 @@ describe("an outside peer's oversized messages", { timeout: 120_000, skip: elsew
     await page.waitForEvents(runId, () => delivered() >= deliveredThen + 10);
     const rssAfter = { bridge: rssMb(bridge.process.pid!), server: rssMb(server.pid) };
     const output = page.events(runId).flatMap((event) => (event.kind === "log" && event.node === server.node ? [event.text] : []));
-    assert.ok(output.includes(`Refused a message of 100000 frames from a peer (at most ${MAX_FRAMES_PER_MESSAGE} frames a message)`), output.join("\n"));
-    assert.ok(output.includes(`Refused a message of ${300 * 1024} bytes from a peer (at most ${MAX_MESSAGE_BYTES} bytes a message)`), output.join("\n"));
+    assert.ok(
+      output.includes(`Refused a message of 100000 frames from a peer (at most ${MAX_FRAMES_PER_MESSAGE} frames a message)`),
+      output.join("\n"),
+    );
+    assert.ok(
+      output.includes(`Refused a message of ${300 * 1024} bytes from a peer (at most ${MAX_MESSAGE_BYTES} bytes a message)`),
+      output.join("\n"),
+    );
     const refusals = events().filter((event) => event.kind === "error" && event.node === server.node && event.code === "EMSGSIZE");
     assert.equal(refusals.length, 2, "each refusal is reported as an EMSGSIZE error of the server");
     assert.ok(page.isOpen, "the presenter's page is still connected");
@@ -86,7 +98,10 @@ describe("an outside peer's oversized messages", { timeout: 120_000, skip: elsew
     assert.ok(largestFrame < 64 * 1024, `no frame to the page over 64 KB (largest ${largestFrame} bytes)`);
     // libzmq holds a multipart message whole before any of it can be read (100,000 frames cost
     // the server some tens of MB for a moment); a frame over its cap it never holds.
-    assert.ok(rssAroundHuge[1]! < rssAroundHuge[0]! + (2 * MAX_FRAME_BYTES) / 1e6, `the server did not take in the 32 MB frame (${rssAroundHuge.join(" → ")} MB)`);
+    assert.ok(
+      rssAroundHuge[1]! < rssAroundHuge[0]! + (2 * MAX_FRAME_BYTES) / 1e6,
+      `the server did not take in the 32 MB frame (${rssAroundHuge.join(" → ")} MB)`,
+    );
     assert.ok(rssAfter.bridge < rssBefore.bridge + 30, `the bridge holds none of it (${rssBefore.bridge} → ${rssAfter.bridge} MB)`);
 
     const pids = page.pids();

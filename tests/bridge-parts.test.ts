@@ -30,7 +30,21 @@ describe("the Range header", () => {
   });
 
   it("refuses what it cannot serve exactly: backwards, past what a number holds, past the end, several ranges, garbage", () => {
-    for (const header of ["bytes=5-1", "bytes=0-99999999999999999999", "bytes=99999999999999999999-", "bytes=1000-", "bytes=-0", "bytes=0-1,5-6", "bytes=", "bytes=-", "bytes=a-b", "bytes=1.5-2", "bytes= 1-2x", "bytes=--1", "nonsense"]) {
+    for (const header of [
+      "bytes=5-1",
+      "bytes=0-99999999999999999999",
+      "bytes=99999999999999999999-",
+      "bytes=1000-",
+      "bytes=-0",
+      "bytes=0-1,5-6",
+      "bytes=",
+      "bytes=-",
+      "bytes=a-b",
+      "bytes=1.5-2",
+      "bytes= 1-2x",
+      "bytes=--1",
+      "nonsense",
+    ]) {
       assert.deepEqual(rangeOf(header, size), { kind: "refused" }, header);
     }
     assert.deepEqual(rangeOf("bytes=0-0", 0), { kind: "refused" }, "nothing of an empty file");
@@ -81,7 +95,10 @@ describe("logging refusals", () => {
   it("logs a burst, then a few a second, and says how many it left out", () => {
     let now = 0;
     const written: string[] = [];
-    const throttle = new LogThrottle((line) => written.push(line), () => now);
+    const throttle = new LogThrottle(
+      (line) => written.push(line),
+      () => now,
+    );
     for (let i = 0; i < 1000; i++) throttle.log(`refused ${i}`);
     assert.equal(written.length, 20);
     now += 1000;
@@ -144,6 +161,10 @@ describe("the deck's Content-Security-Policy", () => {
     const scripts = [...written.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
     assert.equal(scripts.length, 1, "the speaker view has one inline script");
     const hash = `sha256-${createHash("sha256").update(scripts[0]!, "utf8").digest("base64")}`;
-    assert.equal(SPEAKER_VIEW_SCRIPT_HASH, hash, "update SPEAKER_VIEW_SCRIPT_HASH in server/security-headers.ts: reveal.js's speaker view changed");
+    assert.equal(
+      SPEAKER_VIEW_SCRIPT_HASH,
+      hash,
+      "update SPEAKER_VIEW_SCRIPT_HASH in server/security-headers.ts: reveal.js's speaker view changed",
+    );
   });
 });

@@ -47,7 +47,10 @@ describe("the bridge's boundary", () => {
   });
 
   it("refuses a WebSocket whose Host is not the bridge's own (DNS rebinding)", async () => {
-    const socket = new WebSocket(`${bridge.url.replace("http", "ws")}/ws`, { headers: { host: `attacker.example:${bridge.port}` }, origin: `http://attacker.example:${bridge.port}` });
+    const socket = new WebSocket(`${bridge.url.replace("http", "ws")}/ws`, {
+      headers: { host: `attacker.example:${bridge.port}` },
+      origin: `http://attacker.example:${bridge.port}`,
+    });
     const [, response] = (await once(socket, "unexpected-response")) as [unknown, { statusCode: number }];
     assert.equal(response.statusCode, 403);
   });
@@ -85,7 +88,7 @@ describe("the bridge's boundary", () => {
     socket.close();
   });
 
-  it("answers an add of role \"constructor\" (Object.prototype's own) with bad-params, as any role the demo has not, and starts nothing", async (t) => {
+  it('answers an add of role "constructor" (Object.prototype\'s own) with bad-params, as any role the demo has not, and starts nothing', async (t) => {
     const { socket, next } = await connect();
     await next();
     const answerTo = async (message: Record<string, unknown>) => {

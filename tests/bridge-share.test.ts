@@ -23,7 +23,8 @@ let token: string;
 before(async () => {
   bridge = await startBridge(["--share", "--host", "127.0.0.1"]);
   // The link is printed just after the line startBridge waits for.
-  for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   token = /\?token=([\w-]+)/.exec(bridge.output())?.[1] ?? "";
 });
 after(async () => {
@@ -106,12 +107,17 @@ describe("sharing the deck", { timeout: 180_000 }, () => {
 
 /** The viewers' token a bridge started with --share printed. */
 async function tokenOf(shared: RunningBridge): Promise<string> {
-  for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(shared.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(shared.output()); tries++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   return /\?token=([\w-]+)/.exec(shared.output())?.[1] ?? "";
 }
 
 /** Opens a WebSocket as a viewer from `localAddress`; resolves with its page once welcomed, or with how it was turned away. */
-function openViewer(url: string, token: string, localAddress: string): Promise<{ page?: BridgeClient; closed?: { code: number; reason: string } }> {
+function openViewer(
+  url: string,
+  token: string,
+  localAddress: string,
+): Promise<{ page?: BridgeClient; closed?: { code: number; reason: string } }> {
   const socket = new WebSocket(`${url.replace("http", "ws")}/ws?token=${token}`, { origin: url, localAddress });
   return new Promise((resolve) => {
     socket.once("message", () => {
@@ -124,7 +130,10 @@ function openViewer(url: string, token: string, localAddress: string): Promise<{
 
 const elsewhere = otherLocalAddress();
 
-describe("a full room cannot lock the presenter out", { timeout: 180_000, skip: elsewhere === undefined && "this machine has no address but loopback" }, () => {
+describe("a full room cannot lock the presenter out", {
+  timeout: 180_000,
+  skip: elsewhere === undefined && "this machine has no address but loopback",
+}, () => {
   let room: RunningBridge;
   let roomToken: string;
   let lanUrl: string;
@@ -139,7 +148,11 @@ describe("a full room cannot lock the presenter out", { timeout: 180_000, skip: 
 
   it(`with all ${DEFAULT_LIMITS.viewerConnections} viewers' places taken, one more viewer is told the room is full; the presenter's tabs still connect and run`, async (t) => {
     const before = rssMb(room.process.pid!);
-    const viewers = await Promise.all(Array.from({ length: DEFAULT_LIMITS.viewerConnections }, () => BridgeClient.open(lanUrl, { token: roomToken, localAddress: elsewhere })));
+    const viewers = await Promise.all(
+      Array.from({ length: DEFAULT_LIMITS.viewerConnections }, () =>
+        BridgeClient.open(lanUrl, { token: roomToken, localAddress: elsewhere }),
+      ),
+    );
     assert.ok(viewers.every((viewer) => viewer.messages[0]?.type === "hello" && viewer.messages[0].role === "viewer"));
     const turnedAway = await openViewer(lanUrl, roomToken, elsewhere!);
     assert.equal(turnedAway.closed?.code, 1013, "try again later");
@@ -160,7 +173,9 @@ describe("a full room cannot lock the presenter out", { timeout: 180_000, skip: 
     }
     assert.ok(welcomed, "a viewer gets the place another left");
     await Promise.all([...viewers, ...tabs].map((page) => page.close()));
-    t.diagnostic(`${DEFAULT_LIMITS.viewerConnections} viewers from ${elsewhere}; one more closed 1013 "${turnedAway.closed?.reason}"; presenter: 2 tabs + a run; bridge RSS ${before} → ${rssAfter} MB`);
+    t.diagnostic(
+      `${DEFAULT_LIMITS.viewerConnections} viewers from ${elsewhere}; one more closed 1013 "${turnedAway.closed?.reason}"; presenter: 2 tabs + a run; bridge RSS ${before} → ${rssAfter} MB`,
+    );
   });
 
   it("past the connections kept for others, one more from elsewhere gets 503 before its request is read; the presenter's page still loads and runs", async (t) => {
@@ -175,11 +190,17 @@ describe("a full room cannot lock the presenter out", { timeout: 180_000, skip: 
         await once(socket, "connect");
       }
       // Accepted in the order they came: when this one is looked at, all the others are counted.
-      const extra = await sendRaw(room.port, `GET / HTTP/1.1\r\nHost: ${elsewhere}:${room.port}\r\n\r\n`, { host: elsewhere!, localAddress: elsewhere!, timeoutMs: 5000 });
+      const extra = await sendRaw(room.port, `GET / HTTP/1.1\r\nHost: ${elsewhere}:${room.port}\r\n\r\n`, {
+        host: elsewhere!,
+        localAddress: elsewhere!,
+        timeoutMs: 5000,
+      });
       assert.equal(extra.status, 503);
       await assertStillServing(room);
       const rssAfter = rssMb(room.process.pid!);
-      t.diagnostic(`${room4Others} connections held from ${elsewhere}; the next → ${extra.status}; the presenter's page loaded and ran; bridge RSS ${before} → ${rssAfter} MB`);
+      t.diagnostic(
+        `${room4Others} connections held from ${elsewhere}; the next → ${extra.status}; the presenter's page loaded and ran; bridge RSS ${before} → ${rssAfter} MB`,
+      );
     } finally {
       for (const socket of held) socket.destroy();
     }

@@ -18,7 +18,11 @@ describe("the calm view and the spoken summary", () => {
     await page.goto(`${harness.bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present").waitFor();
     await page.getByRole("button", { name: "Run" }).click();
-    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-role="client"]`)?.getAttribute("data-received")) >= 3, widget, { timeout: 15_000 });
+    await page.waitForFunction(
+      (selector) => Number(document.querySelector(`${selector} [data-role="client"]`)?.getAttribute("data-received")) >= 3,
+      widget,
+      { timeout: 15_000 },
+    );
     assert.equal(await page.locator(`${widget} .message`).count(), 0, "no message dot is drawn travelling");
     await page.locator(`${widget} .demo-recent li`, { hasText: "server-1 received “Hello” from client-1" }).first().waitFor();
     await page.locator(`${widget} .demo-recent li`, { hasText: "client-1 received “World” from server-1" }).first().waitFor();
@@ -34,7 +38,11 @@ describe("the calm view and the spoken summary", () => {
     await page.locator(`${widget} .message`).first().waitFor({ state: "attached", timeout: 15_000 });
     assert.equal(await page.locator(`${widget} .demo-recent`).isVisible(), false);
     const spoken = page.locator(`${widget} [aria-live="polite"]`);
-    await page.waitForFunction((selector) => /received “(Hello|World)” from/.test(document.querySelector(`${selector} [aria-live="polite"]`)?.textContent ?? ""), widget, { timeout: 15_000 });
+    await page.waitForFunction(
+      (selector) => /received “(Hello|World)” from/.test(document.querySelector(`${selector} [aria-live="polite"]`)?.textContent ?? ""),
+      widget,
+      { timeout: 15_000 },
+    );
     assert.match((await spoken.textContent()) ?? "", /^(server-1 received “Hello” from client-1|client-1 received “World” from server-1)$/);
     await page.getByRole("button", { name: "Stop" }).click();
     await page.close();
@@ -67,15 +75,25 @@ describe("the inspector", () => {
     await page.locator("section#req-rep.present").waitFor();
     await page.getByRole("button", { name: "Run" }).click();
     const server = page.locator(`${widget} [data-node="server-1"]`);
-    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-role="server"]`)?.getAttribute("data-received")) >= 2, widget, { timeout: 15_000 });
+    await page.waitForFunction(
+      (selector) => Number(document.querySelector(`${selector} [data-role="server"]`)?.getAttribute("data-received")) >= 2,
+      widget,
+      { timeout: 15_000 },
+    );
     await server.click();
     const inspector = page.getByRole("region", { name: "Inspector" });
     await inspector.waitFor();
     const pid = await server.getAttribute("data-pid");
     await inspector.getByText(pid!, { exact: true }).waitFor();
     await inspector.getByText("REP", { exact: true }).waitFor();
-    await inspector.getByText(/tcp:\/\/127\.0\.0\.1:\d+/).first().waitFor();
-    await inspector.getByText(/ms {2}accept/).first().waitFor();
+    await inspector
+      .getByText(/tcp:\/\/127\.0\.0\.1:\d+/)
+      .first()
+      .waitFor();
+    await inspector
+      .getByText(/ms {2}accept/)
+      .first()
+      .waitFor();
     await inspector.getByRole("button", { name: "← Hello" }).first().click();
     await inspector.getByText(/client-1 → server-1 · 5 B · [\d.]+ ms/).waitFor();
     await inspector.getByText("48 65 6c 6c 6f", { exact: true }).waitFor();
@@ -85,4 +103,3 @@ describe("the inspector", () => {
     await page.close();
   });
 });
-

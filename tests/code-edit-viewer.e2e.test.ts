@@ -21,7 +21,8 @@ let token: string;
 
 before(async () => {
   bridge = await startBridge(["--share"]);
-  for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   token = /\?token=([\w-]+)/.exec(bridge.output())?.[1] ?? "";
   browser = await launchChromium();
 });
@@ -35,11 +36,17 @@ const SOURCE = `export async function startServer(endpoint: string, work: number
   await socket.bind(endpoint);
 }`;
 
-describe("a viewer of a shared deck and code", { timeout: 120_000, skip: elsewhere === undefined && "this machine has no address but loopback" }, () => {
+describe("a viewer of a shared deck and code", {
+  timeout: 120_000,
+  skip: elsewhere === undefined && "this machine has no address but loopback",
+}, () => {
   it("has no Edit on a code slide, while the presenter's page has one", async () => {
     const viewer = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await viewer.goto(`http://${elsewhere}:${bridge.port}/?token=${token}#/req-rep-server`);
-    await viewer.locator("section#req-rep zmq-demo").getByText(/Watching/).waitFor({ timeout: 15_000 });
+    await viewer
+      .locator("section#req-rep zmq-demo")
+      .getByText(/Watching/)
+      .waitFor({ timeout: 15_000 });
     assert.equal(await viewer.locator("section#req-rep-server").getByRole("button", { name: "Edit" }).count(), 0, "no Edit for a viewer");
     await viewer.keyboard.press("e");
     assert.equal(await viewer.locator("[data-editor]").count(), 0, "E opens nothing");
@@ -56,7 +63,10 @@ describe("a viewer of a shared deck and code", { timeout: 120_000, skip: elsewhe
     await presenter.goto(`${bridge.url}/#/req-rep-server`);
     const viewer = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await viewer.goto(`http://${elsewhere}:${bridge.port}/?token=${token}#/req-rep`);
-    await viewer.locator("section#req-rep zmq-demo").getByText(/Watching/).waitFor({ timeout: 15_000 });
+    await viewer
+      .locator("section#req-rep zmq-demo")
+      .getByText(/Watching/)
+      .waitFor({ timeout: 15_000 });
     await presenter.locator("section#req-rep-server").getByRole("button", { name: "Edit" }).click();
     const content = presenter.locator(`[data-editor="req-rep/server"] .cm-content`);
     await content.click();
@@ -69,7 +79,11 @@ describe("a viewer of a shared deck and code", { timeout: 120_000, skip: elsewhe
     await presenter.locator("section#req-rep-server").getByRole("button", { name: "Run your code" }).click();
     const watched = viewer.locator("section#req-rep zmq-demo");
     await watched.locator(`[data-node="server-1"][data-edited="true"]`).waitFor({ state: "attached", timeout: 20_000 });
-    await viewer.waitForFunction(() => document.querySelector("section#req-rep zmq-demo .demo-output")?.textContent?.includes("[ From the stage ]"), undefined, { timeout: 20_000 });
+    await viewer.waitForFunction(
+      () => document.querySelector("section#req-rep zmq-demo .demo-output")?.textContent?.includes("[ From the stage ]"),
+      undefined,
+      { timeout: 20_000 },
+    );
     await presenter.locator("section#req-rep-server").getByRole("button", { name: "Stop" }).click();
     await viewer.close();
     await presenter.close();

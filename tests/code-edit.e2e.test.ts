@@ -41,7 +41,11 @@ async function typeCode(editor: string, code: string): Promise<void> {
 }
 
 /** The editor's text, as CodeMirror shows it. */
-const editorText = (editor: string) => page.locator(`[data-editor="${editor}"] .cm-line`).allTextContents().then((lines) => lines.join("\n"));
+const editorText = (editor: string) =>
+  page
+    .locator(`[data-editor="${editor}"] .cm-line`)
+    .allTextContents()
+    .then((lines) => lines.join("\n"));
 
 const SERVER_YOURS = `export async function startServer(endpoint: string, work: number) {
 const socket = new zmq.Reply();
@@ -73,7 +77,11 @@ describe("Write it yourself, in the tutorial", { timeout: 120_000 }, () => {
     await widget.locator(".demo-output").getByText("Received reply 0 [ Yours truly ]").waitFor({ timeout: 20_000 });
     assert.equal(await widget.locator(`[data-node="client-1"]`).getAttribute("data-edited"), null, "the client runs the demo's own code");
     await step.getByRole("button", { name: "Stop" }).first().click();
-    await widget.locator("[data-state='stopped']").or(widget.and(page.locator("[data-state='stopped']"))).first().waitFor({ timeout: 20_000 });
+    await widget
+      .locator("[data-state='stopped']")
+      .or(widget.and(page.locator("[data-state='stopped']")))
+      .first()
+      .waitFor({ timeout: 20_000 });
   });
 
   it("the edit survives a reload", async () => {
@@ -93,10 +101,19 @@ describe("Write it yourself, in the tutorial", { timeout: 120_000 }, () => {
     const before = demoProcessesOf(harness.bridge.process.pid!).length;
     await step.getByRole("button", { name: "Run your code" }).click();
     const widget = step.locator("zmq-demo[demo='req-rep']");
-    await page.waitForFunction(() => document.querySelector("section#req-rep-server zmq-demo")?.getAttribute("data-state") === "error", undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => document.querySelector("section#req-rep-server zmq-demo")?.getAttribute("data-state") === "error",
+      undefined,
+      { timeout: 20_000 },
+    );
     assert.match((await widget.locator(".demo-status").textContent())!, /code-problems/);
     // The lint display marks line 3 itself.
-    const marked = await page.evaluate(() => [...document.querySelectorAll("[data-editor='req-rep/server'] .cm-line")].findIndex((line) => line.querySelector(".cm-lintRange-error")) + 1);
+    const marked = await page.evaluate(
+      () =>
+        [...document.querySelectorAll("[data-editor='req-rep/server'] .cm-line")].findIndex((line) =>
+          line.querySelector(".cm-lintRange-error"),
+        ) + 1,
+    );
     assert.equal(marked, 3, "the error is marked on line 3");
     assert.equal(await widget.locator("[data-node][data-pid]:not([data-pid=''])").count(), 0, "no process was drawn as started");
     assert.ok(demoProcessesOf(harness.bridge.process.pid!).length <= before, "no demo process started");
@@ -104,15 +121,21 @@ describe("Write it yourself, in the tutorial", { timeout: 120_000 }, () => {
 
   it("an exception at run time is shown in the output with the line in the learner's code", async () => {
     await editStep("req-rep-server", "req-rep/server");
-    await typeCode("req-rep/server", `export async function startServer(endpoint: string, work: number) {
+    await typeCode(
+      "req-rep/server",
+      `export async function startServer(endpoint: string, work: number) {
 const socket = new zmq.Reply();
 throw new Error("broken on purpose " + work);
-}`);
+}`,
+    );
     const step = page.locator("section#req-rep-server");
     await step.getByRole("button", { name: "Run your code" }).click();
     const output = step.locator("zmq-demo[demo='req-rep'] .demo-output");
     await output.getByText("broken on purpose").first().waitFor({ timeout: 20_000 });
-    await output.getByText(/your code, line 3/).first().waitFor({ timeout: 20_000 });
+    await output
+      .getByText(/your code, line 3/)
+      .first()
+      .waitFor({ timeout: 20_000 });
     await step.locator(`[data-node="server-1"][data-status="exited"]`).waitFor({ timeout: 20_000 });
     const stop = step.getByRole("button", { name: "Stop" }).first();
     if (await stop.isVisible()) await stop.click();
@@ -121,14 +144,20 @@ throw new Error("broken on purpose " + work);
   it("a file write is refused with Node's access-denied error, and no file appears", async () => {
     const target = `/tmp/zmq-edit-test-${process.pid}-${Date.now()}.txt`;
     await editStep("req-rep-server", "req-rep/server");
-    await typeCode("req-rep/server", `export async function startServer(endpoint: string, work: number) {
+    await typeCode(
+      "req-rep/server",
+      `export async function startServer(endpoint: string, work: number) {
 const fs = await import("node:fs");
 fs.writeFileSync("${target}", "written " + work);
-}`);
+}`,
+    );
     const step = page.locator("section#req-rep-server");
     await step.getByRole("button", { name: "Run your code" }).click();
     const output = step.locator("zmq-demo[demo='req-rep'] .demo-output");
-    await output.getByText(/ERR_ACCESS_DENIED|Access to this API has been restricted/).first().waitFor({ timeout: 20_000 });
+    await output
+      .getByText(/ERR_ACCESS_DENIED|Access to this API has been restricted/)
+      .first()
+      .waitFor({ timeout: 20_000 });
     assert.equal(existsSync(target), false, "the file was not written");
     const stop = step.getByRole("button", { name: "Stop" }).first();
     if (await stop.isVisible()) await stop.click();
@@ -183,14 +212,28 @@ count += 1;
 
     await typeCode("req-rep/server", numbered("0"));
     await step.getByRole("button", { name: "Run your code" }).click();
-    await exercise.locator(".exercise-status").getByText(/reply 1 was “World 0”/).waitFor({ timeout: 20_000 });
+    await exercise
+      .locator(".exercise-status")
+      .getByText(/reply 1 was “World 0”/)
+      .waitFor({ timeout: 20_000 });
     assert.equal(await exercise.getAttribute("data-done"), "false");
     await step.getByRole("button", { name: "Stop" }).first().click();
-    await page.waitForFunction(() => !["running", "starting", "stopping"].includes(document.querySelector("section#req-rep-server zmq-demo")?.getAttribute("data-state") ?? ""), undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () =>
+        !["running", "starting", "stopping"].includes(
+          document.querySelector("section#req-rep-server zmq-demo")?.getAttribute("data-state") ?? "",
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
 
     await typeCode("req-rep/server", numbered("1"));
     await step.getByRole("button", { name: "Run your code" }).click();
-    await exercise.locator("[data-done='true']").or(page.locator("[data-exercise='write-rep-numbered'][data-done='true']")).first().waitFor({ timeout: 20_000 });
+    await exercise
+      .locator("[data-done='true']")
+      .or(page.locator("[data-exercise='write-rep-numbered'][data-done='true']"))
+      .first()
+      .waitFor({ timeout: 20_000 });
     await step.getByRole("button", { name: "Stop" }).first().click();
   });
 });
@@ -215,7 +258,12 @@ describe("Write it yourself, in the deck", { timeout: 120_000 }, () => {
     await deck.keyboard.press("r");
     const widget = deck.locator("section#req-rep zmq-demo");
     await widget.locator(`[data-node="server-1"][data-edited="true"]`).waitFor({ state: "attached", timeout: 20_000 });
-    await deck.waitForFunction(() => document.querySelector("section#req-rep zmq-demo .demo-output")?.textContent?.includes("Received reply 0 [ Reply from the stage ]"), undefined, { timeout: 20_000 });
+    await deck.waitForFunction(
+      () =>
+        document.querySelector("section#req-rep zmq-demo .demo-output")?.textContent?.includes("Received reply 0 [ Reply from the stage ]"),
+      undefined,
+      { timeout: 20_000 },
+    );
     await deck.keyboard.press("r");
     await deck.close();
   });

@@ -31,7 +31,10 @@ const WRONG_RUN_MS = 12_000;
 async function attempt(id: string, source: string, ms: number): Promise<{ done: boolean; progress: string }> {
   const exercise = exercises.find((candidate) => candidate.id === id)!;
   const requestId = page.newRequestId();
-  const answer = page.waitFor((message) => (message.type === "started" || message.type === "error" || message.type === "code-problems") && message.requestId === requestId);
+  const answer = page.waitFor(
+    (message) =>
+      (message.type === "started" || message.type === "error" || message.type === "code-problems") && message.requestId === requestId,
+  );
   page.send({ type: "run", requestId, demo: exercise.demo, params: exercise.params ?? {}, code: { role: exercise.role!, source } });
   const started = await answer;
   assert.equal(started.type, "started", JSON.stringify(started));

@@ -15,7 +15,15 @@ import { Correlator } from "../server/correlator.js";
 
 const ENDPOINT = "tcp://127.0.0.1:40001";
 const frames = (text: string): FramePreview[] => [{ text, binary: false, size: text.length }];
-const message = (kind: "send" | "recv", t: number, seq: number, text: string): MessageReport => ({ kind, t, socket: 0, seq, digest: `d-${text}`, size: text.length, frames: frames(text) });
+const message = (kind: "send" | "recv", t: number, seq: number, text: string): MessageReport => ({
+  kind,
+  t,
+  socket: 0,
+  seq,
+  digest: `d-${text}`,
+  size: text.length,
+  frames: frames(text),
+});
 
 /** A correlator on a clock the test moves, and the events it emitted. */
 function stage(manifest: DemoManifest) {
@@ -37,19 +45,49 @@ describe("correlation, from hand-made reports", () => {
     try {
       correlator.spawned("server-1", "server", 1, 101, 0, []);
       correlator.spawned("client-1", "client", 1, 102, 0, [ENDPOINT]);
-      correlator.reports("server-1", { reports: [{ kind: "socket", t: 1, socket: 0, type: "REP" }, { kind: "bound", t: 2, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: ENDPOINT }], heardUntil: 2 });
-      correlator.reports("client-1", { reports: [{ kind: "socket", t: 3, socket: 0, type: "REQ" }, { kind: "connecting", t: 4, socket: 0, endpoint: ENDPOINT }, message("send", 10, 1, "Hello")], heardUntil: 11 });
+      correlator.reports("server-1", {
+        reports: [
+          { kind: "socket", t: 1, socket: 0, type: "REP" },
+          { kind: "bound", t: 2, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: ENDPOINT },
+        ],
+        heardUntil: 2,
+      });
+      correlator.reports("client-1", {
+        reports: [
+          { kind: "socket", t: 3, socket: 0, type: "REQ" },
+          { kind: "connecting", t: 4, socket: 0, endpoint: ENDPOINT },
+          message("send", 10, 1, "Hello"),
+        ],
+        heardUntil: 11,
+      });
       at(20);
       correlator.reports("server-1", { reports: [message("recv", 12.5, 1, "Hello")], heardUntil: 20 });
 
       const deliveries = events.filter((event) => event.kind === "deliver");
       assert.deepEqual(
-        deliveries.map(({ node, from, sendSeq, recvSeq, latencyMs, frames }) => ({ node, from, sendSeq, recvSeq, latencyMs, text: frames[0]?.text })),
+        deliveries.map(({ node, from, sendSeq, recvSeq, latencyMs, frames }) => ({
+          node,
+          from,
+          sendSeq,
+          recvSeq,
+          latencyMs,
+          text: frames[0]?.text,
+        })),
         [{ node: "server-1", from: "client-1", sendSeq: 1, recvSeq: 1, latencyMs: 2.5, text: "Hello" }],
       );
       // The reports themselves come out too, stamped with their node, before what was worked out from them.
       const kinds = events.map((event) => `${event.kind}@${event.node}`);
-      assert.deepEqual(kinds, ["spawn@server-1", "spawn@client-1", "socket@server-1", "bound@server-1", "socket@client-1", "connecting@client-1", "send@client-1", "recv@server-1", "deliver@server-1"]);
+      assert.deepEqual(kinds, [
+        "spawn@server-1",
+        "spawn@client-1",
+        "socket@server-1",
+        "bound@server-1",
+        "socket@client-1",
+        "connecting@client-1",
+        "send@client-1",
+        "recv@server-1",
+        "deliver@server-1",
+      ]);
     } finally {
       correlator.dispose();
     }
@@ -90,7 +128,13 @@ describe("correlation, from hand-made reports", () => {
     const { correlator, events, at } = stage(pubSub);
     try {
       correlator.spawned("publisher-1", "publisher", 1, 201, 0, []);
-      correlator.reports("publisher-1", { reports: [{ kind: "socket", t: 1, socket: 0, type: "XPUB" }, { kind: "bound", t: 2, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: ENDPOINT }], heardUntil: 2 });
+      correlator.reports("publisher-1", {
+        reports: [
+          { kind: "socket", t: 1, socket: 0, type: "XPUB" },
+          { kind: "bound", t: 2, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: ENDPOINT },
+        ],
+        heardUntil: 2,
+      });
       at(100);
       correlator.stopping();
       correlator.reports("publisher-1", { reports: [message("send", 150, 1, "weather/paris 21")], heardUntil: 2000 });

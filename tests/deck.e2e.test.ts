@@ -29,10 +29,12 @@ function overflowsOfSlide(id: string): string[] {
   const bounds = document.querySelector(".reveal .slides")!.getBoundingClientRect();
   const slide = document.getElementById(id)!;
   const problems: string[] = [];
-  const describe = (element: Element) => `${element.tagName.toLowerCase()}${element.className && typeof element.className === "string" ? `.${element.className.split(" ")[0]}` : ""} "${(element.textContent ?? "").trim().slice(0, 30)}"`;
+  const describe = (element: Element) =>
+    `${element.tagName.toLowerCase()}${element.className && typeof element.className === "string" ? `.${element.className.split(" ")[0]}` : ""} "${(element.textContent ?? "").trim().slice(0, 30)}"`;
   // A figure on a phone scrolls sideways by design, keeping the size its words need.
   const scrolls = (element: Element) => {
-    for (let parent = element.parentElement; parent && parent !== slide; parent = parent.parentElement) if (["auto", "scroll"].includes(getComputedStyle(parent).overflowX)) return true;
+    for (let parent = element.parentElement; parent && parent !== slide; parent = parent.parentElement)
+      if (["auto", "scroll"].includes(getComputedStyle(parent).overflowX)) return true;
     return false;
   };
   for (const element of slide.querySelectorAll("*")) {
@@ -41,12 +43,18 @@ function overflowsOfSlide(id: string): string[] {
     const rect = element.getBoundingClientRect();
     if (rect.width === 0 || rect.height === 0) continue;
     const tolerance = 1;
-    if (rect.left < bounds.left - tolerance || rect.top < bounds.top - tolerance || rect.right > bounds.right + tolerance || rect.bottom > bounds.bottom + tolerance) {
+    if (
+      rect.left < bounds.left - tolerance ||
+      rect.top < bounds.top - tolerance ||
+      rect.right > bounds.right + tolerance ||
+      rect.bottom > bounds.bottom + tolerance
+    ) {
       problems.push(`${describe(element)} is outside the slide`);
     }
   }
   for (const block of slide.querySelectorAll<HTMLElement>("pre, .code-block")) {
-    if (block.scrollWidth > block.clientWidth + 1 || block.scrollHeight > block.clientHeight + 1) problems.push(`${describe(block)} hides part of its code`);
+    if (block.scrollWidth > block.clientWidth + 1 || block.scrollHeight > block.clientHeight + 1)
+      problems.push(`${describe(block)} hides part of its code`);
   }
   return problems;
 }
@@ -56,8 +64,15 @@ describe("the deck", () => {
     const page = await openDeck();
     const ids = await slideIds(page);
     const positions = TALK_SECTIONS.map((section) => ids.indexOf(section.id));
-    assert.ok(positions.every((position) => position >= 0), `every section has its slide: ${TALK_SECTIONS.filter((_, index) => positions[index]! < 0).map((section) => section.id)}`);
-    assert.deepEqual([...positions].sort((a, b) => a - b), positions, "the sections come in the talk's order");
+    assert.ok(
+      positions.every((position) => position >= 0),
+      `every section has its slide: ${TALK_SECTIONS.filter((_, index) => positions[index]! < 0).map((section) => section.id)}`,
+    );
+    assert.deepEqual(
+      [...positions].sort((a, b) => a - b),
+      positions,
+      "the sections come in the talk's order",
+    );
     for (const section of TALK_SECTIONS) {
       assert.equal((await page.locator(`section#${section.id} > h1`).textContent())?.trim(), section.title);
     }
@@ -67,7 +82,10 @@ describe("the deck", () => {
   it("shows every code block exactly as the source it names has it", async () => {
     const page = await openDeck();
     const blocks = await page.locator(".code-block").evaluateAll((elements) =>
-      elements.map((element) => ({ source: (element as HTMLElement).dataset.source!, text: element.querySelector("pre code")!.textContent! })),
+      elements.map((element) => ({
+        source: (element as HTMLElement).dataset.source!,
+        text: element.querySelector("pre code")!.textContent!,
+      })),
     );
     const codeDirectives = readSlideFiles(REPO_ROOT).flatMap((file) => file.text.match(/^@code /gm) ?? []);
     assert.equal(blocks.length, codeDirectives.length, "one block on the page for each @code in the slides");
@@ -140,7 +158,13 @@ describe("the deck", () => {
         await page.locator(`section#${id}.present`).waitFor();
         await revealAllFragments(page, id);
         // reveal.js moves slides with a transition; measure once it has settled.
-        await page.waitForFunction(() => !document.querySelector(".reveal .slides section.present")?.getAnimations({ subtree: true }).some((animation) => animation.playState === "running"));
+        await page.waitForFunction(
+          () =>
+            !document
+              .querySelector(".reveal .slides section.present")
+              ?.getAnimations({ subtree: true })
+              .some((animation) => animation.playState === "running"),
+        );
         for (const problem of await page.evaluate(overflowsOfSlide, id)) problems.push(`#${id}: ${problem}`);
       }
       assert.deepEqual(problems, []);

@@ -36,7 +36,18 @@ describe("what the slides cut from the demos", () => {
   }
 
   it("every demo the slides embed is registered", () => {
-    for (const name of ["req-rep", "push-pull", "pub-sub", "slow-subscriber", "pub-logger", "queue", "streamer", "forwarder", "dist-adder", "transports"]) {
+    for (const name of [
+      "req-rep",
+      "push-pull",
+      "pub-sub",
+      "slow-subscriber",
+      "pub-logger",
+      "queue",
+      "streamer",
+      "forwarder",
+      "dist-adder",
+      "transports",
+    ]) {
       assert.ok(manifests.has(name), name);
     }
   });

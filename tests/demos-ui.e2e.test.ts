@@ -14,7 +14,6 @@ import { PEERS_DIR } from "./helpers/peers.js";
 
 const harness = useBridgeAndBrowser();
 
-
 async function openSlide(id: string): Promise<Page> {
   const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(`${harness.bridge.url}/#/${id}`);
@@ -23,7 +22,13 @@ async function openSlide(id: string): Promise<Page> {
 }
 
 /** Waits until an attribute of the current slide's element passes `test`; polled from here. */
-async function waitForAttribute(page: Page, selector: string, name: string, test: (value: string) => boolean, timeoutMs = 20_000): Promise<void> {
+async function waitForAttribute(
+  page: Page,
+  selector: string,
+  name: string,
+  test: (value: string) => boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const element = page.locator(`section.present ${selector}`);
   for (;;) {
@@ -37,13 +42,18 @@ async function waitForAttribute(page: Page, selector: string, name: string, test
 const atLeast = (minimum: number) => (value: string) => Number(value) >= minimum;
 
 async function pids(page: Page): Promise<number[]> {
-  return page.locator("section.present zmq-demo [data-node][data-pid]").evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.pid)).filter((pid) => pid > 0));
+  return page
+    .locator("section.present zmq-demo [data-node][data-pid]")
+    .evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.pid)).filter((pid) => pid > 0));
 }
 
 /** Nothing of the slide spills out of the 1280×720 frame. */
 async function assertFits(page: Page): Promise<void> {
   const box = await page.locator("section.present zmq-demo").boundingBox();
-  assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= 1280 && box.y + box.height <= 720, `the widget fits the slide: ${JSON.stringify(box)}`);
+  assert.ok(
+    box && box.x >= 0 && box.y >= 0 && box.x + box.width <= 1280 && box.y + box.height <= 720,
+    `the widget fits the slide: ${JSON.stringify(box)}`,
+  );
   const overflow = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
   assert.deepEqual(overflow, [1280, 720], "the page does not scroll");
 }
@@ -92,7 +102,11 @@ describe("push-pull, live from its slide", () => {
 
     const running = await pids(page);
     await page.locator("section.present").getByRole("button", { name: "Stop" }).click();
-    await page.waitForFunction(() => document.querySelector("section.present zmq-demo")?.getAttribute("data-state") === "stopped", undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelector("section.present zmq-demo")?.getAttribute("data-state") === "stopped",
+      undefined,
+      { timeout: 15_000 },
+    );
     assert.deepEqual(await waitForExit(running), []);
     await page.close();
   });
@@ -102,13 +116,17 @@ describe("push-pull, live from its slide", () => {
     await page.locator("section.present").getByRole("button", { name: "Run" }).click();
     await waitForAttribute(page, '[data-node="worker-1"]', "data-received", atLeast(1));
     // The endpoint the ventilator bound, as the widget shows it for peers from outside.
-    const bound = await page.locator("section.present zmq-demo [data-endpoint]").evaluateAll((elements) => elements.map((element) => (element as HTMLElement).dataset.endpoint!));
+    const bound = await page
+      .locator("section.present zmq-demo [data-endpoint]")
+      .evaluateAll((elements) => elements.map((element) => (element as HTMLElement).dataset.endpoint!));
     assert.equal(bound.length, 1, `one endpoint: ${bound}`);
     assert.match(bound[0]!, /^tcp:\/\/127\.0\.0\.1:\d+$/);
     const python = spawn("/usr/bin/python3", [`${PEERS_DIR}pull_worker.py`, bound[0]!, "15"], { stdio: "ignore" });
     await waitForAttribute(page, '[data-role="external"]', "data-external", (value) => value === "1");
     await new Promise((resolve) => python.on("close", resolve));
-    await page.waitForFunction(() => document.querySelector('section.present zmq-demo [data-role="external"]') === null, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('section.present zmq-demo [data-role="external"]') === null, undefined, {
+      timeout: 15_000,
+    });
     await page.locator("section.present").getByRole("button", { name: "Stop" }).click();
     await page.close();
   });
@@ -126,18 +144,31 @@ describe("the distributed adder, live", () => {
     await page.locator('section.present [data-node="sink-1"]').click();
     await page.getByRole("list", { name: "What it printed" }).getByText("Total: 499500 (100 sub-arrays)").waitFor({ timeout: 10_000 });
     const workersReceived = () =>
-      page.locator('section.present zmq-demo [data-role="worker"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.received)));
+      page
+        .locator('section.present zmq-demo [data-role="worker"]')
+        .evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.received)));
     // Each worker's XPUB receives the sink's subscription, then its tasks.
     const workers = 4;
     await page.waitForFunction(
-      (expected) => Array.from(document.querySelectorAll('section.present zmq-demo [data-role="worker"]')).reduce((sum, node) => sum + Number((node as HTMLElement).dataset.received), 0) >= expected,
+      (expected) =>
+        Array.from(document.querySelectorAll('section.present zmq-demo [data-role="worker"]')).reduce(
+          (sum, node) => sum + Number((node as HTMLElement).dataset.received),
+          0,
+        ) >= expected,
       100 + workers,
       { timeout: 10_000 },
     );
     const received = await workersReceived();
     assert.equal(received.length, workers);
-    assert.equal(received.reduce((a, b) => a + b, 0), 100 + workers, "every task and one subscription each");
-    assert.ok(received.every((count) => count > 1), `every worker got work: ${received}`);
+    assert.equal(
+      received.reduce((a, b) => a + b, 0),
+      100 + workers,
+      "every task and one subscription each",
+    );
+    assert.ok(
+      received.every((count) => count > 1),
+      `every worker got work: ${received}`,
+    );
     await assertFits(page);
     await page.locator("section.present").getByRole("button", { name: "Stop" }).click();
     await page.close();
@@ -151,7 +182,9 @@ describe("request-reply, the lockstep", () => {
     await waitForAttribute(page, '[data-node="client-1"]', "data-received", atLeast(1));
     await page.locator('section.present [data-node="client-1"]').click();
     await page.locator("section.present").getByRole("button", { name: "Send twice" }).click();
-    await page.locator('section.present zmq-demo .demo-output li[data-printed-by="client-1"]', { hasText: "Refused: EFSM" }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('section.present zmq-demo .demo-output li[data-printed-by="client-1"]', { hasText: "Refused: EFSM" })
+      .waitFor({ timeout: 10_000 });
     const running = await pids(page);
     assert.ok(running.every(isAlive), "the refusal crashed nothing");
     await page.locator("section.present").getByRole("button", { name: "Stop" }).click();

@@ -30,15 +30,58 @@ const EVERY_KIND: RunEvent[] = [
   { kind: "monitor", t: 3.1, socket: 0, event: "close", node: "client-1" },
   { kind: "send", t: 4.000123, socket: 0, seq: 1, digest: "d56d5c64c4697301", size: 5, frames: hello, node: "client-1" },
   { kind: "recv", t: 4.5, socket: 0, seq: 1, digest: "d56d5c64c4697301", size: 5, frames: [text("Hello")], node: "server-1" },
-  { kind: "deliver", t: 4.5, node: "server-1", from: "client-1", fromSocket: 0, digest: "d56d5c64c4697301", size: 5, frames: hello, sendSeq: 1, recvSeq: 3, latencyMs: 0.499877 },
+  {
+    kind: "deliver",
+    t: 4.5,
+    node: "server-1",
+    from: "client-1",
+    fromSocket: 0,
+    digest: "d56d5c64c4697301",
+    size: 5,
+    frames: hello,
+    sendSeq: 1,
+    recvSeq: 3,
+    latencyMs: 0.499877,
+  },
   // Empty messages, binary previews, a digest that is not 16 hex digits.
   { kind: "send", t: 5, socket: 1, seq: 2, digest: "", size: 0, frames: [], node: "client-1" },
   { kind: "recv", t: 5.5, socket: 0, seq: 2, digest: "not-hex", size: 4, frames: binaryFrames, node: "server-1" },
-  { kind: "deliver", t: 5.5, node: "server-1", from: "client-1", fromSocket: 1, digest: "", size: 0, frames: [], sendSeq: 2, recvSeq: 2, latencyMs: 0 },
+  {
+    kind: "deliver",
+    t: 5.5,
+    node: "server-1",
+    from: "client-1",
+    fromSocket: 1,
+    digest: "",
+    size: 0,
+    frames: [],
+    sendSeq: 2,
+    recvSeq: 2,
+    latencyMs: 0,
+  },
   { kind: "flow", t: 6, socket: 0, direction: "send", count: 1234, bytes: 78_976, node: "client-1" },
   { kind: "flow", t: 6, socket: 0, direction: "recv", count: 1, bytes: 2 ** 40, node: "server-1" },
-  { kind: "lost", t: 7, node: "publisher-1", socket: 0, to: "subscriber-2", reason: "slow-joiner", digest: "0011223344556677", sendSeq: 9, frames: [text("weather"), text("ünïcødé ✓")] },
-  { kind: "lost", t: 7.5, node: "publisher-1", socket: 0, reason: "no-subscriber", digest: "8899aabbccddeeff", sendSeq: 10, frames: binaryFrames },
+  {
+    kind: "lost",
+    t: 7,
+    node: "publisher-1",
+    socket: 0,
+    to: "subscriber-2",
+    reason: "slow-joiner",
+    digest: "0011223344556677",
+    sendSeq: 9,
+    frames: [text("weather"), text("ünïcødé ✓")],
+  },
+  {
+    kind: "lost",
+    t: 7.5,
+    node: "publisher-1",
+    socket: 0,
+    reason: "no-subscriber",
+    digest: "8899aabbccddeeff",
+    sendSeq: 10,
+    frames: binaryFrames,
+  },
   { kind: "log", t: 8, node: "server-1", stream: "stdout", text: "Received “Hello” — 你好, 👋" },
   { kind: "log", t: 8.5, node: "server-1", stream: "stderr", text: "" },
   { kind: "error", t: 9, socket: 0, code: "EFSM", message: "Operation cannot be accomplished in current state", node: "client-1" },
@@ -64,7 +107,19 @@ describe("binary events", () => {
     const odd: RunEvent[] = [
       { kind: "send", t: Number.NaN, socket: 0, seq: 1, digest: "aa", size: 1, frames: hello, node: "a-0" },
       { kind: "recv", t: 1, socket: 0, seq: 2 ** 32 + 5, digest: "aa", size: 1.5, frames: hello, node: "b-0" },
-      { kind: "deliver", t: -0, node: "b-0", from: "a-0", fromSocket: -1, digest: "aa", size: 1, frames: hello, sendSeq: 1, recvSeq: 1, latencyMs: Number.POSITIVE_INFINITY },
+      {
+        kind: "deliver",
+        t: -0,
+        node: "b-0",
+        from: "a-0",
+        fromSocket: -1,
+        digest: "aa",
+        size: 1,
+        frames: hello,
+        sendSeq: 1,
+        recvSeq: 1,
+        latencyMs: Number.POSITIVE_INFINITY,
+      },
       { kind: "flow", t: 2, socket: 0, direction: "send", count: -3, bytes: 1, node: "a-0" },
     ];
     assert.deepEqual(roundTrip("run-1", odd).events, viaJson(odd));
@@ -76,8 +131,29 @@ describe("binary events", () => {
       const frames = [text(`task ${seq}`), { text: seq.toString(16).padStart(8, "0"), binary: true, size: 4 }];
       const digest = seq.toString(16).padStart(16, "0");
       events.push({ kind: "send", t: seq, socket: 0, seq, digest, size: 12, frames, node: "ventilator-1" });
-      events.push({ kind: "recv", t: seq + 0.5, socket: 0, seq, digest, size: 12, frames: structuredClone(frames), node: `worker-${(seq % 3) + 1}` });
-      events.push({ kind: "deliver", t: seq + 0.5, node: `worker-${(seq % 3) + 1}`, from: "ventilator-1", fromSocket: 0, digest, size: 12, frames, sendSeq: seq, recvSeq: seq + 7, latencyMs: 0.5 });
+      events.push({
+        kind: "recv",
+        t: seq + 0.5,
+        socket: 0,
+        seq,
+        digest,
+        size: 12,
+        frames: structuredClone(frames),
+        node: `worker-${(seq % 3) + 1}`,
+      });
+      events.push({
+        kind: "deliver",
+        t: seq + 0.5,
+        node: `worker-${(seq % 3) + 1}`,
+        from: "ventilator-1",
+        fromSocket: 0,
+        digest,
+        size: 12,
+        frames,
+        sendSeq: seq,
+        recvSeq: seq + 7,
+        latencyMs: 0.5,
+      });
     }
     assert.deepEqual(roundTrip("run-2", events).events, viaJson(events));
   });
@@ -97,7 +173,10 @@ describe("binary events", () => {
     const unknownTag = frame.slice();
     unknownTag[13] = 200;
     assert.throws(() => decodeEvents(unknownTag), EventCodecError);
-    assert.throws(() => decodeEvents(new TextEncoder().encode(JSON.stringify({ type: "events", runId: "run-4", events: [] }))), EventCodecError);
+    assert.throws(
+      () => decodeEvents(new TextEncoder().encode(JSON.stringify({ type: "events", runId: "run-4", events: [] }))),
+      EventCodecError,
+    );
     const notUtf8 = new EventEncoder().encode("run-4", [{ kind: "log", t: 1, node: "a-0", stream: "stdout", text: "é" }]);
     const at = notUtf8.lastIndexOf(0xc3);
     notUtf8[at] = 0xff;
@@ -129,7 +208,10 @@ describe("a client asking for binary events, over a real bridge", () => {
       await binary.stopped(runId);
       await json.stopped(runId);
       const received = binary.events(runId);
-      assert.ok(received.some((event) => event.kind === "deliver") && received.some((event) => event.kind === "log"), "hot and other kinds both came");
+      assert.ok(
+        received.some((event) => event.kind === "deliver") && received.some((event) => event.kind === "log"),
+        "hot and other kinds both came",
+      );
       assert.deepEqual(received, json.events(runId));
     } finally {
       await binary.close();

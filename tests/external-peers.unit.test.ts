@@ -14,7 +14,10 @@ const SETTLED_MS = 400;
 
 function ventilatorWithWorkers(workers: number) {
   const published: number[] = [];
-  const peers = new ExternalPeers((event: ExternalPeersEvent) => published.push(event.count), () => 0);
+  const peers = new ExternalPeers(
+    (event: ExternalPeersEvent) => published.push(event.count),
+    () => 0,
+  );
   peers.bound("ventilator-1", ENDPOINT);
   for (let index = 1; index <= workers; index++) peers.connectorStarted(`worker-${index}`, ENDPOINT);
   const monitor = (event: "accept" | "disconnect", t = 0) => peers.monitor("ventilator-1", event, ENDPOINT, t);
@@ -68,7 +71,11 @@ describe("peers from outside a run", () => {
     monitor("disconnect", 7000);
     const present = (from: number, to: number) => peers.presentDuring("ventilator-1", from, to);
     assert.equal(present(0, 2900), false, "before anyone came");
-    assert.equal(present(3100, 3100), true, "an accept is stamped when the binder's program reads it, which on a busy machine may be seconds later");
+    assert.equal(
+      present(3100, 3100),
+      true,
+      "an accept is stamped when the binder's program reads it, which on a busy machine may be seconds later",
+    );
     assert.equal(present(6500, 6500), true);
     assert.equal(present(7001, 9000), false, "after it left");
     assert.equal(peers.presentDuring("ventilator-1", 6500, 6500, ["tcp://127.0.0.1:1"]), false, "only on the endpoint it connected to");

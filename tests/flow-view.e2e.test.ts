@@ -22,7 +22,12 @@ type NodeTest = (data: DOMStringMap, value: number) => boolean;
  * every 50 ms, so a state that lasts half a second is not missed. It goes there as a function
  * made here, not as a string the page would evaluate: the deck's policy lets no string run as code.
  */
-async function waitForNode(page: Page, selector: string, test: NodeTest, { value = 0, timeout = 20_000 } = {}): Promise<Record<string, string | undefined>> {
+async function waitForNode(
+  page: Page,
+  selector: string,
+  test: NodeTest,
+  { value = 0, timeout = 20_000 } = {},
+): Promise<Record<string, string | undefined>> {
   const predicate = await page.evaluateHandle(new Function(`return ${test}`) as () => NodeTest);
   const passed = await page.waitForFunction(
     ([selector, predicate, value]) => {
@@ -39,7 +44,11 @@ async function waitForNode(page: Page, selector: string, test: NodeTest, { value
 async function stopAndCompareWithTallies(page: Page, demo: string, nodes: string[]): Promise<void> {
   const widget = page.locator(`zmq-demo[data-demo="${demo}"]`);
   await widget.getByRole("button", { name: "Stop" }).click();
-  await page.waitForFunction((demo) => document.querySelector(`zmq-demo[data-demo="${demo}"]`)?.getAttribute("data-state") === "stopped", demo, { timeout: 15_000 });
+  await page.waitForFunction(
+    (demo) => document.querySelector(`zmq-demo[data-demo="${demo}"]`)?.getAttribute("data-state") === "stopped",
+    demo,
+    { timeout: 15_000 },
+  );
   for (const node of nodes) {
     const tally = await widget.locator(`.demo-output li[data-printed-by="${node}"]`, { hasText: /sent \d+, received \d+$/ }).textContent();
     const [, sent, received] = /sent (\d+), received (\d+)$/.exec(tally ?? "") ?? [];
@@ -53,7 +62,8 @@ describe("a busy edge", () => {
   it("turns into a flow with its rate, counts every message exactly, and returns to dots when the stream ends", async () => {
     const page = await openSlide("push-pull");
     const widget = 'zmq-demo[data-demo="push-pull"]';
-    for (const [name, value] of Object.entries({ workers: "1", rate: "300", work: "0", tasks: "1200" })) await page.locator(`${widget} input[name="${name}"]`).fill(value);
+    for (const [name, value] of Object.entries({ workers: "1", rate: "300", work: "0", tasks: "1200" }))
+      await page.locator(`${widget} input[name="${name}"]`).fill(value);
     await page.locator(widget).getByRole("button", { name: "Run" }).click();
     const edge = `${widget} [data-edge="ventilator-1->worker-1"]`;
     // The rate is the last second's count, so it climbs through the stream's first second: it
@@ -116,7 +126,10 @@ describe("messages waiting at a socket", () => {
     const received = Number(await page.locator(client).getAttribute("data-received"));
     await page.locator(`${widget} .node-actions button`, { hasText: "Restart" }).click();
     // The new server takes the waiting request and answers it.
-    await waitForNode(page, client, (data, received) => data.queued === "0" && Number(data.received) > received, { value: received, timeout: 15_000 });
+    await waitForNode(page, client, (data, received) => data.queued === "0" && Number(data.received) > received, {
+      value: received,
+      timeout: 15_000,
+    });
     assert.equal(await page.locator(`${client} .queue-slot`).count(), 0);
     await page.locator(widget).getByRole("button", { name: "Stop" }).click();
     await page.close();
@@ -141,7 +154,10 @@ describe("messages waiting at a socket", () => {
     assert.equal(Number(await page.locator(ventilator).getAttribute("data-sent")), sent, "nothing more is sent meanwhile");
     assert.ok((await page.locator(`${ventilator} .queue-slot`).count()) >= 1, "the waiting message is drawn at the socket");
     await page.locator(`${widget} .node-actions button`, { hasText: "Restart" }).click();
-    await waitForNode(page, ventilator, (data, sent) => data.sendWaiting === undefined && Number(data.sent) > sent, { value: sent, timeout: 15_000 });
+    await waitForNode(page, ventilator, (data, sent) => data.sendWaiting === undefined && Number(data.sent) > sent, {
+      value: sent,
+      timeout: 15_000,
+    });
     await page.locator(widget).getByRole("button", { name: "Stop" }).click();
     await page.close();
   });
@@ -154,8 +170,13 @@ describe("pause, slow motion and normal speed", () => {
     const speed = page.locator(widget).getByRole("group", { name: "Animation speed" });
     assert.equal(await speed.getByRole("button", { name: "Normal" }).getAttribute("aria-pressed"), "true");
     // The controls sit beside Run, inside the slide, clear of the parameters.
-    const [run, group, params] = await Promise.all([`${widget} .demo-run`, `${widget} .demo-speed`, `${widget} .demo-params`].map((selector) => page.locator(selector).boundingBox()));
-    assert.ok(run && group && params && group.x >= run.x + run.width && group.x + group.width <= params.x && group.y + group.height <= 720, "the speed controls fit between Run and the parameters");
+    const [run, group, params] = await Promise.all(
+      [`${widget} .demo-run`, `${widget} .demo-speed`, `${widget} .demo-params`].map((selector) => page.locator(selector).boundingBox()),
+    );
+    assert.ok(
+      run && group && params && group.x >= run.x + run.width && group.x + group.width <= params.x && group.y + group.height <= 720,
+      "the speed controls fit between Run and the parameters",
+    );
 
     await page.locator(widget).getByRole("button", { name: "Run" }).click();
     await page.locator(`${widget} .message`).first().waitFor({ state: "attached", timeout: 15_000 });
@@ -172,11 +193,17 @@ describe("pause, slow motion and normal speed", () => {
     const frozen = () =>
       page.evaluate((widget) => {
         const dots = [...document.querySelectorAll(`${widget} .message`)].map((dot) => dot.getAttribute("transform"));
-        const received = (node: string) => Number((document.querySelector(`${widget} [data-node="${node}"]`) as SVGGElement).dataset.received);
+        const received = (node: string) =>
+          Number((document.querySelector(`${widget} [data-node="${node}"]`) as SVGGElement).dataset.received);
         return { dots, received: received("server-1"), delivered: received("server-1") + received("client-1") };
       }, widget);
     const before = await frozen();
-    await page.waitForFunction(([widget, received]) => Number((document.querySelector(`${widget} [data-node="server-1"]`) as SVGGElement).dataset.received) >= Number(received) + 2, [widget, before.received] as const, { timeout: 15_000 });
+    await page.waitForFunction(
+      ([widget, received]) =>
+        Number((document.querySelector(`${widget} [data-node="server-1"]`) as SVGGElement).dataset.received) >= Number(received) + 2,
+      [widget, before.received] as const,
+      { timeout: 15_000 },
+    );
     const after = await frozen();
     assert.deepEqual(after.dots, before.dots, "paused, every dot stands where it was and none is added");
     assert.ok(after.received >= before.received + 2, "the processes went on and the counters followed them");
@@ -191,9 +218,16 @@ describe("pause, slow motion and normal speed", () => {
     const resumed = await frozen();
     const added = resumed.dots.length - atResume.dots.length;
     assert.ok(atResume.delivered - before.delivered >= 2, "messages were delivered while paused");
-    assert.ok(added <= resumed.delivered - atResume.delivered, `what arrived while paused is not sent travelling now: ${added} new dots, ${resumed.delivered - atResume.delivered} deliveries since`);
+    assert.ok(
+      added <= resumed.delivered - atResume.delivered,
+      `what arrived while paused is not sent travelling now: ${added} new dots, ${resumed.delivered - atResume.delivered} deliveries since`,
+    );
     if (before.dots.length > 0) {
-      await page.waitForFunction(([widget, first]) => document.querySelector(`${widget} .message`)?.getAttribute("transform") !== first, [widget, before.dots[0]!] as const, { timeout: 5000 });
+      await page.waitForFunction(
+        ([widget, first]) => document.querySelector(`${widget} .message`)?.getAttribute("transform") !== first,
+        [widget, before.dots[0]!] as const,
+        { timeout: 5000 },
+      );
     }
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");

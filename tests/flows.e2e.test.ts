@@ -28,7 +28,8 @@ after(async () => {
 });
 
 const countVerdicts = (events: readonly RunEvent[]) => events.filter((event): event is LostCountEvent => event.kind === "lost-count");
-const settledEdges = (events: readonly RunEvent[], node: string) => events.filter((event): event is CountedEdgeEvent => event.kind === "counted-edge" && event.node === node && event.settled);
+const settledEdges = (events: readonly RunEvent[], node: string) =>
+  events.filter((event): event is CountedEdgeEvent => event.kind === "counted-edge" && event.node === node && event.settled);
 
 describe("an edge counted in flows", () => {
   it("a worker killed while its ventilator counts: once the edge is quiet, exactly the tasks no worker printed are declared lost at the ventilator (5 runs)", async () => {
@@ -42,24 +43,43 @@ describe("an edge counted in flows", () => {
       await kill(client, runId, victim);
       await client.waitUntil(() => exitOf(client.events(), victim) !== undefined, 10_000, "the kill");
       // Settled once every task is sent, the live workers have taken what they held, and all is quiet.
-      await client.waitUntil(() => settledEdges(client.events(), "ventilator-1").some((event) => event.t > exitOf(client.events(), victim)!.t) && printedNumbers(client.events(), "ventilator-1", /^Sent task (\d+)/).length === tasks, 90_000, "the edge settled by counting");
+      await client.waitUntil(
+        () =>
+          settledEdges(client.events(), "ventilator-1").some((event) => event.t > exitOf(client.events(), victim)!.t) &&
+          printedNumbers(client.events(), "ventilator-1", /^Sent task (\d+)/).length === tasks,
+        90_000,
+        "the edge settled by counting",
+      );
       await client.stop(runId);
 
       const events = client.events();
-      assert.ok(events.some((event) => event.kind === "flow" && event.node === "ventilator-1"), "the ventilator counted its tasks in flows");
+      assert.ok(
+        events.some((event) => event.kind === "flow" && event.node === "ventilator-1"),
+        "the ventilator counted its tasks in flows",
+      );
       for (const node of workers) {
         const received = counted(events, node, "recv");
         const lines = printed(node).length;
-        assert.ok(received === lines || (node === victim && received === lines + 1), `${node} counted ${received} received and printed ${lines}`);
+        assert.ok(
+          received === lines || (node === victim && received === lines + 1),
+          `${node} counted ${received} received and printed ${lines}`,
+        );
       }
       const everyPrinted = new Set(workers.flatMap(printed));
       const unprinted = tasks - everyPrinted.size;
       const verdicts = countVerdicts(events);
-      assert.ok(verdicts.every((verdict) => verdict.node === "ventilator-1" && verdict.as === "sender" && verdict.reason === "receiver-gone"), JSON.stringify(verdicts));
+      assert.ok(
+        verdicts.every((verdict) => verdict.node === "ventilator-1" && verdict.as === "sender" && verdict.reason === "receiver-gone"),
+        JSON.stringify(verdicts),
+      );
       const byCount = verdicts.reduce((total, verdict) => total + verdict.count, 0);
       const oneByOne = losses(events).filter((event) => event.node === "ventilator-1").length;
       assert.equal(byCount + oneByOne, unprinted, "lost: exactly as many tasks as no worker printed");
-      assert.deepEqual(events.filter((event) => event.kind === "unknown"), [], "no fate left unknown");
+      assert.deepEqual(
+        events.filter((event) => event.kind === "unknown"),
+        [],
+        "no fate left unknown",
+      );
     }
   });
 });
@@ -72,10 +92,21 @@ describe("the distributed adder, busy", () => {
     await client.waitUntil(() => settledEdges(client.events(), "sink-1").length > 0, 30_000, "the results edge settled by counting");
     await client.stop(runId);
     const events = client.events();
-    assert.equal(client.output("sink-1").find((line) => line.startsWith("Total:")), `Total: ${(length * (length - 1)) / 2} (${length} sub-arrays)`);
+    assert.equal(
+      client.output("sink-1").find((line) => line.startsWith("Total:")),
+      `Total: ${(length * (length - 1)) / 2} (${length} sub-arrays)`,
+    );
     const workers = Array.from({ length: 16 }, (_, index) => `worker-${index + 1}`);
     assert.equal(counted(events, "sink-1", "recv"), length, "the sink counted every result");
-    assert.equal(workers.reduce((total, node) => total + counted(events, node, "send"), 0), length, "the workers counted as many sent");
-    assert.deepEqual(events.filter((event) => event.kind === "lost" || event.kind === "lost-count" || event.kind === "unknown"), [], "nothing lost, nothing unknown");
+    assert.equal(
+      workers.reduce((total, node) => total + counted(events, node, "send"), 0),
+      length,
+      "the workers counted as many sent",
+    );
+    assert.deepEqual(
+      events.filter((event) => event.kind === "lost" || event.kind === "lost-count" || event.kind === "unknown"),
+      [],
+      "nothing lost, nothing unknown",
+    );
   });
 });

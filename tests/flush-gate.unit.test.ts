@@ -31,7 +31,8 @@ describe("the flush gate between a busy stream and its batches", () => {
     const times = flushFlatOut(gate, 0, 10_000);
     const steady = times.slice(BURST);
     assert.ok(times.length <= BURST + 10_000 / INTERVAL + 1, `${times.length} batches in 10 s`);
-    for (let i = 1; i < steady.length; i++) assert.ok(steady[i]! - steady[i - 1]! >= INTERVAL - 1e-6, `batches ${i - 1} and ${i} are a tick apart`);
+    for (let i = 1; i < steady.length; i++)
+      assert.ok(steady[i]! - steady[i - 1]! >= INTERVAL - 1e-6, `batches ${i - 1} and ${i} are a tick apart`);
   });
 
   it("saves no more than its burst however long the quiet spell", () => {

@@ -82,7 +82,9 @@ describe("a page of another site", { timeout: 120_000 }, () => {
     const refusal = refusals.find((text) => /frame-ancestors|X-Frame-Options/.test(text));
     assert.ok(refusal, `Chromium says why: ${refusals.join(" | ")}`);
     await page.close();
-    t.diagnostic(`framed from ${foreignUrl}, R posted 10 times a second for 3 s: frame refused ("${refusal.slice(0, 120)}…"), 0 processes; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
+    t.diagnostic(
+      `framed from ${foreignUrl}, R posted 10 times a second for 3 s: frame refused ("${refusal.slice(0, 120)}…"), 0 processes; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`,
+    );
   });
 
   it("that opens the deck gets no hold on it: R, a slide change and a speaker-view heartbeat posted to it start nothing", async (t) => {
@@ -100,7 +102,9 @@ describe("a page of another site", { timeout: 120_000 }, () => {
     assert.equal(await opened.evaluate(() => document.querySelector("section.present")?.id), "req-rep", "nor was the slide changed");
     await opened.close();
     await page.close();
-    t.diagnostic(`opened ${bridge.url}/?postMessage=true from ${foreignUrl}, triggerKey R, slide and a notes heartbeat posted 10 times a second for 3 s: demo idle, slide unchanged, 0 processes; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
+    t.diagnostic(
+      `opened ${bridge.url}/?postMessage=true from ${foreignUrl}, triggerKey R, slide and a notes heartbeat posted 10 times a second for 3 s: demo idle, slide unchanged, 0 processes; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`,
+    );
   });
 
   it("cannot post a form to the bridge: it is answered 405, and nothing starts", async (t) => {
@@ -113,7 +117,9 @@ describe("a page of another site", { timeout: 120_000 }, () => {
     assert.equal((await answered).status(), 405);
     await assertNothingStarted(page, 1000);
     await page.close();
-    t.diagnostic(`a form from ${foreignUrl} posted type=run&demo=req-rep to /ws: 405, 0 processes; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
+    t.diagnostic(
+      `a form from ${foreignUrl} posted type=run&demo=req-rep to /ws: 405, 0 processes; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`,
+    );
   });
 });
 
@@ -123,7 +129,11 @@ describe("the deck's own message gate", { timeout: 120_000 }, () => {
     await page.goto(`${bridge.url}/#/req-rep`);
     await page.locator("section#req-rep.present").waitFor();
     const post = (origin: string) =>
-      page.evaluate((from) => window.dispatchEvent(new MessageEvent("message", { data: JSON.stringify({ method: "triggerKey", args: [82] }), origin: from })), origin);
+      page.evaluate(
+        (from) =>
+          window.dispatchEvent(new MessageEvent("message", { data: JSON.stringify({ method: "triggerKey", args: [82] }), origin: from })),
+        origin,
+      );
     await post("http://evil.example");
     await assertNothingStarted(page, 1500);
     assert.equal(await page.locator("section#req-rep zmq-demo").getAttribute("data-state"), "idle");
@@ -142,10 +152,13 @@ describe("under its Content-Security-Policy", { timeout: 180_000 }, () => {
   /** Every CSP violation a page (and its frames) reports, as the console and the DOM event tell them. */
   async function watchViolations(page: Page, seen: string[]): Promise<void> {
     page.on("console", (message: ConsoleMessage) => {
-      if (/Content Security Policy|Refused to (load|execute|apply|frame|connect)/i.test(message.text())) seen.push(`${page.url()}: ${message.text()}`);
+      if (/Content Security Policy|Refused to (load|execute|apply|frame|connect)/i.test(message.text()))
+        seen.push(`${page.url()}: ${message.text()}`);
     });
     await page.addInitScript(() =>
-      document.addEventListener("securitypolicyviolation", (event) => console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`)),
+      document.addEventListener("securitypolicyviolation", (event) =>
+        console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`),
+      ),
     );
   }
 
@@ -170,7 +183,11 @@ describe("under its Content-Security-Policy", { timeout: 180_000 }, () => {
 
     await page.bringToFront();
     await page.keyboard.press("r");
-    await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2,
+      undefined,
+      { timeout: 30_000 },
+    );
     await frame.locator('zmq-demo[data-state="running"]').waitFor({ timeout: 15_000 });
     const pids = demoProcessesOf(bridgePid);
     await page.keyboard.press("r");

@@ -35,7 +35,10 @@ describe("a busy worker killed", () => {
     for (let round = 1; round <= ROUNDS; round++) {
       const { events, victims } = await killWorkers(client, { workers: 3, work: 0, tasks: 4000 }, 1, 50, 0);
       const lost = checkAgainstPrinted(events, 3, victims);
-      assert.ok(lost.every((event) => event.to === victims[0]), "one worker killed: every loss is its");
+      assert.ok(
+        lost.every((event) => event.to === victims[0]),
+        "one worker killed: every loss is its",
+      );
     }
   });
 });
@@ -52,7 +55,11 @@ describe("a busy subscriber killed", () => {
       await client.waitUntil(() => exitOf(client.events(), "subscriber-1") !== undefined, 10_000, "the kill");
       const death = exitOf(client.events(), "subscriber-1")!.t;
       // Settled once the publisher has been heard past the subscriber's end.
-      await client.waitUntil(() => client.events().some((event) => event.kind === "send" && event.node === "publisher-1" && event.t > death + 200), 10_000, "the publisher past the kill");
+      await client.waitUntil(
+        () => client.events().some((event) => event.kind === "send" && event.node === "publisher-1" && event.t > death + 200),
+        10_000,
+        "the publisher past the kill",
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       await client.stop(runId);
 
@@ -61,10 +68,16 @@ describe("a busy subscriber killed", () => {
       const received = counted(events, "subscriber-1", "recv");
       assert.ok(received === took.size || received === took.size + 1, `subscriber-1 counted ${received} received and printed ${took.size}`);
       const lostForIt = losses(events).filter((event) => event.to === "subscriber-1");
-      assert.deepEqual(lostForIt.filter((event) => took.has(frameText(event, 1))).map((event) => frameText(event, 1)), [], "nothing it printed is called lost");
+      assert.deepEqual(
+        lostForIt.filter((event) => took.has(frameText(event, 1))).map((event) => frameText(event, 1)),
+        [],
+        "nothing it printed is called lost",
+      );
       // Everything published after the last message it printed and before it died, it wanted (it took everything).
       const last = events.filter((event): event is DeliverEvent => event.kind === "deliver" && event.node === "subscriber-1").at(-1)!;
-      const wanted = events.filter((event) => event.kind === "send" && event.node === "publisher-1" && event.seq > last.sendSeq && event.t < death).map((event) => frameText(event, 1));
+      const wanted = events
+        .filter((event) => event.kind === "send" && event.node === "publisher-1" && event.seq > last.sendSeq && event.t < death)
+        .map((event) => frameText(event, 1));
       const declared = new Set(lostForIt.map((event) => frameText(event, 1)));
       assert.ok(wanted.length > 0, "it was killed holding messages");
       assert.deepEqual(

@@ -61,12 +61,23 @@ describe("a receive paired late", () => {
 
       const events = client.events;
       const printed = printedTasks(events);
-      assert.ok(printed.some((task) => task.endsWith("producer-1")), `round ${round}: producer-1's tasks were printed`);
+      assert.ok(
+        printed.some((task) => task.endsWith("producer-1")),
+        `round ${round}: producer-1's tasks were printed`,
+      );
       const lostButPrinted = losses(events).filter((event) => printed.includes(frameText(event)));
-      assert.deepEqual(lostButPrinted.map((event) => `${frameText(event)} (${event.reason})`), [], `round ${round}: no task a worker printed is declared lost`);
+      assert.deepEqual(
+        lostButPrinted.map((event) => `${frameText(event)} (${event.reason})`),
+        [],
+        `round ${round}: no task a worker printed is declared lost`,
+      );
       const drawn = deliveries(events);
-      const intoStreamer = new Set(drawn.filter((event) => event.node === "streamer-1" && event.from.startsWith("producer-")).map((event) => frameText(event)));
-      const toWorkers = new Set(drawn.filter((event) => WORKERS.includes(event.node) && event.from === "streamer-1").map((event) => frameText(event)));
+      const intoStreamer = new Set(
+        drawn.filter((event) => event.node === "streamer-1" && event.from.startsWith("producer-")).map((event) => frameText(event)),
+      );
+      const toWorkers = new Set(
+        drawn.filter((event) => WORKERS.includes(event.node) && event.from === "streamer-1").map((event) => frameText(event)),
+      );
       assert.deepEqual(
         printed.filter((task) => !intoStreamer.has(task) || !toWorkers.has(task)),
         [],

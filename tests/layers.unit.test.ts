@@ -37,7 +37,11 @@ describe("the layers", () => {
   it("protocol/ imports only protocol/", () => {
     const files = sourcesUnder("protocol");
     assert.ok(files.length > 10, `protocol/ has its files (${files.length})`);
-    const outside = files.flatMap((file) => importsOf(file).ours.filter((target) => !inside(target, "protocol")).map((target) => `${file} → ${target}`));
+    const outside = files.flatMap((file) =>
+      importsOf(file)
+        .ours.filter((target) => !inside(target, "protocol"))
+        .map((target) => `${file} → ${target}`),
+    );
     assert.deepEqual(outside, []);
   });
 
@@ -52,10 +56,14 @@ describe("the layers", () => {
         if (inside(target, "slides") || inside(target, "protocol")) visit(target);
         else wrong.push(`${file} → ${target}`);
       }
-      for (const name of packages) if (name.startsWith("node:") || name === "zeromq" || name === "zod" || name === "ws") wrong.push(`${file} → ${name}`);
+      for (const name of packages)
+        if (name.startsWith("node:") || name === "zeromq" || name === "zod" || name === "ws") wrong.push(`${file} → ${name}`);
     };
     for (const file of sourcesUnder("slides")) visit(file);
-    assert.ok([...seen].some((file) => inside(file, "protocol")), "the browser's code reads protocol/");
+    assert.ok(
+      [...seen].some((file) => inside(file, "protocol")),
+      "the browser's code reads protocol/",
+    );
     assert.deepEqual(wrong, []);
   });
 });

@@ -25,7 +25,12 @@ class Judge {
       name: "test",
       title: "test",
       version: 1,
-      roles: Object.fromEntries(["sender", "receiver"].map((role) => [role, { label: role, socket: "", script: "", count: { default: 1, min: 1, max: 8 }, endpoints: [], params: [] }])),
+      roles: Object.fromEntries(
+        ["sender", "receiver"].map((role) => [
+          role,
+          { label: role, socket: "", script: "", count: { default: 1, min: 1, max: 8 }, endpoints: [], params: [] },
+        ]),
+      ),
       endpoints: {},
       edges: [{ from: "sender", to: "receiver" }],
       params: {},
@@ -79,15 +84,37 @@ class Judge {
 }
 
 function send(node: string, seq: number, t: number, topic = `task ${seq}`): MessageEvent {
-  return { kind: "send", node, socket: 0, t, seq, digest: `d${seq}`, size: 1, frames: [{ text: topic, binary: false, size: topic.length }] };
+  return {
+    kind: "send",
+    node,
+    socket: 0,
+    t,
+    seq,
+    digest: `d${seq}`,
+    size: 1,
+    frames: [{ text: topic, binary: false, size: topic.length }],
+  };
 }
 
 /** `sentAt` (the send's own stamp) gives the latency; without it, delivered at once. */
 function deliver(from: string, to: string, sendSeq: number, t: number, sentAt = t): DeliverEvent {
-  return { kind: "deliver", node: to, from, fromSocket: 0, t, digest: `d${sendSeq}`, size: 1, frames: [], sendSeq, recvSeq: 0, latencyMs: t - sentAt };
+  return {
+    kind: "deliver",
+    node: to,
+    from,
+    fromSocket: 0,
+    t,
+    digest: `d${sendSeq}`,
+    size: 1,
+    frames: [],
+    sendSeq,
+    recvSeq: 0,
+    latencyMs: t - sentAt,
+  };
 }
 
-const settled = (events: Verdict[]) => events.map((event) => (event.kind === "lost" ? [event.sendSeq, event.to, event.reason] : [event.sendSeq, "not known", event.reason]));
+const settled = (events: Verdict[]) =>
+  events.map((event) => (event.kind === "lost" ? [event.sendSeq, event.to, event.reason] : [event.sendSeq, "not known", event.reason]));
 
 /** A ventilator "v" and its workers, all started long ago. */
 function pushPull(workers: string[], external = false) {
@@ -102,7 +129,14 @@ describe("losses of a PUSH", () => {
     const tracker = pushPull(["w0", "w1"]);
     for (let seq = 1; seq <= 6; seq++) tracker.sent(send("v", seq, seq));
     // w0 took 1 and 3; w1 took 2; 4 and 6 went to w1's pipe, 5 to w0's: not yet received.
-    assert.deepEqual([...tracker.delivered(deliver("v", "w0", 1, 10)), ...tracker.delivered(deliver("v", "w1", 2, 11)), ...tracker.delivered(deliver("v", "w0", 3, 12))], []);
+    assert.deepEqual(
+      [
+        ...tracker.delivered(deliver("v", "w0", 1, 10)),
+        ...tracker.delivered(deliver("v", "w1", 2, 11)),
+        ...tracker.delivered(deliver("v", "w0", 3, 12)),
+      ],
+      [],
+    );
     assert.deepEqual(tracker.exited("w1", 20), [], "nothing is certain until w0 takes something sent after 4 and 6");
     // w0 took 5, so 4 (sent before it, received by nobody alive) is gone; 6 may still come.
     assert.deepEqual(settled(tracker.delivered(deliver("v", "w0", 5, 21))), [[4, "w1", "receiver-gone"]]);
@@ -119,7 +153,10 @@ describe("losses of a PUSH", () => {
   it("when a peer from outside the run is connected, a PUSH's unreceived tasks are not called lost: their fate is not known", () => {
     const tracker = pushPull(["w0"], true);
     for (let seq = 1; seq <= 3; seq++) tracker.sent(send("v", seq, seq));
-    assert.deepEqual(settled(tracker.delivered(deliver("v", "w0", 3, 10))), [[1, "not known", "outside-peer"], [2, "not known", "outside-peer"]]);
+    assert.deepEqual(settled(tracker.delivered(deliver("v", "w0", 3, 10))), [
+      [1, "not known", "outside-peer"],
+      [2, "not known", "outside-peer"],
+    ]);
   });
 });
 
@@ -131,7 +168,11 @@ describe("waiting for the sender's own news", () => {
     for (let seq = 1; seq <= 3; seq++) tracker.sent(send("v", seq, seq * 100));
     tracker.delivered(deliver("v", "w0", 1, 150, 100));
     tracker.exited("w1", 250);
-    assert.deepEqual(tracker.delivered(deliver("v", "w0", 3, 350, 300)), [], "w0 took 3: 2 went to w1, but v has not been heard past it yet");
+    assert.deepEqual(
+      tracker.delivered(deliver("v", "w0", 3, 350, 300)),
+      [],
+      "w0 took 3: 2 went to w1, but v has not been heard past it yet",
+    );
     assert.deepEqual(tracker.heard("v", 600), [], "nor long enough past it");
     assert.deepEqual(settled(tracker.heard("v", 700)), [[2, "w1", "receiver-gone"]]);
   });
@@ -166,7 +207,11 @@ describe("receives not yet paired, and sends that waited", () => {
     assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 400), [], "v has not connected: task 1 waits in its own pipe");
     tracker.tracker.connected("v", 0, 500);
     assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 550), [], "w0 was idle before task 1 could reach it");
-    assert.deepEqual(settled(tracker.tracker.receiveIdle("w0", 0, 700)), [[1, undefined, "receiver-gone"]], "idle well after, w0 never took it");
+    assert.deepEqual(
+      settled(tracker.tracker.receiveIdle("w0", 0, 700)),
+      [[1, undefined, "receiver-gone"]],
+      "idle well after, w0 never took it",
+    );
   });
 
   it("a send that waited for a peer left when the wait ended: an idle report from before then says nothing about it", () => {
@@ -175,7 +220,11 @@ describe("receives not yet paired, and sends that waited", () => {
     tracker.sent(send("v", 1, 0));
     assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 1500), [], "w0 was idle before task 1 left v");
     assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 2050), [], "nor just after: it may still be on its way");
-    assert.deepEqual(settled(tracker.tracker.receiveIdle("w0", 0, 2200)), [[1, undefined, "receiver-gone"]], "idle well after it left, w0 never took it");
+    assert.deepEqual(
+      settled(tracker.tracker.receiveIdle("w0", 0, 2200)),
+      [[1, undefined, "receiver-gone"]],
+      "idle well after it left, w0 never took it",
+    );
   });
 });
 
@@ -217,7 +266,13 @@ describe("losses of a PUB", () => {
     tracker.filtersChanged("s", 9, ["weather"]);
     tracker.sent(send("p", 5, 10, "weather"));
     const lost = tracker.delivered(deliver("p", "s", 5, 11)) as LostEvent[];
-    assert.deepEqual(lost.map((event) => [event.sendSeq, event.reason, event.to]), [[2, "slow-joiner", "s"], [4, "slow-joiner", "s"]]);
+    assert.deepEqual(
+      lost.map((event) => [event.sendSeq, event.reason, event.to]),
+      [
+        [2, "slow-joiner", "s"],
+        [4, "slow-joiner", "s"],
+      ],
+    );
   });
 
   it("a subscriber that receives every message it wants loses nothing", () => {
@@ -237,7 +292,8 @@ describe("losses at a publisher no subscriber listens to", () => {
     if (external) judge.outside.push([-Infinity, Infinity]);
     return judge;
   }
-  const atPublisher = (events: Verdict[]) => events.map((event) => [event.sendSeq, event.node, event.kind === "lost" ? event.to : "not known", event.reason]);
+  const atPublisher = (events: Verdict[]) =>
+    events.map((event) => [event.sendSeq, event.node, event.kind === "lost" ? event.to : "not known", event.reason]);
 
   it("a message published before any subscriber started is lost at the publisher, for nobody", () => {
     const tracker = pubSub();
@@ -360,7 +416,11 @@ describe("losses to a publisher's high-water mark", () => {
     // t, fast, takes everything; s, slow, takes 1, then its queue was full for 2 to 4, then 5.
     for (let seq = 1; seq <= 5; seq++) assert.deepEqual(tracker.delivered(deliver("p", "t", seq, seq + 1.5, seq + 1)), []);
     assert.deepEqual(tracker.delivered(deliver("p", "s", 1, 3, 2)), []);
-    assert.deepEqual(settled(tracker.delivered(deliver("p", "s", 5, 20, 6))), [[2, "s", "hwm"], [3, "s", "hwm"], [4, "s", "hwm"]]);
+    assert.deepEqual(settled(tracker.delivered(deliver("p", "s", 5, 20, 6))), [
+      [2, "s", "hwm"],
+      [3, "s", "hwm"],
+      [4, "s", "hwm"],
+    ]);
   });
 
   it("two identical payloads: the one a subscriber missed is lost, the one it got is not", () => {

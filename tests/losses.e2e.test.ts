@@ -27,16 +27,23 @@ describe("losses in the bridge's events", () => {
     await client.waitUntil(() => client.count("subscriber-2", "recv") >= 2, 15_000, "weather for subscriber-2");
     const acted = await client.request({ type: "action", runId, action: "filter", node: "subscriber-1", filter: "weather" });
     assert.equal(acted.type, "acted");
-    const since = () => client.events().find((event) => event.kind === "filters" && event.node === "subscriber-1" && event.filters.includes("weather"))?.t;
+    const since = () =>
+      client.events().find((event) => event.kind === "filters" && event.node === "subscriber-1" && event.filters.includes("weather"))?.t;
     const nobodys = () => client.lost().filter((event) => event.reason === "no-subscriber" && event.t > (since() ?? Infinity));
     await client.waitUntil(() => nobodys().length >= 4, 15_000, "messages nobody wanted");
     await client.stop(runId);
     const lost = nobodys();
-    assert.ok(lost.every((event) => event.node === "publisher-1" && event.to === undefined), "lost at the publisher");
+    assert.ok(
+      lost.every((event) => event.node === "publisher-1" && event.to === undefined),
+      "lost at the publisher",
+    );
     const topics = new Set(lost.map((event) => event.frames[0]!.text));
     assert.deepEqual([...topics].sort(), ["news/tech", "sports/football"], "exactly the topics no filter matched");
     const received = new Set(client.events().flatMap((event) => (event.kind === "deliver" ? [`${event.from}/${event.sendSeq}`] : [])));
-    assert.ok(lost.every((event) => !received.has(`publisher-1/${event.sendSeq}`)), "none of them was received by anyone");
+    assert.ok(
+      lost.every((event) => !received.has(`publisher-1/${event.sendSeq}`)),
+      "none of them was received by anyone",
+    );
   });
 
   it("a subscriber too slow for the publisher loses messages to the high-water mark, marked at the publisher towards it", async () => {
@@ -45,8 +52,13 @@ describe("losses in the bridge's events", () => {
     await client.stop(runId);
     const drops = client.lost().filter((event) => event.reason === "hwm");
     assert.ok(drops.every((event) => event.node === "publisher-1" && event.to === "subscriber-1"));
-    const received = new Set(client.events().flatMap((event) => (event.kind === "deliver" && event.node === "subscriber-1" ? [event.sendSeq] : [])));
-    assert.ok(drops.every((event) => !received.has(event.sendSeq)), "a dropped message was never received");
+    const received = new Set(
+      client.events().flatMap((event) => (event.kind === "deliver" && event.node === "subscriber-1" ? [event.sendSeq] : [])),
+    );
+    assert.ok(
+      drops.every((event) => !received.has(event.sendSeq)),
+      "a dropped message was never received",
+    );
   });
 });
 
@@ -61,14 +73,22 @@ describe("losses on the diagram", () => {
       const seen: string[] = [];
       (window as unknown as { drops: string[] }).drops = seen;
       new MutationObserver(() => {
-        for (const dot of document.querySelectorAll(`${selector} .message.lost`)) seen.push(`${dot.getAttribute("data-from")}→${dot.getAttribute("data-to")}`);
+        for (const dot of document.querySelectorAll(`${selector} .message.lost`))
+          seen.push(`${dot.getAttribute("data-from")}→${dot.getAttribute("data-to")}`);
       }).observe(document.querySelector(selector)!, { subtree: true, childList: true });
     }, widget);
     await page.getByRole("button", { name: "Run" }).click();
     const publisher = page.locator(`${widget} [data-node="publisher-1"]`);
-    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="publisher-1"]`)?.getAttribute("data-lost")) >= 1, widget, { timeout: 20_000 });
+    await page.waitForFunction(
+      (selector) => Number(document.querySelector(`${selector} [data-node="publisher-1"]`)?.getAttribute("data-lost")) >= 1,
+      widget,
+      { timeout: 20_000 },
+    );
     const drops = await page.evaluate(() => (window as unknown as { drops: string[] }).drops);
-    assert.ok(drops.includes("publisher-1→"), `a message nobody wanted was drawn falling out of the publisher, for nobody: ${[...new Set(drops)]}`);
+    assert.ok(
+      drops.includes("publisher-1→"),
+      `a message nobody wanted was drawn falling out of the publisher, for nobody: ${[...new Set(drops)]}`,
+    );
     await publisher.click();
     const inspector = page.getByRole("region", { name: "Inspector" });
     await inspector.getByText(/no subscriber wanted it/).waitFor({ timeout: 10_000 });
@@ -81,11 +101,21 @@ describe("losses on the diagram", () => {
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${harness.bridge.url}/#/pub-sub-slow`);
     await page.locator("section#pub-sub-slow.present").waitFor();
-    for (const [name, value] of Object.entries(SLOW)) assert.equal(await page.locator(`${slow} [name="${name}"]`).inputValue(), String(value), `${name} is set`);
+    for (const [name, value] of Object.entries(SLOW))
+      assert.equal(await page.locator(`${slow} [name="${name}"]`).inputValue(), String(value), `${name} is set`);
     await page.locator(`${slow} button.demo-run`).click();
-    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="publisher-1"]`)?.getAttribute("data-lost")) >= 1, slow, { timeout: 30_000 });
+    await page.waitForFunction(
+      (selector) => Number(document.querySelector(`${selector} [data-node="publisher-1"]`)?.getAttribute("data-lost")) >= 1,
+      slow,
+      { timeout: 30_000 },
+    );
     await page.locator(`${slow} [data-node="publisher-1"]`).click();
-    await page.locator(slow).getByRole("region", { name: "Inspector" }).getByText(/high-water mark/).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator(slow)
+      .getByRole("region", { name: "Inspector" })
+      .getByText(/high-water mark/)
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.locator(`${slow} button.demo-run`).click();
     await page.close();
   });

@@ -10,7 +10,12 @@ function manifestOf(roles: string[], edges: [string, string][]): DemoManifest {
     name: "test",
     title: "test",
     version: 1,
-    roles: Object.fromEntries(roles.map((role) => [role, { label: role, socket: "", script: "", count: { default: 1, min: 1, max: 1 }, endpoints: [], params: [] }])),
+    roles: Object.fromEntries(
+      roles.map((role) => [
+        role,
+        { label: role, socket: "", script: "", count: { default: 1, min: 1, max: 1 }, endpoints: [], params: [] },
+      ]),
+    ),
     endpoints: {},
     edges: edges.map(([from, to]) => ({ from, to })),
     params: {},
@@ -23,8 +28,23 @@ function manifestOf(roles: string[], edges: [string, string][]): DemoManifest {
  * pub-0 fans out to sub-0 and sub-1; lonely-0 talks to nobody. Every node started long ago.
  */
 function topology(): RunTopology {
-  const topology = new RunTopology(manifestOf(["client", "server", "pub", "sub", "lonely"], [["client", "server"], ["pub", "sub"]]));
-  for (const [node, role, type] of [["client-1", "client", "PAIR"], ["server-1", "server", "PAIR"], ["pub-0", "pub", "PUB"], ["sub-0", "sub", "SUB"], ["sub-1", "sub", "SUB"], ["lonely-0", "lonely", "PAIR"]] as const) {
+  const topology = new RunTopology(
+    manifestOf(
+      ["client", "server", "pub", "sub", "lonely"],
+      [
+        ["client", "server"],
+        ["pub", "sub"],
+      ],
+    ),
+  );
+  for (const [node, role, type] of [
+    ["client-1", "client", "PAIR"],
+    ["server-1", "server", "PAIR"],
+    ["pub-0", "pub", "PUB"],
+    ["sub-0", "sub", "SUB"],
+    ["sub-1", "sub", "SUB"],
+    ["lonely-0", "lonely", "PAIR"],
+  ] as const) {
     topology.spawned(node, role, -1000);
     topology.socketOpened(node, 0, type);
   }
@@ -37,7 +57,16 @@ function matcherOf(context: Partial<MatcherContext> = {}): DeliveryMatcher {
 
 let clock = 0;
 function message(kind: "send" | "recv", node: string, text: string, seq: number, t = (clock += 1)): MessageEvent {
-  return { kind, node, t, socket: 0, seq, digest: `digest:${text}`, size: text.length, frames: [{ text, binary: false, size: text.length }] };
+  return {
+    kind,
+    node,
+    t,
+    socket: 0,
+    seq,
+    digest: `digest:${text}`,
+    size: text.length,
+    frames: [{ text, binary: false, size: text.length }],
+  };
 }
 
 describe("matching sends to receives", () => {
@@ -94,7 +123,10 @@ describe("matching sends to receives", () => {
     // A second receive of the same payload by sub-0 is a different message, not yet sent.
     assert.deepEqual(matcher.add(message("recv", "sub-0", "news", 2, 4)), []);
     const deliveries = matcher.add(message("send", "pub-0", "news", 2, 3.5));
-    assert.deepEqual(deliveries.map((delivery) => delivery.node), ["sub-0"]);
+    assert.deepEqual(
+      deliveries.map((delivery) => delivery.node),
+      ["sub-0"],
+    );
   });
 
   it("fans out to subscribers whose receives were reported before the publish", () => {
@@ -110,10 +142,20 @@ describe("matching under duplicates, loss and reordering", () => {
   it("a PUB message fans out to exactly the subscribers that received it: one missing stays unpaired", () => {
     const matcher = matcherOf();
     matcher.add(message("send", "pub-0", "alert", 1, 10));
-    assert.deepEqual(matcher.add(message("recv", "sub-1", "alert", 1, 11)).map((delivery) => delivery.node), ["sub-1"]);
+    assert.deepEqual(
+      matcher.add(message("recv", "sub-1", "alert", 1, 11)).map((delivery) => delivery.node),
+      ["sub-1"],
+    );
     matcher.add(message("send", "pub-0", "calm", 2, 12));
     const later = [...matcher.add(message("recv", "sub-0", "calm", 1, 13)), ...matcher.add(message("recv", "sub-1", "calm", 2, 14))];
-    assert.deepEqual(later.map((delivery) => [delivery.node, delivery.sendSeq]), [["sub-0", 2], ["sub-1", 2]], "sub-0 never got the alert; nothing pairs it");
+    assert.deepEqual(
+      later.map((delivery) => [delivery.node, delivery.sendSeq]),
+      [
+        ["sub-0", 2],
+        ["sub-1", 2],
+      ],
+      "sub-0 never got the alert; nothing pairs it",
+    );
   });
 
   it("receives of two processes reported out of time order, before the sends, each pair with their own send", () => {
@@ -125,8 +167,14 @@ describe("matching under duplicates, loss and reordering", () => {
     matcher.add(message("recv", "sub-0", "tick", 2, 32));
     const first = matcher.add(message("send", "pub-0", "tick", 1, 20));
     const second = matcher.add(message("send", "pub-0", "tick", 2, 30));
-    assert.deepEqual(first.map((delivery) => [delivery.node, delivery.recvSeq]).sort(), [["sub-0", 1], ["sub-1", 1]]);
-    assert.deepEqual(second.map((delivery) => [delivery.node, delivery.recvSeq]).sort(), [["sub-0", 2], ["sub-1", 2]]);
+    assert.deepEqual(first.map((delivery) => [delivery.node, delivery.recvSeq]).sort(), [
+      ["sub-0", 1],
+      ["sub-1", 1],
+    ]);
+    assert.deepEqual(second.map((delivery) => [delivery.node, delivery.recvSeq]).sort(), [
+      ["sub-0", 2],
+      ["sub-1", 2],
+    ]);
   });
 
   it("a receiver that exits mid-stream leaves the sends it never took unpaired, and later identical ones pair in order", () => {
@@ -135,7 +183,11 @@ describe("matching under duplicates, loss and reordering", () => {
     assert.equal(matcher.add(message("recv", "server-1", "Hello", 1, 11))[0]?.sendSeq, 1);
     // server-1 was killed here: 2 and 3 were never received.
     assert.equal(matcher.pendingSends, 2);
-    assert.equal(matcher.add(message("recv", "server-1", "Hello", 1, 35))[0]?.sendSeq, 2, "a new receive pairs with the oldest send stamped before it");
+    assert.equal(
+      matcher.add(message("recv", "server-1", "Hello", 1, 35))[0]?.sendSeq,
+      2,
+      "a new receive pairs with the oldest send stamped before it",
+    );
   });
 });
 
@@ -205,7 +257,8 @@ describe("what waits for a partner stays bounded", () => {
 
   it("sends nobody received, across many digests and one repeated one, keep at most MAX_PENDING; pairing stays in order", () => {
     const matcher = matcherOf();
-    for (let seq = 1; seq <= MAX_PENDING * 2; seq++) matcher.add(message("send", "client-1", seq % 2 === 0 ? "Hello" : `task ${seq}`, seq, seq));
+    for (let seq = 1; seq <= MAX_PENDING * 2; seq++)
+      matcher.add(message("send", "client-1", seq % 2 === 0 ? "Hello" : `task ${seq}`, seq, seq));
     assert.equal(matcher.pendingSends, MAX_PENDING);
     // The "Hello"s still waiting are the newest half of them, paired oldest first.
     assert.equal(matcher.add(message("recv", "server-1", "Hello", 1, MAX_PENDING * 2 + 1))[0]?.sendSeq, MAX_PENDING + 2);

@@ -34,7 +34,9 @@ function labelOf(manifest: DemoManifest, role: string, index: number): string {
 /** The nodes a run with the defaults has, by id. */
 function defaultNodes(manifest: DemoManifest): string[] {
   const params = defaultParams(manifest);
-  return Object.entries(manifest.roles).flatMap(([role, spec]) => Array.from({ length: roleCount(spec, params) }, (_, index) => `${role}-${index + 1}`));
+  return Object.entries(manifest.roles).flatMap(([role, spec]) =>
+    Array.from({ length: roleCount(spec, params) }, (_, index) => `${role}-${index + 1}`),
+  );
 }
 
 /**
@@ -83,7 +85,11 @@ describe("one name per process, on every demo's slide", () => {
       await page.waitForTimeout(RUN_MS);
 
       const drawn = await widget.locator("[data-node]").evaluateAll((groups) =>
-        groups.map((group) => ({ id: group.getAttribute("data-node")!, role: group.getAttribute("data-role")!, label: group.querySelector(".node-label")?.textContent ?? "" })),
+        groups.map((group) => ({
+          id: group.getAttribute("data-node")!,
+          role: group.getAttribute("data-role")!,
+          label: group.querySelector(".node-label")?.textContent ?? "",
+        })),
       );
       assert.deepEqual(drawn.map((node) => node.id).sort(), [...nodes].sort(), "the diagram's nodes are ROLE-N, counted from 1");
       for (const node of drawn) {
@@ -92,13 +98,21 @@ describe("one name per process, on every demo's slide", () => {
       }
       for (const id of nodes) {
         await widget.locator(`[data-node="${id}"]`).click();
-        assert.equal(await widget.getByRole("region", { name: "Inspector" }).locator("h3").first().textContent(), id, `the inspector of ${id} is headed ${id}`);
+        assert.equal(
+          await widget.getByRole("region", { name: "Inspector" }).locator("h3").first().textContent(),
+          id,
+          `the inspector of ${id} is headed ${id}`,
+        );
       }
 
       await widget.locator("button.demo-run").click();
       await page.locator(`section#${slide} zmq-demo[data-state="stopped"]`).waitFor({ timeout: 15_000 });
       const lines = await widget.locator(".demo-output li").evaluateAll((items) =>
-        items.map((item) => ({ printedBy: item.getAttribute("data-printed-by")!, prefix: item.querySelector(".output-node")?.textContent ?? "", text: item.lastChild?.textContent ?? "" })),
+        items.map((item) => ({
+          printedBy: item.getAttribute("data-printed-by")!,
+          prefix: item.querySelector(".output-node")?.textContent ?? "",
+          text: item.lastChild?.textContent ?? "",
+        })),
       );
       assert.ok(lines.length > 0, "the processes printed");
       const printers = new Set<string>();
@@ -117,7 +131,9 @@ describe("one name per process, on every demo's slide", () => {
 
 describe("one name per process, in the terminal", () => {
   for (const [name, manifest] of manifests) {
-    it(`${name}: npm run demo prefixes each line with the node's id, and the processes name each other by id`, { timeout: 60_000 }, async () => {
+    it(`${name}: npm run demo prefixes each line with the node's id, and the processes name each other by id`, {
+      timeout: 60_000,
+    }, async () => {
       const nodes = defaultNodes(manifest);
       const child = spawn(process.execPath, [DEMO_SCRIPT, name], { stdio: ["ignore", "pipe", "pipe"] });
       // A demo whose work is done (the adder) ends by itself.
@@ -127,7 +143,8 @@ describe("one name per process, in the terminal", () => {
       child.stderr.on("data", (chunk) => (output += chunk));
       // Every process started, then a while to print; then Ctrl-C, as a person at the terminal would.
       const deadline = Date.now() + 30_000;
-      while (!nodes.every((node) => output.includes(`[${node}]`)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!nodes.every((node) => output.includes(`[${node}]`)) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, RUN_MS))]);
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
       await exited;
@@ -141,7 +158,11 @@ describe("one name per process, in the terminal", () => {
         assert.ok(nodes.includes(node), `[${node}] is a node of the run`);
         assert.deepEqual(namingProblems(manifest, nodes, text), [], `[${node}] ${text}`);
       }
-      assert.deepEqual([...new Set(prefixed.map((line) => line.node))].sort(), [...nodes].sort(), "every process is heard from under its one name");
+      assert.deepEqual(
+        [...new Set(prefixed.map((line) => line.node))].sort(),
+        [...nodes].sort(),
+        "every process is heard from under its one name",
+      );
     });
   }
 });
@@ -152,8 +173,19 @@ describe("one name per process, in the recorded traces", () => {
       const trace = JSON.parse(readFileSync(`${REPO_ROOT}public/traces/${file}`, "utf8")) as RecordedTrace;
       const roles = Object.keys(manifests.get(trace.demo)!.roles);
       const isNode = (id: string) => id.startsWith("external-") || roles.some((role) => new RegExp(`^${role}-[1-9]\\d*$`).test(id));
-      const named = new Set([...Object.keys(trace.pids), ...trace.events.flatMap((event) => [event.node, ...("from" in event ? [event.from] : []), ...("to" in event && event.to ? [event.to] : [])])]);
-      assert.deepEqual([...named].filter((id) => !isNode(id)), [], `${file} names only nodes of ${trace.demo}`);
+      const named = new Set([
+        ...Object.keys(trace.pids),
+        ...trace.events.flatMap((event) => [
+          event.node,
+          ...("from" in event ? [event.from] : []),
+          ...("to" in event && event.to ? [event.to] : []),
+        ]),
+      ]);
+      assert.deepEqual(
+        [...named].filter((id) => !isNode(id)),
+        [],
+        `${file} names only nodes of ${trace.demo}`,
+      );
     }
   });
 });

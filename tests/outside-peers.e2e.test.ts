@@ -50,21 +50,47 @@ describe("a Python worker that came and went", () => {
       const victim = workers.find((node) => printed(node).length >= 20)!;
       await kill(client, runId, victim);
       await client.waitUntil(() => exitOf(client.events(), victim) !== undefined, 10_000, "the kill");
-      const settled = () => client.events().filter((event) => event.kind === "lost" || event.kind === "unknown").map(taskOf);
-      await client.waitUntil(() => new Set([...workers.flatMap(printed), ...pythonTook, ...settled()]).size === tasks, 90_000, "every task printed or settled");
+      const settled = () =>
+        client
+          .events()
+          .filter((event) => event.kind === "lost" || event.kind === "unknown")
+          .map(taskOf);
+      await client.waitUntil(
+        () => new Set([...workers.flatMap(printed), ...pythonTook, ...settled()]).size === tasks,
+        90_000,
+        "every task printed or settled",
+      );
       await client.stop(runId);
 
       const events = client.events();
       const everyPrinted = new Set([...workers.flatMap(printed), ...pythonTook]);
-      assert.deepEqual(losses(events).filter((event) => everyPrinted.has(taskOf(event))).map(taskOf), [], "no task a process printed, the Python one included, is called lost");
-      const sentAt = new Map(events.filter((event) => event.kind === "send" && event.node === "ventilator-1").map((event) => [taskOf(event), event.t]));
+      assert.deepEqual(
+        losses(events)
+          .filter((event) => everyPrinted.has(taskOf(event)))
+          .map(taskOf),
+        [],
+        "no task a process printed, the Python one included, is called lost",
+      );
+      const sentAt = new Map(
+        events.filter((event) => event.kind === "send" && event.node === "ventilator-1").map((event) => [taskOf(event), event.t]),
+      );
       // Not known: only tasks sent while the Python worker may have been connected.
-      assert.deepEqual(notKnown(events).filter((event) => sentAt.get(taskOf(event))! > left + GONE_MS).map(taskOf), [], "after it left, every fate is known again");
+      assert.deepEqual(
+        notKnown(events)
+          .filter((event) => sentAt.get(taskOf(event))! > left + GONE_MS)
+          .map(taskOf),
+        [],
+        "after it left, every fate is known again",
+      );
       assert.ok(notKnown(events).every((event) => !printed(victim).includes(taskOf(event)) && event.reason === "outside-peer"));
       // After it left, every task nobody printed was held by the killed worker, and is declared lost at its door.
       const lostAfter = losses(events).filter((event) => sentAt.get(taskOf(event))! > left + GONE_MS);
       const unprintedAfter = [...sentAt].filter(([task, t]) => t > left + GONE_MS && !everyPrinted.has(task)).map(([task]) => task);
-      assert.deepEqual(lostAfter.map(taskOf).sort((a, b) => a - b), unprintedAfter.sort((a, b) => a - b), "declared lost: exactly the tasks nobody printed");
+      assert.deepEqual(
+        lostAfter.map(taskOf).sort((a, b) => a - b),
+        unprintedAfter.sort((a, b) => a - b),
+        "declared lost: exactly the tasks nobody printed",
+      );
       assert.ok(lostAfter.every((event) => event.to === victim && event.reason === "receiver-gone"));
     }
   });
@@ -75,9 +101,21 @@ describe("a Python subscriber that came and went", () => {
     for (let round = 1; round <= 3; round++) {
       const runId = await client.start("pub-sub", { subscribers: 2, rate: 1000, sync: 1 });
       // Both subscribers on weather only: the sports and news nobody in the run wants.
-      await client.waitUntil(() => client.events().filter((event) => event.kind === "filters").length >= 2, 30_000, "the subscribers subscribed");
-      assert.equal((await client.request({ type: "action", runId, action: "filter", node: "subscriber-1", filter: "weather" })).type, "acted");
-      await client.waitUntil(() => client.events().some((event) => event.kind === "filters" && event.node === "subscriber-1" && event.filters.includes("weather")), 10_000, "the new filter");
+      await client.waitUntil(
+        () => client.events().filter((event) => event.kind === "filters").length >= 2,
+        30_000,
+        "the subscribers subscribed",
+      );
+      assert.equal(
+        (await client.request({ type: "action", runId, action: "filter", node: "subscriber-1", filter: "weather" })).type,
+        "acted",
+      );
+      await client.waitUntil(
+        () =>
+          client.events().some((event) => event.kind === "filters" && event.node === "subscriber-1" && event.filters.includes("weather")),
+        10_000,
+        "the new filter",
+      );
       const came = monotonicMs();
       const peer = await python("sub_everything.py", [boundBy(client.events(), "publisher-1"), "200"]);
       assert.equal(peer.code, 0, peer.output);
@@ -90,16 +128,27 @@ describe("a Python subscriber that came and went", () => {
       const sends = events.filter((event) => event.kind === "send" && event.node === "publisher-1");
       const unwanted = (event: RunEvent) => !frameText(event, 0).startsWith("weather");
       const nobodys = losses(events).filter((event) => event.reason === "no-subscriber");
-      assert.deepEqual(nobodys.filter((event) => pythonTook.has(frameText(event, 1))).map((event) => frameText(event, 1)), [], "nothing the Python subscriber printed is called lost");
+      assert.deepEqual(
+        nobodys.filter((event) => pythonTook.has(frameText(event, 1))).map((event) => frameText(event, 1)),
+        [],
+        "nothing the Python subscriber printed is called lost",
+      );
       const settledAfter = new Set(nobodys.map((event) => event.sendSeq));
       const after = sends.filter((event) => event.t > left + GONE_MS && unwanted(event) && event.t < left + GONE_MS * 1.25);
       assert.ok(after.length > 0);
-      assert.deepEqual(after.filter((event) => !settledAfter.has((event as { seq: number }).seq)).map((event) => frameText(event, 1)), [], "once it has gone, what nobody wanted is lost at the publisher again");
+      assert.deepEqual(
+        after.filter((event) => !settledAfter.has((event as { seq: number }).seq)).map((event) => frameText(event, 1)),
+        [],
+        "once it has gone, what nobody wanted is lost at the publisher again",
+      );
       const whileThere = notKnown(events).filter((event) => event.reason === "outside-peer");
       assert.ok(whileThere.length > 0, "while it was connected, what no subscriber of the run wanted is not known");
       const sentAt = new Map(sends.map((event) => [(event as { seq: number }).seq, event.t]));
       // An accept is stamped when the publisher reads it, up to 2 s late: a message sent that long before may have gone to it.
-      assert.ok(whileThere.every((event) => sentAt.get(event.sendSeq!)! >= came - 2000 && sentAt.get(event.sendSeq!)! <= left + GONE_MS), "only while it may have been there");
+      assert.ok(
+        whileThere.every((event) => sentAt.get(event.sendSeq!)! >= came - 2000 && sentAt.get(event.sendSeq!)! <= left + GONE_MS),
+        "only while it may have been there",
+      );
     }
   });
 });

@@ -47,13 +47,22 @@ describe("the distributed adder", () => {
       assert.equal(total, `Total: ${expected} (${tasks} sub-arrays)`);
       // Each process reports over its own channel: the workers' last reports may follow the sink's line.
       // Tasks only: a worker's results socket (an XPUB) also receives the sink's subscription.
-      const tasksOf = (node: string) => client.events().filter((event) => event.kind === "recv" && event.node === node && event.socket === 0).length;
+      const tasksOf = (node: string) =>
+        client.events().filter((event) => event.kind === "recv" && event.node === node && event.socket === 0).length;
       const perWorker = () => Array.from({ length: workers }, (_, index) => tasksOf(`worker-${index + 1}`));
       await client.waitUntil(() => perWorker().reduce((a, b) => a + b, 0) >= tasks, 10_000, "the workers' reports");
       await client.stop(runId);
-      assert.equal(perWorker().reduce((a, b) => a + b, 0), tasks, "the workers took every task once");
+      assert.equal(
+        perWorker().reduce((a, b) => a + b, 0),
+        tasks,
+        "the workers took every task once",
+      );
       // The fix: a manager that waits for its workers hands every one of them a share.
-      if (wait === 1) assert.ok(perWorker().every((count) => count > 0), `every worker got work: ${perWorker()}`);
+      if (wait === 1)
+        assert.ok(
+          perWorker().every((count) => count > 0),
+          `every worker got work: ${perWorker()}`,
+        );
     });
   }
 
@@ -61,14 +70,22 @@ describe("the distributed adder", () => {
     const runId = await client.start("dist-adder", { length: 300, size: 10, workers: 3, wait: 1 });
     // The manager held still once bound (it waits for its workers before it sends): no total
     // until the malformed Result has reached the sink.
-    await client.waitUntil(() => eventsOf("bound", "manager-1").length === 1 && eventsOf("bound", "sink-1").length === 1, 15_000, "the manager and the sink bound");
+    await client.waitUntil(
+      () => eventsOf("bound", "manager-1").length === 1 && eventsOf("bound", "sink-1").length === 1,
+      15_000,
+      "the manager and the sink bound",
+    );
     const manager = eventsOf("spawn", "manager-1")[0] as { pid: number };
     process.kill(manager.pid, "SIGSTOP");
     try {
       const started = eventsOf("bound", "sink-1")[0] as { endpoint: string };
       const peer = await python("pub_results.py", [started.endpoint]);
       assert.equal(peer.code, 0, peer.output);
-      await client.waitUntil(() => client.output("sink-1").some((line) => line.startsWith("Ignored a bad result")), 10_000, "the sink's error");
+      await client.waitUntil(
+        () => client.output("sink-1").some((line) => line.startsWith("Ignored a bad result")),
+        10_000,
+        "the sink's error",
+      );
     } finally {
       process.kill(manager.pid, "SIGCONT");
     }
@@ -90,9 +107,12 @@ describe("push-pull", () => {
     assert.equal(killed.type, "acted");
     await client.waitUntil(() => eventsOf("exit", "worker-2").length === 1, 10_000, "the kill");
 
-    const accounted = () =>
-      [1, 2, 3].reduce((sum, index) => sum + client.count(`worker-${index}`, "recv"), 0) + client.lost().length;
-    await client.waitUntil(() => client.count("ventilator-1", "send") === tasks && accounted() === tasks, 60_000, "every task received or lost");
+    const accounted = () => [1, 2, 3].reduce((sum, index) => sum + client.count(`worker-${index}`, "recv"), 0) + client.lost().length;
+    await client.waitUntil(
+      () => client.count("ventilator-1", "send") === tasks && accounted() === tasks,
+      60_000,
+      "every task received or lost",
+    );
     const lost = client.lost();
     assert.ok(lost.length > 0, "the killed worker had tasks queued");
     assert.ok(lost.every((event) => event.reason === "receiver-gone" && event.to === "worker-2" && event.node === "ventilator-1"));
@@ -127,10 +147,18 @@ describe("push-pull", () => {
     const runId = await client.start("push-pull", { workers: 2, rate: 40, work: 0 });
     // It joins a run under way: both workers at work, the tasks queued before they came taken.
     // (One that comes first takes that queue at once and may leave before it could be counted.)
-    await client.waitUntil(() => client.count("worker-1", "recv") >= 1 && client.count("worker-2", "recv") >= 1, 15_000, "both workers at work");
+    await client.waitUntil(
+      () => client.count("worker-1", "recv") >= 1 && client.count("worker-2", "recv") >= 1,
+      15_000,
+      "both workers at work",
+    );
     const endpoint = (eventsOf("bound", "ventilator-1")[0] as { endpoint: string }).endpoint;
     const peer = python("pull_worker.py", [endpoint, "20"]);
-    await client.waitUntil(() => eventsOf("external").some((event) => (event as { count: number }).count === 1), 15_000, "the external peer");
+    await client.waitUntil(
+      () => eventsOf("external").some((event) => (event as { count: number }).count === 1),
+      15_000,
+      "the external peer",
+    );
     const { code, output } = await peer;
     assert.equal(code, 0, output);
     assert.equal(output.match(/python got task \d+/g)?.length, 20);
@@ -145,8 +173,14 @@ describe("pub-sub", () => {
     const runId = await client.start("pub-sub", { subscribers: 3, rate: 60, sync: 1 });
     await client.waitUntil(() => client.count("subscriber-3", "recv") >= 5, 15_000, "sports updates");
     const topics = (node: string) => eventsOf("recv", node).map((event) => (event as { frames: { text: string }[] }).frames[0]!.text);
-    assert.ok(topics("subscriber-2").every((topic) => topic.startsWith("weather")), "subscriber-2 takes weather only");
-    assert.ok(topics("subscriber-3").every((topic) => topic.startsWith("sports")), "subscriber-3 takes sports only");
+    assert.ok(
+      topics("subscriber-2").every((topic) => topic.startsWith("weather")),
+      "subscriber-2 takes weather only",
+    );
+    assert.ok(
+      topics("subscriber-3").every((topic) => topic.startsWith("sports")),
+      "subscriber-3 takes sports only",
+    );
     assert.ok(new Set(topics("subscriber-1")).size === 4, "subscriber-1 takes everything");
 
     const bad = await client.request({ type: "action", runId, action: "filter", node: "subscriber-3", filter: "secrets" });
@@ -155,7 +189,10 @@ describe("pub-sub", () => {
     assert.equal(changed.type, "acted");
     await client.waitUntil(() => topics("subscriber-3").filter((topic) => topic.startsWith("news")).length >= 5, 15_000, "news updates");
     const afterChange = topics("subscriber-3").slice(topics("subscriber-3").findIndex((topic) => topic.startsWith("news")));
-    assert.ok(afterChange.every((topic) => topic.startsWith("news")), "after the change, news only");
+    assert.ok(
+      afterChange.every((topic) => topic.startsWith("news")),
+      "after the change, news only",
+    );
     await client.stop(runId);
   });
 
@@ -209,14 +246,28 @@ describe("pub-logger", () => {
     assert.equal(acted.type, "acted");
     await client.waitUntil(() => eventsOf("filters", "watcher-1").length >= 3, 10_000, "the new filter");
     const since = eventsOf("filters", "watcher-1").at(-1)!.t;
-    const levels = () => eventsOf("recv", "watcher-1").filter((event) => event.t > since).map((event) => (event as { frames: { text: string }[] }).frames[0]!.text);
+    const levels = () =>
+      eventsOf("recv", "watcher-1")
+        .filter((event) => event.t > since)
+        .map((event) => (event as { frames: { text: string }[] }).frames[0]!.text);
     await client.waitUntil(() => levels().length >= 6, 15_000, "error records");
-    assert.ok(levels().every((level) => level === "ERROR"), `only errors: ${levels()}`);
+    assert.ok(
+      levels().every((level) => level === "ERROR"),
+      `only errors: ${levels()}`,
+    );
     // Each program's errors come every few records of its own: wait for both, as a person watching would.
-    const writers = () => new Set(eventsOf("deliver", "watcher-1").filter((event) => event.t > since).map((event) => (event as { from: string }).from));
+    const writers = () =>
+      new Set(
+        eventsOf("deliver", "watcher-1")
+          .filter((event) => event.t > since)
+          .map((event) => (event as { from: string }).from),
+      );
     await client.waitUntil(() => writers().size >= 2, 15_000, "errors from both programs");
     assert.deepEqual(writers(), new Set(["program-1", "program-2"]));
-    assert.ok(levels().every((level) => level === "ERROR"), `still only errors: ${levels()}`);
+    assert.ok(
+      levels().every((level) => level === "ERROR"),
+      `still only errors: ${levels()}`,
+    );
     await client.stop(runId);
   });
 });
@@ -246,7 +297,11 @@ describe("request-reply extras", () => {
     await client.waitUntil(() => eventsOf("bound", "server-1").length === 2, 10_000, "the server bound again");
     const [first, second] = eventsOf("bound", "server-1") as { endpoint: string }[];
     assert.equal(second!.endpoint, first!.endpoint, "the same endpoint as before");
-    await client.waitUntil(() => eventsOf("monitor", "client-1").filter((event) => (event as { event: string }).event === "handshake").length >= 2, 10_000, "the client reconnected");
+    await client.waitUntil(
+      () => eventsOf("monitor", "client-1").filter((event) => (event as { event: string }).event === "handshake").length >= 2,
+      10_000,
+      "the client reconnected",
+    );
     await client.stop(runId);
   });
 });
@@ -286,11 +341,20 @@ describe("devices and transports", () => {
 
   it("the forwarder passes subscriptions upstream as frames it prints", async () => {
     const runId = await client.start("forwarder", {});
-    await client.waitUntil(() => client.output("forwarder-1").filter((line) => line.startsWith("subscribe")).length >= 3, 15_000, "subscriptions");
+    await client.waitUntil(
+      () => client.output("forwarder-1").filter((line) => line.startsWith("subscribe")).length >= 3,
+      15_000,
+      "subscriptions",
+    );
     assert.ok(client.output("forwarder-1").includes('subscribe "weather"'));
     // Each subscriber's subscription frame is drawn reaching the device's XPUB, where it was received.
     await client.waitUntil(
-      () => new Set(eventsOf("deliver", "forwarder-1").map((event) => (event as { from: string }).from).filter((from) => from.startsWith("subscriber"))).size === 3,
+      () =>
+        new Set(
+          eventsOf("deliver", "forwarder-1")
+            .map((event) => (event as { from: string }).from)
+            .filter((from) => from.startsWith("subscriber")),
+        ).size === 3,
       10_000,
       "subscription frames matched",
     );

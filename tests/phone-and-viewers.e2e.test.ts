@@ -26,7 +26,10 @@ after(async () => {
 const PHONE = { width: 390, height: 844 };
 
 const received = (page: Page, widget: string, node: string) =>
-  page.evaluate(([selector, id]) => Number(document.querySelector(`${selector} [data-node="${id}"]`)?.getAttribute("data-received")), [widget, node] as const);
+  page.evaluate(([selector, id]) => Number(document.querySelector(`${selector} [data-node="${id}"]`)?.getAttribute("data-received")), [
+    widget,
+    node,
+  ] as const);
 
 describe("on a phone", { timeout: 300_000 }, () => {
   let bridge: RunningBridge;
@@ -64,13 +67,25 @@ describe("on a phone", { timeout: 300_000 }, () => {
     await page.locator("section#push-pull.present").waitFor();
     const widget = "section#push-pull zmq-demo";
     await page.locator(`${widget} button.demo-run`).click();
-    await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="worker-3"]`)?.getAttribute("data-received")) >= 2, widget, { timeout: 20_000 });
+    await page.waitForFunction(
+      (selector) => Number(document.querySelector(`${selector} [data-node="worker-3"]`)?.getAttribute("data-received")) >= 2,
+      widget,
+      { timeout: 20_000 },
+    );
     await page.locator(`${widget} .message`).first().waitFor({ state: "attached", timeout: 10_000 });
     const diagram = await page.locator(`${widget} svg.diagram`).boundingBox();
-    assert.ok(diagram && diagram.x >= 0 && diagram.x + diagram.width <= PHONE.width && diagram.width >= 300, `the diagram spans the screen: ${JSON.stringify(diagram)}`);
+    assert.ok(
+      diagram && diagram.x >= 0 && diagram.x + diagram.width <= PHONE.width && diagram.width >= 300,
+      `the diagram spans the screen: ${JSON.stringify(diagram)}`,
+    );
     const pieces: TextPiece[] = await page.evaluate(visibleTexts, widget);
-    assert.deepEqual(pieces.filter((piece) => piece.px < 12 - 0.01).map((piece) => `"${piece.text}" at ${piece.px} px`), []);
-    const nodes = await page.locator(`${widget} [data-node]`).evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect()).map(({ left, right }) => ({ left, right })));
+    assert.deepEqual(
+      pieces.filter((piece) => piece.px < 12 - 0.01).map((piece) => `"${piece.text}" at ${piece.px} px`),
+      [],
+    );
+    const nodes = await page
+      .locator(`${widget} [data-node]`)
+      .evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect()).map(({ left, right }) => ({ left, right })));
     assert.ok(nodes.length === 4 && nodes.every(({ left, right }) => left >= 0 && right <= 390), "every process is on the screen");
     await page.locator(`${widget} button.demo-run`).click();
     await page.close();
@@ -81,7 +96,8 @@ describe("a viewer of a shared deck", { timeout: 180_000 }, () => {
   it("follows the presenter's slide and sees the run there, with no control it may not use; wanders off and comes back", async () => {
     const bridge = await startBridge(["--share", "--host", "127.0.0.1"]);
     try {
-      for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       const token = /\?token=([\w-]+)/.exec(bridge.output())?.[1];
       assert.ok(token);
       const viewer = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -97,15 +113,28 @@ describe("a viewer of a shared deck", { timeout: 180_000 }, () => {
 
       await presenter.getByRole("button", { name: "Run" }).click();
       const widget = 'zmq-demo[data-demo="req-rep"]';
-      await viewer.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="client-1"]`)?.getAttribute("data-received")) >= 2, widget, { timeout: 20_000 });
-      const pidsOf = (page: Page) => page.locator(`${widget} [data-node]`).evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute("data-pid"))).sort());
+      await viewer.waitForFunction(
+        (selector) => Number(document.querySelector(`${selector} [data-node="client-1"]`)?.getAttribute("data-received")) >= 2,
+        widget,
+        { timeout: 20_000 },
+      );
+      const pidsOf = (page: Page) =>
+        page.locator(`${widget} [data-node]`).evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute("data-pid"))).sort());
       assert.deepEqual(await pidsOf(viewer), await pidsOf(presenter), "the viewer sees the presenter's processes");
       assert.deepEqual(await pidsOf(viewer), demoProcessesOf(bridge.process.pid!).sort());
       // Nothing it may not use: no Run, no parameters, no Kill, Restart, Send twice or Add.
-      const shown = await viewer.locator(`section#req-rep ${widget}`).evaluate((element) =>
-        [...element.querySelectorAll("button, select, input")].filter((control) => control.checkVisibility({ visibilityProperty: true })).map((control) => control.textContent?.trim() || control.getAttribute("aria-label") || control.tagName),
+      const shown = await viewer
+        .locator(`section#req-rep ${widget}`)
+        .evaluate((element) =>
+          [...element.querySelectorAll("button, select, input")]
+            .filter((control) => control.checkVisibility({ visibilityProperty: true }))
+            .map((control) => control.textContent?.trim() || control.getAttribute("aria-label") || control.tagName),
+        );
+      assert.deepEqual(
+        shown.filter((name) => !["Pause", "Slow", "Normal"].includes(name ?? "")),
+        [],
+        "only the animation's own controls",
       );
-      assert.deepEqual(shown.filter((name) => !["Pause", "Slow", "Normal"].includes(name ?? "")), [], "only the animation's own controls");
 
       // The viewer looks at the next slide: following stops; the presenter moves on without it.
       await viewer.keyboard.press("ArrowRight");
@@ -135,14 +164,34 @@ describe("a run that spans the code slides", { timeout: 180_000 }, () => {
       await page.goto(`${bridge.url}/#/req-rep`);
       await page.locator("section#req-rep.present").waitFor();
       await page.getByRole("button", { name: "Run" }).click();
-      await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-node="client-1"]')?.getAttribute("data-received")) >= 1, undefined, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-node="client-1"]')?.getAttribute("data-received")) >= 1,
+        undefined,
+        { timeout: 20_000 },
+      );
       await page.keyboard.press("ArrowRight");
       await page.locator("section#req-rep-client.present").waitFor();
       const view = page.locator("section#req-rep-client .live-view");
       await view.waitFor();
-      await page.waitForFunction(() => !document.querySelector(".reveal .slides section.present")?.getAnimations({ subtree: true }).some((animation) => animation.playState === "running" && animation.effect instanceof KeyframeEffect && !(animation.effect.target as Element | null)?.closest(".diagram")));
+      await page.waitForFunction(
+        () =>
+          !document
+            .querySelector(".reveal .slides section.present")
+            ?.getAnimations({ subtree: true })
+            .some(
+              (animation) =>
+                animation.playState === "running" &&
+                animation.effect instanceof KeyframeEffect &&
+                !(animation.effect.target as Element | null)?.closest(".diagram"),
+            ),
+      );
       const before = await received(page, "section#req-rep-client .live-view", "client-1");
-      await page.waitForFunction((count) => Number(document.querySelector('section#req-rep-client .live-view [data-node="client-1"]')?.getAttribute("data-received")) > count, before, { timeout: 20_000 });
+      await page.waitForFunction(
+        (count) =>
+          Number(document.querySelector('section#req-rep-client .live-view [data-node="client-1"]')?.getAttribute("data-received")) > count,
+        before,
+        { timeout: 20_000 },
+      );
       const layout = await page.evaluate(() => {
         const slide = document.getElementById("req-rep-client")!;
         const box = (element: Element) => element.getBoundingClientRect();
@@ -152,7 +201,10 @@ describe("a run that spans the code slides", { timeout: 180_000 }, () => {
         const pre = slide.querySelector<HTMLElement>(".code-block pre")!;
         return {
           apart: code.right <= view.left + 0.5 || code.bottom <= view.top + 0.5,
-          inside: [view, code].every((rect) => rect.left >= frame.left - 1 && rect.right <= frame.right + 1 && rect.top >= frame.top - 1 && rect.bottom <= frame.bottom + 1),
+          inside: [view, code].every(
+            (rect) =>
+              rect.left >= frame.left - 1 && rect.right <= frame.right + 1 && rect.top >= frame.top - 1 && rect.bottom <= frame.bottom + 1,
+          ),
           whole: pre.scrollHeight <= pre.clientHeight + 1 && pre.scrollWidth <= pre.clientWidth + 1,
           nodes: slide.querySelectorAll(".live-view [data-node]").length,
         };
@@ -165,7 +217,11 @@ describe("a run that spans the code slides", { timeout: 180_000 }, () => {
       await page.locator("section#req-rep-server.present .live-view").waitFor();
       await page.goto(`${bridge.url}/#/push-pull`);
       await page.locator("section#push-pull.present").waitFor();
-      await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped", undefined, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped",
+        undefined,
+        { timeout: 20_000 },
+      );
       assert.equal(await page.locator(".live-view").count(), 0);
     } finally {
       await page.close();

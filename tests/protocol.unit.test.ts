@@ -61,7 +61,10 @@ describe("client message validation", () => {
   }
 
   it("accepts a watch request", () => {
-    assert.deepEqual(parse({ type: "watch", requestId: "w1", demo: "req-rep" }), { ok: true, message: { type: "watch", requestId: "w1", demo: "req-rep" } });
+    assert.deepEqual(parse({ type: "watch", requestId: "w1", demo: "req-rep" }), {
+      ok: true,
+      message: { type: "watch", requestId: "w1", demo: "req-rep" },
+    });
   });
 
   it("refuses a __proto__ key, which the schema would otherwise drop without a word (found by the fuzz test)", () => {

@@ -28,19 +28,26 @@ async function openSlide(url: string): Promise<Page> {
 const widgetState = (page: Page) => page.locator('zmq-demo[data-demo="req-rep"]').getAttribute("data-state");
 
 async function waitForState(page: Page, state: string): Promise<void> {
-  await page.waitForFunction((wanted) => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === wanted, state, { timeout: 20_000 });
+  await page.waitForFunction(
+    (wanted) => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === wanted,
+    state,
+    { timeout: 20_000 },
+  );
 }
 
 async function waitForReplies(page: Page, count: number): Promise<void> {
   await page.waitForFunction(
-    (wanted) => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= wanted,
+    (wanted) =>
+      Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= wanted,
     count,
     { timeout: 20_000 },
   );
 }
 
 async function pidsOnScreen(page: Page): Promise<number[]> {
-  return page.locator('zmq-demo[data-demo="req-rep"] [data-node]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.pid)));
+  return page
+    .locator('zmq-demo[data-demo="req-rep"] [data-node]')
+    .evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.pid)));
 }
 
 describe("the page and a bridge that restarts", { timeout: 180_000 }, () => {
@@ -88,9 +95,14 @@ describe("a demo process killed on screen", { timeout: 180_000 }, () => {
       const server = page.locator('zmq-demo[data-demo="req-rep"] [data-node][data-role="server"]');
       const serverPid = Number(await server.getAttribute("data-pid"));
       assert.ok(killChild(bridge.process.pid!, serverPid), "the pid on screen is the bridge's child");
-      await page.locator('zmq-demo[data-demo="req-rep"] [data-node][data-role="server"][data-status="exited"]').waitFor({ timeout: 10_000 });
+      await page
+        .locator('zmq-demo[data-demo="req-rep"] [data-node][data-role="server"][data-status="exited"]')
+        .waitFor({ timeout: 10_000 });
       assert.match((await server.textContent()) ?? "", /exited \(SIGKILL\)/);
-      assert.equal(await page.locator('zmq-demo[data-demo="req-rep"] [data-node][data-role="client"]').getAttribute("data-status"), "running");
+      assert.equal(
+        await page.locator('zmq-demo[data-demo="req-rep"] [data-node][data-role="client"]').getAttribute("data-status"),
+        "running",
+      );
       assert.equal(await widgetState(page), "running", "the run goes on");
       await page.getByRole("button", { name: "Stop" }).click();
       await waitForState(page, "stopped");
@@ -106,7 +118,8 @@ describe("a shared deck in the browser", { timeout: 180_000 }, () => {
   it("a viewer's page watches the presenter's run live and cannot start one", async () => {
     const bridge = await startBridge(["--share", "--host", "127.0.0.1"]);
     try {
-      for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       const token = /\?token=([\w-]+)/.exec(bridge.output())?.[1];
       assert.ok(token);
       const viewer = await openSlide(`${bridge.url}/?token=${token}#/req-rep`);

@@ -35,26 +35,44 @@ describe("replies under kills and restarts", () => {
     const lives = () => client.events().filter((event) => event.kind === "spawn" && event.node === "client-1").length;
     for (let kill = 1; kill <= KILLS; kill++) {
       // A life that has had a reply: its next request is the one the server is working on.
-      await client.waitUntil(() => (linesByLife(client.events(), "client-1").at(-1) ?? []).some((line) => line.startsWith("Received reply")), 20_000, "a reply to this life");
+      await client.waitUntil(
+        () => (linesByLife(client.events(), "client-1").at(-1) ?? []).some((line) => line.startsWith("Received reply")),
+        20_000,
+        "a reply to this life",
+      );
       const received = counted(client.events(), "server-1", "recv");
       await client.waitUntil(() => counted(client.events(), "server-1", "recv") > received, 20_000, "the server taking the next request");
       await new Promise((resolve) => setTimeout(resolve, WORK_MS / 3));
       assert.equal((await client.request({ type: "action", runId, action: "kill", node: "client-1" })).type, "acted");
-      await client.waitUntil(() => client.events().filter((event) => event.kind === "exit" && event.node === "client-1").length === kill, 10_000, "the kill");
+      await client.waitUntil(
+        () => client.events().filter((event) => event.kind === "exit" && event.node === "client-1").length === kill,
+        10_000,
+        "the kill",
+      );
       assert.equal((await client.request({ type: "action", runId, action: "restart", node: "client-1" })).type, "acted");
       await client.waitUntil(() => lives() === kill + 1, 10_000, "the restart");
     }
-    await client.waitUntil(() => (linesByLife(client.events(), "client-1").at(-1) ?? []).filter((line) => line.startsWith("Received reply")).length >= 2, 20_000, "the last life's replies");
+    await client.waitUntil(
+      () => (linesByLife(client.events(), "client-1").at(-1) ?? []).filter((line) => line.startsWith("Received reply")).length >= 2,
+      20_000,
+      "the last life's replies",
+    );
     // Every reply the server sent before now has been settled: received, or lost with a life.
     await new Promise((resolve) => setTimeout(resolve, WORK_MS * 2));
     await client.stop(runId);
 
     const replies = deliveries(client.events()).filter((delivery) => delivery.node === "client-1");
-    const printed = linesByLife(client.events(), "client-1").flat().filter((line) => line.startsWith("Received reply")).length;
+    const printed = linesByLife(client.events(), "client-1")
+      .flat()
+      .filter((line) => line.startsWith("Received reply")).length;
     assert.equal(counted(client.events(), "client-1", "recv"), printed, "every reply a client printed is counted received");
     assert.equal(replies.length, printed, "and drawn to it");
     const late = replies.filter((delivery) => delivery.latencyMs >= WORK_MS / 2);
-    assert.deepEqual(late.map((delivery) => delivery.latencyMs), [], "a reply takes a moment on loopback; one drawn from an earlier request would show the server's work");
+    assert.deepEqual(
+      late.map((delivery) => delivery.latencyMs),
+      [],
+      "a reply takes a moment on loopback; one drawn from an earlier request would show the server's work",
+    );
     const lost = losses(client.events());
     assert.deepEqual(
       lost.map((event) => [event.node, event.to, event.reason]),
@@ -79,14 +97,24 @@ describe("a client from outside the run", () => {
     assert.equal(peer.code, 0, peer.output);
     assert.equal(peer.output.match(/python got World/g)?.length, 20, peer.output);
     const after = counted(client.events(), "client-1", "recv");
-    await client.waitUntil(() => counted(client.events(), "client-1", "recv") >= after + 3, 20_000, "the run's client at work after the peer left");
+    await client.waitUntil(
+      () => counted(client.events(), "client-1", "recv") >= after + 3,
+      20_000,
+      "the run's client at work after the peer left",
+    );
     await client.stop(runId);
 
     const replies = deliveries(client.events()).filter((delivery) => delivery.node === "client-1");
-    const printed = linesByLife(client.events(), "client-1").flat().filter((line) => line.startsWith("Received reply")).length;
+    const printed = linesByLife(client.events(), "client-1")
+      .flat()
+      .filter((line) => line.startsWith("Received reply")).length;
     assert.ok(replies.length <= printed, `no more replies drawn to client-1 (${replies.length}) than it printed (${printed})`);
     const late = replies.filter((delivery) => delivery.latencyMs >= work / 2);
-    assert.deepEqual(late.map((delivery) => delivery.latencyMs), [], "none drawn from a request the server answered before (the Python client's)");
+    assert.deepEqual(
+      late.map((delivery) => delivery.latencyMs),
+      [],
+      "none drawn from a request the server answered before (the Python client's)",
+    );
     assert.deepEqual(losses(client.events()), [], "every reply was received: nothing is lost");
     // Each of the run's client's requests is drawn at most once: the Python client's are not taken for its.
     const requests = deliveries(client.events()).filter((delivery) => delivery.node === "server-1" && delivery.from === "client-1");

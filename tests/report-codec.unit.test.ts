@@ -161,11 +161,18 @@ describe("report batches between a demo process and the bridge", () => {
     writer.message("send", 1, 0, 1, [Buffer.from("Hello"), Buffer.from("World")], [Buffer.from("Hello"), Buffer.from("World")]);
     const batch = Buffer.from(writer.take(0)).subarray(4);
     for (let cut = 1; cut < batch.length; cut++) {
-      assert.throws(() => decodeBatch(batch.subarray(0, cut)), (error: Error) => error instanceof ReportBatchError && /cut short|garbled/.test(error.message), `cut at ${cut}`);
+      assert.throws(
+        () => decodeBatch(batch.subarray(0, cut)),
+        (error: Error) => error instanceof ReportBatchError && /cut short|garbled/.test(error.message),
+        `cut at ${cut}`,
+      );
     }
     // A header: one record, heard until 0.
     const oneRecord = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    assert.throws(() => decodeBatch(Buffer.concat([oneRecord, Buffer.from([9, 1, 2, 3])])), { name: "ReportBatchError", message: /unknown record tag 9 at byte 12/ });
+    assert.throws(() => decodeBatch(Buffer.concat([oneRecord, Buffer.from([9, 1, 2, 3])])), {
+      name: "ReportBatchError",
+      message: /unknown record tag 9 at byte 12/,
+    });
     const badJson = Buffer.concat([oneRecord, Buffer.from([3, 5, 0, 0, 0]), Buffer.from("{kind")]);
     assert.throws(() => decodeBatch(badJson), { name: "ReportBatchError", message: /JSON record at byte 12 does not parse/ });
     const notReport = Buffer.concat([oneRecord, Buffer.from([3, 2, 0, 0, 0]), Buffer.from("42")]);
@@ -200,7 +207,8 @@ describe("report batches between a demo process and the bridge", () => {
     for (const chunkSize of [1, 3, 7, 64, 1000, bytes.length]) {
       const reader = new ReportStreamReader();
       const read: ChildReportBatch[] = [];
-      for (let at = 0; at < bytes.length; at += chunkSize) for (const batch of reader.push(bytes.subarray(at, at + chunkSize))) read.push(decodeBatch(batch));
+      for (let at = 0; at < bytes.length; at += chunkSize)
+        for (const batch of reader.push(bytes.subarray(at, at + chunkSize))) read.push(decodeBatch(batch));
       assert.deepEqual(read, written, `chunks of ${chunkSize}`);
     }
   });
@@ -232,7 +240,12 @@ describe("report batches between a demo process and the bridge", () => {
     );
     const batches: ChildReportBatch[] = [];
     const logged: string[] = [];
-    const child = new DemoProcess(script, [], { onReports: (batch) => batches.push(batch), onLine: () => {}, onExit: () => {}, log: (message) => logged.push(message) });
+    const child = new DemoProcess(script, [], {
+      onReports: (batch) => batches.push(batch),
+      onLine: () => {},
+      onExit: () => {},
+      log: (message) => logged.push(message),
+    });
     await child.exited;
     assert.deepEqual(batches, [{ reports: [{ kind: "tally", t: 1, sent: 2, received: 3 }], heardUntil: 5 }]);
     assert.equal(logged.length, 1);

@@ -21,15 +21,21 @@ async function numberAttribute(page: Page, role: string, name: string): Promise<
 }
 
 async function pidsOnScreen(page: Page): Promise<number[]> {
-  const pids = await widget(page).locator("[data-node]").evaluateAll((nodes) => nodes.map((element) => Number((element as HTMLElement).dataset.pid)));
-  assert.ok(pids.every((pid) => pid > 0), `every node shows a pid: ${pids}`);
+  const pids = await widget(page)
+    .locator("[data-node]")
+    .evaluateAll((nodes) => nodes.map((element) => Number((element as HTMLElement).dataset.pid)));
+  assert.ok(
+    pids.every((pid) => pid > 0),
+    `every node shows a pid: ${pids}`,
+  );
   return pids;
 }
 
 /** Waits until the client has had `count` replies, as the diagram shows. */
 async function waitForRoundTrips(page: Page, count: number): Promise<void> {
   await page.waitForFunction(
-    (wanted) => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= wanted,
+    (wanted) =>
+      Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= wanted,
     count,
     { timeout: 15_000 },
   );
@@ -45,18 +51,28 @@ describe("Request/Reply, live from its slide", () => {
 
     const pids = await pidsOnScreen(page);
     assert.equal(pids.length, 2);
-    assert.deepEqual(demoProcessesOf(harness.bridge.process.pid!).sort(), [...pids].sort(), "the processes on screen are the bridge's children");
+    assert.deepEqual(
+      demoProcessesOf(harness.bridge.process.pid!).sort(),
+      [...pids].sort(),
+      "the processes on screen are the bridge's children",
+    );
 
     // Messages are drawn from their real sender to their real receiver.
     await page.locator('.message[data-from="client-1"][data-to="server-1"]').first().waitFor({ timeout: 5000 });
     await page.locator('.message[data-from="server-1"][data-to="client-1"]').first().waitFor({ timeout: 5000 });
 
     await page.getByRole("button", { name: "Stop" }).click();
-    await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped",
+      undefined,
+      { timeout: 10_000 },
+    );
 
     // Each process prints its own totals as it ends; the diagram's counters must equal them.
     for (const role of ["client", "server"]) {
-      const tally = await widget(page).locator(`.demo-output li[data-printed-by="${role}-1"]`, { hasText: /^.*sent \d+, received \d+$/ }).textContent();
+      const tally = await widget(page)
+        .locator(`.demo-output li[data-printed-by="${role}-1"]`, { hasText: /^.*sent \d+, received \d+$/ })
+        .textContent();
       const [, sent, received] = /sent (\d+), received (\d+)/.exec(tally ?? "") ?? [];
       assert.equal(await numberAttribute(page, role, "data-sent"), Number(sent), `${role} sent`);
       assert.equal(await numberAttribute(page, role, "data-received"), Number(received), `${role} received`);
@@ -73,7 +89,11 @@ describe("Request/Reply, live from its slide", () => {
     await waitForRoundTrips(page, 1);
     const pids = await pidsOnScreen(page);
     await page.keyboard.press("r");
-    await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped",
+      undefined,
+      { timeout: 10_000 },
+    );
     assert.deepEqual(await waitForExit(pids), []);
     await page.close();
   });
@@ -87,7 +107,11 @@ describe("Request/Reply, live from its slide", () => {
     await page.waitForFunction(() => document.querySelector("section#req-rep.present") === null);
     assert.deepEqual(await waitForExit(pids), [], "the processes end when the slide is left");
     // The page hears "stopped" just after the bridge has reaped the processes, not before.
-    await page.waitForFunction(() => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped", undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelector('zmq-demo[data-demo="req-rep"]')?.getAttribute("data-state") === "stopped",
+      undefined,
+      { timeout: 10_000 },
+    );
     await page.close();
   });
 
@@ -152,12 +176,19 @@ describe("the deck", () => {
     const page = await openSlide("req-rep-client");
     const blocks = await page.locator(".code-block").evaluateAll((elements) =>
       // innerText: the code as a reader sees it on the slide, not the markup's text.
-      // biome-ignore lint/performance/useDomNodeTextContent: what is asserted is what is shown
-      elements.map((element) => ({ source: (element as HTMLElement).dataset.source!, text: (element.querySelector("code") as HTMLElement).innerText })),
+      elements.map((element) => ({
+        source: (element as HTMLElement).dataset.source!,
+        // biome-ignore lint/performance/useDomNodeTextContent: what is asserted is what is shown
+        text: (element.querySelector("code") as HTMLElement).innerText,
+      })),
     );
     assert.ok(blocks.length >= 2, "the deck has the client and the server code");
     for (const block of blocks) {
-      assert.equal(block.text.trimEnd(), extractCode(REPO_ROOT, parseCodeReference(block.source)), `${block.source} on the slide equals its source`);
+      assert.equal(
+        block.text.trimEnd(),
+        extractCode(REPO_ROOT, parseCodeReference(block.source)),
+        `${block.source} on the slide equals its source`,
+      );
     }
     await page.close();
   });

@@ -57,11 +57,16 @@ after(async () => {
 /** The run folders of edited modules this bridge has now. */
 function runFolders(): string[] {
   const roots = readdirSync(tmpdir()).filter((name) => name.startsWith(`zmq-code-${bridge.process.pid}-`));
-  return roots.flatMap((root) => readdirSync(join(tmpdir(), root)).filter((name) => name.startsWith("run-")).map((name) => join(tmpdir(), root, name)));
+  return roots.flatMap((root) =>
+    readdirSync(join(tmpdir(), root))
+      .filter((name) => name.startsWith("run-"))
+      .map((name) => join(tmpdir(), root, name)),
+  );
 }
 
 const spawnOf = (node: string) => client.events.find((event): event is SpawnEvent => event.kind === "spawn" && event.node === node);
-const exitOf = (node: string) => client.events.find((event) => event.kind === "exit" && event.node === node) as { code: number | null; signal: string | null } | undefined;
+const exitOf = (node: string) =>
+  client.events.find((event) => event.kind === "exit" && event.node === node) as { code: number | null; signal: string | null } | undefined;
 
 async function runEdited(source: string, params: Record<string, number> = FAST): Promise<{ reply: ServerMessage; runId?: string }> {
   const reply = await client.request({ type: "run", demo: "req-rep", params, code: { role: "server", source } }, 30_000);
@@ -72,7 +77,11 @@ describe("running a learner's edited role", () => {
   it("an edited REP server's reply reaches the client, its node is marked edited, and its folder is gone after the run", async () => {
     const { reply, runId } = await runEdited(SERVER.replace('send("World")', 'send("World, from my code")'));
     assert.equal(reply.type, "started", JSON.stringify(reply));
-    await client.waitUntil(() => client.output("client-1").some((line) => line.includes("World, from my code")), 30_000, "the edited reply at the client");
+    await client.waitUntil(
+      () => client.output("client-1").some((line) => line.includes("World, from my code")),
+      30_000,
+      "the edited reply at the client",
+    );
     const delivered = client.events.find((event) => event.kind === "deliver" && event.node === "client-1" && event.from === "server-1");
     assert.ok(delivered, "the diagram draws the reply from the learner's server to the client");
     assert.equal(spawnOf("server-1")?.edited, true);
@@ -98,7 +107,13 @@ describe("running a learner's edited role", () => {
 
   it("a check answers the editor with its problems and starts nothing: none for the slide's own function", async () => {
     const clean = await client.request({ type: "check", demo: "req-rep", role: "server", source: SERVER }, 30_000);
-    assert.deepEqual(clean, { type: "code-problems", requestId: (clean as { requestId: string }).requestId, demo: "req-rep", role: "server", diagnostics: [] });
+    assert.deepEqual(clean, {
+      type: "code-problems",
+      requestId: (clean as { requestId: string }).requestId,
+      demo: "req-rep",
+      role: "server",
+      diagnostics: [],
+    });
     const typo = SERVER.replace("socket.send(", "socket.sned(");
     const found = await client.request({ type: "check", demo: "req-rep", role: "server", source: typo }, 30_000);
     assert.equal(found.type === "code-problems" && found.diagnostics[0]?.line, lineOf(typo, "sned"));
@@ -129,7 +144,9 @@ describe("running a learner's edited role", () => {
 
   it("a child process is refused with Node's access-denied error, and never runs", async () => {
     const marker = join(scratch, "made-by-a-child.txt");
-    const { reply, runId } = await runEdited(serverWith(`(await import("node:child_process")).execFileSync("/bin/sh", ["-c", "touch ${marker}"]);`));
+    const { reply, runId } = await runEdited(
+      serverWith(`(await import("node:child_process")).execFileSync("/bin/sh", ["-c", "touch ${marker}"]);`),
+    );
     assert.equal(reply.type, "started", JSON.stringify(reply));
     await client.waitUntil(() => exitOf("server-1") !== undefined, 30_000, "the server's exit");
     assert.match(client.output("server-1").join("\n"), /ERR_ACCESS_DENIED/);
@@ -138,7 +155,10 @@ describe("running a learner's edited role", () => {
   });
 
   it("Stop ends a role stuck in an infinite loop, its whole group, with no orphan", async () => {
-    const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    console.log(\"looping on\", String(request));\n    while (Date.now() > 0) {}");
+    const source = SERVER.replace(
+      "for await (const [request] of socket) {",
+      'for await (const [request] of socket) {\n    console.log("looping on", String(request));\n    while (Date.now() > 0) {}',
+    );
     const { reply, runId } = await runEdited(source);
     assert.equal(reply.type, "started", JSON.stringify(reply));
     // Printed (synchronously, to a pipe) just before it loops: from then on it reads no signal.
@@ -187,7 +207,10 @@ describe("a bridge killed with kill -9 while a learner's role loops", () => {
     const page = await RunClient.open(doomed.url);
     try {
       await openEditor(page);
-      const source = SERVER.replace("for await (const [request] of socket) {", "for await (const [request] of socket) {\n    console.log(\"looping on\", String(request));\n    while (Date.now() > 0) {}");
+      const source = SERVER.replace(
+        "for await (const [request] of socket) {",
+        'for await (const [request] of socket) {\n    console.log("looping on", String(request));\n    while (Date.now() > 0) {}',
+      );
       const reply = await page.request({ type: "run", demo: "req-rep", params: FAST, code: { role: "server", source } }, 30_000);
       assert.equal(reply.type, "started", JSON.stringify(reply));
       await page.waitUntil(() => page.output("server-1").includes("looping on Hello"), 30_000, "the server looping");
@@ -211,7 +234,8 @@ describe("a shared deck's viewer", () => {
   });
 
   it("gets read-only for a run with code and for a check, and nothing starts", async () => {
-    for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(shared.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(shared.output()); tries++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const token = /\?token=([\w-]+)/.exec(shared.output())?.[1] ?? "";
     const viewer = await RunClient.open(shared.url, { origin: shared.url, token });
     try {
@@ -224,7 +248,10 @@ describe("a shared deck's viewer", () => {
         const reply = await viewer.request(body);
         assert.equal(reply.type === "error" && reply.code, "read-only");
       }
-      assert.equal(viewer.messages.some((message) => message.type === "started"), false);
+      assert.equal(
+        viewer.messages.some((message) => message.type === "started"),
+        false,
+      );
     } finally {
       viewer.close();
     }
@@ -258,7 +285,9 @@ describe("the terminal's --ROLE FILE", () => {
 
   it("runs that role from the file, and names the file's lines in its errors", async () => {
     writeFileSync(join(scratch, "my-server.ts"), SERVER.replace('send("World")', 'send("World from my file")'));
-    const ran = await demo(["req-rep", "--server", "my-server.ts", "--work", "0", "--interval", "100"], (output) => output.includes("Received reply 0 [ World from my file ]"));
+    const ran = await demo(["req-rep", "--server", "my-server.ts", "--work", "0", "--interval", "100"], (output) =>
+      output.includes("Received reply 0 [ World from my file ]"),
+    );
     assert.match(ran.output, /\[client-1\]\s+Received reply 0 \[ World from my file \]/);
 
     const throwing = serverWith('throw new Error("from my file");');

@@ -19,7 +19,8 @@ import { manifests } from "../protocol/manifests.js";
 
 const SERVER: EditTarget = { demo: "req-rep", file: "server.ts", symbol: "startServer" };
 const HANDLER: EditTarget = { demo: "pub-logger", file: "pub-log.ts", symbol: "addZmqHandler" };
-const original = (target: EditTarget) => extractSymbol(readFileSync(`${REPO_ROOT}demos/${target.demo}/${target.file}`, "utf8"), target.file, target.symbol);
+const original = (target: EditTarget) =>
+  extractSymbol(readFileSync(`${REPO_ROOT}demos/${target.demo}/${target.file}`, "utf8"), target.file, target.symbol);
 
 let compiler: RoleCompiler;
 before(() => {
@@ -78,6 +79,7 @@ describe("checking a learner's function", () => {
 
 describe("compiling a learner's function", () => {
   it("emits the edited module and the role program that imports it, pointed at the compiled reporting layer", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the learner's edit, as text
     const text = original(HANDLER).replace("record.level,", "`level ${record.level}`,");
     const modules = compiler.emit(HANDLER, text);
     assert.deepEqual([...modules.keys()].sort(), ["program.js", "pub-log.js"]);
@@ -94,7 +96,10 @@ describe("compiling a learner's function", () => {
 
 describe("the roles a learner may edit", () => {
   it("are the roles whose function a slide shows, and each one's edit reaches the program the role runs", () => {
-    const slides = readdirSync(`${REPO_ROOT}slides`).filter((name) => name.endsWith(".md")).map((name) => readFileSync(`${REPO_ROOT}slides/${name}`, "utf8")).join("\n");
+    const slides = readdirSync(`${REPO_ROOT}slides`)
+      .filter((name) => name.endsWith(".md"))
+      .map((name) => readFileSync(`${REPO_ROOT}slides/${name}`, "utf8"))
+      .join("\n");
     const shown = new Set([...slides.matchAll(/@code (demos\/[\w-]+\/[\w-]+\.ts)#(\w+)/g)].map((match) => `${match[1]}#${match[2]}`));
     const editable = new Set<string>();
     for (const manifest of manifests.values()) {
@@ -102,18 +107,27 @@ describe("the roles a learner may edit", () => {
         if (!spec.code) continue;
         editable.add(`${spec.code.file}#${spec.code.symbol}`);
         const target = editTargetOf(manifest, role);
-        assert.ok(shown.has(`${spec.code.file}#${spec.code.symbol}`), `${manifest.name}/${role}: no slide shows ${spec.code.file}#${spec.code.symbol}`);
+        assert.ok(
+          shown.has(`${spec.code.file}#${spec.code.symbol}`),
+          `${manifest.name}/${role}: no slide shows ${spec.code.file}#${spec.code.symbol}`,
+        );
         assert.deepEqual(compiler.check(target, original(target)), [], `${manifest.name}/${role}: the slide's own function checks clean`);
-        assert.ok(compiler.emit(target, original(target)).has(spec.script), `${manifest.name}/${role}: the edit of ${target.file} reaches ${spec.script}`);
+        assert.ok(
+          compiler.emit(target, original(target)).has(spec.script),
+          `${manifest.name}/${role}: the edit of ${target.file} reaches ${spec.script}`,
+        );
       }
     }
     // Every role program a slide shows code of can be edited (proto.ts's types and the basics' snippets are no role's;
     // a helper shown beside a role's function, such as the sink's loadResult, is not the role's function).
-    const roleModules = [...manifests.values()].flatMap((manifest) => Object.values(manifest.roles).map((spec) => `demos/${manifest.name}/${spec.script.replace(/\.js$/, ".ts")}`));
+    const roleModules = [...manifests.values()].flatMap((manifest) =>
+      Object.values(manifest.roles).map((spec) => `demos/${manifest.name}/${spec.script.replace(/\.js$/, ".ts")}`),
+    );
     const editableFiles = new Set([...editable].map((entry) => entry.split("#")[0]));
     for (const entry of shown) {
       const [file] = entry.split("#");
-      if (roleModules.includes(file!)) assert.ok(editableFiles.has(file), `${entry} is on a slide and runs as a role, but no function of its role can be edited`);
+      if (roleModules.includes(file!))
+        assert.ok(editableFiles.has(file), `${entry} is on a slide and runs as a role, but no function of its role can be edited`);
     }
   });
 });
@@ -132,18 +146,41 @@ describe("the sandbox's Node", () => {
 });
 
 describe("a failing edited role's output", () => {
-  const rewrite = learnerStackLines({ folder: "/tmp/zmq-code-1-AbCdEf/run-XyZ123", demo: "req-rep", file: "server.ts", firstLine: 6, lastLine: 16, originalLastLine: 15 });
+  const rewrite = learnerStackLines({
+    folder: "/tmp/zmq-code-1-AbCdEf/run-XyZ123",
+    demo: "req-rep",
+    file: "server.ts",
+    firstLine: 6,
+    lastLine: 16,
+    originalLastLine: 15,
+  });
 
   it("names the learner's lines, counted from their function's first line", () => {
-    assert.equal(rewrite("    at startServer (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:8:24)"), "    at startServer (your code, line 3:24)");
+    assert.equal(
+      rewrite("    at startServer (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:8:24)"),
+      "    at startServer (your code, line 3:24)",
+    );
     assert.equal(rewrite("    at file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:6:1"), "    at your code, line 1:1");
-    assert.equal(rewrite("file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:9"), "your code, line 4", "an uncaught exception's first line names the line alone");
+    assert.equal(
+      rewrite("file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:9"),
+      "your code, line 4",
+      "an uncaught exception's first line names the line alone",
+    );
   });
 
   it("names the rest of the module by the demo's own lines, and shows no temporary path", () => {
-    assert.equal(rewrite("    at <anonymous> (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:18:53)"), "    at <anonymous> (demos/req-rep/server.ts:17:53)");
-    assert.equal(rewrite("    at <anonymous> (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:2:1)"), "    at <anonymous> (demos/req-rep/server.ts:2:1)");
-    assert.equal(rewrite("    at work (file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/program.js:9:5)"), "    at work (demos/req-rep/program.js:9:5)");
+    assert.equal(
+      rewrite("    at <anonymous> (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:18:53)"),
+      "    at <anonymous> (demos/req-rep/server.ts:17:53)",
+    );
+    assert.equal(
+      rewrite("    at <anonymous> (/tmp/zmq-code-1-AbCdEf/run-XyZ123/server.ts:2:1)"),
+      "    at <anonymous> (demos/req-rep/server.ts:2:1)",
+    );
+    assert.equal(
+      rewrite("    at work (file:///tmp/zmq-code-1-AbCdEf/run-XyZ123/program.js:9:5)"),
+      "    at work (demos/req-rep/program.js:9:5)",
+    );
     assert.equal(rewrite("Received request: [ Hello ]"), "Received request: [ Hello ]");
   });
 });

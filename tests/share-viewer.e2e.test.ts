@@ -20,7 +20,8 @@ let token: string;
 
 before(async () => {
   bridge = await startBridge(["--share"]);
-  for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(bridge.output()); tries++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   token = /\?token=([\w-]+)/.exec(bridge.output())?.[1] ?? "";
   browser = await launchChromium();
 });
@@ -53,6 +54,8 @@ describe("a viewer's page", { timeout: 120_000, skip: elsewhere === undefined &&
     assert.deepEqual(referers, [], "no request carried a Referer");
     const address = page.url();
     await page.close();
-    t.diagnostic(`opened http://${elsewhere}:${bridge.port}/?token=…#/req-rep: address became ${address}, Referrer-Policy no-referrer, 0 Referers, a viewer after reload; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`);
+    t.diagnostic(
+      `opened http://${elsewhere}:${bridge.port}/?token=…#/req-rep: address became ${address}, Referrer-Policy no-referrer, 0 Referers, a viewer after reload; bridge RSS ${before} → ${rssMb(bridge.process.pid!)} MB`,
+    );
   });
 });

@@ -20,7 +20,16 @@ before(() => {
   mkdirSync(path.join(root, "slides/figures"), { recursive: true });
   writeFileSync(
     path.join(root, "demos/echo/echo.ts"),
-    ["import x from 'y';", "", "export function echo(text: string) {", "  const upper = text.toUpperCase();", "  console.log(upper);", "  return upper;", "}", ""].join("\n"),
+    [
+      "import x from 'y';",
+      "",
+      "export function echo(text: string) {",
+      "  const upper = text.toUpperCase();",
+      "  console.log(upper);",
+      "  return upper;",
+      "}",
+      "",
+    ].join("\n"),
   );
   writeFileSync(path.join(root, "protocol/demos/echo/manifest.ts"), "export const echo = {};\n");
   // Presets are checked against the real demos' parameters.
@@ -84,7 +93,10 @@ describe("the slides plugin", () => {
   });
 
   it("fails the build when a slide names a function its file does not have", async () => {
-    await assert.rejects(deck("# Code {#code}\n\n@code demos/echo/echo.ts#shout\n"), /slides\/10-test.md, slide 1: demos\/echo\/echo.ts has no top-level shout/);
+    await assert.rejects(
+      deck("# Code {#code}\n\n@code demos/echo/echo.ts#shout\n"),
+      /slides\/10-test.md, slide 1: demos\/echo\/echo.ts has no top-level shout/,
+    );
   });
 
   it("fails the build when a slide names a file that does not exist", async () => {
@@ -118,10 +130,18 @@ describe("the slides plugin", () => {
   });
 
   it("puts a .backup slide below the slide before it, off the → path, and refuses one with nothing above it", async () => {
-    const { html, slides } = await deck("# Talk {#talk}\n---\n# Code {#code .backup}\n---\n# More code {#more .backup}\n---\n# Next {#next}\n");
+    const { html, slides } = await deck(
+      "# Talk {#talk}\n---\n# Code {#code .backup}\n---\n# More code {#more .backup}\n---\n# Next {#next}\n",
+    );
     // A reveal.js vertical stack: the slide on the → path on top, its backup slides below it.
-    assert.match(html, /^<section class="stack">\n<section id="talk"[^>]*>[\s\S]*<section id="code"[^>]*class="backup"[\s\S]*<section id="more"[\s\S]*<\/section>\n<\/section>\n<section id="next"/);
-    assert.deepEqual(slides.map((slide) => slide.id), ["talk", "code", "more", "next"]);
+    assert.match(
+      html,
+      /^<section class="stack">\n<section id="talk"[^>]*>[\s\S]*<section id="code"[^>]*class="backup"[\s\S]*<section id="more"[\s\S]*<\/section>\n<\/section>\n<section id="next"/,
+    );
+    assert.deepEqual(
+      slides.map((slide) => slide.id),
+      ["talk", "code", "more", "next"],
+    );
     await assert.rejects(deck("# Code {#code .backup}\n"), /a backup slide goes below another slide/);
   });
 

@@ -64,7 +64,11 @@ describe("presenting with the speaker view", () => {
     const preview = await openSpeakerView(page);
 
     await page.getByRole("button", { name: "Run" }).click();
-    await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2,
+      undefined,
+      { timeout: 15_000 },
+    );
     // Both previews (current and upcoming) have loaded and had time to do anything they would.
     await page.waitForTimeout(1000);
     const pids = demoProcessesOf(bridge.process.pid!);
@@ -72,7 +76,9 @@ describe("presenting with the speaker view", () => {
 
     // The preview mirrors the main window's run: its state and its counters.
     await preview.locator('zmq-demo[data-state="running"]').waitFor();
-    await preview.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 1);
+    await preview.waitForFunction(
+      () => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 1,
+    );
 
     await page.getByRole("button", { name: "Stop" }).click();
     assert.deepEqual(await waitForExit(pids), []);
@@ -87,7 +93,11 @@ describe("presenting with the speaker view", () => {
 
     await preview.locator("section#req-rep zmq-demo button.demo-run").click();
     await page.locator('zmq-demo[data-state="running"]').waitFor({ timeout: 15_000 });
-    await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 1, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 1,
+      undefined,
+      { timeout: 15_000 },
+    );
     assert.equal(demoProcessesOf(bridge.process.pid!).length, 2);
     await preview.locator('section#req-rep zmq-demo[data-state="running"]').waitFor();
 
@@ -129,7 +139,11 @@ describe("offline and static", () => {
       await page.locator('zmq-demo[data-state="replay"]').waitFor({ timeout: 10_000 });
       await page.getByText(/Replay of a run recorded/).waitFor();
       // The recorded messages travel and count up, through the same diagram as a live run.
-      await page.waitForFunction(() => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2, undefined, { timeout: 15_000 });
+      await page.waitForFunction(
+        () => Number(document.querySelector('zmq-demo[data-demo="req-rep"] [data-role="client"]')?.getAttribute("data-received")) >= 2,
+        undefined,
+        { timeout: 15_000 },
+      );
       await page.locator('.message[data-from="client-1"][data-to="server-1"]').first().waitFor({ state: "attached" });
       assert.equal(await stateOf(page), "replay");
       const foreign = requests.filter((url) => !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(url) && !url.startsWith("data:"));
@@ -149,9 +163,16 @@ describe("offline and static", () => {
       const widget = "section#pub-sub-slow zmq-demo";
       await page.locator(`${widget} button.demo-run`).click();
       await page.locator(`${widget}[data-state="replay"]`).waitFor({ timeout: 10_000 });
-      await page.waitForFunction((selector) => Number(document.querySelector(`${selector} [data-node="publisher-1"]`)?.getAttribute("data-lost")) >= 1, widget, { timeout: 15_000 });
+      await page.waitForFunction(
+        (selector) => Number(document.querySelector(`${selector} [data-node="publisher-1"]`)?.getAttribute("data-lost")) >= 1,
+        widget,
+        { timeout: 15_000 },
+      );
       await page.locator(`${widget} [data-node="publisher-1"]`).click();
-      await page.getByRole("region", { name: "Inspector" }).getByText(/high-water mark/).waitFor();
+      await page
+        .getByRole("region", { name: "Inspector" })
+        .getByText(/high-water mark/)
+        .waitFor();
       await page.close();
     } finally {
       await site.close();
@@ -176,7 +197,9 @@ describe("offline and static", () => {
     const site = await serveStatic();
     await page.goto(`${site.url}/`);
     await page.locator(".reveal.ready").waitFor({ state: "attached" });
-    const titles = await page.locator(".reveal .slides section[id]").evaluateAll((sections) => sections.map((section) => (section as HTMLElement).dataset.title ?? ""));
+    const titles = await page
+      .locator(".reveal .slides section[id]")
+      .evaluateAll((sections) => sections.map((section) => (section as HTMLElement).dataset.title ?? ""));
     await page.close();
     await site.close();
 
@@ -200,9 +223,16 @@ describe("recorded traces", () => {
       assert.ok(existsSync(file), `public/${tracePath(name, preset)} exists: run \`npm run record ${name}\``);
       const trace = JSON.parse(readFileSync(file, "utf8")) as RecordedTrace;
       assert.equal(trace.manifestVersion, manifest.version, `the trace is older than the demo: run \`npm run record ${name}\``);
-      assert.ok(Object.values(trace.pids).every((pid) => pid > 0), "it names the real pids");
-      assert.ok(trace.events.some((event) => event.kind === "deliver"), "messages were delivered in it");
-      for (const [param, value] of Object.entries(presetValues(preset))) assert.equal(trace.params[param], value, `it ran with the slide's ${param}=${value}`);
+      assert.ok(
+        Object.values(trace.pids).every((pid) => pid > 0),
+        "it names the real pids",
+      );
+      assert.ok(
+        trace.events.some((event) => event.kind === "deliver"),
+        "messages were delivered in it",
+      );
+      for (const [param, value] of Object.entries(presetValues(preset)))
+        assert.equal(trace.params[param], value, `it ran with the slide's ${param}=${value}`);
     });
   }
 });

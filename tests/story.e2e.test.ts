@@ -67,7 +67,9 @@ async function waitForData(page: Page, selector: string, test: DataTest, timeout
 }
 
 describe("the talk's order, as the → key takes a presenter through it", () => {
-  it("each device comes right after the pattern it serves, Fast after the patterns, and the adder's code sits below Serialising, off the → path", { timeout: 120_000 }, async () => {
+  it("each device comes right after the pattern it serves, Fast after the patterns, and the adder's code sits below Serialising, off the → path", {
+    timeout: 120_000,
+  }, async () => {
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${harness.bridge.url}/?transition=none#/title`);
     await page.locator("section#title.present").waitFor();
@@ -84,10 +86,16 @@ describe("the talk's order, as the → key takes a presenter through it", () => 
       assert.ok(index >= 0, `→ reaches ${id}: ${path.join(" ")}`);
       return index;
     };
-    assert.ok(at("req-rep-server") < at("router-dealer") && at("router-dealer") < at("device-queue") && at("device-queue") < at("push-pull"), "QUEUE, and ROUTER/DEALER under it, right after Request/Reply");
+    assert.ok(
+      at("req-rep-server") < at("router-dealer") && at("router-dealer") < at("device-queue") && at("device-queue") < at("push-pull"),
+      "QUEUE, and ROUTER/DEALER under it, right after Request/Reply",
+    );
     assert.ok(at("push-pull-pull") < at("device-streamer") && at("device-streamer") < at("pub-sub"), "STREAMER right after Push/Pull");
     assert.ok(at("pub-sub-slow") < at("device-forwarder") && at("device-forwarder") < at("fast"), "FORWARDER right after Pub/Sub");
-    assert.ok(at("basic-concepts") < at("fast") && at("device-forwarder") < at("fast"), "Fast, with its PUSH and REQ sockets, after the patterns");
+    assert.ok(
+      at("basic-concepts") < at("fast") && at("device-forwarder") < at("fast"),
+      "Fast, with its PUSH and REQ sockets, after the patterns",
+    );
     for (const backup of ["sink", "worker", "manager"]) assert.equal(path.indexOf(backup), -1, `${backup} is not on the → path`);
     assert.equal(path[at("serialising") + 1], "multithreading", "→ goes from Serialising to On multithreading");
     assert.equal(path.at(-1), "links");
@@ -105,49 +113,80 @@ describe("the talk's order, as the → key takes a presenter through it", () => 
 
 describe("losses and queues on every diagram", () => {
   for (const [demo] of manifests) {
-    it(`${demo}: the legend explains what its diagram can show, and a default run's losses are explained in the slide's notes`, { timeout: 60_000 }, async () => {
+    it(`${demo}: the legend explains what its diagram can show, and a default run's losses are explained in the slide's notes`, {
+      timeout: 60_000,
+    }, async () => {
       const page = await harness.openSlide(SLIDE_OF[demo]!);
       const widget = widgetOf(page, demo);
       const legend = widget.locator(".demo-legend");
       const entries = await legend.locator("[data-entry]").evaluateAll((items) => items.map((item) => item.getAttribute("data-entry")));
       assert.deepEqual(entries, LEGEND_OF[demo]);
-      for (const entry of entries) assert.match((await legend.locator(`[data-entry="${entry}"]`).textContent()) ?? "", /(sent|wanted), (never|not) received/);
+      for (const entry of entries)
+        assert.match((await legend.locator(`[data-entry="${entry}"]`).textContent()) ?? "", /(sent|wanted), (never|not) received/);
       if (entries.length > 0) assert.ok(await legend.isVisible(), "the legend is on screen");
 
       await widget.locator("button.demo-run").click();
       await widget.locator(`[data-node][data-status="running"]`).first().waitFor({ timeout: 30_000 });
       await page.waitForTimeout(5000);
-      const counts = await widget.locator("[data-node]").evaluateAll((nodes) => nodes.map((node) => ({ lost: Number(node.getAttribute("data-lost")), missed: Number(node.getAttribute("data-missed")) })));
+      const counts = await widget
+        .locator("[data-node]")
+        .evaluateAll((nodes) =>
+          nodes.map((node) => ({ lost: Number(node.getAttribute("data-lost")), missed: Number(node.getAttribute("data-missed")) })),
+        );
       await widget.locator("button.demo-run").click();
       await page.locator(`section#${SLIDE_OF[demo]} zmq-demo[data-state="stopped"]`).waitFor({ timeout: 15_000 });
       const notes = (await page.locator(`section#${SLIDE_OF[demo]} aside.notes`).textContent()) ?? "";
       if (counts.some((node) => node.lost > 0)) assert.match(notes, /\blost\b/, "a default run shows a loss: the notes say which and why");
-      if (counts.some((node) => node.missed > 0)) assert.match(notes, /\bmissed\b/, "a default run shows a miss: the notes say which and why");
-      if (counts.some((node) => node.lost + node.missed > 0)) assert.match(notes, /slow joiner|high-water mark|subscribed|killed|kill/, "…and why");
+      if (counts.some((node) => node.missed > 0))
+        assert.match(notes, /\bmissed\b/, "a default run shows a miss: the notes say which and why");
+      if (counts.some((node) => node.lost + node.missed > 0))
+        assert.match(notes, /slow joiner|high-water mark|subscribed|killed|kill/, "…and why");
       await page.close();
     });
   }
 });
 
 describe("the Fast slide", () => {
-  it("shows one throughput, the receiver's own measurement, labelled as measured; nothing else on the diagram claims a rate, and nothing is queued at an exited process", { timeout: 60_000 }, async () => {
+  it("shows one throughput, the receiver's own measurement, labelled as measured; nothing else on the diagram claims a rate, and nothing is queued at an exited process", {
+    timeout: 60_000,
+  }, async () => {
     const page = await harness.openSlide("fast");
     const widget = widgetOf(page, "fast");
     await widget.getByRole("button", { name: "Run" }).click();
     // Through a burst, while the stream is drawn as a flow.
     await waitForData(page, 'section#fast [data-edge="sender-1->receiver-1"]', (data) => data.view === "flow");
     const receiver = widget.locator('[data-node="receiver-1"] .node-detail');
-    await page.waitForFunction(() => /^measured [\d,]+ msg\/s$/.test(document.querySelector('section#fast [data-node="receiver-1"] .node-detail')?.textContent ?? ""), undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () =>
+        /^measured [\d,]+ msg\/s$/.test(document.querySelector('section#fast [data-node="receiver-1"] .node-detail')?.textContent ?? ""),
+      undefined,
+      { timeout: 20_000 },
+    );
     const shown = (await receiver.textContent())!;
     // The figure is one the receiver printed, as it printed it.
-    await widget.locator('.demo-output li[data-printed-by="receiver-1"]', { hasText: `: ${shown.replace("measured ", "")},` }).first().waitFor({ timeout: 5000 });
-    const rates = await widget.locator("svg.diagram text").evaluateAll((texts) => texts.map((text) => text.textContent ?? "").filter((text) => /\/s\b/.test(text)));
+    await widget
+      .locator('.demo-output li[data-printed-by="receiver-1"]', { hasText: `: ${shown.replace("measured ", "")},` })
+      .first()
+      .waitFor({ timeout: 5000 });
+    const rates = await widget
+      .locator("svg.diagram text")
+      .evaluateAll((texts) => texts.map((text) => text.textContent ?? "").filter((text) => /\/s\b/.test(text)));
     assert.deepEqual(rates, [shown], "one throughput on the diagram: the receiver's");
-    assert.match((await widget.locator('[data-node="pinger-1"] .node-detail').textContent()) ?? "", /^round trip/, "the pinger shows its own measurement, labelled");
+    assert.match(
+      (await widget.locator('[data-node="pinger-1"] .node-detail').textContent()) ?? "",
+      /^round trip/,
+      "the pinger shows its own measurement, labelled",
+    );
 
     await widget.getByRole("button", { name: "Stop" }).click();
     await page.locator('section#fast zmq-demo[data-state="stopped"]').waitFor({ timeout: 15_000 });
-    const queuedAtExited = await widget.locator('[data-node][data-status="exited"]').evaluateAll((nodes) => nodes.filter((node) => node.hasAttribute("data-queued") || node.querySelector(".queue-slot")).map((node) => node.getAttribute("data-node")));
+    const queuedAtExited = await widget
+      .locator('[data-node][data-status="exited"]')
+      .evaluateAll((nodes) =>
+        nodes
+          .filter((node) => node.hasAttribute("data-queued") || node.querySelector(".queue-slot"))
+          .map((node) => node.getAttribute("data-node")),
+      );
     assert.deepEqual(queuedAtExited, [], "nothing is drawn queued at an exited process");
     await page.close();
   });
@@ -164,9 +203,15 @@ describe("Request/Reply on stage", () => {
     await callout.waitFor({ state: "visible", timeout: 20_000 });
     assert.equal(await callout.textContent(), "Sent twice: libzmq refused with EFSM");
     assert.equal(await callout.getAttribute("data-node"), "client-1");
-    const [box, strip] = await Promise.all([callout.boundingBox(), widget.locator('[data-node="client-1"] .socket-strip').first().boundingBox()]);
+    const [box, strip] = await Promise.all([
+      callout.boundingBox(),
+      widget.locator('[data-node="client-1"] .socket-strip').first().boundingBox(),
+    ]);
     assert.ok(box && strip, "both on screen");
-    const besideStrip = box.y < strip.y + strip.height && strip.y < box.y + box.height && (Math.abs(box.x + box.width - strip.x) <= 40 || Math.abs(strip.x + strip.width - box.x) <= 40);
+    const besideStrip =
+      box.y < strip.y + strip.height &&
+      strip.y < box.y + box.height &&
+      (Math.abs(box.x + box.width - strip.x) <= 40 || Math.abs(strip.x + strip.width - box.x) <= 40);
     assert.ok(besideStrip, `the words sit beside the client's socket: ${JSON.stringify({ box, strip })}`);
     assert.equal(await widget.locator(".demo-status").textContent(), "Sent twice: libzmq refused with EFSM");
     await widget.getByRole("button", { name: "Stop" }).click();
@@ -183,8 +228,14 @@ describe("Request/Reply on stage", () => {
     const inspector = widget.getByRole("region", { name: "Inspector" });
     await inspector.locator(".inspector-message").waitFor();
     assert.equal(await inspector.locator("h4").first().textContent(), "Message", "the message comes first");
-    const [panel, message] = await Promise.all([inspector.boundingBox(), inspector.locator(".inspector-message code").first().boundingBox()]);
-    assert.ok(panel && message && message.y + message.height <= panel.y + panel.height, "its first frame's hex is in view without scrolling");
+    const [panel, message] = await Promise.all([
+      inspector.boundingBox(),
+      inspector.locator(".inspector-message code").first().boundingBox(),
+    ]);
+    assert.ok(
+      panel && message && message.y + message.height <= panel.y + panel.height,
+      "its first frame's hex is in view without scrolling",
+    );
     await widget.getByRole("button", { name: "Stop" }).click();
     await page.close();
   });
@@ -208,11 +259,14 @@ describe("Request/Reply on stage", () => {
     await waitForData(page, server, (data) => data.status === "running" && data.pid !== undefined && Number(data.received) >= 1);
     assert.notEqual(await page.locator(server).getAttribute("data-pid"), firstPid, "a new process");
     await page.locator(server).click();
-    const facts = await widget.getByRole("region", { name: "Inspector" }).locator("dl").evaluate((list) => {
-      const terms = [...list.querySelectorAll("dt")].map((term) => term.textContent);
-      const values = [...list.querySelectorAll("dd")].map((value) => value.textContent);
-      return Object.fromEntries(terms.map((term, index) => [term, values[index]]));
-    });
+    const facts = await widget
+      .getByRole("region", { name: "Inspector" })
+      .locator("dl")
+      .evaluate((list) => {
+        const terms = [...list.querySelectorAll("dt")].map((term) => term.textContent);
+        const values = [...list.querySelectorAll("dd")].map((value) => value.textContent);
+        return Object.fromEntries(terms.map((term, index) => [term, values[index]]));
+      });
     assert.equal(facts.sockets, "REP");
     assert.equal(facts.endpoints?.split(", ").length, 1, `one endpoint: ${facts.endpoints}`);
     assert.equal(await widget.locator(".demo-endpoints code").count(), 1, "one endpoint in the bar");
@@ -234,7 +288,11 @@ describe("replay without a bridge", () => {
       await page.locator('section#push-pull zmq-demo[data-state="replay"]').waitFor({ timeout: 10_000 });
       await waitForData(page, 'section#push-pull [data-node="worker-1"]', (data) => Number(data.received) >= 1);
       assert.equal(await widget.locator('[data-role="worker"]').count(), 3, "the recording's three workers, not six");
-      assert.equal(await widget.locator('[data-role="worker"][data-status="planned"]').count(), 0, "no worker drawn that the recording never ran");
+      assert.equal(
+        await widget.locator('[data-role="worker"][data-status="planned"]').count(),
+        0,
+        "no worker drawn that the recording never ran",
+      );
       assert.equal(await widget.locator('input[name="workers"]').inputValue(), "3", "the field shows the recorded value");
       assert.match((await widget.locator(".demo-status").textContent()) ?? "", /its own parameters/);
       await page.close();

@@ -35,7 +35,11 @@ describe("the talk, as built", () => {
 
   it("has speaker notes on every slide", () => {
     const silent = deck.slides.filter((slide) => slide.notesHtml.replace(/<[^>]+>/g, "").trim().length < 40);
-    assert.deepEqual(silent.map((slide) => slide.where), [], "slides without notes");
+    assert.deepEqual(
+      silent.map((slide) => slide.where),
+      [],
+      "slides without notes",
+    );
   });
 
   it("shows code only as blocks cut from real files: no pasted code, no ASCII pictures", () => {
@@ -69,13 +73,20 @@ function listings(): { where: string; reference: string; code: string; notes: st
 describe("the code on the slides reads like zeromq.js's own examples", () => {
   it("every listing fits its slide: no line wraps, so the build warns of none", () => {
     const wrapping = listings().filter(({ code }) => !codeSize(code).fits);
-    assert.deepEqual(wrapping.map(({ where, reference }) => `${where}: ${reference}`), []);
+    assert.deepEqual(
+      wrapping.map(({ where, reference }) => `${where}: ${reference}`),
+      [],
+    );
   });
 
   it("no listing stops inside a block it opened, nor starts inside one", () => {
-    const depth = (code: string) => [...code.replace(/`[^`]*`|"[^"]*"|'[^']*'/g, "")].reduce((open, char) => open + (char === "{" ? 1 : char === "}" ? -1 : 0), 0);
+    const depth = (code: string) =>
+      [...code.replace(/`[^`]*`|"[^"]*"|'[^']*'/g, "")].reduce((open, char) => open + (char === "{" ? 1 : char === "}" ? -1 : 0), 0);
     const cut = listings().filter(({ code }) => depth(code) !== 0);
-    assert.deepEqual(cut.map(({ where, reference }) => `${where}: ${reference}`), []);
+    assert.deepEqual(
+      cut.map(({ where, reference }) => `${where}: ${reference}`),
+      [],
+    );
   });
 
   it("the patterns' code carries no pacing or tuning: the Push slide no timing, the Pub/Sub slides no queue sizes or padding", () => {
@@ -97,9 +108,13 @@ describe("the code on the slides reads like zeromq.js's own examples", () => {
         for (const name of names!.split(",").map((part) => part.trim().replace(/^type\s+/, ""))) {
           if (!new RegExp(`\\b${name}\\(`).test(code)) continue;
           if (from === "../lib/role.js") continue;
-          assert.ok(!from!.startsWith("../lib/"), `${where}: ${reference} calls ${name} from the reporting layer (${from}), which looks like zeromq.js`);
+          assert.ok(
+            !from!.startsWith("../lib/"),
+            `${where}: ${reference} calls ${name} from the reporting layer (${from}), which looks like zeromq.js`,
+          );
           // A helper of the demo's own, such as paced(): the notes say it is ours.
-          if (/^[a-z]/.test(name) && from!.startsWith("./")) assert.match(notes, new RegExp(`\\b${name}\\b[^.]*\\bours\\b`), `${where}: the notes of ${reference} say ${name} is ours`);
+          if (/^[a-z]/.test(name) && from!.startsWith("./"))
+            assert.match(notes, new RegExp(`\\b${name}\\b[^.]*\\bours\\b`), `${where}: the notes of ${reference} say ${name} is ours`);
         }
       }
     }

@@ -26,7 +26,8 @@ async function runThenCtrlC(args: string[], awaited: RegExp[]): Promise<{ code: 
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
   const deadline = Date.now() + 30_000;
-  while (!awaited.every((pattern) => pattern.test(output)) && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (!awaited.every((pattern) => pattern.test(output)) && child.exitCode === null && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   if (child.exitCode === null) child.kill("SIGINT");
   const [code] = await exited;
   return { code, output };

@@ -13,12 +13,32 @@ function socket(node: string, type: string, how: "bound" | "connecting", t = 0, 
   return [
     { kind: "spawn", t, node, role: node.slice(0, node.lastIndexOf("-")), index: Number(node.slice(node.lastIndexOf("-") + 1)), pid: 1 },
     { kind: "socket", t, node, socket: 0, type },
-    how === "bound" ? { kind: "bound", t, node, socket: 0, requested: endpoint, endpoint } : { kind: "connecting", t, node, socket: 0, endpoint },
+    how === "bound"
+      ? { kind: "bound", t, node, socket: 0, requested: endpoint, endpoint }
+      : { kind: "connecting", t, node, socket: 0, endpoint },
   ];
 }
 const frames = (text: string) => [{ text, binary: false, size: text.length }];
-const send = (node: string, seq: number, t: number, digest = `d${seq}`): RunEvent => ({ kind: "send", t, node, socket: 0, seq, digest, size: 4, frames: frames(`task ${seq}`) });
-const recv = (node: string, seq: number, t: number, digest = `d${seq}`): RunEvent => ({ kind: "recv", t, node, socket: 0, seq, digest, size: 4, frames: frames(`task ${seq}`) });
+const send = (node: string, seq: number, t: number, digest = `d${seq}`): RunEvent => ({
+  kind: "send",
+  t,
+  node,
+  socket: 0,
+  seq,
+  digest,
+  size: 4,
+  frames: frames(`task ${seq}`),
+});
+const recv = (node: string, seq: number, t: number, digest = `d${seq}`): RunEvent => ({
+  kind: "recv",
+  t,
+  node,
+  socket: 0,
+  seq,
+  digest,
+  size: 4,
+  frames: frames(`task ${seq}`),
+});
 const deliver = (from: string, to: string, sendSeq: number, t: number): RunEvent => ({
   kind: "deliver",
   t,
@@ -32,7 +52,15 @@ const deliver = (from: string, to: string, sendSeq: number, t: number): RunEvent
   recvSeq: sendSeq,
   latencyMs: 1,
 });
-const flow = (node: string, direction: "send" | "recv", count: number, t: number): RunEvent => ({ kind: "flow", t, node, socket: 0, direction, count, bytes: count * 64 });
+const flow = (node: string, direction: "send" | "recv", count: number, t: number): RunEvent => ({
+  kind: "flow",
+  t,
+  node,
+  socket: 0,
+  direction,
+  count,
+  bytes: count * 64,
+});
 
 function traffic(events: RunEvent[]): Traffic {
   const model = new Traffic();
@@ -80,7 +108,11 @@ describe("messages waiting at a sender", () => {
   });
 
   it("a PUSH's tasks wait until a worker takes them, counted ones included; other workers are not its peers' senders", () => {
-    const model = traffic([...socket("ventilator-1", "PUSH", "bound"), ...socket("worker-1", "PULL", "connecting"), ...socket("worker-2", "PULL", "connecting")]);
+    const model = traffic([
+      ...socket("ventilator-1", "PUSH", "bound"),
+      ...socket("worker-1", "PULL", "connecting"),
+      ...socket("worker-2", "PULL", "connecting"),
+    ]);
     for (let seq = 1; seq <= 5; seq++) model.observe(send("ventilator-1", seq, seq), 0);
     model.observe(flow("ventilator-1", "send", 100, 6), 0);
     assert.equal(model.queued("ventilator-1"), 105);
@@ -91,8 +123,23 @@ describe("messages waiting at a sender", () => {
   });
 
   it("a task declared lost leaves the queue; a loss of another sender's message changes nothing", () => {
-    const model = traffic([...socket("ventilator-1", "PUSH", "bound"), ...socket("worker-1", "PULL", "connecting"), send("ventilator-1", 1, 1), send("ventilator-1", 2, 2)]);
-    const lost = (node: string, sendSeq: number, digest: string): RunEvent => ({ kind: "lost", t: 3, node, socket: 0, to: "worker-1", reason: "receiver-gone", digest, sendSeq, frames: frames("task") });
+    const model = traffic([
+      ...socket("ventilator-1", "PUSH", "bound"),
+      ...socket("worker-1", "PULL", "connecting"),
+      send("ventilator-1", 1, 1),
+      send("ventilator-1", 2, 2),
+    ]);
+    const lost = (node: string, sendSeq: number, digest: string): RunEvent => ({
+      kind: "lost",
+      t: 3,
+      node,
+      socket: 0,
+      to: "worker-1",
+      reason: "receiver-gone",
+      digest,
+      sendSeq,
+      frames: frames("task"),
+    });
     model.observe(lost("ventilator-1", 1, "other"), 0);
     assert.equal(model.queued("ventilator-1"), 2);
     model.observe(lost("ventilator-1", 1, "d1"), 0);
@@ -100,7 +147,11 @@ describe("messages waiting at a sender", () => {
   });
 
   it("with several senders into one socket, receipts are placed by their deliveries", () => {
-    const model = traffic([...socket("streamer-1", "PULL", "bound"), ...socket("producer-1", "PUSH", "connecting"), ...socket("producer-2", "PUSH", "connecting")]);
+    const model = traffic([
+      ...socket("streamer-1", "PULL", "bound"),
+      ...socket("producer-1", "PUSH", "connecting"),
+      ...socket("producer-2", "PUSH", "connecting"),
+    ]);
     model.observe(send("producer-1", 1, 1), 0);
     model.observe(send("producer-2", 1, 1), 0);
     model.observe(recv("streamer-1", 1, 2), 0);
@@ -110,7 +161,12 @@ describe("messages waiting at a sender", () => {
   });
 
   it("nothing is queued at a process that has ended: what it held went with it; started again, it queues afresh", () => {
-    const model = traffic([...socket("sender-1", "PUSH", "connecting"), ...socket("receiver-1", "PULL", "bound"), flow("sender-1", "send", 20_000, 10), flow("receiver-1", "recv", 1_749, 20)]);
+    const model = traffic([
+      ...socket("sender-1", "PUSH", "connecting"),
+      ...socket("receiver-1", "PULL", "bound"),
+      flow("sender-1", "send", 20_000, 10),
+      flow("receiver-1", "recv", 1_749, 20),
+    ]);
     assert.equal(model.queued("sender-1"), 18_251);
     model.observe({ kind: "exit", t: 30, node: "sender-1", code: 0, signal: null }, 0);
     assert.equal(model.queued("sender-1"), undefined);

@@ -74,7 +74,10 @@ describe("tutorial exercises, not done by a run with the defaults", () => {
   for (const exercise of exercises) {
     it(`${exercise.id}: a run of ${exercise.demo} with the defaults, left alone, does not pass it`, { timeout: 60_000 }, async () => {
       const run = await defaultRun(exercise.demo);
-      assert.ok(run.events.some((event) => event.kind === "deliver"), "the default run did run: messages were delivered");
+      assert.ok(
+        run.events.some((event) => event.kind === "deliver"),
+        "the default run did run: messages were delivered",
+      );
       const verdict = exercise.check(run);
       assert.equal(verdict.done, false, `passed by a default run: ${verdict.progress}`);
     });
@@ -98,7 +101,10 @@ describe("tutorial exercises, done for real", () => {
   it("killing a worker while tasks queue for it loses tasks, and the exercise sees it", async () => {
     const params = { workers: 3, rate: 60 };
     const runId = await start("push-pull", params);
-    await page.waitForEvents(runId, (events) => events.filter((event) => event.kind === "deliver" && event.node === "worker-2").length >= 5);
+    await page.waitForEvents(
+      runId,
+      (events) => events.filter((event) => event.kind === "deliver" && event.node === "worker-2").length >= 5,
+    );
     assert.equal(checkOf("push-pull-kill")({ params, events: page.events(runId) }).done, false, "not before the kill");
     act(runId, "kill", "worker-2");
     await passes("push-pull-kill", runId, params);
@@ -110,7 +116,10 @@ describe("tutorial exercises, done for real", () => {
     await page.waitForEvents(runId, (events) => events.some((event) => event.kind === "bound"));
     const bound = page.events(runId).find((event) => event.kind === "bound");
     const endpoint = bound?.kind === "bound" ? bound.endpoint : "";
-    const command = exercises.find((exercise) => exercise.id === "push-pull-external")!.command!.replace("{endpoint}", endpoint).split(" ");
+    const command = exercises
+      .find((exercise) => exercise.id === "push-pull-external")!
+      .command!.replace("{endpoint}", endpoint)
+      .split(" ");
     assert.equal(command[0], "node");
     // The command the tutorial shows, run as a learner would from the project folder.
     const outsider = spawn(process.execPath, command.slice(1), { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: "ignore" });

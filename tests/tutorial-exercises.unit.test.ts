@@ -16,7 +16,14 @@ const exercise = (id: string) => {
 const passes = (id: string, run: RunRecord) => exercise(id).check(run).done;
 
 let clock = 0;
-const spawn = (role: string, index: number): RunEvent => ({ kind: "spawn", t: ++clock, node: `${role}-${index}`, role, index, pid: 1000 + index });
+const spawn = (role: string, index: number): RunEvent => ({
+  kind: "spawn",
+  t: ++clock,
+  node: `${role}-${index}`,
+  role,
+  index,
+  pid: 1000 + index,
+});
 const deliver = (from: string, to: string, topic = "Hello"): RunEvent => ({
   kind: "deliver",
   t: ++clock,
@@ -49,7 +56,8 @@ describe("tutorial exercises", () => {
   it("every exercise sits on a step, names a demo, and has a goal and hints", () => {
     assert.ok(exercises.length >= 8);
     assert.equal(new Set(exercises.map((candidate) => candidate.id)).size, exercises.length, "ids are unique");
-    for (const candidate of exercises) assert.ok(candidate.step && candidate.demo && candidate.goal && candidate.hints.length > 0, candidate.id);
+    for (const candidate of exercises)
+      assert.ok(candidate.step && candidate.demo && candidate.goal && candidate.hints.length > 0, candidate.id);
     assert.ok(new Set(exercises.map((candidate) => candidate.demo)).size >= 5, "the exercises span the patterns");
   });
 
@@ -58,7 +66,14 @@ describe("tutorial exercises", () => {
   });
 
   it("another transport: three replies over ipc pass; two, or three over tcp, do not", () => {
-    const bound = (endpoint: string): RunEvent => ({ kind: "bound", t: ++clock, node: "server-1", socket: 0, requested: endpoint, endpoint });
+    const bound = (endpoint: string): RunEvent => ({
+      kind: "bound",
+      t: ++clock,
+      node: "server-1",
+      socket: 0,
+      requested: endpoint,
+      endpoint,
+    });
     const overIpc = [spawn("client", 1), spawn("server", 1), bound("ipc:///tmp/zmq-run-x/hello")];
     const overTcp = [spawn("client", 1), spawn("server", 1), bound("tcp://127.0.0.1:40000")];
     const trip = () => [deliver("client-1", "server-1"), deliver("server-1", "client-1", "World")];
@@ -75,7 +90,8 @@ describe("tutorial exercises", () => {
 
   it("fair share: four workers with five tasks each pass; three workers, or one starved, do not", () => {
     const workers = (count: number) => Array.from({ length: count }, (_, index) => spawn("worker", index + 1));
-    const tasks = (count: number, each: number) => Array.from({ length: count }, (_, index) => times(each, () => deliver("ventilator-1", `worker-${index + 1}`, "task"))).flat();
+    const tasks = (count: number, each: number) =>
+      Array.from({ length: count }, (_, index) => times(each, () => deliver("ventilator-1", `worker-${index + 1}`, "task"))).flat();
     assert.equal(passes("push-pull-fair-share", { params: { workers: 3 }, events: [...workers(3), ...tasks(3, 20)] }), false);
     assert.equal(passes("push-pull-fair-share", { params: { workers: 4 }, events: [...workers(4), ...tasks(3, 20)] }), false);
     assert.equal(passes("push-pull-fair-share", { params: { workers: 4 }, events: [...workers(4), ...tasks(4, 5)] }), true);
@@ -84,21 +100,39 @@ describe("tutorial exercises", () => {
   it("killed worker: a kill with tasks lost as receiver-gone passes; a kill with none lost does not", () => {
     const kill: RunEvent = { kind: "action", t: ++clock, node: "worker-2", action: "kill" };
     assert.equal(passes("push-pull-kill", { params: {}, events: [kill] }), false);
-    assert.equal(passes("push-pull-kill", { params: {}, events: [lost("ventilator-1", "receiver-gone", "worker-2")] }), false, "loss without a kill");
+    assert.equal(
+      passes("push-pull-kill", { params: {}, events: [lost("ventilator-1", "receiver-gone", "worker-2")] }),
+      false,
+      "loss without a kill",
+    );
     assert.equal(passes("push-pull-kill", { params: {}, events: [kill, lost("ventilator-1", "receiver-gone", "worker-2")] }), true);
   });
 
   it("outside peer: an external count above zero passes", () => {
-    const external = (count: number): RunEvent => ({ kind: "external", t: ++clock, node: "ventilator-1", endpoint: "tcp://127.0.0.1:5557", count });
+    const external = (count: number): RunEvent => ({
+      kind: "external",
+      t: ++clock,
+      node: "ventilator-1",
+      endpoint: "tcp://127.0.0.1:5557",
+      count,
+    });
     assert.equal(passes("push-pull-external", { params: {}, events: [external(0)] }), false);
     assert.equal(passes("push-pull-external", { params: {}, events: [external(1)] }), true);
   });
 
   it("one topic: five sports messages received after the learner's switch to sports pass; a subscriber that started on sports, a stray topic since, or messages received before the switch fail", () => {
     const sports = () => times(5, () => deliver("publisher-1", "subscriber-2", "sports/football"));
-    const switched = (filter: string): RunEvent[] => [{ kind: "action", t: ++clock, node: "subscriber-2", action: "filter", filter }, filters("subscriber-2", []), filters("subscriber-2", [filter])];
+    const switched = (filter: string): RunEvent[] => [
+      { kind: "action", t: ++clock, node: "subscriber-2", action: "filter", filter },
+      filters("subscriber-2", []),
+      filters("subscriber-2", [filter]),
+    ];
     assert.equal(passes("pub-sub-one-topic", { params: {}, events: sports() }), false, "without the filter change");
-    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [filters("subscriber-2", ["sports"]), ...sports()] }), false, "a subscriber that subscribed to sports by itself, at its start");
+    assert.equal(
+      passes("pub-sub-one-topic", { params: {}, events: [filters("subscriber-2", ["sports"]), ...sports()] }),
+      false,
+      "a subscriber that subscribed to sports by itself, at its start",
+    );
     assert.equal(passes("pub-sub-one-topic", { params: {}, events: [...switched("sports"), ...sports()] }), true);
     const stray = [...switched("sports"), deliver("publisher-1", "subscriber-2", "news/tech"), ...sports()];
     assert.equal(passes("pub-sub-one-topic", { params: {}, events: stray }), false);
@@ -107,22 +141,38 @@ describe("tutorial exercises", () => {
     const early = sports();
     assert.equal(passes("pub-sub-one-topic", { params: {}, events: [...switched("sports"), ...early] }), false);
     const weatherBefore = { ...deliver("publisher-1", "subscriber-2", "weather/paris"), t: 0 };
-    assert.equal(passes("pub-sub-one-topic", { params: {}, events: [...switched("sports"), weatherBefore, ...sports()] }), true, "a weather message received before the switch, told after it, does not count against it");
+    assert.equal(
+      passes("pub-sub-one-topic", { params: {}, events: [...switched("sports"), weatherBefore, ...sports()] }),
+      true,
+      "a weather message received before the switch, told after it, does not count against it",
+    );
   });
 
   it("slow joiner: slow-joiner losses with sync off at a thousand a second pass; at the default rate, with sync on, or with no loss, they do not", () => {
     const events = [spawn("subscriber", 1), lost("publisher-1", "slow-joiner", "subscriber-1")];
     assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0, rate: 1000 }, events }), true);
-    assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0, rate: 10 }, events }), false, "the default rate is not what the learner was asked for");
+    assert.equal(
+      passes("pub-sub-slow-joiner", { params: { sync: 0, rate: 10 }, events }),
+      false,
+      "the default rate is not what the learner was asked for",
+    );
     assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 1, rate: 1000 }, events }), false);
     assert.equal(passes("pub-sub-slow-joiner", { params: { sync: 0, rate: 1000 }, events: [spawn("subscriber", 1)] }), false);
   });
 
   it("the fix: sync on, every subscriber served, nothing lost passes; a loss or sync off fails", () => {
-    const served = [spawn("subscriber", 1), spawn("subscriber", 2), ...times(5, () => deliver("publisher-1", "subscriber-1", "news/tech")), ...times(5, () => deliver("publisher-1", "subscriber-2", "news/tech"))];
+    const served = [
+      spawn("subscriber", 1),
+      spawn("subscriber", 2),
+      ...times(5, () => deliver("publisher-1", "subscriber-1", "news/tech")),
+      ...times(5, () => deliver("publisher-1", "subscriber-2", "news/tech")),
+    ];
     assert.equal(passes("pub-sub-sync", { params: { sync: 1 }, events: served }), true);
     assert.equal(passes("pub-sub-sync", { params: { sync: 0 }, events: served }), false);
-    assert.equal(passes("pub-sub-sync", { params: { sync: 1 }, events: [...served, lost("publisher-1", "slow-joiner", "subscriber-1")] }), false);
+    assert.equal(
+      passes("pub-sub-sync", { params: { sync: 1 }, events: [...served, lost("publisher-1", "slow-joiner", "subscriber-1")] }),
+      false,
+    );
   });
 
   it("queue: three workers and two clients all served pass; an idle worker fails", () => {
@@ -130,7 +180,10 @@ describe("tutorial exercises", () => {
     const work = [1, 2].map((index) => deliver("queue-1", `worker-${index}`));
     const replies = [1, 2].map((index) => deliver("queue-1", `client-${index}`, "World"));
     assert.equal(passes("queue-three-workers", { params: {}, events: [...nodes, ...work, ...replies] }), false);
-    assert.equal(passes("queue-three-workers", { params: {}, events: [...nodes, ...work, deliver("queue-1", "worker-3"), ...replies] }), true);
+    assert.equal(
+      passes("queue-three-workers", { params: {}, events: [...nodes, ...work, deliver("queue-1", "worker-3"), ...replies] }),
+      true,
+    );
   });
 
   it("distributed adder: the right total from the sink with eight workers passes; four workers or a wrong total fail", () => {

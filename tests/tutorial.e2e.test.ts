@@ -34,7 +34,9 @@ async function waitForState(step: Locator, state: string): Promise<void> {
 async function waitForEachReceived(page: Page, stepId: string, role: string, nodes: number, count: number): Promise<void> {
   await page.waitForFunction(
     ({ stepId, role, nodes, count }) => {
-      const received = [...document.querySelectorAll(`section#${stepId} [data-node][data-role="${role}"]`)].map((node) => Number(node.getAttribute("data-received")));
+      const received = [...document.querySelectorAll(`section#${stepId} [data-node][data-role="${role}"]`)].map((node) =>
+        Number(node.getAttribute("data-received")),
+      );
       return received.length === nodes && received.every((value) => value >= count);
     },
     { stepId, role, nodes, count },
@@ -65,7 +67,9 @@ describe("tutorial: reading", () => {
     await page.close();
   });
 
-  it("the deck's Tutorial link covers no slide's text or controls at 1280×720, and opens the tutorial at the slide on screen", { timeout: 120_000 }, async () => {
+  it("the deck's Tutorial link covers no slide's text or controls at 1280×720, and opens the tutorial at the slide on screen", {
+    timeout: 120_000,
+  }, async () => {
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
     // Without transitions (reveal.js takes its options from the query), each slide is measured where it rests.
     await page.goto(`${harness.bridge.url}/?transition=none#/title`);
@@ -79,7 +83,9 @@ describe("tutorial: reading", () => {
       const covered = await page.evaluate((slide) => {
         const link = document.querySelector(".tutorial-link")!.getBoundingClientRect();
         const section = document.getElementById(slide)!;
-        const boxes: DOMRect[] = [...section.querySelectorAll("button, input, select, svg, img, pre, code")].map((element) => element.getBoundingClientRect());
+        const boxes: DOMRect[] = [...section.querySelectorAll("button, input, select, svg, img, pre, code")].map((element) =>
+          element.getBoundingClientRect(),
+        );
         const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT);
         for (let text = walker.nextNode(); text; text = walker.nextNode()) {
           if (!text.textContent?.trim() || text.parentElement?.closest("aside.notes")) continue;
@@ -87,7 +93,9 @@ describe("tutorial: reading", () => {
           range.selectNodeContents(text);
           boxes.push(...range.getClientRects());
         }
-        return boxes.some((box) => box.width > 0 && box.left < link.right && link.left < box.right && box.top < link.bottom && link.top < box.bottom);
+        return boxes.some(
+          (box) => box.width > 0 && box.left < link.right && link.left < box.right && box.top < link.bottom && link.top < box.bottom,
+        );
       }, id);
       assert.equal(covered, false, `the Tutorial link covers something on slide ${id}`);
     }
@@ -101,7 +109,9 @@ describe("tutorial: reading", () => {
 });
 
 describe("tutorial: exercises against real processes", () => {
-  it("a learner completes three exercises, a near miss is not marked done, and progress survives a reload", { timeout: 120_000 }, async () => {
+  it("a learner completes three exercises, a near miss is not marked done, and progress survives a reload", {
+    timeout: 120_000,
+  }, async () => {
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 720 } });
 
     // Three round trips over ipc: the transport picked in its menu, then R runs the step's demo.
@@ -140,7 +150,8 @@ describe("tutorial: exercises against real processes", () => {
     // Reloaded, the page still knows: the three are done, the others are not.
     await page.reload();
     await page.locator("section#push-pull.tutorial-step:not([hidden])").waitFor();
-    for (const id of ["req-rep-over-ipc", "req-rep-efsm", "push-pull-fair-share"]) assert.equal(await exerciseCard(page, id).getAttribute("data-done"), "true", id);
+    for (const id of ["req-rep-over-ipc", "req-rep-efsm", "push-pull-fair-share"])
+      assert.equal(await exerciseCard(page, id).getAttribute("data-done"), "true", id);
     assert.equal(await exerciseCard(page, "push-pull-kill").getAttribute("data-done"), "false");
     assert.equal(await page.locator(".tutorial-done").getAttribute("data-count"), "3");
 
@@ -159,7 +170,8 @@ describe("tutorial: exercises against real processes", () => {
     await step.getByRole("button", { name: "Run" }).click();
     // Long enough for any of them: the sports subscriber has had its five sports messages.
     await waitForEachReceived(page, "pub-sub", "subscriber", 3, 8);
-    for (const id of ["pub-sub-one-topic", "pub-sub-slow-joiner", "pub-sub-sync"]) assert.equal(await exerciseCard(page, id).getAttribute("data-done"), "false", id);
+    for (const id of ["pub-sub-one-topic", "pub-sub-slow-joiner", "pub-sub-sync"])
+      assert.equal(await exerciseCard(page, id).getAttribute("data-done"), "false", id);
     await step.getByRole("button", { name: "Stop" }).click();
     await waitForState(step, "stopped");
     await page.close();

@@ -16,7 +16,9 @@ export async function measureThroughput(endpoint: string, count: number) {
 
     const seconds = (performance.now() - start) / 1000;
     const perSecond = Math.round(count / seconds).toLocaleString("en");
-    console.log(`Received ${count.toLocaleString("en")} in ${Math.round(seconds * 1000).toLocaleString("en")} ms: ${perSecond} msg/s, ${(bytes / seconds / 1e6).toFixed(1)} MB/s`);
+    console.log(
+      `Received ${count.toLocaleString("en")} in ${Math.round(seconds * 1000).toLocaleString("en")} ms: ${perSecond} msg/s, ${(bytes / seconds / 1e6).toFixed(1)} MB/s`,
+    );
     received = 0;
     bytes = 0;
   }

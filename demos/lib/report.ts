@@ -124,7 +124,14 @@ export type Direction = "send" | "recv";
  * `frames` as sent or received, `body` those the far end shares (the digest's input). Runs for
  * every such message, so it makes no object.
  */
-export function reportMessage(kind: Direction, t: number, socket: number, seq: number, frames: readonly Buffer[], body: readonly Buffer[]): void {
+export function reportMessage(
+  kind: Direction,
+  t: number,
+  socket: number,
+  seq: number,
+  frames: readonly Buffer[],
+  body: readonly Buffer[],
+): void {
   if (!reporting) return;
   pending.message(kind, t, socket, seq, frames, body);
   writeOut(false);
@@ -159,7 +166,14 @@ const flows: Flow[] = [];
 
 /** A new flow for a socket and direction, flushed with every batch. */
 export function openFlow(socket: number, direction: Direction): Flow {
-  const flow: Flow = { socket, direction, budget: new TokenBucket(DETAIL_BURST, DETAILS_PER_SECOND, performance.now()), untilRefill: 0, count: 0, bytes: 0 };
+  const flow: Flow = {
+    socket,
+    direction,
+    budget: new TokenBucket(DETAIL_BURST, DETAILS_PER_SECOND, performance.now()),
+    untilRefill: 0,
+    count: 0,
+    bytes: 0,
+  };
   flows.push(flow);
   return flow;
 }

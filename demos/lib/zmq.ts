@@ -9,7 +9,18 @@
 import { createRequire } from "node:module";
 import type * as ZeroMQ from "zeromq";
 import { toBuffer } from "../../protocol/digest.js";
-import { type Direction, type Flow, countInFlow, isReporting, openFlow, report, reportMessage, sendFinished, sendStarted, takeDetail } from "./report.js";
+import {
+  type Direction,
+  type Flow,
+  countInFlow,
+  isReporting,
+  openFlow,
+  report,
+  reportMessage,
+  sendFinished,
+  sendStarted,
+  takeDetail,
+} from "./report.js";
 import { monotonicMs } from "../../protocol/clock.js";
 
 /**
@@ -95,7 +106,10 @@ function bodyOf(type: string, frames: Buffer[]): Buffer[] {
  */
 function reportSend(trace: SocketTrace, detailedAt: number | undefined, message: MessagePart | MessagePart[]): void {
   if (detailedAt === undefined) {
-    countInFlow(trace.sendFlow!, Array.isArray(message) ? message.reduce<number>((total, part) => total + partSize(part), 0) : partSize(message));
+    countInFlow(
+      trace.sendFlow!,
+      Array.isArray(message) ? message.reduce<number>((total, part) => total + partSize(part), 0) : partSize(message),
+    );
     return;
   }
   reportDetailed("send", detailedAt, trace, trace.sentCount, Array.isArray(message) ? message.map(partToBuffer) : [partToBuffer(message)]);
@@ -247,7 +261,9 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
   // The benchmark's baseline: the same demo program without the reporting layer (npm run bench).
   if (process.env.ZMQ_UNTRACED === "1") return Base;
   // zeromq.js declares send/receive per socket type; the subclass handles them for all.
-  const Untyped = Base as unknown as new (options?: object) => AnySocket & {
+  const Untyped = Base as unknown as new (
+    options?: object,
+  ) => AnySocket & {
     send(message: MessagePart | MessagePart[], options?: object): Promise<void>;
     receive(): Promise<Buffer[]>;
   };

@@ -18,4 +18,6 @@ export async function sub(endpoint: string, filter: string, work: number, hwm: n
   }
 }
 
-runRole(slowSubscriber, "subscriber", ({ endpoint, index, params }) => sub(endpoint, FILTERS[(index - 1) % FILTERS.length]!, params.work, params.hwm));
+runRole(slowSubscriber, "subscriber", ({ endpoint, index, params }) =>
+  sub(endpoint, FILTERS[(index - 1) % FILTERS.length]!, params.work, params.hwm),
+);

@@ -54,9 +54,16 @@ export async function eventsToBrowser(): Promise<Figure> {
     await page.waitForTimeout(EVENTS_MS);
     // The bridge ends the run (the page may be too busy to press Stop), then the page is asked.
     await bridge.stop();
-    const buckets = await page.evaluate(() => [...(window as unknown as { eventsPerSecond: Map<number, number> }).eventsPerSecond].sort(([a], [b]) => a - b).map(([, count]) => count));
+    const buckets = await page.evaluate(() =>
+      [...(window as unknown as { eventsPerSecond: Map<number, number> }).eventsPerSecond]
+        .sort(([a], [b]) => a - b)
+        .map(([, count]) => count),
+    );
     const whole = buckets.slice(1, -1);
-    return summarise("bridge→browser events", "events/s", whole.length > 0 ? whole : [0], { target: "≥ 200,000", note: "handled by the page; every message reported one by one (ZMQ_DETAILS_PER_SECOND)" });
+    return summarise("bridge→browser events", "events/s", whole.length > 0 ? whole : [0], {
+      target: "≥ 200,000",
+      note: "handled by the page; every message reported one by one (ZMQ_DETAILS_PER_SECOND)",
+    });
   } finally {
     await browser.close();
     await bridge.stop();
@@ -92,7 +99,10 @@ export async function framesPerSecond(): Promise<Figure> {
     const messagesPerSecond = (await run.delivered()) - before;
     const elapsed = (performance.now() - started) / 1000;
     await run.stop();
-    return summarise("frames per second", "fps", frames, { target: "median ≥ 55", note: `while Push/Pull delivered ${Math.round(messagesPerSecond / elapsed)} messages/s (rate=${STEADY_RATE})` });
+    return summarise("frames per second", "fps", frames, {
+      target: "median ≥ 55",
+      note: `while Push/Pull delivered ${Math.round(messagesPerSecond / elapsed)} messages/s (rate=${STEADY_RATE})`,
+    });
   } finally {
     await browser.close();
     await bridge.stop();

@@ -29,10 +29,12 @@ function cpuSeconds(pid: number): number | undefined {
 }
 
 function sample(pids: number[]): Map<number, number> {
-  return new Map(pids.flatMap((pid) => {
-    const seconds = cpuSeconds(pid);
-    return seconds === undefined ? [] : [[pid, seconds] as const];
-  }));
+  return new Map(
+    pids.flatMap((pid) => {
+      const seconds = cpuSeconds(pid);
+      return seconds === undefined ? [] : [[pid, seconds] as const];
+    }),
+  );
 }
 
 const bridge = await startBridge([], { env: { ZMQ_DETAILS_PER_SECOND: "1000000000" } });

@@ -33,7 +33,9 @@ export async function editToFirstMessage(mode: "unchecked" | "checked" = "unchec
   const socket = new WebSocket(`${bridge.url.replace("http", "ws")}/ws`, [BINARY_EVENTS_PROTOCOL], { origin: bridge.url });
   const listeners = new Set<(message: ServerMessage) => void>();
   socket.on("message", (data, isBinary) => {
-    const message: ServerMessage = isBinary ? { type: "events", ...decodeEvents(data as Buffer) } : (JSON.parse(String(data)) as ServerMessage);
+    const message: ServerMessage = isBinary
+      ? { type: "events", ...decodeEvents(data as Buffer) }
+      : (JSON.parse(String(data)) as ServerMessage);
     for (const listener of listeners) listener(message);
   });
   const next = (matches: (message: ServerMessage) => boolean) =>
@@ -52,7 +54,8 @@ export async function editToFirstMessage(mode: "unchecked" | "checked" = "unchec
     const checked = next((message) => message.type === "code-problems" || message.type === "error");
     socket.send(JSON.stringify({ type: "check", requestId: "open-editor", demo: "req-rep", role: "server", source: original }));
     const check = await checked;
-    if (check.type !== "code-problems" || check.diagnostics.length > 0) throw new Error(`the editor's first check failed: ${JSON.stringify(check)}`);
+    if (check.type !== "code-problems" || check.diagnostics.length > 0)
+      throw new Error(`the editor's first check failed: ${JSON.stringify(check)}`);
     await sleep(FIRST_EDIT_MS);
     for (let run = 0; run < RUNS; run++) {
       const source = original.replace('send("World")', `send("World, edit ${run + 1}")`);
@@ -60,12 +63,20 @@ export async function editToFirstMessage(mode: "unchecked" | "checked" = "unchec
         const answered = next((message) => message.type === "code-problems" || message.type === "error");
         socket.send(JSON.stringify({ type: "check", requestId: `check-${run}`, demo: "req-rep", role: "server", source }));
         const answer = await answered;
-        if (answer.type !== "code-problems" || answer.diagnostics.length > 0) throw new Error(`the editor's check failed: ${JSON.stringify(answer)}`);
+        if (answer.type !== "code-problems" || answer.diagnostics.length > 0)
+          throw new Error(`the editor's check failed: ${JSON.stringify(answer)}`);
       }
-      const firstReply = next((message) => message.type === "error" || message.type === "code-problems" || (message.type === "events" && message.events.some((event) => event.kind === "deliver" && event.from === "server-1")));
+      const firstReply = next(
+        (message) =>
+          message.type === "error" ||
+          message.type === "code-problems" ||
+          (message.type === "events" && message.events.some((event) => event.kind === "deliver" && event.from === "server-1")),
+      );
       const started = next((message) => message.type === "started" || message.type === "error" || message.type === "code-problems");
       const start = performance.now();
-      socket.send(JSON.stringify({ type: "run", requestId: `run-${run}`, demo: "req-rep", params: { work: 0 }, code: { role: "server", source } }));
+      socket.send(
+        JSON.stringify({ type: "run", requestId: `run-${run}`, demo: "req-rep", params: { work: 0 }, code: { role: "server", source } }),
+      );
       const reply = await firstReply;
       if (reply.type !== "events") throw new Error(`run ${run + 1} failed: ${JSON.stringify(reply)}`);
       samples.push(performance.now() - start);
@@ -86,6 +97,8 @@ export async function editToFirstMessage(mode: "unchecked" | "checked" = "unchec
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const mode of ["unchecked", "checked"] as const) {
     const figure = summarise(`edit-run-to-first-message (${mode})`, "ms", await editToFirstMessage(mode), { target: "median ≤ 300 ms" });
-    console.log(`${figure.name}: median ${figure.median.toFixed(1)} ms, max ${figure.max.toFixed(1)} ms (min ${figure.min.toFixed(1)}, ${figure.runs} runs, ${PAUSE_MS} ms apart)`);
+    console.log(
+      `${figure.name}: median ${figure.median.toFixed(1)} ms, max ${figure.max.toFixed(1)} ms (min ${figure.min.toFixed(1)}, ${figure.runs} runs, ${PAUSE_MS} ms apart)`,
+    );
   }
 }

@@ -53,5 +53,7 @@ export async function runToFirstMessage(): Promise<number[]> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const figure = summarise("run-to-first-message", "ms", await runToFirstMessage(), { target: "≤ 100 ms" });
-  console.log(`${figure.name}: median ${figure.median.toFixed(1)} ms (${figure.min.toFixed(1)}–${figure.max.toFixed(1)}, ${figure.runs} runs, ${PAUSE_MS} ms apart)`);
+  console.log(
+    `${figure.name}: median ${figure.median.toFixed(1)} ms (${figure.min.toFixed(1)}–${figure.max.toFixed(1)}, ${figure.runs} runs, ${PAUSE_MS} ms apart)`,
+  );
 }

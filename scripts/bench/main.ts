@@ -40,7 +40,9 @@ async function timed<T>(name: string, measure: () => Promise<T>): Promise<T> {
   try {
     return await measure();
   } finally {
-    console.log(`${name}: ${((performance.now() - start) / 1000).toFixed(0)} s (${((performance.now() - benchStart) / 1000).toFixed(0)} s in all)`);
+    console.log(
+      `${name}: ${((performance.now() - start) / 1000).toFixed(0)} s (${((performance.now() - benchStart) / 1000).toFixed(0)} s in all)`,
+    );
   }
 }
 
@@ -49,8 +51,13 @@ function firstLoadBytes(): { js: number; css: number; fonts: number } {
   // Asset paths are relative (./assets/…) so the deck works from any folder of a static host.
   const assets = [...html.matchAll(/(?:src|href)="\.?\/(assets\/[^"]+)"/g)].map((match) => match[1]!);
   const gzipped = (ending: string) =>
-    assets.filter((asset) => asset.endsWith(ending)).reduce((total, asset) => total + gzipSync(readFileSync(`${REPO_ROOT}dist/${asset}`), { level: 9 }).length, 0);
-  const css = assets.filter((asset) => asset.endsWith(".css")).map((asset) => readFileSync(`${REPO_ROOT}dist/${asset}`, "utf8")).join("\n");
+    assets
+      .filter((asset) => asset.endsWith(ending))
+      .reduce((total, asset) => total + gzipSync(readFileSync(`${REPO_ROOT}dist/${asset}`), { level: 9 }).length, 0);
+  const css = assets
+    .filter((asset) => asset.endsWith(".css"))
+    .map((asset) => readFileSync(`${REPO_ROOT}dist/${asset}`, "utf8"))
+    .join("\n");
   const uprightFonts = [...css.matchAll(/@font-face\s*{[^}]*}/g)]
     .map((block) => block[0])
     .filter((block) => !/font-style:\s*italic/.test(block))
@@ -77,7 +84,9 @@ const machine = {
   })(),
 };
 
-const figures: Figure[] = [summarise("run-to-first-message", "ms", await timed("run-to-first-message", runToFirstMessage), { target: "≤ 100 ms" })];
+const figures: Figure[] = [
+  summarise("run-to-first-message", "ms", await timed("run-to-first-message", runToFirstMessage), { target: "≤ 100 ms" }),
+];
 const bytes = firstLoadBytes();
 figures.push(summarise("first-load-js-gzip", "bytes", [bytes.js], { target: "≤ 150 KB" }));
 figures.push(summarise("first-load-css-gzip", "bytes", [bytes.css]));
@@ -93,7 +102,17 @@ async function attempt(name: string, measure: () => Promise<Figure | Figure[]>):
   try {
     return [await timed(name, measure)].flat();
   } catch (error) {
-    return [{ name, unit: "", median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0, note: `not measured: ${(error as Error).message.split("\n")[0]}` }];
+    return [
+      {
+        name,
+        unit: "",
+        median: Number.NaN,
+        min: Number.NaN,
+        max: Number.NaN,
+        runs: 0,
+        note: `not measured: ${(error as Error).message.split("\n")[0]}`,
+      },
+    ];
   }
 }
 for (const mode of ["unchecked", "checked"] as const) {

@@ -13,7 +13,13 @@ export interface RunRecord {
 }
 
 /** Runs `demo` with `params` for `durationMs`, then stops it; resolves when it has stopped. */
-export async function runDemo(url: string, demo: string, params: Record<string, number>, durationMs: number, onEvents?: (events: RunEvent[]) => void): Promise<RunRecord> {
+export async function runDemo(
+  url: string,
+  demo: string,
+  params: Record<string, number>,
+  durationMs: number,
+  onEvents?: (events: RunEvent[]) => void,
+): Promise<RunRecord> {
   const client = await BridgeClient.open(url, { binaryEvents: true });
   try {
     if (onEvents) client.listen((message) => message.type === "events" && onEvents(message.events));

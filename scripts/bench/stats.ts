@@ -24,5 +24,16 @@ export function summarise(name: string, unit: string, samples: number[], extra: 
 
 /** Prints figures as the bench's table: one row each, numbers to a tenth. */
 export function printFigures(figures: Figure[]): void {
-  console.table(figures.map(({ name, unit, median, min, max, runs, target, note }) => ({ name, unit, median: +median.toFixed(1), min: +min.toFixed(1), max: +max.toFixed(1), runs, target: target ?? "", note: note ?? "" })));
+  console.table(
+    figures.map(({ name, unit, median, min, max, runs, target, note }) => ({
+      name,
+      unit,
+      median: +median.toFixed(1),
+      min: +min.toFixed(1),
+      max: +max.toFixed(1),
+      runs,
+      target: target ?? "",
+      note: note ?? "",
+    })),
+  );
 }

@@ -28,14 +28,25 @@ export async function startSteadyRun(browser: Browser, url: string): Promise<Ste
   await widget.locator('input[name="rate"]').fill(String(STEADY_RATE));
   await widget.locator('input[name="work"]').fill("0");
   await widget.locator("button.demo-run").click();
-  await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") === "running", `section#${SLIDE} ${WIDGET}`);
+  await page.waitForFunction(
+    (selector) => document.querySelector(selector)?.getAttribute("data-state") === "running",
+    `section#${SLIDE} ${WIDGET}`,
+  );
   return {
     page,
     delivered: () =>
-      widget.evaluate((element) => [...element.querySelectorAll('[data-role="worker"]')].reduce((total, node) => total + Number(node.getAttribute("data-received")), 0)),
+      widget.evaluate((element) =>
+        [...element.querySelectorAll('[data-role="worker"]')].reduce(
+          (total, node) => total + Number(node.getAttribute("data-received")),
+          0,
+        ),
+      ),
     async stop() {
       await widget.locator("button.demo-run").click();
-      await page.waitForFunction((selector) => document.querySelector(selector)?.getAttribute("data-state") === "stopped", `section#${SLIDE} ${WIDGET}`);
+      await page.waitForFunction(
+        (selector) => document.querySelector(selector)?.getAttribute("data-state") === "stopped",
+        `section#${SLIDE} ${WIDGET}`,
+      );
     },
   };
 }

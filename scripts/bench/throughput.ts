@@ -40,7 +40,10 @@ const SETTLE_MS = 1000;
 
 /** Messages a second from the receiver's printed lines ("… 123,456 msg/s …"), the start-up burst left out. */
 function steadyRates(lines: string[]): number[] {
-  const rates = lines.map((line) => /([\d,]+) msg\/s/.exec(line)).filter((match) => match !== null).map((match) => Number(match[1]!.replace(/,/g, "")));
+  const rates = lines
+    .map((line) => /([\d,]+) msg\/s/.exec(line))
+    .filter((match) => match !== null)
+    .map((match) => Number(match[1]!.replace(/,/g, "")));
   return rates.slice(1);
 }
 
@@ -61,7 +64,8 @@ async function freePort(): Promise<number> {
 async function untraced(): Promise<string[]> {
   const [stream, echo] = [await freePort(), await freePort()];
   const env = { ...process.env, ZMQ_UNTRACED: "1" };
-  const start = (script: string, args: string[]) => spawn(process.execPath, [...DEMO_EXEC_ARGV, `${DEMO_DIR}${script}`, ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const start = (script: string, args: string[]) =>
+    spawn(process.execPath, [...DEMO_EXEC_ARGV, `${DEMO_DIR}${script}`, ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
   // Binders first, as the bridge starts them.
   const receiver = start("receiver.js", ["--bind", `tcp://127.0.0.1:${stream}`, "--count", String(COUNT)]);
   const ponger = start("ponger.js", ["--bind", `tcp://127.0.0.1:${echo}`]);
@@ -99,7 +103,8 @@ export async function tracedVsUntraced(bridgeUrl: string): Promise<Figure[]> {
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       rates[arm] = await arms[arm]();
     }
-    if (process.env.BENCH_VERBOSE) console.error(`round ${round + 1}: untraced ${rates.untraced.join(" ")}; traced ${rates.traced.join(" ")}`);
+    if (process.env.BENCH_VERBOSE)
+      console.error(`round ${round + 1}: untraced ${rates.untraced.join(" ")}; traced ${rates.traced.join(" ")}`);
     untracedRates.push(...rates.untraced);
     tracedRates.push(...rates.traced);
     const ratio = (median(rates.traced) / median(rates.untraced)) * 100;
@@ -107,7 +112,10 @@ export async function tracedVsUntraced(bridgeUrl: string): Promise<Figure[]> {
   }
   const plain = summarise("throughput-untraced", "msg/s", untracedRates, { note: "bursts of 200,000 after each run's first" });
   const traced = summarise("throughput-traced", "msg/s", tracedRates, { note: `counters exact: ${exact}` });
-  const ratio = summarise("traced/untraced", "%", ratios, { target: "≥ 80 %", note: `per round, ${ROUNDS} rounds; counters exact: ${exact}` });
+  const ratio = summarise("traced/untraced", "%", ratios, {
+    target: "≥ 80 %",
+    note: `per round, ${ROUNDS} rounds; counters exact: ${exact}`,
+  });
   return [plain, traced, ratio];
 }
 

@@ -60,7 +60,8 @@ export function parseLineSet(text: string): Set<number> {
   const lines = new Set<number>();
   for (const part of text.split(",").filter(Boolean)) {
     const [from, to] = part.split("-").map(Number) as [number, number | undefined];
-    if (!Number.isInteger(from) || (to !== undefined && !Number.isInteger(to))) throw new Error(`"${part}" is not a line or a range of lines`);
+    if (!Number.isInteger(from) || (to !== undefined && !Number.isInteger(to)))
+      throw new Error(`"${part}" is not a line or a range of lines`);
     for (let line = from; line <= (to ?? from); line++) lines.add(line);
   }
   return lines;
@@ -92,7 +93,9 @@ function codeDirective(root: string, argument: string): Directive {
   const size = codeSize(code);
   if (!size.fits) {
     // Still shown, wrapped; said at build time so the demo's author can tighten it.
-    console.warn(`${referenceText}: ${lineCount} lines, longest ${Math.max(...code.split("\n").map((line) => line.length))} columns; a slide fits ${CODE_SIZES.at(-1)!.lines} lines of ${CODE_SIZES.at(-1)!.columns}`);
+    console.warn(
+      `${referenceText}: ${lineCount} lines, longest ${Math.max(...code.split("\n").map((line) => line.length))} columns; a slide fits ${CODE_SIZES.at(-1)!.lines} lines of ${CODE_SIZES.at(-1)!.columns}`,
+    );
   }
   return {
     sourceFiles: [reference.file],
@@ -101,7 +104,9 @@ function codeDirective(root: string, argument: string): Directive {
       const html = await highlight(code, language, marks);
       // Empty fragments: reveal.js steps through them, and the theme highlights the lines
       // of whichever step is the current fragment.
-      const stepFragments = marks.steps.map((_, index) => `<span class="fragment code-step" data-step="${index + 1}" aria-hidden="true"></span>`).join("");
+      const stepFragments = marks.steps
+        .map((_, index) => `<span class="fragment code-step" data-step="${index + 1}" aria-hidden="true"></span>`)
+        .join("");
       return `<div class="code-block code-${size.name}" data-source="${escapeAttribute(referenceText)}">${html}${stepFragments}</div>`;
     },
   };
@@ -112,12 +117,18 @@ function demoDirective(root: string, argument: string): Directive {
   const manifest = `protocol/demos/${name}/manifest.ts`;
   if (!/^[a-z0-9-]+$/.test(name) || !existsSync(`${root}/${manifest}`)) throw new Error(`there is no demo "${name}" (${manifest})`);
   // spans=: the slides after this one that the run lives on across (the code of a running demo, say).
-  const spans = options.find((option) => option.startsWith("spans="))?.slice("spans=".length).split(",").filter(Boolean) ?? [];
+  const spans =
+    options
+      .find((option) => option.startsWith("spans="))
+      ?.slice("spans=".length)
+      .split(",")
+      .filter(Boolean) ?? [];
   for (const id of spans) if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`"${id}" is not a slide id`);
   const spansAttribute = spans.length > 0 ? ` spans="${spans.join(" ")}"` : "";
   const preset = presetOf(name, options);
   const paramsAttribute = preset ? ` params="${escapeAttribute(preset)}"` : "";
-  for (const option of options) if (!/^(spans|params)=/.test(option)) throw new Error(`unknown @demo option "${option}" (spans=…, params=…)`);
+  for (const option of options)
+    if (!/^(spans|params)=/.test(option)) throw new Error(`unknown @demo option "${option}" (spans=…, params=…)`);
   return { sourceFiles: [manifest], render: async () => `<zmq-demo demo="${name}"${spansAttribute}${paramsAttribute}></zmq-demo>` };
 }
 
@@ -142,7 +153,12 @@ export function demoShowings(files: { text: string }[]): { demo: string; preset:
 
 /** A `@demo` line's `params=work=200,hwm=1` as its widget's attribute reads it ("work=200 hwm=1"), checked; "" without one. */
 function presetOf(demo: string, options: string[]): string {
-  const pairs = options.find((option) => option.startsWith("params="))?.slice("params=".length).split(",").filter(Boolean) ?? [];
+  const pairs =
+    options
+      .find((option) => option.startsWith("params="))
+      ?.slice("params=".length)
+      .split(",")
+      .filter(Boolean) ?? [];
   return pairs.length > 0 ? presetParams(demo, pairs).join(" ") : "";
 }
 
@@ -165,7 +181,9 @@ function presetParams(demo: string, pairs: string[]): string[] {
 function figureDirective(root: string, name: string): Directive {
   const file = `slides/figures/${name}.svg`;
   if (!/^[a-z0-9-]+$/.test(name) || !existsSync(`${root}/${file}`)) throw new Error(`there is no figure "${name}" (${file})`);
-  const svg = readFileSync(`${root}/${file}`, "utf8").replace(/^<\?xml[^>]*>\s*/, "").trim();
+  const svg = readFileSync(`${root}/${file}`, "utf8")
+    .replace(/^<\?xml[^>]*>\s*/, "")
+    .trim();
   if (!svg.startsWith("<svg")) throw new Error(`${file} must start with <svg`);
   return { sourceFiles: [file], render: async () => `<figure class="figure" data-figure="${name}">${svg}</figure>` };
 }

@@ -95,12 +95,15 @@ export async function renderDeck(root: string, files: SlideFile[]): Promise<Rend
       const classAttribute = classes.length > 0 ? ` class="${classes.join(" ")}"` : "";
       const section = `<section id="${id}" data-title="${escapeAttribute(plainTitle(title))}"${classAttribute}>\n${html}${notesAside}</section>`;
       const below = classes.includes(BACKUP_CLASS) ? stacks.at(-1) : undefined;
-      if (classes.includes(BACKUP_CLASS) && !below) throw new Error(`${where}: a backup slide goes below another slide, and there is none before it`);
+      if (classes.includes(BACKUP_CLASS) && !below)
+        throw new Error(`${where}: a backup slide goes below another slide, and there is none before it`);
       if (below) below.push(section);
       else stacks.push([section]);
       slides.push({ id, title: plainTitle(title), where, notesHtml });
     }
   }
-  const deckHtml = stacks.map((stack) => (stack.length === 1 ? stack[0]! : `<section class="stack">\n${stack.join("\n")}\n</section>`)).join("\n");
+  const deckHtml = stacks
+    .map((stack) => (stack.length === 1 ? stack[0]! : `<section class="stack">\n${stack.join("\n")}\n</section>`))
+    .join("\n");
   return { html: deckHtml, slides, sourceFiles: [...sourceFiles] };
 }

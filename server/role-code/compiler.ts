@@ -44,7 +44,11 @@ export class RoleCompiler {
   constructor(repoRoot: string, buildRoot: string) {
     this.#repoRoot = repoRoot;
     this.#buildRoot = buildRoot;
-    const config = ts.getParsedCommandLineOfConfigFile(join(repoRoot, "tsconfig.node.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(repoRoot, "tsconfig.node.json"),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    );
     if (!config) throw new Error(`cannot read ${join(repoRoot, "tsconfig.node.json")}`);
     this.#options = { ...config.options, noEmit: true, incremental: false, composite: false, tsBuildInfoFile: undefined };
     this.#rootFiles = config.fileNames.filter((file) => file.startsWith(join(repoRoot, "demos")));
@@ -99,7 +103,10 @@ export class RoleCompiler {
     const sources = this.#demoSources(target);
     sources.set(target.file, spliced.source);
     const folder = dirname(path);
-    const files = [path, ...[...importersOf(target.file, sources)].filter((name) => name !== target.file).map((name) => join(folder, name))];
+    const files = [
+      path,
+      ...[...importersOf(target.file, sources)].filter((name) => name !== target.file).map((name) => join(folder, name)),
+    ];
     return files.flatMap((file) => {
       const syntax = this.#service.getSyntacticDiagnostics(file);
       // A module that does not parse has no types worth reporting: its first error is the one to fix.
@@ -167,22 +174,42 @@ export class RoleCompiler {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
     const severity = diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning";
     const source = diagnostic.file;
-    if (!source || diagnostic.start === undefined) return { line: 1, column: 1, endLine: 1, endColumn: 1, message, severity, outside: true };
+    if (!source || diagnostic.start === undefined)
+      return { line: 1, column: 1, endLine: 1, endColumn: 1, message, severity, outside: true };
     const start = source.getLineAndCharacterOfPosition(diagnostic.start);
     const end = source.getLineAndCharacterOfPosition(diagnostic.start + (diagnostic.length ?? 0));
     const inside = spliced !== undefined && start.line + 1 >= spliced.firstLine && start.line + 1 <= spliced.lastLine;
     if (inside) {
       const first = spliced.firstLine;
-      return { line: start.line + 2 - first, column: start.character + 1, endLine: end.line + 2 - first, endColumn: end.character + 1, message, severity };
+      return {
+        line: start.line + 2 - first,
+        column: start.character + 1,
+        endLine: end.line + 2 - first,
+        endColumn: end.character + 1,
+        message,
+        severity,
+      };
     }
     const where = `${relative(join(this.#repoRoot, "demos"), file)}:${start.line + 1}`;
-    return { line: 1, column: 1, endLine: 1, endColumn: 1, message: `${message} (in ${where}, outside your function)`, severity, outside: true, elsewhere: where };
+    return {
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      message: `${message} (in ${where}, outside your function)`,
+      severity,
+      outside: true,
+      elsewhere: where,
+    };
   }
 }
 
 /** The relative module specifiers a module imports (and re-exports). */
 function importsOf(source: string): string[] {
-  return ts.preProcessFile(source, true, false).importedFiles.map((entry) => entry.fileName).filter((name) => name.startsWith("."));
+  return ts
+    .preProcessFile(source, true, false)
+    .importedFiles.map((entry) => entry.fileName)
+    .filter((name) => name.startsWith("."));
 }
 
 /** `file` and every module in `sources` (one folder) that imports it, directly or through others. */
@@ -216,13 +243,29 @@ function pointImportsAt(compiledFolder: string, emittedHere: Set<string>): ts.Tr
     };
     const visit = (node: ts.Node): ts.Node => {
       if (ts.isImportDeclaration(node)) {
-        return context.factory.updateImportDeclaration(node, node.modifiers, node.importClause, retarget(node.moduleSpecifier), node.attributes);
+        return context.factory.updateImportDeclaration(
+          node,
+          node.modifiers,
+          node.importClause,
+          retarget(node.moduleSpecifier),
+          node.attributes,
+        );
       }
       if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
-        return context.factory.updateExportDeclaration(node, node.modifiers, node.isTypeOnly, node.exportClause, retarget(node.moduleSpecifier), node.attributes);
+        return context.factory.updateExportDeclaration(
+          node,
+          node.modifiers,
+          node.isTypeOnly,
+          node.exportClause,
+          retarget(node.moduleSpecifier),
+          node.attributes,
+        );
       }
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0]) {
-        return context.factory.updateCallExpression(node, node.expression, node.typeArguments, [retarget(node.arguments[0]), ...node.arguments.slice(1)]);
+        return context.factory.updateCallExpression(node, node.expression, node.typeArguments, [
+          retarget(node.arguments[0]),
+          ...node.arguments.slice(1),
+        ]);
       }
       return ts.visitEachChild(node, visit, context);
     };

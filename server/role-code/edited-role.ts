@@ -30,14 +30,17 @@ export class NotEditable extends Error {}
 
 /** Which module and function of `manifest`'s `role` a learner edits; throws NotEditable when none. */
 export function editTargetOf(manifest: DemoManifest, role: string): EditTarget {
-  const editable = Object.entries(manifest.roles).filter(([, spec]) => spec.code).map(([name]) => name);
+  const editable = Object.entries(manifest.roles)
+    .filter(([, spec]) => spec.code)
+    .map(([name]) => name);
   const choices = editable.length > 0 ? `its roles that may be edited are: ${editable.join(", ")}` : "none of its roles may be edited";
   // Own roles only: "constructor" must not find Object.prototype's.
   const spec = Object.hasOwn(manifest.roles, role) ? manifest.roles[role] : undefined;
   if (!spec) throw new NotEditable(`${manifest.name} has no role ${role}; ${choices}`);
   if (!spec.code) throw new NotEditable(`the ${spec.label.toLowerCase()} of ${manifest.name} cannot be edited; ${choices}`);
   const file = basename(spec.code.file);
-  if (spec.code.file !== `demos/${manifest.name}/${file}`) throw new Error(`${manifest.name}'s manifest names ${spec.code.file}, outside its folder`);
+  if (spec.code.file !== `demos/${manifest.name}/${file}`)
+    throw new Error(`${manifest.name}'s manifest names ${spec.code.file}, outside its folder`);
   return { demo: manifest.name, file, symbol: spec.code.symbol };
 }
 

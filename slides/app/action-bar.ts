@@ -73,12 +73,16 @@ export class ActionBar implements Panel {
     // Not shown at all to whoever may not use them (a viewer of a shared deck, a recording).
     for (const control of [this.#nodeMenu, this.#nodeButtons, this.#roleButtons]) control.hidden = !canAct;
     if (!canAct) return;
-    const actionable = [...model.nodes.values()].filter((node) => this.#manifest.roles[node.role]?.actions?.some((action) => action !== "add"));
+    const actionable = [...model.nodes.values()].filter((node) =>
+      this.#manifest.roles[node.role]?.actions?.some((action) => action !== "add"),
+    );
     this.#nodeMenu.hidden = actionable.length === 0;
     const signature = actionable.map((node) => `${node.id}:${node.status}`).join(",");
     if (signature === this.#signature) return;
     this.#signature = signature;
-    this.#nodeMenu.replaceChildren(...actionable.map((node) => new Option(`${node.id}${node.status === "exited" ? " (exited)" : ""}`, node.id)));
+    this.#nodeMenu.replaceChildren(
+      ...actionable.map((node) => new Option(`${node.id}${node.status === "exited" ? " (exited)" : ""}`, node.id)),
+    );
     this.#nodeMenu.hidden = actionable.length === 0;
     if (!this.#selected || !actionable.some((node) => node.id === this.#selected)) this.#selected = actionable[0]?.id;
     this.select(this.#selected, model);
@@ -103,7 +107,10 @@ export class ActionBar implements Panel {
         menu.setAttribute("aria-label", `Filter of ${node.id}`);
         for (const filter of spec.filters ?? []) menu.append(new Option(filter === "" ? "everything" : filter, filter));
         menu.value = node.filters[0] ?? "";
-        this.#nodeButtons.append(menu, this.#button("Filter", () => this.onAction?.({ action, node: node.id, filter: menu.value })));
+        this.#nodeButtons.append(
+          menu,
+          this.#button("Filter", () => this.onAction?.({ action, node: node.id, filter: menu.value })),
+        );
         continue;
       }
       const button = this.#button(ACTION_WORDS[action], () => this.onAction?.({ action, node: node.id }));

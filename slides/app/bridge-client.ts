@@ -63,7 +63,6 @@ interface PendingRequest {
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
-
 /** The close code with which the bridge turns a page away for want of room; its reason says why. */
 const CLOSE_FULL = 1013;
 
@@ -136,7 +135,8 @@ export class BridgeClient {
   /** The presenter's page says which slide it shows, for viewers to follow. */
   showSlide(slide: string): void {
     this.#shownSlide = slide;
-    if (this.#socket?.readyState === WebSocket.OPEN && this.#role === "presenter") this.#socket.send(JSON.stringify({ type: "slide", requestId: `s${++this.#requestCounter}`, slide }));
+    if (this.#socket?.readyState === WebSocket.OPEN && this.#role === "presenter")
+      this.#socket.send(JSON.stringify({ type: "slide", requestId: `s${++this.#requestCounter}`, slide }));
   }
 
   /** Closes the connection for good: no more reconnects. */
@@ -318,7 +318,13 @@ export class BridgeClient {
         if (!request) return;
         this.#pending.delete(message.requestId);
         const errors = message.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
-        request.reject(new BridgeError("code-problems", `your code has ${errors === 1 ? "an error" : `${errors} errors`}: nothing was started`, message.diagnostics));
+        request.reject(
+          new BridgeError(
+            "code-problems",
+            `your code has ${errors === 1 ? "an error" : `${errors} errors`}: nothing was started`,
+            message.diagnostics,
+          ),
+        );
         return;
       }
       case "stopped":

@@ -107,7 +107,8 @@ export class ZmqDemo extends HTMLElement {
     adopt: (state, status) => this.#enter(state, status),
     restore: (snapshot) => this.#restore(snapshot),
     freeze: (inFlight, status) => void this.#freeze(inFlight, status),
-    codeProblems: (diagnostics) => this.dispatchEvent(new CustomEvent("zmq-demo-code-problems", { bubbles: true, detail: { diagnostics } })),
+    codeProblems: (diagnostics) =>
+      this.dispatchEvent(new CustomEvent("zmq-demo-code-problems", { bubbles: true, detail: { diagnostics } })),
   };
 
   /** The state and the status line, for the speaker view's previews. */
@@ -151,7 +152,8 @@ export class ZmqDemo extends HTMLElement {
 
   connectedCallback(): void {
     const demo = this.getAttribute("demo") ?? "";
-    if (manifests.has(demo)) this.#source ??= pickSource(ZmqDemo.mode, ZmqDemo.viewing, { demo, preset: this.getAttribute("params") ?? "", key: this.key });
+    if (manifests.has(demo))
+      this.#source ??= pickSource(ZmqDemo.mode, ZmqDemo.viewing, { demo, preset: this.getAttribute("params") ?? "", key: this.key });
     this.render();
     if (!this.#manifest || !this.#source) return;
     this.#enter("idle");
@@ -180,7 +182,10 @@ export class ZmqDemo extends HTMLElement {
     this.#manifest = manifest;
     this.#model = new RunModel(manifest);
     const still = this.#source?.still ?? false;
-    const diagram = (this.#diagram = new DiagramView(manifest, still ? { pageNow: () => (Number.isNaN(this.#stillAt) ? performance.now() : this.#stillAt) } : {}));
+    const diagram = (this.#diagram = new DiagramView(
+      manifest,
+      still ? { pageNow: () => (Number.isNaN(this.#stillAt) ? performance.now() : this.#stillAt) } : {},
+    ));
     const inspector = (this.#inspector = new Inspector());
     const actions = (this.#actions = new ActionBar(manifest));
     const speed = new SpeedControls();
@@ -366,7 +371,13 @@ export class ZmqDemo extends HTMLElement {
     this.#lastRender = performance.now();
     const model = this.#model;
     if (!model) return;
-    const frame: RunFrame = { model, arrived: this.#arrived, events: this.#events, state: this.#state, canAct: (this.#source?.canAct ?? false) && this.#state === "running" };
+    const frame: RunFrame = {
+      model,
+      arrived: this.#arrived,
+      events: this.#events,
+      state: this.#state,
+      canAct: (this.#source?.canAct ?? false) && this.#state === "running",
+    };
     this.#arrived = [];
     this.#events = [];
     for (const panel of [...this.#panels, ...this.#pictures]) panel.update(frame);
@@ -416,7 +427,9 @@ export class ZmqDemo extends HTMLElement {
     }
     this.#say(status ?? STATE_WORDS[state]);
     this.#renderSoon();
-    this.dispatchEvent(new CustomEvent("zmq-demo-state", { bubbles: true, detail: { state: shownState(state), status: this.#statusText } }));
+    this.dispatchEvent(
+      new CustomEvent("zmq-demo-state", { bubbles: true, detail: { state: shownState(state), status: this.#statusText } }),
+    );
   }
 
   /** The status line. */

@@ -82,7 +82,12 @@ export interface FlightFrame<Payload> {
 }
 
 /** The path a message takes: forward lanes on the left going down, back lanes on the right going up, as the talk draws them. */
-export function flightPath(layout: DiagramLayout, manifestEdges: { from: string; to: string }[], fromId: string, toId: string | undefined): { from: Point; to: Point; downwards: boolean } | undefined {
+export function flightPath(
+  layout: DiagramLayout,
+  manifestEdges: { from: string; to: string }[],
+  fromId: string,
+  toId: string | undefined,
+): { from: Point; to: Point; downwards: boolean } | undefined {
   const sender = layout.nodes.get(fromId);
   // Dropped at the sender: it falls a little way towards where its receivers would be.
   const receiver = toId === undefined ? downstreamOf(layout, manifestEdges, fromId) : layout.nodes.get(toId);
@@ -136,18 +141,31 @@ export class FlightBoard<Payload> {
    * Labels leave one sender no closer than LABEL_SPACING_MS apart, so they can be read; the
    * dots in between fly unlabelled (the counters and the inspector have every one).
    */
-  add(message: { from: string; to: string | undefined; label: string; lost: boolean; payload?: Payload }, time: number, { labelAlways = false } = {}): Flight<Payload> | undefined {
+  add(
+    message: { from: string; to: string | undefined; label: string; lost: boolean; payload?: Payload },
+    time: number,
+    { labelAlways = false } = {},
+  ): Flight<Payload> | undefined {
     if (this.#flights.size >= MAX_FLIGHTS) return undefined;
     const labelled = labelAlways || time - (this.#lastLabelAt.get(message.from) ?? Number.NEGATIVE_INFINITY) >= LABEL_SPACING_MS;
     if (labelled) this.#lastLabelAt.set(message.from, time);
-    const flight: Flight<Payload> = { id: this.#nextId++, from: message.from, to: message.to, start: time, label: labelled ? message.label : "", lost: message.lost, payload: message.payload };
+    const flight: Flight<Payload> = {
+      id: this.#nextId++,
+      from: message.from,
+      to: message.to,
+      start: time,
+      label: labelled ? message.label : "",
+      lost: message.lost,
+      payload: message.payload,
+    };
     this.#flights.set(flight.id, flight);
     return flight;
   }
 
   /** Dots on the edge between `a` and `b` give way to its flow. */
   clearEdge(a: string, b: string): void {
-    for (const [id, flight] of this.#flights) if ((flight.from === a && flight.to === b) || (flight.from === b && flight.to === a)) this.#flights.delete(id);
+    for (const [id, flight] of this.#flights)
+      if ((flight.from === a && flight.to === b) || (flight.from === b && flight.to === a)) this.#flights.delete(id);
   }
 
   clear(): void {
@@ -176,8 +194,17 @@ export class FlightBoard<Payload> {
       const labelAnchor = path.downwards ? "end" : "start";
       let labelShown = false;
       if (flight.label) {
-        const rect = textRect(this.#labelWidth(flight.label), x + (path.downwards ? -LABEL_OFFSET : LABEL_OFFSET), y + 5, labelAnchor, FONTS.message);
-        labelShown = inside(rect, bounds) && !layout.obstacles.some((obstacle) => overlaps(obstacle, rect)) && !shownLabels.some((other) => overlaps(other, rect));
+        const rect = textRect(
+          this.#labelWidth(flight.label),
+          x + (path.downwards ? -LABEL_OFFSET : LABEL_OFFSET),
+          y + 5,
+          labelAnchor,
+          FONTS.message,
+        );
+        labelShown =
+          inside(rect, bounds) &&
+          !layout.obstacles.some((obstacle) => overlaps(obstacle, rect)) &&
+          !shownLabels.some((other) => overlaps(other, rect));
         if (labelShown) shownLabels.push(rect);
       }
       frames.push({ flight, x, y, opacity: flight.lost ? 1 - progress : 1, labelAnchor, labelShown });

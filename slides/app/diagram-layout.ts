@@ -121,13 +121,20 @@ const QUEUE_FROM_LANE = 12;
 /** Sockets that hold a message until a peer takes it (see traffic.ts): they may show a queue. */
 const QUEUEING = /\b(PUSH|REQ|DEALER|PAIR)\b/;
 /** The longest counters each density must make room for; the painter shortens longer ones. */
-const COUNTER_SAMPLES: Record<Density, string> = { full: "sent 99,999 · received 99,999", compact: "sent 9,999 · recv 9,999", tiny: "↑999 ↓999" };
+const COUNTER_SAMPLES: Record<Density, string> = {
+  full: "sent 99,999 · received 99,999",
+  compact: "sent 9,999 · recv 9,999",
+  tiny: "↑999 ↓999",
+};
 const MIN_WIDTH: Record<Density, number> = { full: 190, compact: 136, tiny: 84 };
 /** A rate as wide as it gets: "99.9K msg/s". */
 const RATE_SAMPLE = "99.9K msg/s";
 
 /** Heights and baselines of a node's parts, by density: every row clear of the next (see diagram-text.ts). */
-const NODE_SHAPES: Record<Density, { strip: number; body: number; title: number; detail?: number; counters: number; fonts: NodeLayout["fonts"] }> = {
+const NODE_SHAPES: Record<
+  Density,
+  { strip: number; body: number; title: number; detail?: number; counters: number; fonts: NodeLayout["fonts"] }
+> = {
   full: { strip: 26, body: 75, title: 22, detail: 45, counters: 66, fonts: { title: FONTS.title, socket: FONTS.socket } },
   compact: { strip: 24, body: 71, title: 20, detail: 42, counters: 63, fonts: { title: FONTS.titleCompact, socket: FONTS.socketSmall } },
   tiny: { strip: 24, body: 48, title: 19, counters: 40, fonts: { title: FONTS.titleTiny, socket: FONTS.socketSmall } },
@@ -192,7 +199,11 @@ function nodeWidth(manifest: DemoManifest, nodes: LayoutNode[], density: Density
   const padding = density === "tiny" ? 8 : 16;
   let width = Math.max(MIN_WIDTH[density], measure(COUNTER_SAMPLES[density], FONTS.counters) + padding);
   for (const node of nodes) {
-    width = Math.max(width, measure(nodeTitle(manifest, node), fonts.title) + padding, measure(socketText(manifest, node.role, density), fonts.socket) + padding);
+    width = Math.max(
+      width,
+      measure(nodeTitle(manifest, node), fonts.title) + padding,
+      measure(socketText(manifest, node.role, density), fonts.socket) + padding,
+    );
   }
   return Math.ceil(width);
 }
@@ -224,7 +235,12 @@ function rowWidth(count: number, lines: number, column: number): number {
 }
 
 /** Picks, for every row, the roomiest way that fits the width, then gives way row by row until the height fits. */
-function planRows(manifest: DemoManifest, rows: (LayoutNode | null)[][], box: { width: number; height: number }, measure: TextMeasure): RowPlan[] {
+function planRows(
+  manifest: DemoManifest,
+  rows: (LayoutNode | null)[][],
+  box: { width: number; height: number },
+  measure: TextMeasure,
+): RowPlan[] {
   const plans = rows.map((nodes): RowPlan => {
     const real = nodes.filter((node): node is LayoutNode => node !== null);
     const all = ROW_OPTIONS.filter(({ lines }) => lines === 1 || nodes.length >= lines * 2).map(({ density, lines }) => ({
@@ -235,10 +251,12 @@ function planRows(manifest: DemoManifest, rows: (LayoutNode | null)[][], box: { 
     }));
     // None fits: the narrowest, and the picture is scaled down to show it.
     const fitting = all.filter((option) => option.width <= box.width);
-    const options = fitting.length > 0 ? fitting : [all.reduce((narrowest, option) => (option.width < narrowest.width ? option : narrowest))];
+    const options =
+      fitting.length > 0 ? fitting : [all.reduce((narrowest, option) => (option.width < narrowest.width ? option : narrowest))];
     return { nodes, options, chosen: 0 };
   });
-  const needed = () => plans.reduce((sum, plan) => sum + plan.options[plan.chosen]!.height, 0) + (plans.length - 1) * ROW_GAP_MIN + 2 * MARGIN;
+  const needed = () =>
+    plans.reduce((sum, plan) => sum + plan.options[plan.chosen]!.height, 0) + (plans.length - 1) * ROW_GAP_MIN + 2 * MARGIN;
   while (needed() > box.height) {
     // The row that gains most from giving way does so first.
     let best: RowPlan | undefined;
@@ -315,7 +333,9 @@ function layoutAt({ manifest, nodes, box, measure }: LayoutInput, plans: RowPlan
         // Centred in its column, as the nodes of the rows above and below.
         const x = slot(position) - nodeW / 2;
         const nodeH = nodeHeight(density);
-        const peerRows = manifest.edges.filter((edge) => [edge.from, edge.to].includes(node.role)).map((edge) => rowOfRole.get(edge.from === node.role ? edge.to : edge.from) ?? 0);
+        const peerRows = manifest.edges
+          .filter((edge) => [edge.from, edge.to].includes(node.role))
+          .map((edge) => rowOfRole.get(edge.from === node.role ? edge.to : edge.from) ?? 0);
         // Towards its peers below; a node of the top row with no peer in another row (inproc's
         // sender and receiver in one process) faces down too, so its queue grows into the gap
         // and not over the picture's top edge.
@@ -334,7 +354,11 @@ function layoutAt({ manifest, nodes, box, measure }: LayoutInput, plans: RowPlan
           title: nodeTitle(manifest, node),
           socket: socketText(manifest, node.role, density),
           strip: { y: stripY, height: shape.strip },
-          rows: { title: bodyY + shape.title, ...(shape.detail !== undefined ? { detail: bodyY + shape.detail } : {}), counters: bodyY + shape.counters },
+          rows: {
+            title: bodyY + shape.title,
+            ...(shape.detail !== undefined ? { detail: bodyY + shape.detail } : {}),
+            counters: bodyY + shape.counters,
+          },
           fonts: shape.fonts,
           // Out of its socket, right of its lanes (left at the picture's right edge), growing away from the node into the gap.
           queue: queues(manifest, node.role) ? queuePlace(x, nodeW, nodeH, facesDown, width) : undefined,
@@ -364,7 +388,12 @@ function layoutAt({ manifest, nodes, box, measure }: LayoutInput, plans: RowPlan
 
 function queuePlace(nodeX: number, nodeW: number, nodeH: number, facesDown: boolean, width: number): NodeLayout["queue"] {
   const right = nodeX + nodeW / 2 + LANE_OFFSET + QUEUE_FROM_LANE + QUEUE_BOX.width <= width - MARGIN / 2;
-  return { x: right ? nodeW / 2 + LANE_OFFSET + QUEUE_FROM_LANE : nodeW / 2 - LANE_OFFSET - QUEUE_FROM_LANE, y: facesDown ? nodeH + 4 : -4, up: !facesDown, side: right ? "right" : "left" };
+  return {
+    x: right ? nodeW / 2 + LANE_OFFSET + QUEUE_FROM_LANE : nodeW / 2 - LANE_OFFSET - QUEUE_FROM_LANE,
+    y: facesDown ? nodeH + 4 : -4,
+    up: !facesDown,
+    side: right ? "right" : "left",
+  };
 }
 
 /** The box a node's queue may take: its stack of slots and its number. */
@@ -378,7 +407,10 @@ export function queueRect(node: NodeLayout): Rect {
 /** The pairs of nodes the manifest's edges join (and outside peers to their binder), each edge's label on its first line. */
 function layoutEdges(manifest: DemoManifest, nodes: LayoutNode[], laidOut: Map<string, NodeLayout>, bounds: Rect): EdgeLayout[] {
   const edges: EdgeLayout[] = [];
-  const placed: Rect[] = [...laidOut.values()].flatMap((node) => [inflate({ left: node.x, top: node.y, right: node.x + node.width, bottom: node.y + node.height }, 4), ...(node.queue ? [queueRect(node)] : [])]);
+  const placed: Rect[] = [...laidOut.values()].flatMap((node) => [
+    inflate({ left: node.x, top: node.y, right: node.x + node.width, bottom: node.y + node.height }, 4),
+    ...(node.queue ? [queueRect(node)] : []),
+  ]);
   const add = (fromId: string, toId: string, forwardLabel: string | undefined, backLabel: string | undefined, twoWay: boolean) => {
     const from = laidOut.get(fromId);
     const to = laidOut.get(toId);
@@ -431,7 +463,14 @@ const labelWidth = (text: string, font: DiagramFont) => [...text].length * font.
  * from where messages' own labels fly), else the other side. None when there is no such place
  * (a crowded phone): a label that covers another would help nobody.
  */
-function placeEdgeLabel(text: string, lane: Lane, preferred: "inside" | "outside", outwards: -1 | 1, placed: Rect[], bounds: Rect): PlacedText | undefined {
+function placeEdgeLabel(
+  text: string,
+  lane: Lane,
+  preferred: "inside" | "outside",
+  outwards: -1 | 1,
+  placed: Rect[],
+  bounds: Rect,
+): PlacedText | undefined {
   const font = FONTS.edgeLabel;
   const width = labelWidth(text, font);
   const sides = preferred === "outside" ? [outwards, -outwards] : [-outwards, outwards];
@@ -459,7 +498,10 @@ function placeRates(edges: EdgeLayout[], obstacles: Rect[], bounds: Rect, measur
     const preferred = fromShared > toShared ? 0.72 : toShared > fromShared ? 0.28 : 0.6;
     const lane = edge.back ?? edge.forward;
     const laneRight = edge.back ? 0 : LANE_OFFSET;
-    const width = Math.max(measure(edge.crowded ? "99.9K/s" : RATE_SAMPLE, FONTS.rate), labelWidth(edge.crowded ? "99.9K/s" : RATE_SAMPLE, FONTS.rate));
+    const width = Math.max(
+      measure(edge.crowded ? "99.9K/s" : RATE_SAMPLE, FONTS.rate),
+      labelWidth(edge.crowded ? "99.9K/s" : RATE_SAMPLE, FONTS.rate),
+    );
     // Right of the lanes first, all along them, then left.
     const right: { x: number; y: number }[] = [];
     const left: { x: number; y: number }[] = [];

@@ -40,7 +40,8 @@ export type TextMeasure = (text: string, font: DiagramFont) => number;
  * A generous guess of a text's width, for tests and before the page's fonts have loaded:
  * JetBrains Mono advances 0.6 em a character; Atkinson Hyperlegible Next averages under 0.5.
  */
-export const estimateWidth: TextMeasure = (text, font) => [...text].length * font.size * (font.family === "mono" ? 0.6 : font.weight === 700 ? 0.56 : 0.52);
+export const estimateWidth: TextMeasure = (text, font) =>
+  [...text].length * font.size * (font.family === "mono" ? 0.6 : font.weight === 700 ? 0.56 : 0.52);
 
 /** How far a line of text reaches above and below its baseline, in em, as Chromium boxes it. */
 const ASCENT = 1.02;
@@ -95,7 +96,9 @@ export function shortCount(value: number): string {
  * A node's counters in words, from the most to the fewest, for the painter to take the first
  * that fits the node: fewer words rather than smaller letters.
  */
-export function counterTexts(node: Pick<NodeState, "sent" | "received" | "lost" | "missed" | "unknown" | "unsettled" | "uncounted">): string[] {
+export function counterTexts(
+  node: Pick<NodeState, "sent" | "received" | "lost" | "missed" | "unknown" | "unsettled" | "uncounted">,
+): string[] {
   const { lost, missed, unknown } = node;
   // A process killed before it reported its last counts: at least this many.
   const atLeast = (which: "sent" | "received") => (node.uncounted.includes(which) ? "≥" : "");
@@ -105,9 +108,18 @@ export function counterTexts(node: Pick<NodeState, "sent" | "received" | "lost" 
   const receivedShort = `${atLeast("received")}${shortCount(node.received)}`;
   // Counting in flows and still busy: what its edge loses is settled only once it is quiet.
   const pending = node.unsettled.length > 0;
-  const losses = [lost > 0 ? `lost ${count(lost)}` : "", missed > 0 ? `missed ${count(missed)}` : "", unknown > 0 ? `not known ${count(unknown)}` : "", pending ? "losses ?" : ""].filter(Boolean);
+  const losses = [
+    lost > 0 ? `lost ${count(lost)}` : "",
+    missed > 0 ? `missed ${count(missed)}` : "",
+    unknown > 0 ? `not known ${count(unknown)}` : "",
+    pending ? "losses ?" : "",
+  ].filter(Boolean);
   const lostOrMissed = lost + missed;
-  const cross = [...(lostOrMissed > 0 ? [`✗ ${shortCount(lostOrMissed)}`] : []), ...(unknown > 0 ? [`? ${shortCount(unknown)}`] : []), ...(pending ? ["✗ ?"] : [])];
+  const cross = [
+    ...(lostOrMissed > 0 ? [`✗ ${shortCount(lostOrMissed)}`] : []),
+    ...(unknown > 0 ? [`? ${shortCount(unknown)}`] : []),
+    ...(pending ? ["✗ ?"] : []),
+  ];
   return [
     [`sent ${sent}`, `received ${received}`, ...losses].join(" · "),
     [`sent ${sent}`, `recv ${received}`, ...losses].join(" · "),

@@ -72,7 +72,11 @@ function setData(element: HTMLElement | SVGElement, key: string, value: string):
   if (element.dataset[key] !== value) element.dataset[key] = value;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  name: K,
+  attributes: Record<string, string | number> = {},
+  text?: string,
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   if (text !== undefined) element.textContent = text;
@@ -81,7 +85,17 @@ function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<s
 
 /** A text element in one of the diagram's fonts: its size comes from the font table, so layout and picture agree. */
 function text(font: DiagramFont, attributes: Record<string, string | number>, content?: string): SVGTextElement {
-  return svg("text", { ...attributes, "font-size": font.size, "font-weight": font.weight, ...(font.italic ? { "font-style": "italic" } : {}), "data-font": font.family }, content);
+  return svg(
+    "text",
+    {
+      ...attributes,
+      "font-size": font.size,
+      "font-weight": font.weight,
+      ...(font.italic ? { "font-style": "italic" } : {}),
+      "data-font": font.family,
+    },
+    content,
+  );
 }
 
 /**
@@ -91,7 +105,10 @@ function text(font: DiagramFont, attributes: Record<string, string | number>, co
 export function canvasMeasure(): TextMeasure {
   const context = document.createElement("canvas").getContext("2d");
   const root = getComputedStyle(document.documentElement);
-  const families = { sans: root.getPropertyValue("--font").trim() || "sans-serif", mono: root.getPropertyValue("--mono").trim() || "monospace" };
+  const families = {
+    sans: root.getPropertyValue("--font").trim() || "sans-serif",
+    mono: root.getPropertyValue("--mono").trim() || "monospace",
+  };
   if (!context) return estimateWidth;
   return (content, font) => {
     if (document.fonts.status !== "loaded") return estimateWidth(content, font);
@@ -167,13 +184,20 @@ export class DiagramView implements Panel {
    * `pageNow` is the page's clock, by which rates fall when messages stop; a still frame (the
    * PDF's) hands in one that stands still, so its flows are those of its moment.
    */
-  constructor(manifest: DemoManifest, { measure = canvasMeasure(), pageNow = () => performance.now() }: { measure?: TextMeasure; pageNow?: () => number } = {}) {
+  constructor(
+    manifest: DemoManifest,
+    { measure = canvasMeasure(), pageNow = () => performance.now() }: { measure?: TextMeasure; pageNow?: () => number } = {},
+  ) {
     this.#manifest = manifest;
     this.#measure = measure;
     this.#pageNow = pageNow;
     this.#clock = new AnimationClock(pageNow);
     this.#flights = new FlightBoard(measure);
-    this.element = svg("svg", { class: "diagram", role: "img", "aria-label": `${manifest.title}: diagram of the processes and their messages` });
+    this.element = svg("svg", {
+      class: "diagram",
+      role: "img",
+      "aria-label": `${manifest.title}: diagram of the processes and their messages`,
+    });
     // Travelling dots are a picture of what the live summary says in words; their click is a
     // shortcut to what the inspector's list of latest messages offers to the keyboard.
     this.#flightLayer = svg("g", { class: "flights", "aria-hidden": "true" });
@@ -249,7 +273,16 @@ export class DiagramView implements Panel {
       const placed = layout.nodes.get(node.id);
       if (placed) this.#nodes.set(node.id, this.#drawNode(nodeLayer, node, placed));
     }
-    const arrow = svg("marker", { id: this.#arrowId, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 14, markerHeight: 14, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
+    const arrow = svg("marker", {
+      id: this.#arrowId,
+      viewBox: "0 0 10 10",
+      refX: 9,
+      refY: 5,
+      markerWidth: 14,
+      markerHeight: 14,
+      markerUnits: "userSpaceOnUse",
+      orient: "auto-start-reverse",
+    });
     arrow.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow-head" }));
     const defs = svg("defs");
     defs.append(arrow);
@@ -304,7 +337,13 @@ export class DiagramView implements Panel {
 
   /** Sends a dot along the edge from the message's sender to its receiver. */
   animate(delivery: DeliverEvent): void {
-    this.#fly({ from: delivery.from, to: delivery.node, label: framePreview(delivery.frames, this.#labelFrame(delivery.from, delivery.node), LABEL_CHARS), lost: false, payload: delivery });
+    this.#fly({
+      from: delivery.from,
+      to: delivery.node,
+      label: framePreview(delivery.frames, this.#labelFrame(delivery.from, delivery.node), LABEL_CHARS),
+      lost: false,
+      payload: delivery,
+    });
   }
 
   /**
@@ -320,7 +359,11 @@ export class DiagramView implements Panel {
   /** Draws a message standing still `progress` (0–1) of the way along its edge: a still frame (the PDF's). */
   drawInFlight(delivery: DeliverEvent, progress: number): void {
     const label = framePreview(delivery.frames, this.#labelFrame(delivery.from, delivery.node), LABEL_CHARS);
-    this.#flights.add({ from: delivery.from, to: delivery.node, label, lost: false, payload: delivery }, this.#clock.time() - progress * TRAVEL_MS, { labelAlways: true });
+    this.#flights.add(
+      { from: delivery.from, to: delivery.node, label, lost: false, payload: delivery },
+      this.#clock.time() - progress * TRAVEL_MS,
+      { labelAlways: true },
+    );
     this.#paintFlights();
   }
 
@@ -390,8 +433,16 @@ export class DiagramView implements Panel {
       seen.add(flight.id);
       let dot = this.#dots.get(flight.id);
       if (!dot) {
-        dot = svg("g", { class: flight.lost ? "message lost" : "message", "data-from": flight.from, "data-to": flight.to ?? "", "data-flight": flight.id });
-        dot.append(svg("circle", { r: 7 }), text(FONTS.message, { x: labelAnchor === "end" ? -12 : 12, y: 5, "text-anchor": labelAnchor }, flight.label));
+        dot = svg("g", {
+          class: flight.lost ? "message lost" : "message",
+          "data-from": flight.from,
+          "data-to": flight.to ?? "",
+          "data-flight": flight.id,
+        });
+        dot.append(
+          svg("circle", { r: 7 }),
+          text(FONTS.message, { x: labelAnchor === "end" ? -12 : 12, y: 5, "text-anchor": labelAnchor }, flight.label),
+        );
         this.#flightLayer.append(dot);
         this.#dots.set(flight.id, dot);
       }
@@ -471,17 +522,34 @@ export class DiagramView implements Panel {
     const label = queue.querySelector("text")!;
     label.textContent = shown > 0 ? shortCount(shown) : "";
     queue.querySelector("title")!.textContent =
-      waiting > 0 && !queued ? `${waiting} ${waiting === 1 ? "message" : "messages"} waiting to be sent: no peer to take ${waiting === 1 ? "it" : "them"} yet` : `${shown} ${shown === 1 ? "message" : "messages"} queued`;
+      waiting > 0 && !queued
+        ? `${waiting} ${waiting === 1 ? "message" : "messages"} waiting to be sent: no peer to take ${waiting === 1 ? "it" : "them"} yet`
+        : `${shown} ${shown === 1 ? "message" : "messages"} queued`;
     const up = queue.dataset.up === "true";
     for (let slot = 0; slot < Math.min(QUEUE_SLOTS, shown); slot++) {
-      slots.append(svg("rect", { class: "queue-slot", x: queue.dataset.side === "left" ? -20 : 0, y: up ? -(slot + 1) * 7 : slot * 7, width: 20, height: 5, rx: 1.5 }));
+      slots.append(
+        svg("rect", {
+          class: "queue-slot",
+          x: queue.dataset.side === "left" ? -20 : 0,
+          y: up ? -(slot + 1) * 7 : slot * 7,
+          width: 20,
+          height: 5,
+          rx: 1.5,
+        }),
+      );
     }
     label.setAttribute("y", up ? "-2" : "14");
   }
 
   #drawNode(layer: SVGGElement, node: NodeState, placed: NodeLayout): NodeView {
     const { width, height, strip, rows, fonts, density } = placed;
-    const group = svg("g", { class: `node ${density}`, "data-node": node.id, "data-role": node.role, "data-density": density, transform: `translate(${placed.x} ${placed.y})` });
+    const group = svg("g", {
+      class: `node ${density}`,
+      "data-node": node.id,
+      "data-role": node.role,
+      "data-density": density,
+      transform: `translate(${placed.x} ${placed.y})`,
+    });
     // Every process is picked by click or keyboard: to inspect it, and to act on it where it allows.
     group.setAttribute("tabindex", "0");
     group.setAttribute("role", "button");
@@ -502,15 +570,26 @@ export class DiagramView implements Panel {
       svg("rect", { class: "socket-strip", y: strip.y, width, height: strip.height, rx: 10 }),
       svg("rect", { class: "socket-strip", y: placed.facesDown ? strip.y : strip.height / 2, width, height: strip.height / 2 }),
       svg("rect", { class: "node-outline", width, height, rx: 10 }),
-      text(fonts.socket, { class: "socket-type", x: middle, y: strip.y + strip.height / 2 + fonts.socket.size * 0.35, "text-anchor": "middle" }, placed.socket),
+      text(
+        fonts.socket,
+        { class: "socket-type", x: middle, y: strip.y + strip.height / 2 + fonts.socket.size * 0.35, "text-anchor": "middle" },
+        placed.socket,
+      ),
       text(fonts.title, { class: "node-label", x: middle, y: rows.title, "text-anchor": "middle" }, placed.title),
     );
-    const detail = rows.detail === undefined ? undefined : text(FONTS.detail, { class: "node-detail", x: middle, y: rows.detail, "text-anchor": "middle" });
+    const detail =
+      rows.detail === undefined
+        ? undefined
+        : text(FONTS.detail, { class: "node-detail", x: middle, y: rows.detail, "text-anchor": "middle" });
     const counters = text(FONTS.counters, { class: "node-counters", x: middle, y: rows.counters, "text-anchor": "middle" });
     if (detail) group.append(detail);
     group.append(counters);
     // In the socket strip's right end, clear of the centred socket type: inside the node, so never cut off.
-    const yours = text(FONTS.detail, { class: "node-yours", x: width - 8, y: strip.y + strip.height / 2 + FONTS.detail.size * 0.35, "text-anchor": "end" }, "yours");
+    const yours = text(
+      FONTS.detail,
+      { class: "node-yours", x: width - 8, y: strip.y + strip.height / 2 + FONTS.detail.size * 0.35, "text-anchor": "end" },
+      "yours",
+    );
     yours.setAttribute("aria-label", "runs your code");
     yours.style.display = "none";
     group.append(yours);
@@ -518,8 +597,17 @@ export class DiagramView implements Panel {
     if (placed.queue) {
       // Out of the socket, beside its lanes, growing away from the node.
       const left = placed.queue.side === "left";
-      queue = svg("g", { class: "queue", transform: `translate(${placed.queue.x} ${placed.queue.y})`, "data-up": String(placed.queue.up), "data-side": placed.queue.side });
-      queue.append(svg("title"), svg("g", { class: "queue-slots" }), text(FONTS.queue, { x: left ? -26 : 26, "text-anchor": left ? "end" : "start" }));
+      queue = svg("g", {
+        class: "queue",
+        transform: `translate(${placed.queue.x} ${placed.queue.y})`,
+        "data-up": String(placed.queue.up),
+        "data-side": placed.queue.side,
+      });
+      queue.append(
+        svg("title"),
+        svg("g", { class: "queue-slots" }),
+        text(FONTS.queue, { x: left ? -26 : 26, "text-anchor": left ? "end" : "start" }),
+      );
       group.append(queue);
     }
     layer.append(group);
@@ -533,8 +621,14 @@ export class DiagramView implements Panel {
     const forward = laneOf(edge.forward);
     const back = edge.back ? laneOf(edge.back) : undefined;
     group.append(forward, ...(back ? [back] : []));
-    for (const label of edge.labels) group.append(text(label.font, { class: "edge-label", x: label.x, y: label.y, "text-anchor": label.anchor }, label.text));
-    const rateText = text(FONTS.rate, { class: edge.crowded ? "edge-rate crowded" : "edge-rate", x: edge.rate.x, y: edge.rate.y, "text-anchor": "start" });
+    for (const label of edge.labels)
+      group.append(text(label.font, { class: "edge-label", x: label.x, y: label.y, "text-anchor": label.anchor }, label.text));
+    const rateText = text(FONTS.rate, {
+      class: edge.crowded ? "edge-rate crowded" : "edge-rate",
+      x: edge.rate.x,
+      y: edge.rate.y,
+      "text-anchor": "start",
+    });
     group.append(rateText);
     layer.append(group);
     this.#edges.set(edge.key, { layout: edge, group, forward, back, rate: rateText, view: "dots" });

@@ -50,7 +50,8 @@ export class FollowPresenter {
 
   /** The viewer's deck now shows `slideId`: when not by this toggle's doing, the viewer is wandering. */
   update(slideId: string): void {
-    if (!this.#going && this.#following && slideId !== this.#presenterSlide && this.#presenterSlide !== undefined) this.#setFollowing(false);
+    if (!this.#going && this.#following && slideId !== this.#presenterSlide && this.#presenterSlide !== undefined)
+      this.#setFollowing(false);
   }
 
   destroy(): void {

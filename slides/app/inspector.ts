@@ -82,7 +82,20 @@ export class Inspector implements Panel {
   #refresh(model: RunModel): void {
     const node = this.#nodeId ? model.nodes.get(this.#nodeId) : undefined;
     if (!node) return;
-    const signature = [node.pid, node.status, node.sent, node.received, node.lost, node.missed, node.unknown, node.unsettled.length, node.monitor.length, node.output.length, node.waitingSends.length, this.#message?.recvSeq].join("|");
+    const signature = [
+      node.pid,
+      node.status,
+      node.sent,
+      node.received,
+      node.lost,
+      node.missed,
+      node.unknown,
+      node.unsettled.length,
+      node.monitor.length,
+      node.output.length,
+      node.waitingSends.length,
+      this.#message?.recvSeq,
+    ].join("|");
     if (signature === this.#signature) return;
     this.#signature = signature;
 
@@ -103,14 +116,23 @@ export class Inspector implements Panel {
     if (node.waitingSends.length > 0) fact("sending", "waiting: libzmq has not taken its message (no peer to take it yet)");
     const atLeast = (counter: "sent" | "received") => (node.uncounted.includes(counter) ? "at least " : "");
     fact("counted", `sent ${atLeast("sent")}${node.sent}, received ${atLeast("received")}${node.received}`);
-    if (node.uncounted.length > 0) fact("not known", `how many more it ${node.uncounted.join(" and ")}: it was killed before it reported its last counts`);
+    if (node.uncounted.length > 0)
+      fact("not known", `how many more it ${node.uncounted.join(" and ")}: it was killed before it reported its last counts`);
     if (node.lost > 0 || node.missed > 0) {
-      const because = Object.entries(node.lostBecause).map(([reason, count]) => `${count}: ${LOST_BECAUSE[reason as LostReason] ?? reason}`);
+      const because = Object.entries(node.lostBecause).map(
+        ([reason, count]) => `${count}: ${LOST_BECAUSE[reason as LostReason] ?? reason}`,
+      );
       fact(node.lost > 0 ? "lost" : "missed", `${node.lost + node.missed} (${because.join("; ")})`);
     }
-    if (node.unsettled.length > 0) fact("losses", "not known yet: its messages are counted in flows, too many to follow one by one, and are settled by counting once the edge is quiet");
+    if (node.unsettled.length > 0)
+      fact(
+        "losses",
+        "not known yet: its messages are counted in flows, too many to follow one by one, and are settled by counting once the edge is quiet",
+      );
     if (node.unknown > 0) {
-      const because = Object.entries(node.unknownBecause).map(([reason, count]) => `${count}: ${UNKNOWN_BECAUSE[reason as UnknownReason] ?? reason}`);
+      const because = Object.entries(node.unknownBecause).map(
+        ([reason, count]) => `${count}: ${UNKNOWN_BECAUSE[reason as UnknownReason] ?? reason}`,
+      );
       fact("fate not known", `${node.unknown} (${because.join("; ")})`);
     }
 
@@ -125,7 +147,10 @@ export class Inspector implements Panel {
     messages.setAttribute("aria-label", "Latest messages");
     for (const message of node.recent.slice(-6)) {
       const item = element("li");
-      const open = element("button", `${message.from === node.id ? "→" : "←"} ${framePreview(message.frames, bodyFrameOf(model.manifest, message.from, message.node), 18)}`);
+      const open = element(
+        "button",
+        `${message.from === node.id ? "→" : "←"} ${framePreview(message.frames, bodyFrameOf(model.manifest, message.from, message.node), 18)}`,
+      );
       open.type = "button";
       open.addEventListener("click", () => {
         this.#message = message;
@@ -141,7 +166,18 @@ export class Inspector implements Panel {
     printed.setAttribute("aria-label", "What it printed");
     for (const line of node.output.slice(-5)) printed.append(element("li", line.text, line.stream === "stderr" ? "stderr" : undefined));
 
-    this.element.replaceChildren(heading, close, ...this.#messageDetail(model), facts, element("h4", "Socket monitor"), timeline, element("h4", "Latest messages"), messages, element("h4", "Printed"), printed);
+    this.element.replaceChildren(
+      heading,
+      close,
+      ...this.#messageDetail(model),
+      facts,
+      element("h4", "Socket monitor"),
+      timeline,
+      element("h4", "Latest messages"),
+      messages,
+      element("h4", "Printed"),
+      printed,
+    );
   }
 
   #messageDetail(model: RunModel): HTMLElement[] {
@@ -152,10 +188,14 @@ export class Inspector implements Panel {
     // A subscriber took it because its first frame starts with one of its filters: that is its topic.
     const first = message.frames[0];
     const filters = model.nodes.get(message.node)?.filters ?? [];
-    const topic = first && !first.binary ? filters.filter((filter) => first.text.startsWith(filter)).sort((a, b) => b.length - a.length)[0] : undefined;
+    const topic =
+      first && !first.binary ? filters.filter((filter) => first.text.startsWith(filter)).sort((a, b) => b.length - a.length)[0] : undefined;
     if (topic !== undefined) detail.append(element("p", topic === "" ? "topic: any (subscribed to everything)" : `topic: “${topic}”`));
     message.frames.forEach((frame, index) => {
-      detail.append(element("p", `frame ${index}: ${frame.binary ? "(binary)" : frame.text}`), element("code", hexOf(frame.text, frame.binary)));
+      detail.append(
+        element("p", `frame ${index}: ${frame.binary ? "(binary)" : frame.text}`),
+        element("code", hexOf(frame.text, frame.binary)),
+      );
     });
     return [element("h4", "Message"), detail];
   }

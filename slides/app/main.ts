@@ -87,7 +87,8 @@ if (live) {
 const widgets = () => [...document.querySelectorAll<ZmqDemo>("zmq-demo")];
 const slideIndex = (slideId: string) => [...slidesElement.querySelectorAll(":scope > section")].findIndex((slide) => slide.id === slideId);
 const currentSlideId = () => deck.getCurrentSlide()?.id ?? "";
-const onSlideChanged = (listener: (slideId: string) => void) => deck.on("slidechanged", (event) => listener((event as unknown as { currentSlide: Element }).currentSlide.id));
+const onSlideChanged = (listener: (slideId: string) => void) =>
+  deck.on("slidechanged", (event) => listener((event as unknown as { currentSlide: Element }).currentSlide.id));
 
 await deck.initialize();
 pointTutorialAt(currentSlideId());
@@ -158,7 +159,9 @@ if (live && shareToken() === undefined) {
       return widget;
     },
   });
-  deck.addKeyBinding({ keyCode: 69, key: "E", description: "Edit this slide's code and run your version with R" }, () => edits.editOn(deck.getCurrentSlide()));
+  deck.addKeyBinding({ keyCode: 69, key: "E", description: "Edit this slide's code and run your version with R" }, () =>
+    edits.editOn(deck.getCurrentSlide()),
+  );
 }
 if (pageMode !== "print") {
   const { RunDock } = await import("./run-dock.js");

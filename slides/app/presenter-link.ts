@@ -69,7 +69,8 @@ export interface Mirrored {
  */
 export function mirrorToPreviews(widget: Mirrored & HTMLElement): () => void {
   const { key } = widget;
-  const onReset = (event: Event) => presenterLink.post({ kind: "reset", key, params: (event as CustomEvent<{ params: ParamValues }>).detail.params });
+  const onReset = (event: Event) =>
+    presenterLink.post({ kind: "reset", key, params: (event as CustomEvent<{ params: ParamValues }>).detail.params });
   const onEvents = (event: Event) => {
     const { events, live } = (event as CustomEvent<{ events: RunEvent[]; live: boolean }>).detail;
     presenterLink.post({ kind: "events", key, events, live });

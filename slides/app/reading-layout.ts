@@ -58,7 +58,9 @@ export class ReadingLayout {
   render(): void {
     document.documentElement.classList.add("reading", "narrow");
     // Every slide one under the other: a vertical stack's slides (the adder's backup code) too.
-    this.#slides = [...this.#deck.getSlidesElement()!.querySelectorAll<HTMLElement>(":scope > section:not(.stack), :scope > section.stack > section")];
+    this.#slides = [
+      ...this.#deck.getSlidesElement()!.querySelectorAll<HTMLElement>(":scope > section:not(.stack), :scope > section.stack > section"),
+    ];
     const current = this.#deck.getCurrentSlide();
     if (current) this.#show(current);
   }

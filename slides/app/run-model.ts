@@ -148,7 +148,12 @@ export class RunModel {
 
   /** The whole state as plain data, for another window to take up (see restore). */
   snapshot(): RunSnapshot {
-    return { nodes: [...this.nodes.values()], deliveredCount: this.deliveredCount, lostCount: this.lostCount, layoutVersion: this.layoutVersion };
+    return {
+      nodes: [...this.nodes.values()],
+      deliveredCount: this.deliveredCount,
+      lostCount: this.lostCount,
+      layoutVersion: this.layoutVersion,
+    };
   }
 
   /** Takes up a state another model exported. */
@@ -174,7 +179,8 @@ export class RunModel {
 
   /** Forgets the endpoints a node bound: it starts again, and binds them anew. */
   #forgetBound(nodeId: string): void {
-    for (let index = this.boundEndpoints.length - 1; index >= 0; index--) if (this.boundEndpoints[index]!.node === nodeId) this.boundEndpoints.splice(index, 1);
+    for (let index = this.boundEndpoints.length - 1; index >= 0; index--)
+      if (this.boundEndpoints[index]!.node === nodeId) this.boundEndpoints.splice(index, 1);
   }
 
   /** Keeps `delivery` among the node's latest messages, for the inspector. */
@@ -201,7 +207,26 @@ export class RunModel {
       if (event.kind === "spawn") {
         const node = this.nodes.get(event.node) ?? this.#plan(event.role, event.index);
         // A restarted process opens its sockets and binds or connects its endpoints afresh.
-        Object.assign(node, { pid: event.pid, status: "running", sent: 0, received: 0, lost: 0, missed: 0, lostBecause: {}, unknown: 0, unknownBecause: {}, uncounted: [], unsettled: [], filters: [], waitingSends: [], socketTypes: [], endpoints: [], exitCode: undefined, exitSignal: undefined, edited: event.edited === true });
+        Object.assign(node, {
+          pid: event.pid,
+          status: "running",
+          sent: 0,
+          received: 0,
+          lost: 0,
+          missed: 0,
+          lostBecause: {},
+          unknown: 0,
+          unknownBecause: {},
+          uncounted: [],
+          unsettled: [],
+          filters: [],
+          waitingSends: [],
+          socketTypes: [],
+          endpoints: [],
+          exitCode: undefined,
+          exitSignal: undefined,
+          edited: event.edited === true,
+        });
         this.#forgetBound(node.id);
         node.rateWindow = { t: event.t, sent: 0, received: 0 };
         continue;
@@ -238,7 +263,10 @@ export class RunModel {
       }
       if (event.kind === "counted-edge") {
         const node = this.nodes.get(event.node);
-        if (node) node.unsettled = event.settled ? node.unsettled.filter((endpoint) => endpoint !== event.endpoint) : [...new Set([...node.unsettled, event.endpoint])];
+        if (node)
+          node.unsettled = event.settled
+            ? node.unsettled.filter((endpoint) => endpoint !== event.endpoint)
+            : [...new Set([...node.unsettled, event.endpoint])];
         continue;
       }
       if (event.kind === "unknown") {
@@ -283,7 +311,9 @@ export class RunModel {
           node.lastError = `${event.code}: ${event.message}`;
           break;
         case "send-waiting":
-          node.waitingSends = event.waiting ? [...new Set([...node.waitingSends, event.socket])] : node.waitingSends.filter((socket) => socket !== event.socket);
+          node.waitingSends = event.waiting
+            ? [...new Set([...node.waitingSends, event.socket])]
+            : node.waitingSends.filter((socket) => socket !== event.socket);
           break;
         case "exit":
           node.waitingSends = [];

@@ -41,8 +41,14 @@ async function fetchTrace(path: string): Promise<RecordedTrace | undefined> {
  */
 export function eventsUntil(trace: RecordedTrace, fraction: number): RunEvent[] {
   const start = trace.events[0]?.t ?? 0;
-  const deliveries = trace.events.filter((event) => event.kind === "deliver").map((event) => event.t).sort((a, b) => a - b);
-  const until = deliveries.length > 0 ? deliveries[Math.min(deliveries.length - 1, Math.floor(deliveries.length * fraction))]! : start + trace.durationMs * fraction;
+  const deliveries = trace.events
+    .filter((event) => event.kind === "deliver")
+    .map((event) => event.t)
+    .sort((a, b) => a - b);
+  const until =
+    deliveries.length > 0
+      ? deliveries[Math.min(deliveries.length - 1, Math.floor(deliveries.length * fraction))]!
+      : start + trace.durationMs * fraction;
   return trace.events.filter((event) => event.t <= until);
 }
 

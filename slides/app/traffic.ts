@@ -131,7 +131,19 @@ export class Traffic {
         this.#forgetPeers();
         break;
       case "socket": {
-        const socket: SocketState = { node: event.node, index: event.socket, type: event.type, bound: [], connected: [], sent: 0, receipts: 0, lost: 0, received: 0, open: new Map(), uncertain: false };
+        const socket: SocketState = {
+          node: event.node,
+          index: event.socket,
+          type: event.type,
+          bound: [],
+          connected: [],
+          sent: 0,
+          receipts: 0,
+          lost: 0,
+          received: 0,
+          open: new Map(),
+          uncertain: false,
+        };
         this.#sockets.set(key(event.node, event.socket), socket);
         let ofNode = this.#socketsOfNode.get(event.node);
         if (!ofNode) this.#socketsOfNode.set(event.node, (ofNode = []));
@@ -293,7 +305,8 @@ export class Traffic {
   #peersOf(socket: SocketState): SocketState[] {
     let peers = this.#peers.get(socket);
     if (!peers) {
-      const joined = (binder: SocketState, connecter: SocketState) => binder.bound.some((endpoint) => connecter.connected.includes(endpoint));
+      const joined = (binder: SocketState, connecter: SocketState) =>
+        binder.bound.some((endpoint) => connecter.connected.includes(endpoint));
       peers = [...this.#sockets.values()].filter((other) => other !== socket && (joined(socket, other) || joined(other, socket)));
       this.#peers.set(socket, peers);
     }

@@ -90,7 +90,10 @@ export function contrastProblemsIn(rootSelector: string): { measured: number; pr
     const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
     const style = getComputedStyle(element);
     // SVG text drawn over a halo of its own stroke (paint-order: stroke) sits on that halo.
-    const halo = element instanceof SVGElement && style.paintOrder.startsWith("stroke") && parseFloat(style.strokeWidth) >= 3 ? parse(style.stroke) : undefined;
+    const halo =
+      element instanceof SVGElement && style.paintOrder.startsWith("stroke") && parseFloat(style.strokeWidth) >= 3
+        ? parse(style.stroke)
+        : undefined;
     const beneath = backgroundAt(element, x, y);
     const background = halo && beneath ? over(halo, beneath) : beneath;
     const own = parse(foregroundCss);
@@ -100,26 +103,42 @@ export function contrastProblemsIn(rootSelector: string): { measured: number; pr
     const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
     const value = ratio(foreground, background);
     measured += 1;
-    if (value + 0.005 < needed(large)) problems.push({ what, ratio: Math.round(value * 100) / 100, needed: needed(large), foreground: hex(foreground), background: hex(background) });
+    if (value + 0.005 < needed(large))
+      problems.push({
+        what,
+        ratio: Math.round(value * 100) / 100,
+        needed: needed(large),
+        foreground: hex(foreground),
+        background: hex(background),
+      });
   };
   try {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let text = walker.nextNode(); text; text = walker.nextNode()) {
       const element = text.parentElement;
       if (!element || !text.textContent?.trim()) continue;
-      if (!element.checkVisibility({ opacityProperty: true, visibilityProperty: true }) || element.closest("aside.notes, [hidden]")) continue;
+      if (!element.checkVisibility({ opacityProperty: true, visibilityProperty: true }) || element.closest("aside.notes, [hidden]"))
+        continue;
       // WCAG exempts an inactive control: greyed out is how it says "not now".
       if (element.closest(":disabled, [aria-disabled='true']")) continue;
       const range = document.createRange();
       range.selectNodeContents(text);
       const box = range.getBoundingClientRect();
       const foreground = element instanceof SVGElement ? getComputedStyle(element).fill : getComputedStyle(element).color;
-      check(element, box, foreground, (large) => (large ? 3 : 4.5), `"${text.textContent.trim().slice(0, 40)}" in ${element.tagName.toLowerCase()}.${String(element.getAttribute("class") ?? "").split(" ")[0]}`);
+      check(
+        element,
+        box,
+        foreground,
+        (large) => (large ? 3 : 4.5),
+        `"${text.textContent.trim().slice(0, 40)}" in ${element.tagName.toLowerCase()}.${String(element.getAttribute("class") ?? "").split(" ")[0]}`,
+      );
     }
     // Graphics a viewer needs to follow the run (the travelling message and the node's box) and
     // to find their way (reveal.js's arrows, drawn in their button's colour, and the done part of
     // its progress bar): 3:1 against what is beside them.
-    for (const graphic of root.querySelectorAll(".message circle, .message rect, .node-outline, .controls button.enabled, .progress span")) {
+    for (const graphic of root.querySelectorAll(
+      ".message circle, .message rect, .node-outline, .controls button.enabled, .progress span",
+    )) {
       if (!graphic.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
       const style = getComputedStyle(graphic);
       const box = graphic.getBoundingClientRect();
@@ -144,8 +163,13 @@ export function contrastProblemsIn(rootSelector: string): { measured: number; pr
       const painted = over([own[0], own[1], own[2], own[3] * opacityOf(graphic)], background);
       const value = ratio(painted, background);
       measured += 1;
-      const what = graphic.matches(".controls button") ? `reveal.js's ${graphic.className.split(" ")[0]} arrow` : graphic.matches(".progress span") ? "reveal.js's progress bar" : `${graphic.tagName} of ${graphic.closest("[data-node], .message")?.getAttribute("data-node") ?? "a message"}`;
-      if (value + 0.005 < 3) problems.push({ what, ratio: Math.round(value * 100) / 100, needed: 3, foreground: hex(painted), background: hex(background) });
+      const what = graphic.matches(".controls button")
+        ? `reveal.js's ${graphic.className.split(" ")[0]} arrow`
+        : graphic.matches(".progress span")
+          ? "reveal.js's progress bar"
+          : `${graphic.tagName} of ${graphic.closest("[data-node], .message")?.getAttribute("data-node") ?? "a message"}`;
+      if (value + 0.005 < 3)
+        problems.push({ what, ratio: Math.round(value * 100) / 100, needed: 3, foreground: hex(painted), background: hex(background) });
     }
   } finally {
     hitAll.remove();

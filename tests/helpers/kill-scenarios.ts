@@ -27,7 +27,13 @@ export async function kill(client: BridgeClient, runId: string, node: string): P
  * been printed by a worker or settled (the workers, slower than the ventilator on a busy machine,
  * catch up in the end). Returns the events and the workers killed.
  */
-export async function killWorkers(client: BridgeClient, params: Record<string, number>, count: number, before: number, apartMs: number): Promise<{ events: RunEvent[]; victims: string[] }> {
+export async function killWorkers(
+  client: BridgeClient,
+  params: Record<string, number>,
+  count: number,
+  before: number,
+  apartMs: number,
+): Promise<{ events: RunEvent[]; victims: string[] }> {
   const tasks = params.tasks!;
   const workers = Array.from({ length: params.workers! }, (_, index) => `worker-${index + 1}`);
   const runId = await client.start("push-pull", { rate: 1000, ...params });
@@ -40,7 +46,11 @@ export async function killWorkers(client: BridgeClient, params: Record<string, n
     await kill(client, runId, node);
   }
   await client.waitUntil(() => victims.every((node) => exitOf(client.events(), node)), 10_000, "the kills");
-  const settled = () => client.events().filter((event) => event.kind === "lost" || event.kind === "unknown").map(taskOf);
+  const settled = () =>
+    client
+      .events()
+      .filter((event) => event.kind === "lost" || event.kind === "unknown")
+      .map(taskOf);
   const accounted = () => new Set([...workers.flatMap(printed), ...settled()]).size;
   await client.waitUntil(() => accounted() === tasks, 90_000, "every task printed by a worker or settled");
   await client.stop(runId);
@@ -56,10 +66,17 @@ export function checkAgainstPrinted(events: RunEvent[], workers: number, victims
     const received = counted(events, node, "recv");
     const lines = printed.get(node)!.length;
     // A receive is reported before the program sees the message; a kill can fall before its print.
-    assert.ok(received === lines || (victims.includes(node) && received === lines + 1), `${node} counted ${received} received and printed ${lines}`);
+    assert.ok(
+      received === lines || (victims.includes(node) && received === lines + 1),
+      `${node} counted ${received} received and printed ${lines}`,
+    );
   }
   const lost = losses(events);
-  assert.deepEqual(events.filter((event) => event.kind === "unknown"), [], "with no peer from outside and every message reported, every fate is known");
+  assert.deepEqual(
+    events.filter((event) => event.kind === "unknown"),
+    [],
+    "with no peer from outside and every message reported, every fate is known",
+  );
   const printedButLost = lost.filter((event) => everyPrinted.has(taskOf(event)));
   assert.deepEqual(printedButLost.map(taskOf), [], "no task a worker printed is called lost");
   // (killWorkers waited until every task no worker printed was declared lost: what a killed worker held.)
@@ -70,9 +87,14 @@ export function checkAgainstPrinted(events: RunEvent[], workers: number, victims
   const suspects = (task: number) => victims.filter((node) => !printed.get(node)!.some((later) => later > task));
   const misjudged = lost.filter((event) => {
     const left = suspects(taskOf(event));
-    return event.reason !== "receiver-gone" || (left.length === 1 ? event.to !== left[0] : event.to !== undefined && !left.includes(event.to));
+    return (
+      event.reason !== "receiver-gone" || (left.length === 1 ? event.to !== left[0] : event.to !== undefined && !left.includes(event.to))
+    );
   });
-  assert.deepEqual(misjudged.map((event) => [taskOf(event), event.to, suspects(taskOf(event))]), [], "each lost task is laid at the door of the one killed worker that can have held it");
+  assert.deepEqual(
+    misjudged.map((event) => [taskOf(event), event.to, suspects(taskOf(event))]),
+    [],
+    "each lost task is laid at the door of the one killed worker that can have held it",
+  );
   return lost;
 }
-

@@ -19,7 +19,11 @@ export interface RawAnswer {
  * socket is then closed) or the server closed the connection, or after `timeoutMs` with what
  * arrived so far.
  */
-export function sendRaw(port: number, request: string | Buffer, { host = "127.0.0.1", localAddress, timeoutMs = 10_000 }: { host?: string; localAddress?: string; timeoutMs?: number } = {}): Promise<RawAnswer> {
+export function sendRaw(
+  port: number,
+  request: string | Buffer,
+  { host = "127.0.0.1", localAddress, timeoutMs = 10_000 }: { host?: string; localAddress?: string; timeoutMs?: number } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const socket = connect({ port, host, ...(localAddress ? { localAddress } : {}) });
     let received = Buffer.alloc(0);

@@ -28,7 +28,11 @@ export function visibleTexts(rootSelector: string): TextPiece[] {
       const element = node.parentElement;
       const text = node.textContent?.trim() ?? "";
       if (!element || !text) continue;
-      if (!element.checkVisibility({ opacityProperty: true, visibilityProperty: true }) || element.closest(".visually-hidden, aside.notes, [hidden], title, desc")) continue;
+      if (
+        !element.checkVisibility({ opacityProperty: true, visibilityProperty: true }) ||
+        element.closest(".visually-hidden, aside.notes, [hidden], title, desc")
+      )
+        continue;
       const range = document.createRange();
       range.selectNodeContents(node);
       const box = range.getBoundingClientRect();
@@ -42,7 +46,15 @@ export function visibleTexts(rootSelector: string): TextPiece[] {
         px = size * (element.closest(".reveal .slides") ? slideScale : 1);
       }
       const where = `${element.tagName.toLowerCase()}${typeof element.className === "string" && element.className ? `.${element.className.split(" ")[0]}` : element.getAttribute("class") ? `.${element.getAttribute("class")!.split(" ")[0]}` : ""}`;
-      pieces.push({ text: text.slice(0, 40), px: Math.round(px * 100) / 100, left: box.left, top: box.top, right: box.right, bottom: box.bottom, where });
+      pieces.push({
+        text: text.slice(0, 40),
+        px: Math.round(px * 100) / 100,
+        left: box.left,
+        top: box.top,
+        right: box.right,
+        bottom: box.bottom,
+        where,
+      });
     }
   }
   return pieces;
@@ -60,10 +72,19 @@ export function diagramTextProblems(widgetSelector: string): string[] {
   const frame = svg.getBoundingClientRect();
   const texts = [...svg.querySelectorAll("text")]
     .filter((text) => text.textContent?.trim() && text.checkVisibility({ opacityProperty: true, visibilityProperty: true }))
-    .map((text) => ({ text: text.textContent!.trim(), box: text.getBoundingClientRect(), what: text.getAttribute("class") ?? text.closest("[class]")?.getAttribute("class") ?? "text" }));
+    .map((text) => ({
+      text: text.textContent!.trim(),
+      box: text.getBoundingClientRect(),
+      what: text.getAttribute("class") ?? text.closest("[class]")?.getAttribute("class") ?? "text",
+    }));
   const tolerance = 0.5;
   for (const [index, a] of texts.entries()) {
-    if (a.box.left < frame.left - tolerance || a.box.right > frame.right + tolerance || a.box.top < frame.top - tolerance || a.box.bottom > frame.bottom + tolerance) {
+    if (
+      a.box.left < frame.left - tolerance ||
+      a.box.right > frame.right + tolerance ||
+      a.box.top < frame.top - tolerance ||
+      a.box.bottom > frame.bottom + tolerance
+    ) {
       problems.push(`"${a.text}" (${a.what}) is cut by the diagram's edge`);
     }
     for (const b of texts.slice(index + 1)) {
@@ -72,6 +93,7 @@ export function diagramTextProblems(widgetSelector: string): string[] {
       if (across > tolerance && down > tolerance) problems.push(`"${a.text}" (${a.what}) overlaps "${b.text}" (${b.what})`);
     }
   }
-  for (const dot of svg.querySelectorAll(".message")) if (!dot.getAttribute("transform")) problems.push("a message dot drawn at the diagram's corner");
+  for (const dot of svg.querySelectorAll(".message"))
+    if (!dot.getAttribute("transform")) problems.push("a message dot drawn at the diagram's corner");
   return problems;
 }

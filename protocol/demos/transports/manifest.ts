@@ -64,5 +64,8 @@ export const transports = defineDemo({
   params: {
     rate: { label: "Messages per second", default: 5, min: 1, max: 200, step: 1, unit: "/s" },
   },
-  layout: [["inproc", "ipc-sender", "tcp-sender"], ["", "ipc-receiver", "tcp-receiver"]],
+  layout: [
+    ["inproc", "ipc-sender", "tcp-sender"],
+    ["", "ipc-receiver", "tcp-receiver"],
+  ],
 });

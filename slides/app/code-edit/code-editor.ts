@@ -23,9 +23,39 @@ const PARAMETER = colour("#953800", "#FFA657");
 const COMMENT = colour("#6E7781", "#8B949E");
 
 const shikiLike = HighlightStyle.define([
-  { tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword, tags.modifier, tags.operator], color: KEYWORD },
-  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName), tags.function(tags.definition(tags.variableName)), tags.className], color: FUNCTION },
-  { tag: [tags.number, tags.bool, tags.null, tags.atom, tags.typeName, tags.definition(tags.variableName), tags.constant(tags.variableName)], color: CONSTANT },
+  {
+    tag: [
+      tags.keyword,
+      tags.operatorKeyword,
+      tags.controlKeyword,
+      tags.definitionKeyword,
+      tags.moduleKeyword,
+      tags.modifier,
+      tags.operator,
+    ],
+    color: KEYWORD,
+  },
+  {
+    tag: [
+      tags.function(tags.variableName),
+      tags.function(tags.propertyName),
+      tags.function(tags.definition(tags.variableName)),
+      tags.className,
+    ],
+    color: FUNCTION,
+  },
+  {
+    tag: [
+      tags.number,
+      tags.bool,
+      tags.null,
+      tags.atom,
+      tags.typeName,
+      tags.definition(tags.variableName),
+      tags.constant(tags.variableName),
+    ],
+    color: CONSTANT,
+  },
   { tag: [tags.string, tags.special(tags.string), tags.regexp], color: STRING },
   { tag: [tags.definition(tags.propertyName), tags.labelName], color: PARAMETER },
   { tag: [tags.comment, tags.lineComment, tags.blockComment], color: COMMENT, fontStyle: "normal" },
@@ -40,8 +70,16 @@ const look = EditorView.theme({
   ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--fg)", borderLeftWidth: "2px" },
   ".cm-gutters": { backgroundColor: "var(--code-bg)", color: "var(--muted)", border: "none" },
   ".cm-activeLine": { backgroundColor: "color-mix(in srgb, var(--accent) 7%, transparent)" },
-  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": { backgroundColor: "color-mix(in srgb, var(--accent) 28%, transparent) !important" },
-  ".cm-tooltip": { backgroundColor: "var(--panel)", color: "var(--fg)", border: "1px solid var(--line)", fontFamily: "var(--font)", fontSize: "0.8em" },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": {
+    backgroundColor: "color-mix(in srgb, var(--accent) 28%, transparent) !important",
+  },
+  ".cm-tooltip": {
+    backgroundColor: "var(--panel)",
+    color: "var(--fg)",
+    border: "1px solid var(--line)",
+    fontFamily: "var(--font)",
+    fontSize: "0.8em",
+  },
 });
 
 /** A bridge diagnostic placed in the document: line and column are 1-based in the learner's source. */
@@ -54,7 +92,9 @@ function toDiagnostic(doc: Text, problem: CodeDiagnostic): Diagnostic {
   let to = at(problem.endLine, problem.endColumn);
   // A zero-width problem (a missing brace) still gets a mark one character wide where there is one.
   if (to <= from) to = Math.min(from + 1, doc.line(Math.min(Math.max(1, problem.line), doc.lines)).to);
-  const message = problem.outside ? `${problem.message} (in ${problem.elsewhere ?? "the rest of the demo"}, which calls your function)` : problem.message;
+  const message = problem.outside
+    ? `${problem.message} (in ${problem.elsewhere ?? "the rest of the demo"}, which calls your function)`
+    : problem.message;
   return { from, to: Math.max(from, to), severity: problem.severity, message };
 }
 
@@ -134,7 +174,12 @@ export class CodeEditor {
 
   /** Shows problems found when a run was asked for (nothing started). */
   showProblems(problems: CodeDiagnostic[]): void {
-    this.#view.dispatch(setDiagnostics(this.#view.state, problems.map((problem) => toDiagnostic(this.#view.state.doc, problem))));
+    this.#view.dispatch(
+      setDiagnostics(
+        this.#view.state,
+        problems.map((problem) => toDiagnostic(this.#view.state.doc, problem)),
+      ),
+    );
     this.#options.onProblems(problems);
   }
 

@@ -48,7 +48,8 @@ export class RoleEditor {
   #solutionButton!: HTMLButtonElement;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  readonly #onCodeProblems = (event: Event) => this.#editor?.showProblems((event as CustomEvent<{ diagnostics: CodeDiagnostic[] }>).detail.diagnostics);
+  readonly #onCodeProblems = (event: Event) =>
+    this.#editor?.showProblems((event as CustomEvent<{ diagnostics: CodeDiagnostic[] }>).detail.diagnostics);
   readonly #onState = () => this.#followWidget();
 
   constructor(options: RoleEditorOptions) {

@@ -17,6 +17,8 @@ export class FallbackSource implements RunSource {
   readonly #live: LiveSource;
   readonly #replay: ReplaySource;
   #stopFollowing: (() => void) | undefined;
+  /** Where to say that a learner's code needs the live server. */
+  #sink: RunSink | undefined;
 
   constructor(context: SourceContext) {
     this.#live = new LiveSource(context);
@@ -33,6 +35,7 @@ export class FallbackSource implements RunSource {
   }
 
   connect(sink: RunSink): void {
+    this.#sink = sink;
     this.#live.connect(sink);
     this.#replay.connect(sink);
     // The bridge's comings and goings, said where the presenter looks: on the demo.

@@ -62,18 +62,23 @@ export class LiveSource implements RunSource {
       await this.#client.open();
       sink.begin(params);
       sink.transition("run");
-      runId = await this.#client.run(this.#context.demo, params, {
-        onEvents: (events) => sink.events(events, true),
-        onStopped: (reason) => {
-          this.#runId = undefined;
-          sink.transition(reason === "failed" ? "failed" : "stopped", STOP_WORDS[reason]);
+      runId = await this.#client.run(
+        this.#context.demo,
+        params,
+        {
+          onEvents: (events) => sink.events(events, true),
+          onStopped: (reason) => {
+            this.#runId = undefined;
+            sink.transition(reason === "failed" ? "failed" : "stopped", STOP_WORDS[reason]);
+          },
+          onError: (code, message) => {
+            // Events this page could not read: the client has had the bridge end the run and forgotten it.
+            if (code === "bad-events") this.#runId = undefined;
+            sink.transition("failed", `${code}: ${message}`);
+          },
         },
-        onError: (code, message) => {
-          // Events this page could not read: the client has had the bridge end the run and forgotten it.
-          if (code === "bad-events") this.#runId = undefined;
-          sink.transition("failed", `${code}: ${message}`);
-        },
-      }, code);
+        code,
+      );
     } catch (error) {
       this.#starting = false;
       if (error instanceof BridgeError && error.code === "unreachable") throw error;

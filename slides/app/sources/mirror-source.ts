@@ -54,4 +54,3 @@ export class MirrorSource implements RunSource {
     this.#stopListening = undefined;
   }
 }
-

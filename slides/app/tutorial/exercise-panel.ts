@@ -88,7 +88,8 @@ export class ExercisePanel {
     this.#status.setAttribute("role", "status");
     this.#offline = document.createElement("p");
     this.#offline.className = "exercise-offline";
-    this.#offline.innerHTML = "This exercise is checked against real processes: it needs the live server. In the project folder, run <code>npm start</code> and open this page from the address it prints.";
+    this.#offline.innerHTML =
+      "This exercise is checked against real processes: it needs the live server. In the project folder, run <code>npm start</code> and open this page from the address it prints.";
     this.element.replaceChildren(heading, goal, hint);
     const starter = this.#exercise.starter;
     if (starter && this.#startFrom) {
@@ -133,7 +134,9 @@ export class ExercisePanel {
     this.element.dataset.done = String(done);
     this.#offline.hidden = this.#bridgeLive;
     const progress = this.#verdict ? `This run: ${this.#verdict.progress}.` : "";
-    this.#status.textContent = done ? `✓ Done! ${this.#verdict?.done ? progress : "Completed earlier; run again to see it once more."}` : progress || "Not done yet.";
+    this.#status.textContent = done
+      ? `✓ Done! ${this.#verdict?.done ? progress : "Completed earlier; run again to see it once more."}`
+      : progress || "Not done yet.";
     if (this.#command) {
       const bound = this.#run?.events.find((event) => event.kind === "bound" && event.endpoint.startsWith("tcp://"));
       const endpoint = bound?.kind === "bound" ? bound.endpoint : "tcp://127.0.0.1:PORT";

@@ -70,7 +70,10 @@ function editedNodes(events: RunEvent[], role: string): Set<string> {
 }
 
 /** What a code exercise says while none of the role's processes has run the learner's code. */
-const notYours = (role: string): Verdict => ({ done: false, progress: `no ${role} is running your code yet: press Edit, write it, then Run` });
+const notYours = (role: string): Verdict => ({
+  done: false,
+  progress: `no ${role} is running your code yet: press Edit, write it, then Run`,
+});
 
 export const ROUND_TRIPS = 3;
 /** The Lazy Pirate exercise restarts the server after this many replies, and wants this many after. */
@@ -98,11 +101,16 @@ export const exercises: Exercise[] = [
     demo: "req-rep",
     title: "Same code, another transport",
     goal: `Run the demo over ipc instead of tcp and let the client get ${ROUND_TRIPS} replies from the server: the code does not change, only the endpoint.`,
-    hints: ["Set transport to “ipc” before pressing Run (or focus the Run button and press Enter), then wait a couple of seconds. The endpoint under the diagram now starts with ipc://."],
+    hints: [
+      "Set transport to “ipc” before pressing Run (or focus the Run button and press Enter), then wait a couple of seconds. The endpoint under the diagram now starts with ipc://.",
+    ],
     check({ events }) {
       const overIpc = events.some((event) => event.kind === "bound" && event.node === "server-1" && event.endpoint.startsWith("ipc://"));
       const replies = deliveries(events).filter((event) => event.node === "client-1" && event.from === "server-1").length;
-      return { done: overIpc && replies >= ROUND_TRIPS, progress: `${overIpc ? "over ipc" : "not over ipc"}; ${replies} of ${ROUND_TRIPS} replies received` };
+      return {
+        done: overIpc && replies >= ROUND_TRIPS,
+        progress: `${overIpc ? "over ipc" : "not over ipc"}; ${replies} of ${ROUND_TRIPS} replies received`,
+      };
     },
   },
   {
@@ -127,7 +135,10 @@ export const exercises: Exercise[] = [
     check({ events }) {
       const counts = [...receivedBy(events, "worker").values()];
       const served = counts.filter((count) => count >= FAIR_SHARE).length;
-      return { done: counts.length === 4 && served === 4, progress: `${counts.length} workers started; ${served} have ${FAIR_SHARE} tasks or more` };
+      return {
+        done: counts.length === 4 && served === 4,
+        progress: `${counts.length} workers started; ${served} have ${FAIR_SHARE} tasks or more`,
+      };
     },
   },
   {
@@ -183,7 +194,10 @@ export const exercises: Exercise[] = [
         return received.every((event) => event.frames[0]?.text.startsWith("sports")) ? received.length : 0;
       });
       const best = Math.max(0, ...counts);
-      return { done: best >= FILTERED, progress: since.size === 0 ? "no subscriber switched to sports yet" : `${best} of ${FILTERED} sports messages received` };
+      return {
+        done: best >= FILTERED,
+        progress: since.size === 0 ? "no subscriber switched to sports yet" : `${best} of ${FILTERED} sports messages received`,
+      };
     },
   },
   {
@@ -192,11 +206,16 @@ export const exercises: Exercise[] = [
     demo: "pub-sub",
     title: "Catch the slow joiner",
     goal: `With sync off and the publisher at ${SLOW_JOINER_RATE.toLocaleString("en")} messages a second, find the messages subscribers missed while they were still joining.`,
-    hints: [`Keep sync “off” and raise the rate to ${SLOW_JOINER_RATE.toLocaleString("en")} a second: a subscriber takes a few milliseconds to connect and subscribe, and only a fast publisher is sure to send meanwhile.`],
+    hints: [
+      `Keep sync “off” and raise the rate to ${SLOW_JOINER_RATE.toLocaleString("en")} a second: a subscriber takes a few milliseconds to connect and subscribe, and only a fast publisher is sure to send meanwhile.`,
+    ],
     check({ params, events }) {
       const lost = events.filter((event) => event.kind === "lost" && event.reason === "slow-joiner").length;
       const fast = params.sync === 0 && (params.rate ?? 0) >= SLOW_JOINER_RATE;
-      return { done: fast && lost > 0, progress: `${fast ? `sync off, ${params.rate} a second` : `not yet sync off at ${SLOW_JOINER_RATE.toLocaleString("en")} a second`}; ${lost} messages lost to slow joiners` };
+      return {
+        done: fast && lost > 0,
+        progress: `${fast ? `sync off, ${params.rate} a second` : `not yet sync off at ${SLOW_JOINER_RATE.toLocaleString("en")} a second`}; ${lost} messages lost to slow joiners`,
+      };
     },
   },
   {
@@ -211,7 +230,10 @@ export const exercises: Exercise[] = [
       const counts = [...receivedBy(events, "subscriber").values()];
       const served = counts.filter((count) => count >= SYNCED).length;
       const done = params.sync === 1 && lost === 0 && counts.length > 0 && served === counts.length;
-      return { done, progress: `sync ${params.sync === 1 ? "on" : "off"}; ${served} of ${counts.length} subscribers have ${SYNCED}; ${lost} lost` };
+      return {
+        done,
+        progress: `sync ${params.sync === 1 ? "on" : "off"}; ${served} of ${counts.length} subscribers have ${SYNCED}; ${lost} lost`,
+      };
     },
   },
   {
@@ -224,8 +246,12 @@ export const exercises: Exercise[] = [
     check({ events }) {
       const workers = [...receivedBy(events, "worker").values()];
       const clients = [...receivedBy(events, "client").values()];
-      const done = workers.length === 3 && clients.length === 2 && workers.every((count) => count > 0) && clients.every((count) => count > 0);
-      return { done, progress: `${workers.filter((count) => count > 0).length} of ${workers.length} workers served; ${clients.filter((count) => count > 0).length} of ${clients.length} clients answered` };
+      const done =
+        workers.length === 3 && clients.length === 2 && workers.every((count) => count > 0) && clients.every((count) => count > 0);
+      return {
+        done,
+        progress: `${workers.filter((count) => count > 0).length} of ${workers.length} workers served; ${clients.filter((count) => count > 0).length} of ${clients.length} clients answered`,
+      };
     },
   },
   {
@@ -234,10 +260,14 @@ export const exercises: Exercise[] = [
     demo: "dist-adder",
     title: "Add 0..99999 with eight workers",
     goal: `Compute the sum of 0..${DIST_LENGTH - 1} with eight workers: the sink prints “Total: ${DIST_TOTAL}”.`,
-    hints: [`Set length to ${DIST_LENGTH}, size to 1000, workers to 8 and wait to “on” (otherwise the first worker to connect takes every sub-array), then Run.`],
+    hints: [
+      `Set length to ${DIST_LENGTH}, size to 1000, workers to 8 and wait to “on” (otherwise the first worker to connect takes every sub-array), then Run.`,
+    ],
     check({ events }) {
       const workers = spawned(events, "worker").size;
-      const total = events.some((event) => event.kind === "log" && event.node.startsWith("sink") && event.text.includes(`Total: ${DIST_TOTAL} `));
+      const total = events.some(
+        (event) => event.kind === "log" && event.node.startsWith("sink") && event.text.includes(`Total: ${DIST_TOTAL} `),
+      );
       return { done: workers === 8 && total, progress: `${workers} workers; ${total ? "the sink printed the total" : "no total yet"}` };
     },
   },
@@ -250,13 +280,22 @@ export const exercises: Exercise[] = [
     role: "server",
     title: "Write it: number the replies",
     goal: `Change the server so that it answers each request with “World” and the request's number: “World 1” to the first, “World 2” to the second… The client must receive ${ROUND_TRIPS} such replies from your server.`,
-    hints: ["Count the requests in a variable declared before the loop.", "Add one to it each time round the loop, before you reply.", "Reply with a template string: socket.send(`World ${count}`)."],
+    hints: [
+      "Count the requests in a variable declared before the loop.",
+      "Add one to it each time round the loop, before you reply.",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the hint quotes code for the learner to write
+      "Reply with a template string: socket.send(`World ${count}`).",
+    ],
     check({ events }) {
       if (!editedNodes(events, "server").has("server-1")) return notYours("server");
       const replies = deliveries(events).filter((event) => event.node === "client-1" && event.from === "server-1");
       const wrong = replies.slice(0, ROUND_TRIPS).findIndex((reply, index) => reply.frames[0]?.text !== `World ${index + 1}`);
-      if (wrong >= 0) return { done: false, progress: `reply ${wrong + 1} was “${replies[wrong]!.frames[0]?.text ?? ""}”, not “World ${wrong + 1}”` };
-      return { done: replies.length >= ROUND_TRIPS, progress: `${Math.min(replies.length, ROUND_TRIPS)} of ${ROUND_TRIPS} numbered replies received` };
+      if (wrong >= 0)
+        return { done: false, progress: `reply ${wrong + 1} was “${replies[wrong]!.frames[0]?.text ?? ""}”, not “World ${wrong + 1}”` };
+      return {
+        done: replies.length >= ROUND_TRIPS,
+        progress: `${Math.min(replies.length, ROUND_TRIPS)} of ${ROUND_TRIPS} numbered replies received`,
+      };
     },
   },
   {
@@ -274,10 +313,14 @@ export const exercises: Exercise[] = [
     params: { interval: 200, work: 800 },
     drive({ events }) {
       if (!editedNodes(events, "client").has("client-1")) return undefined;
-      const acted = (action: string) => events.find((event) => event.kind === "action" && event.action === action && event.node === "server-1");
+      const acted = (action: string) =>
+        events.find((event) => event.kind === "action" && event.action === action && event.node === "server-1");
       const killed = acted("kill");
       // Killed: started again once it has gone (a node is restarted only after it exited).
-      if (killed) return !acted("restart") && events.some((event) => event.kind === "exit" && event.node === "server-1" && event.t >= killed.t) ? { action: "restart", node: "server-1" } : undefined;
+      if (killed)
+        return !acted("restart") && events.some((event) => event.kind === "exit" && event.node === "server-1" && event.t >= killed.t)
+          ? { action: "restart", node: "server-1" }
+          : undefined;
       const replies = deliveries(events).filter((event) => event.node === "client-1");
       const last = replies.at(-1);
       // The server holds a request (received after the last reply): killing it now loses that request.
@@ -287,7 +330,11 @@ export const exercises: Exercise[] = [
     check({ events }) {
       if (!editedNodes(events, "client").has("client-1")) return notYours("client");
       const restart = events.find((event) => event.kind === "action" && event.action === "restart" && event.node === "server-1");
-      if (!restart) return { done: false, progress: `${deliveries(events).filter((event) => event.node === "client-1").length} replies; the server is restarted after ${LAZY_PIRATE_BEFORE}` };
+      if (!restart)
+        return {
+          done: false,
+          progress: `${deliveries(events).filter((event) => event.node === "client-1").length} replies; the server is restarted after ${LAZY_PIRATE_BEFORE}`,
+        };
       const after = deliveries(events).filter((event) => event.node === "client-1" && event.t > restart.t).length;
       return { done: after >= LAZY_PIRATE_AFTER, progress: `the server was restarted; ${after} of ${LAZY_PIRATE_AFTER} replies since` };
     },
@@ -299,7 +346,11 @@ export const exercises: Exercise[] = [
     role: "subscriber",
     title: "Write it: only the weather",
     goal: `Change the subscriber so that it receives only “weather” messages: every subscriber running your code gets at least ${FILTERED} of them, and not one of another topic.`,
-    hints: ["Filtering happens in the publisher's socket, not in your loop: a message your code skips was still sent to you.", "The subscription is a prefix of the topic.", "socket.subscribe(\"weather\")"],
+    hints: [
+      "Filtering happens in the publisher's socket, not in your loop: a message your code skips was still sent to you.",
+      "The subscription is a prefix of the topic.",
+      'socket.subscribe("weather")',
+    ],
     params: { rate: 20 },
     check({ events }) {
       const yours = editedNodes(events, "subscriber");
@@ -313,7 +364,10 @@ export const exercises: Exercise[] = [
       }
       if (other > 0) return { done: false, progress: `your subscribers received ${other} messages of other topics` };
       const fewest = Math.min(...weather.values());
-      return { done: fewest >= FILTERED, progress: `each of your ${yours.size} subscribers has at least ${Math.min(fewest, FILTERED)} of ${FILTERED} weather messages` };
+      return {
+        done: fewest >= FILTERED,
+        progress: `each of your ${yours.size} subscribers has at least ${Math.min(fewest, FILTERED)} of ${FILTERED} weather messages`,
+      };
     },
   },
   {
@@ -323,7 +377,11 @@ export const exercises: Exercise[] = [
     role: "program",
     title: "Write it: the level as the topic",
     goal: `Write the log handler so that each record goes out with its level as the topic (the first frame) and the record as JSON after it: the watcher must receive ${LOG_RECORDS} records from your programs, of at least two levels, each under its own level.`,
-    hints: ["A message of two frames is an array: socket.send([topic, body]).", "The level is record.level; the body is JSON.stringify(record).", "Chain each send on the one before (previous = previous.then(…)): a socket takes one send at a time."],
+    hints: [
+      "A message of two frames is an array: socket.send([topic, body]).",
+      "The level is record.level; the body is JSON.stringify(record).",
+      "Chain each send on the one before (previous = previous.then(…)): a socket takes one send at a time.",
+    ],
     starter: `export function addZmqHandler(logger: Logger, endpoint: string): void {
   const socket = new zmq.Publisher();
   socket.connect(endpoint);
@@ -342,11 +400,15 @@ export const exercises: Exercise[] = [
       for (const event of deliveries(events)) {
         if (!yours.has(event.from) || !event.node.startsWith("watcher")) continue;
         const level = /"level":"(\w+)"/.exec(event.frames[1]?.text ?? "")?.[1];
-        if (level === undefined || event.frames[0]?.text !== level) return { done: false, progress: `the watcher got a record under “${event.frames[0]?.text ?? ""}”, not its level` };
+        if (level === undefined || event.frames[0]?.text !== level)
+          return { done: false, progress: `the watcher got a record under “${event.frames[0]?.text ?? ""}”, not its level` };
         levels.add(level);
         good += 1;
       }
-      return { done: good >= LOG_RECORDS && levels.size >= 2, progress: `${Math.min(good, LOG_RECORDS)} of ${LOG_RECORDS} records under their level (${levels.size} levels)` };
+      return {
+        done: good >= LOG_RECORDS && levels.size >= 2,
+        progress: `${Math.min(good, LOG_RECORDS)} of ${LOG_RECORDS} records under their level (${levels.size} levels)`,
+      };
     },
   },
   {
@@ -356,7 +418,11 @@ export const exercises: Exercise[] = [
     role: "queue",
     title: "Write it: forward both ways",
     goal: `Write the QUEUE device's forwarding: requests from the clients to the workers, replies back. Both clients must get ${QUEUE_REPLIES} replies through your device.`,
-    hints: ["forward(from, to) passes every message of one socket to the other: you need it in both directions.", "Each direction is a loop that never ends: run them at the same time, not one after the other.", "await Promise.all([forward(frontend, backend), forward(backend, frontend)])"],
+    hints: [
+      "forward(from, to) passes every message of one socket to the other: you need it in both directions.",
+      "Each direction is a loop that never ends: run them at the same time, not one after the other.",
+      "await Promise.all([forward(frontend, backend), forward(backend, frontend)])",
+    ],
     starter: `export async function queue(frontendEndpoint: string, backendEndpoint: string) {
   const frontend = new zmq.Router();
   const backend = new zmq.Dealer();
@@ -380,7 +446,11 @@ export const exercises: Exercise[] = [
     role: "worker",
     title: "Write it: the adder's worker",
     goal: `Write the worker: take each Task, add up its numbers, publish a Result. This exercise picks the numbers: 0..${ADDER_PARAMS.length - 1} in sub-arrays of ${ADDER_PARAMS.size}, so the sink's total must be ${(ADDER_PARAMS.length * (ADDER_PARAMS.length - 1)) / 2}.`,
-    hints: ["task.numbers is the sub-array; reduce adds it up.", "new Result(task.id, worker, sum).dump() is the message; send it on results.", "Await each send: a socket takes one send at a time."],
+    hints: [
+      "task.numbers is the sub-array; reduce adds it up.",
+      "new Result(task.id, worker, sum).dump() is the message; send it on results.",
+      "Await each send: a socket takes one send at a time.",
+    ],
     starter: `export async function startWorker(tasksEndpoint: string, resultsEndpoint: string, worker: number) {
   const tasks = new zmq.Pull();
   const results = new zmq.XPublisher();
@@ -399,9 +469,15 @@ export const exercises: Exercise[] = [
     check({ params, events }) {
       const yours = editedNodes(events, "worker");
       if (yours.size === 0) return notYours("worker");
-      if (params.length !== ADDER_PARAMS.length || params.size !== ADDER_PARAMS.size) return { done: false, progress: `run it with the numbers this exercise picked: length ${ADDER_PARAMS.length}, size ${ADDER_PARAMS.size}` };
+      if (params.length !== ADDER_PARAMS.length || params.size !== ADDER_PARAMS.size)
+        return {
+          done: false,
+          progress: `run it with the numbers this exercise picked: length ${ADDER_PARAMS.length}, size ${ADDER_PARAMS.size}`,
+        };
       const expected = (ADDER_PARAMS.length * (ADDER_PARAMS.length - 1)) / 2;
-      const totals = events.flatMap((event) => (event.kind === "log" && event.node.startsWith("sink") ? [/Total: (\d+)/.exec(event.text)?.[1]] : [])).filter((total) => total !== undefined);
+      const totals = events
+        .flatMap((event) => (event.kind === "log" && event.node.startsWith("sink") ? [/Total: (\d+)/.exec(event.text)?.[1]] : []))
+        .filter((total) => total !== undefined);
       const allYours = spawned(events, "worker").size === yours.size;
       if (totals.length === 0) return { done: false, progress: "no total from the sink yet" };
       const total = Number(totals.at(-1));

@@ -67,7 +67,10 @@ export class ProgressStore {
 
   #save(): void {
     try {
-      this.#storage?.setItem(PROGRESS_KEY, JSON.stringify({ done: [...this.#done], ...(this.#lastStep ? { lastStep: this.#lastStep } : {}) } satisfies SavedProgress));
+      this.#storage?.setItem(
+        PROGRESS_KEY,
+        JSON.stringify({ done: [...this.#done], ...(this.#lastStep ? { lastStep: this.#lastStep } : {}) } satisfies SavedProgress),
+      );
     } catch {
       // Full or refused storage: keep going with what the page holds.
     }

@@ -42,7 +42,8 @@ export class TutorialReader {
     if (event.key === "ArrowRight") this.#go(this.#current + 1);
     else if (event.key === "ArrowLeft") this.#go(this.#current - 1);
     // R runs or stops the step's demo, as in the deck.
-    else if (event.key === "r" || event.key === "R") for (const widget of this.#steps[this.#current]?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();
+    else if (event.key === "r" || event.key === "R")
+      for (const widget of this.#steps[this.#current]?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();
     else return;
     event.preventDefault();
   };
@@ -64,7 +65,13 @@ export class TutorialReader {
         const widget = document.createElement("zmq-demo") as ZmqDemo;
         widget.setAttribute("demo", demo);
         const picked = exercises.find((exercise) => exercise.step === step?.id && exercise.demo === demo && exercise.params)?.params;
-        if (picked) widget.setAttribute("params", Object.entries(picked).map(([name, value]) => `${name}=${value}`).join(" "));
+        if (picked)
+          widget.setAttribute(
+            "params",
+            Object.entries(picked)
+              .map(([name, value]) => `${name}=${value}`)
+              .join(" "),
+          );
         const pair = document.createElement("div");
         pair.className = "edit-with-demo";
         block.before(pair);
@@ -162,7 +169,10 @@ export class TutorialReader {
     const wanted = decodeURIComponent(location.hash.slice(1));
     let index = this.#steps.findIndex((step) => step.id === wanted);
     if (index < 0) {
-      index = Math.max(0, this.#steps.findIndex((step) => step.id === this.#progress.lastStep));
+      index = Math.max(
+        0,
+        this.#steps.findIndex((step) => step.id === this.#progress.lastStep),
+      );
       history.replaceState(null, "", `#${this.#steps[index]!.id}`);
     }
     if (index === this.#current) return;
@@ -233,7 +243,8 @@ export class TutorialReader {
   async #startFrom(block: HTMLElement, source: string): Promise<void> {
     const editor = await editorFor(block, this.#editHost);
     if (!editor) return;
-    if (editor.edited && editor.source !== source && !confirm("Replace your code with the exercise's skeleton? (Undo brings it back.)")) return;
+    if (editor.edited && editor.source !== source && !confirm("Replace your code with the exercise's skeleton? (Undo brings it back.)"))
+      return;
     editor.setSource(source);
     editor.focus();
   }
