@@ -68,6 +68,18 @@ export interface RoleSpec {
    * adder's sink, with every result in): the terminal then ends the run and says so.
    */
   finishes?: boolean;
+  /**
+   * The function of this role a slide shows, which a learner may edit and run in its place:
+   * the module (relative to the repository's root, in the demo's folder) and the top-level
+   * name the slide's `@code FILE#SYMBOL` cuts. Roles without it cannot be edited.
+   */
+  code?: RoleCode;
+}
+
+/** Where an editable role's function lives: `{ file: "demos/req-rep/server.ts", symbol: "startServer" }`. */
+export interface RoleCode {
+  file: string;
+  symbol: string;
 }
 
 export interface EndpointSpec {

@@ -8,8 +8,15 @@ import type { ActionName } from "./manifest.js";
 /** Bump when a message changes shape, so an old page and a new bridge can tell. */
 export const PROTOCOL_VERSION = 3;
 
-/** The largest WebSocket message the bridge reads from a client, in bytes. */
+/** The largest WebSocket message the bridge reads from a client, in bytes, unless it carries code. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
+/** The largest edited function a page may send, in UTF-8 bytes; more gets `code-too-large`. */
+export const MAX_CODE_BYTES = 32 * 1024;
+/**
+ * The largest message carrying code (a run with `code`, a check) the bridge reads: room for
+ * MAX_CODE_BYTES of source however JSON escapes it, so an over-long edit is told so by name.
+ */
+export const MAX_CODE_MESSAGE_BYTES = 128 * 1024;
 
 /** A browser asks to start a run of `demo`. */
 export interface RunRequest {
@@ -18,6 +25,20 @@ export interface RunRequest {
   demo: string;
   /** Parameter values by name; the demo's manifest bounds them. Missing ones take defaults. */
   params?: Record<string, number>;
+  /**
+   * A learner's version of one role's function (the whole declaration, as the slide shows it):
+   * every process of `role` runs it in place of the demo's own; the other roles run as usual.
+   */
+  code?: { role: string; source: string };
+}
+
+/** Checks a learner's version of a role's function, for the editor's marks while typing: nothing starts. */
+export interface CheckRequest {
+  type: "check";
+  requestId: string;
+  demo: string;
+  role: string;
+  source: string;
 }
 
 export interface StopRequest {
@@ -56,7 +77,7 @@ export interface SlideRequest {
 }
 
 /** What a browser may ask of the bridge (server/client-messages.ts checks each as it arrives). */
-export type ClientMessage = RunRequest | StopRequest | ActionRequest | WatchRequest | SlideRequest;
+export type ClientMessage = RunRequest | StopRequest | ActionRequest | WatchRequest | SlideRequest | CheckRequest;
 
 /** Why the bridge said no, as a code a client can act on and show. */
 export type ErrorCode =
@@ -77,6 +98,10 @@ export type ErrorCode =
   /** A viewer of a shared deck asked for something only the presenter may do. */
   | "read-only"
   | "spawn-failed"
+  /** The edited function sent is over MAX_CODE_BYTES. */
+  | "code-too-large"
+  /** This bridge cannot run edited code: its Node has no permission model to run it under. */
+  | "code-unavailable"
   /** The bridge failed in a way it did not expect; it kept running and changed nothing. */
   | "internal-error";
 
@@ -93,6 +118,8 @@ export interface NodeInfo {
   role: string;
   index: number;
   pid: number;
+  /** The process runs the learner's edited code, not the demo's own. */
+  edited?: true;
 }
 
 /**
@@ -109,6 +136,8 @@ export interface SpawnEvent {
   role: string;
   index: number;
   pid: number;
+  /** The process runs the learner's edited code, not the demo's own. */
+  edited?: true;
 }
 
 /** A line a process printed. */
@@ -278,6 +307,25 @@ export type RunEvent =
   | ExternalPeersEvent
   | ActionEvent;
 
+/**
+ * One problem the checker found in a learner's edit, where the learner can see it: line and
+ * column in their function (1-based, line 1 is the declaration's first line).
+ */
+export interface CodeDiagnostic {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  severity: "error" | "warning";
+  /**
+   * The problem is outside the learner's function (their edit broke a caller elsewhere in the
+   * demo); it is placed at line 1, and `elsewhere` says where it is ("pub-logger/program.ts:17").
+   */
+  outside?: true;
+  elsewhere?: string;
+}
+
 /** Why a run ended. */
 export type StopReason = "requested" | "connection-closed" | "bridge-exit" | "finished" | "failed" | "idle";
 
@@ -303,4 +351,9 @@ export type ServerMessage =
    */
   | { type: "events"; runId: string; events: RunEvent[] }
   | { type: "stopped"; runId: string; reason: StopReason; requestId?: string }
+  /**
+   * Answers a check (empty when the edit may run), or a run whose edit has errors: then
+   * nothing started.
+   */
+  | { type: "code-problems"; requestId: string; demo: string; role: string; diagnostics: CodeDiagnostic[] }
   | { type: "error"; code: ErrorCode; message: string; requestId?: string };

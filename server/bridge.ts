@@ -17,6 +17,7 @@ import { Budget, DEFAULT_LIMITS, type Limits, processesOf } from "./limits.js";
 import {
   type ActionRequest,
   type AccessRole,
+  type CheckRequest,
   type ErrorCode,
   PROTOCOL_VERSION,
   type RunEvent,
@@ -31,6 +32,16 @@ import { parseClientMessage } from "./client-messages.js";
 import { ActionRefused, LOOPBACK, Run } from "./run.js";
 import { TokenBucket } from "../lib/token-bucket.js";
 import { readRequestTarget } from "./request-target.js";
+import { CompileService } from "./role-code/compile-service.js";
+import { type EditedRole, NotEditable, editTargetOf, prepareEditedRole } from "./role-code/edited-role.js";
+import { BUILD_ROOT, sandbox, sandboxUnavailable } from "./role-code/sandbox.js";
+import { REPO_ROOT } from "./http.js";
+import { startSandboxedWarmPool } from "./warm-pool.js";
+
+/** Checks and builds of learners' code one page may have waiting at once: each costs the compiler thread up to a second. */
+const MAX_COMPILING_PER_CONNECTION = 4;
+/** Sandboxed hosts kept waiting once a page has sent code, so its Run need not wait for Node to boot. */
+const SANDBOXED_WARM_PROCESSES = 2;
 
 export const BRIDGE_PATH = "/ws";
 
@@ -90,6 +101,12 @@ interface BridgeContext {
   budget: Budget;
   audience: Audience;
   bindHost: string;
+  /** Why learners' code cannot run on this bridge (its Node is too old), or undefined when it can. */
+  codeUnavailable: string | undefined;
+  /** Checks and compiles learners' code off the event loop; its thread starts on the first request. */
+  compiler: CompileService;
+  /** Called whenever a page sends code: the first time, sandboxed hosts start waiting. */
+  codeArrived(): void;
   log(message: string): void;
 }
 
@@ -118,6 +135,9 @@ class Connection implements Watcher, Follower {
   readonly #messageBucket: TokenBucket;
   readonly #runBucket: TokenBucket;
   readonly #idle: IdleTimer;
+  /** This page's checks and builds of code still on the compiler thread. */
+  #compiling = 0;
+  #closed = false;
 
   constructor(socket: WebSocket, role: AccessRole, context: BridgeContext) {
     const { limits } = context;
@@ -142,6 +162,7 @@ class Connection implements Watcher, Follower {
 
   /** Stops every run of this connection and lets it go. */
   async close(reason: "connection-closed" | "bridge-exit"): Promise<void> {
+    this.#closed = true;
     this.#idle.dispose();
     this.#context.audience.forget(this);
     await this.#stopAll(reason);
@@ -209,6 +230,8 @@ class Connection implements Watcher, Follower {
           return this.#watch(request);
         case "slide":
           return this.#showSlide(request);
+        case "check":
+          return this.#check(request);
       }
     } catch (error) {
       if (error instanceof RequestError || error instanceof ActionRefused) return this.#error(error.code, error.message, request.requestId);
@@ -218,12 +241,83 @@ class Connection implements Watcher, Follower {
   }
 
   #run(request: RunRequest): void {
-    const { budget: bridgeBudget, limits, audience } = this.#context;
+    const { limits } = this.#context;
     const manifest = manifestOf(request.demo);
     const params = resolveParams(manifest, request.params);
+    const code = request.code;
+    if (code) this.#editTarget(manifest, code.role);
     // Counted whether or not the run then fits: hammering at the cap is what this limit is for.
     if (!this.#runBucket.take(performance.now()))
       throw new RequestError("rate-limited", `at most ${limits.runsPerSecond} runs, adds and restarts a second; try again shortly`);
+    if (!code) return this.#startRun(request, manifest, params);
+    this.#compile(request.requestId, "run", async (compiler) => {
+      const prepared = await prepareEditedRole(compiler, manifest, code.role, code.source);
+      if ("problems" in prepared) {
+        this.#send({
+          type: "code-problems",
+          requestId: request.requestId,
+          demo: manifest.name,
+          role: code.role,
+          diagnostics: prepared.problems,
+        });
+        return;
+      }
+      if (this.#closed) return prepared.edited.dispose();
+      try {
+        this.#startRun(request, manifest, params, prepared.edited);
+      } catch (error) {
+        prepared.edited.dispose();
+        if (error instanceof RequestError) return this.#error(error.code, error.message, request.requestId);
+        throw error;
+      }
+    });
+  }
+
+  /** Checks a learner's code for the editor: always answered with its problems, none when it may run. */
+  #check(request: CheckRequest): void {
+    const manifest = manifestOf(request.demo);
+    const target = this.#editTarget(manifest, request.role);
+    this.#compile(request.requestId, "check", async (compiler) => {
+      const diagnostics = await compiler.check(target, request.source);
+      this.#send({ type: "code-problems", requestId: request.requestId, demo: manifest.name, role: request.role, diagnostics });
+    });
+  }
+
+  /** Which function of which module `role` edits; a RequestError when it has none (or this bridge cannot run code). */
+  #editTarget(manifest: DemoManifest, role: string) {
+    const unavailable = this.#context.codeUnavailable;
+    if (unavailable) throw new RequestError("code-unavailable", unavailable);
+    try {
+      return editTargetOf(manifest, role);
+    } catch (error) {
+      if (error instanceof NotEditable) throw new RequestError("bad-params", error.message);
+      throw error;
+    }
+  }
+
+  /** Runs `work` with the compiler, answering its failure; a page may have only a few waiting at once. */
+  #compile(requestId: string, what: string, work: (compiler: CompileService) => Promise<void>): void {
+    if (this.#compiling >= MAX_COMPILING_PER_CONNECTION) {
+      throw new RequestError(
+        "rate-limited",
+        `at most ${MAX_COMPILING_PER_CONNECTION} checks and runs of code may wait at once; this one was ignored`,
+      );
+    }
+    this.#compiling += 1;
+    this.#context.codeArrived();
+    work(this.#context.compiler)
+      .catch((error: unknown) => {
+        this.#context.log(`bridge: a ${what} of code failed: ${(error as Error).stack ?? error}`);
+        this.#error("internal-error", `the bridge could not ${what} that code: ${(error as Error).message}`, requestId);
+      })
+      .finally(() => {
+        this.#compiling -= 1;
+      });
+  }
+
+  /** Starts a run whose request has been checked (and whose edited role, if any, is compiled). */
+  #startRun(request: RunRequest, manifest: DemoManifest, params: ParamValues, edited?: EditedRole): void {
+    const { budget: bridgeBudget, limits, audience } = this.#context;
     let processes = processesOf(manifest, params);
     const own = this.#budget.refusal(processes);
     if (own === "too-many-runs") throw new RequestError(own, `a page may have ${limits.runsPerConnection} runs at once; stop one first`);
@@ -260,7 +354,7 @@ class Connection implements Watcher, Follower {
           if (shown) audience.runStopped(id, reason);
         },
       },
-      { bindHost: this.#context.bindHost },
+      { bindHost: this.#context.bindHost, ...(edited ? { edited } : {}) },
     );
     this.#runs.set(runId, run);
     // An "add" action grows the run: its processes count against the same caps, and are given back with it.
@@ -360,6 +454,11 @@ export function attachBridge(server: Server, options: BridgeOptions): Bridge {
     budget: new Budget(limits.runsTotal, limits.processesTotal),
     audience: new Audience(),
     bindHost: options.bindHost ?? LOOPBACK,
+    codeUnavailable: sandboxUnavailable(),
+    compiler: new CompileService(REPO_ROOT, BUILD_ROOT),
+    codeArrived() {
+      startSandboxedWarmPool(SANDBOXED_WARM_PROCESSES, sandbox().execArgv);
+    },
     log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
   };
   const connections = new Set<Connection>();
@@ -422,6 +521,7 @@ export function attachBridge(server: Server, options: BridgeOptions): Bridge {
       await Promise.all([...connections].map((connection) => connection.close("bridge-exit")));
       for (const client of sockets.clients) client.close(1001, "bridge exiting");
       sockets.close();
+      await context.compiler.close();
     },
     get liveRuns() {
       return context.budget.runs;

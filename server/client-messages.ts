@@ -6,7 +6,10 @@ import { z } from "zod";
 import { ACTION_NAMES, type ActionName } from "../protocol/manifest.js";
 import {
   MAX_CLIENT_MESSAGE_BYTES,
+  MAX_CODE_BYTES,
+  MAX_CODE_MESSAGE_BYTES,
   type ActionRequest,
+  type CheckRequest,
   type ClientMessage,
   type ErrorCode,
   type RunRequest,
@@ -28,7 +31,18 @@ const runRequest = z.strictObject({
   demo: identifier,
   /** Parameter values by name; the demo's manifest bounds them. Missing ones take defaults. */
   params: z.record(identifier, z.number()).optional(),
+  /** A learner's version of one role's function; its size is checked after parsing (code-too-large). */
+  code: z.strictObject({ role: identifier, source: z.string() }).optional(),
 }) satisfies z.ZodType<RunRequest>;
+
+/** Checks a learner's version of a role's function, for the editor's marks while typing: nothing starts. */
+const checkRequest = z.strictObject({
+  type: z.literal("check"),
+  requestId,
+  demo: identifier,
+  role: identifier,
+  source: z.string(),
+}) satisfies z.ZodType<CheckRequest>;
 
 const stopRequest = z.strictObject({
   type: z.literal("stop"),
@@ -71,6 +85,7 @@ const clientMessage = z.discriminatedUnion("type", [
   actionRequest,
   watchRequest,
   slideRequest,
+  checkRequest,
 ]) satisfies z.ZodType<ClientMessage>;
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string; requestId?: string };
@@ -82,6 +97,16 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
+/** Whether a message claims to carry code, and so may be longer than any other. */
+function carriesCode(json: unknown): boolean {
+  const message = json as { type?: unknown; code?: unknown } | null;
+  return (
+    typeof message === "object" &&
+    message !== null &&
+    (message.type === "check" || (message.type === "run" && typeof message.code === "object"))
+  );
+}
+
 /**
  * Checks one WebSocket message from a client. Everything from the network passes here before
  * any of it is used.
@@ -89,9 +114,13 @@ function describeIssues(error: z.ZodError): string {
 export function parseClientMessage(data: Buffer | string, isBinary: boolean): ParseResult {
   if (isBinary) return { ok: false, code: "binary-not-accepted", message: "messages must be JSON text" };
   const text = typeof data === "string" ? data : data.toString("utf8");
-  if (Buffer.byteLength(text) > MAX_CLIENT_MESSAGE_BYTES) {
-    return { ok: false, code: "too-large", message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes` };
-  }
+  const bytes = Buffer.byteLength(text);
+  const tooLarge: ParseResult = {
+    ok: false,
+    code: "too-large",
+    message: `messages are at most ${MAX_CLIENT_MESSAGE_BYTES} bytes (${MAX_CODE_MESSAGE_BYTES} with code)`,
+  };
+  if (bytes > MAX_CODE_MESSAGE_BYTES) return tooLarge;
   let json: unknown;
   let prototypeKey = false;
   try {
@@ -104,8 +133,21 @@ export function parseClientMessage(data: Buffer | string, isBinary: boolean): Pa
     return { ok: false, code: "bad-json", message: "message is not valid JSON" };
   }
   if (prototypeKey) return { ok: false, code: "bad-message", message: "__proto__ is not a field of any message" };
+  if (bytes > MAX_CLIENT_MESSAGE_BYTES && !carriesCode(json)) return tooLarge;
   const parsed = clientMessage.safeParse(json);
-  if (parsed.success) return { ok: true, message: parsed.data };
+  if (parsed.success) {
+    const message = parsed.data;
+    const source = message.type === "check" ? message.source : message.type === "run" ? message.code?.source : undefined;
+    if (source !== undefined && Buffer.byteLength(source) > MAX_CODE_BYTES) {
+      return {
+        ok: false,
+        code: "code-too-large",
+        message: `the edited code is ${Buffer.byteLength(source)} bytes; at most ${MAX_CODE_BYTES} (32 KB) may be run or checked`,
+        requestId: message.requestId,
+      };
+    }
+    return { ok: true, message };
+  }
   // Echo a well-formed requestId so the client can tie the error to its request.
   const echoed = requestId.safeParse((json as { requestId?: unknown } | null)?.requestId);
   return {

@@ -72,11 +72,16 @@ export class Correlator {
         ]),
     });
     this.#flows = new FlowLosses({ topology, outsideDuring });
-    this.#losses = new LossTracker({ topology, outsideDuring, judgedPerMessage: (node, socket) => !this.#flows.isCounted(node, socket) });
+    this.#losses = new LossTracker({
+      topology,
+      outsideDuring,
+      judgedPerMessage: (node, socket) => !this.#flows.isCounted(node, socket),
+      mayHaveReceived: (send) => this.#matcher.mayHaveReceived(send),
+    });
   }
 
-  /** The bridge started a process for `node`, which will connect to `connectsTo`. */
-  spawned(node: string, role: string, index: number, pid: number, t: number, connectsTo: readonly string[]): void {
+  /** The bridge started a process for `node`, which will connect to `connectsTo` (running a learner's code when `edited`). */
+  spawned(node: string, role: string, index: number, pid: number, t: number, connectsTo: readonly string[], edited = false): void {
     this.topology.spawned(node, role, t);
     this.#tallied.delete(node);
     this.#matcher.started(node, t);
@@ -84,7 +89,7 @@ export class Correlator {
     this.#flows.heard(node, t);
     this.#subscriptionFrames.forget(node);
     for (const address of connectsTo) this.#external.connectorStarted(node, address);
-    this.#emit({ kind: "spawn", t, node, role, index, pid });
+    this.#emit({ kind: "spawn", t, node, role, index, pid, ...(edited ? { edited: true as const } : {}) });
   }
 
   /** One batch of a node's reports, in the order it made them. */
@@ -142,6 +147,7 @@ export class Correlator {
         break;
       case "monitor":
         this.#external.monitor(node, report.event, report.endpoint, report.t);
+        if (report.event === "handshake") this.#losses.connected(node, report.socket, report.t);
         break;
       case "counting":
         this.#counted(this.#flows.counting(node, report.socket, report.direction));
@@ -153,6 +159,9 @@ export class Correlator {
         return;
       case "flow":
         this.#counted(this.#flows.messages(node, report.socket, report.direction, report.count, report.t, true));
+        break;
+      case "send-waiting":
+        if (!report.waiting) this.#losses.sendWaitOver(node, report.socket, report.t);
         break;
       case "tally":
         this.#tallied.add(node);
@@ -195,11 +204,12 @@ export class Correlator {
   }
 
   #deliveries(deliveries: DeliverEvent[]): void {
-    for (const delivery of deliveries) {
-      this.#emit(delivery);
-      this.#verdicts(this.#losses.delivered(delivery, this.#matcher.receiverLife(delivery)));
-    }
+    if (deliveries.length === 0) return;
+    for (const delivery of deliveries) this.#emit(delivery);
+    this.#verdicts(this.#losses.delivered(deliveries, this.#receiverLife));
   }
+
+  readonly #receiverLife = (delivery: DeliverEvent) => this.#matcher.receiverLife(delivery);
 
   /** Shows the verdicts judged before Stop began (see #stoppedAt). */
   #verdicts(verdicts: (Verdict | CountVerdict)[]): void {

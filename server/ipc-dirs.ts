@@ -1,6 +1,7 @@
 /**
- * The folders under the system's temporary directory that hold a run's ipc endpoints. Each is
- * named after the bridge that made it (`zmq-run-<pid>-XXXXXX`): a run removes its folder when it
+ * The folders under the system's temporary directory that hold a run's ipc endpoints, and a
+ * bridge's edited modules (role-code/sandbox.ts). Each is named after the bridge that made it
+ * (`zmq-run-<pid>-XXXXXX`, `zmq-code-<pid>-XXXXXX`): a run removes its folder when it
  * ends, but a bridge killed with kill -9 (or one that crashed) cannot, so each bridge, as it
  * starts, removes the folders whose bridge is no longer running — and only those: bridges of
  * other checkouts may be running beside it, and their folders are theirs.
@@ -10,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const PREFIX = "zmq-run-";
-const NAME = /^zmq-run-(\d+)-[A-Za-z0-9]{6}$/;
+const NAME = /^zmq-(?:run|code)-(\d+)-[A-Za-z0-9]{6}$/;
 
 /** A new folder for one run's ipc endpoints, owned by this process. */
 export function makeRunIpcDir(): string {

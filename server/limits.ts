@@ -56,7 +56,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   runBurst: 8,
   runsPerSecond: 2,
   idleTimeoutMs: 15 * 60_000,
-  maxPayloadBytes: 64 * 1024,
+  /** A message carrying a learner's code is the longest a page sends (protocol.ts's MAX_CODE_MESSAGE_BYTES). */
+  maxPayloadBytes: 128 * 1024,
   maxBufferedBytes: 8 * 1024 * 1024,
   heartbeatMs: 20_000,
 });

@@ -12,10 +12,13 @@
  * - A PUSH (round-robin) send is not assigned to a worker until a worker receives it, so a
  *   killed worker's queue cannot be counted at the kill. But once every worker that is still
  *   alive has received something the PUSH sent *after* message m — or has said it had nothing
- *   queued a while after m was sent (a `receive-idle` report) — and nobody received m, then m
- *   was in no living worker's pipe: it went to one that died, and is lost. The same order
- *   names that worker: of the workers that died since m was sent, the ones that received
- *   something sent after m did not have m in their pipe either; when one is left, it had m.
+ *   queued a while after m left (a `receive-idle` report; m leaves when sent, or once a peer
+ *   has connected if it had to wait for one) — and nobody received m (no receive that
+ *   may be m is reported, not even one still waiting to be paired: a worker says it is idle
+ *   right after taking m), then m was in no living worker's pipe: it went to one that died,
+ *   and is lost. The same order names that worker: of the workers that died since m was sent,
+ *   the ones that received something sent after m did not have m in their pipe either; when
+ *   one is left, it had m.
  * - A PUB/XPUB send goes to every subscriber whose filter matches. When subscriber s receives
  *   message q from a publisher, every earlier message of that publisher that s wanted — sent
  *   after s was started, with a topic its filters matched — and did not get before q never
@@ -46,6 +49,11 @@ export interface LossContext {
    * (flow-losses.ts).
    */
   judgedPerMessage(node: string, socket: number): boolean;
+  /**
+   * Whether a receive reported but not yet paired (matcher.ts) may be this send: its receipt is
+   * then not known yet, and it is judged only once that receive is settled.
+   */
+  mayHaveReceived(send: MessageEvent): boolean;
 }
 
 /** A settled fate: lost, or not known. */
@@ -150,6 +158,15 @@ export class LossTracker {
   #lastForgottenEnd = -Infinity;
   /** How many subscribers' ends wait to be settled. */
   #unsettledEnds = 0;
+  /** When each sender's latest wait for a peer to take its messages ended (a `send-waiting` report). */
+  readonly #waitEnded = new Map<string, number>();
+  /**
+   * Round-robin sends that waited for a peer: when the wait ended. Stamped when its program
+   * called send, such a message reached no pipe before a receiver had connected.
+   */
+  readonly #waited = new WeakMap<MessageEvent, number>();
+  /** When each sender's first connection was made (its monitor's first `handshake`, as read). */
+  readonly #connectedAt = new Map<string, number>();
 
   constructor(context: LossContext) {
     this.#context = context;
@@ -180,7 +197,7 @@ export class LossTracker {
       if (forgotten.endUnsettled) this.#unsettledEnds -= 1;
     }
     // As a sender it starts counting again from 1: what its last life sent is judged no more.
-    for (const sends of [this.#unreceived, this.#published, this.#unclaimed]) {
+    for (const sends of [this.#unreceived, this.#published, this.#unclaimed, this.#waitEnded, this.#connectedAt]) {
       for (const key of [...sends.keys()]) if (nodeOf(key) === node) sends.delete(key);
     }
   }
@@ -233,6 +250,9 @@ export class LossTracker {
     const distribution = this.#topology.distribution(send.node, send.socket);
     const key = senderKey(send.node, send.socket);
     if (distribution === "round-robin") {
+      // Its report follows the end of the wait it made, if it waited.
+      const waitEnded = this.#waitEnded.get(key) ?? -Infinity;
+      if (waitEnded > send.t) this.#waited.set(send, waitEnded);
       let pending = this.#unreceived.get(key);
       if (!pending) this.#unreceived.set(key, (pending = new OpenSends()));
       pending.add(send);
@@ -243,6 +263,30 @@ export class LossTracker {
       return this.#settleUnclaimed(send.t, key);
     }
     return [];
+  }
+
+  /** A socket of `node` that waited for a peer to take its message stopped waiting at `t`. */
+  sendWaitOver(node: string, socket: number, t: number): void {
+    this.#waitEnded.set(senderKey(node, socket), t);
+  }
+
+  /** A socket of `node` made a connection (its monitor said `handshake`; read at `t`). */
+  connected(node: string, socket: number, t: number): void {
+    const key = senderKey(node, socket);
+    if (!this.#connectedAt.has(key)) this.#connectedAt.set(key, t);
+  }
+
+  /**
+   * When a round-robin send left its sender for a receiver's pipe: when sent, or when its wait
+   * for a peer ended; a connecting socket's messages wait in its own pipe until its first
+   * connection is made (not yet: Infinity). Over inproc both ends are in one process, and no
+   * monitor speaks of it: sent is left.
+   */
+  #leftAt(send: MessageEvent): number {
+    const left = this.#waited.get(send) ?? send.t;
+    const socket = this.#topology.socket(send.node, send.socket);
+    if (!socket || socket.bound.length > 0 || !socket.connected.some((endpoint) => !endpoint.startsWith("inproc:"))) return left;
+    return Math.max(left, this.#connectedAt.get(senderKey(send.node, send.socket)) ?? Infinity);
   }
 
   /**
@@ -308,13 +352,31 @@ export class LossTracker {
     if (published.length === 0) this.#published.delete(key);
   }
 
-  /** A delivery, to the receiver's life `receiverLife` (its current one when not given). */
-  delivered(delivery: DeliverEvent, receiverLife?: number): Verdict[] {
+  /**
+   * Deliveries the matcher made together, in order, each to the receiver's life `lifeOf` gives
+   * (its current one when not given). All are taken in before any round-robin send is judged:
+   * the receives behind them are paired already, so a send one of them took must not look lost
+   * while the earlier ones are judged.
+   */
+  delivered(deliveries: readonly DeliverEvent[], lifeOf?: (delivery: DeliverEvent) => number | undefined): Verdict[] {
+    const verdicts: Verdict[] = [];
+    // Round-robin senders to judge, each by its latest delivery's time.
+    let roundRobin: Map<string, DeliverEvent> | undefined;
+    for (const delivery of deliveries) {
+      const distribution = this.#topology.distribution(delivery.from, delivery.fromSocket);
+      verdicts.push(...this.#takeDelivery(delivery, distribution, lifeOf?.(delivery)));
+      if (distribution === "round-robin") (roundRobin ??= new Map()).set(senderKey(delivery.from, delivery.fromSocket), delivery);
+    }
+    for (const [sender, delivery] of roundRobin ?? []) verdicts.push(...this.#settleRoundRobin(sender, delivery.from, delivery.t));
+    return verdicts;
+  }
+
+  /** Takes in one delivery; returns what it settles of a fan-out sender's (round-robin ones are judged by the caller). */
+  #takeDelivery(delivery: DeliverEvent, distribution: string, receiverLife: number | undefined): Verdict[] {
     const { node: receiver, sendSeq } = delivery;
     const sender = senderKey(delivery.from, delivery.fromSocket);
     const life = this.#life(receiver, receiverLife);
     const previous = life?.lastFrom.get(sender);
-    const distribution = this.#topology.distribution(delivery.from, delivery.fromSocket);
     // Fan-out judgement compares with what the receiver had before this one: a copy. Otherwise
     // the record is updated in place (this runs for every delivery at full speed).
     const sentAt = delivery.t - delivery.latencyMs;
@@ -331,7 +393,7 @@ export class LossTracker {
 
     if (distribution === "round-robin") {
       this.#unreceived.get(sender)?.delete(sendSeq);
-      return this.#settleRoundRobin(sender, delivery.from, delivery.t);
+      return [];
     }
     if (distribution === "fan-out") return this.#settleFanOut(sender, receiver, previous, sendSeq, delivery.t);
     return [];
@@ -354,8 +416,11 @@ export class LossTracker {
       };
     });
     const heardUntil = this.#life(node)?.heardUntil ?? -Infinity;
+    // A receiver that said it was idle may have taken the send just before: reported, not yet paired.
     const gone = (send: MessageEvent) =>
-      send.t + MONITOR_READ_MS <= heardUntil && floors.every((floor) => send.seq < floor.seq || send.t <= floor.idle);
+      send.t + MONITOR_READ_MS <= heardUntil &&
+      floors.every((floor) => send.seq < floor.seq || this.#leftAt(send) <= floor.idle) &&
+      !this.#context.mayHaveReceived(send);
     const verdicts: Verdict[] = [];
     let unsure = -Infinity;
     for (const receiver of live) unsure = Math.max(unsure, this.#life(receiver)?.unsureUntil ?? -Infinity);
@@ -421,17 +486,21 @@ export class LossTracker {
           )
         )
           continue;
-        life.endUnsettled = false;
-        this.#unsettledEnds -= 1;
+        const missed: MessageEvent[] = [];
         for (const [key, sends] of this.#published) {
           if (!publishers.includes(nodeOf(key))) continue;
           const after = life.lastFrom.get(key)?.seq ?? 0;
           for (const send of sends) {
             if (send.seq <= after || send.t < life.started || send.t > life.ended! || send.t <= life.unsureUntil) continue;
             if (matches(changeAt(life.filters, send.t).filters, send.frames) !== true) continue;
-            verdicts.push(this.#lost(send, now, "receiver-gone", receiver));
+            missed.push(send);
           }
         }
+        // Its last receives may still wait to be paired: settled once they are.
+        if (missed.some((send) => this.#context.mayHaveReceived(send))) continue;
+        life.endUnsettled = false;
+        this.#unsettledEnds -= 1;
+        for (const send of missed) verdicts.push(this.#lost(send, now, "receiver-gone", receiver));
       }
     }
     return verdicts;

@@ -17,6 +17,7 @@ import { removeOrphanedIpcDirs } from "./ipc-dirs.js";
 import { keepServingThroughUncaughtErrors } from "./last-resort.js";
 import { DEFAULT_LIMITS } from "./limits.js";
 import { startOrphanReaper } from "./orphan-guard.js";
+import { sandboxUnavailable } from "./role-code/sandbox.js";
 import { LOOPBACK } from "./run.js";
 import { startWarmPool, stopWarmPool } from "./warm-pool.js";
 
@@ -86,6 +87,8 @@ function readOptions(): Options {
 function announce(options: Options, port: number, token: string | undefined): void {
   console.log(`ZeroMQ from scratch${options.dev ? " (dev, hot reload)" : ""}: http://${LOOPBACK}:${port}/`);
   console.log(`bridge at ws://${LOOPBACK}:${port}${BRIDGE_PATH} · Ctrl-C stops it and every demo it started`);
+  const noCode = sandboxUnavailable();
+  if (noCode) console.log(`Edit cannot run code here: ${noCode}`);
   if (token === undefined) return;
   const hosts = WILDCARDS.has(options.host) ? lanAddresses().filter((address) => !address.includes(":")) : [options.host];
   console.log(`sharing: viewers may watch your runs (never start them) at`);

@@ -265,6 +265,20 @@ export class DeliveryMatcher {
     return this.#receives.size;
   }
 
+  /**
+   * Whether a receive not yet settled may still turn out to be this send: one of the same
+   * payload, at a peer of its sender, stamped no earlier. Until it is settled the send may have
+   * been received, so its fate cannot be judged from deliveries (a receive waits here while any
+   * peer that could have sent it is not yet heard past it: on a busy machine, a process still
+   * starting keeps its neighbours' first receives waiting for a second or more).
+   */
+  mayHaveReceived(send: MessageEvent): boolean {
+    return (
+      this.#receives.get(send.digest)?.some((recv) => recv.event.t >= send.t && this.#topology.arePeers(send.node, recv.event.node)) ??
+      false
+    );
+  }
+
   /** How many digests have a send or a receive waiting: each costs an entry of its own. */
   get pendingDigests(): number {
     return this.#sends.digests + this.#receives.digests;

@@ -29,10 +29,13 @@ export class DemoProcess {
   #exited = false;
   readonly exited: Promise<void>;
 
-  /** Starts `script` with `args`. Throws when the process cannot be started. */
-  constructor(script: string, args: string[], handlers: ProcessHandlers) {
+  /**
+   * Starts `script` with `args`, under Node options `execArgv` when given (a sandbox's), else
+   * every demo's. Throws when the process cannot be started.
+   */
+  constructor(script: string, args: string[], handlers: ProcessHandlers, execArgv?: readonly string[]) {
     // Each demo process leads its own process group, so one signal reaches all it may start.
-    this.#child = startDemoProcess(script, args);
+    this.#child = startDemoProcess(script, args, execArgv);
     if (this.#child.pid === undefined) throw new Error(`could not start ${script}`);
     this.pid = this.#child.pid;
     this.exited = new Promise((resolve) => {

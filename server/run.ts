@@ -28,6 +28,7 @@ import { monotonicMs } from "../protocol/clock.js";
 import { Correlator } from "./correlator.js";
 import { makeRunIpcDir } from "./ipc-dirs.js";
 import { DemoProcess } from "./process-group.js";
+import type { EditedRole } from "./role-code/edited-role.js";
 import type { ActionRequest, ErrorCode, NodeInfo, RunEvent, StopReason } from "../protocol/messages.js";
 
 /** Where compiled demos live, next to the compiled bridge. */
@@ -59,6 +60,8 @@ export class ActionRefused extends Error {
 export interface RunOptions {
   /** The address binding roles bind, on any free port: loopback unless the deck is shared. */
   bindHost?: string;
+  /** A role whose processes run a learner's edited code; the run removes its folder when it ends. */
+  edited?: EditedRole;
 }
 
 export class Run {
@@ -74,6 +77,7 @@ export class Run {
   /** A temporary directory for this run's ipc endpoints, made on first need, removed at the end. */
   #ipcDir: string | undefined;
   readonly #bindHost: string;
+  readonly #edited: EditedRole | undefined;
   #stopping: Promise<void> | undefined;
   #stopReason: StopReason | undefined;
   /** Whether every process of the run's first start has been started: actions wait for it. */
@@ -82,6 +86,7 @@ export class Run {
   constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver, options: RunOptions = {}) {
     this.id = id;
     this.#bindHost = options.bindHost ?? LOOPBACK;
+    this.#edited = options.edited;
     this.manifest = manifest;
     this.params = params;
     this.#observer = observer;
@@ -92,7 +97,13 @@ export class Run {
   get nodes(): NodeInfo[] {
     return [...this.#processes].map(([id, process]) => {
       const role = this.#nodeRoles.get(id)!;
-      return { id, role, index: Number(id.slice(role.length + 1)), pid: process.pid };
+      return {
+        id,
+        role,
+        index: Number(id.slice(role.length + 1)),
+        pid: process.pid,
+        ...(role === this.#edited?.role ? { edited: true as const } : {}),
+      };
     });
   }
 
@@ -127,6 +138,7 @@ export class Run {
     this.#stopping ??= Promise.all([...this.#processes.values()].map((process) => process.stop())).then(() => {
       this.#correlator.dispose();
       if (this.#ipcDir) rmSync(this.#ipcDir, { recursive: true, force: true });
+      this.#edited?.dispose();
       this.#observer.onStopped(this.id, reason);
     });
     return this.#stopping;
@@ -257,28 +269,35 @@ export class Run {
           ? setTimeout(() => settle(new RunFailed(`${nodeId} did not bind within ${BIND_TIMEOUT_MS} ms`)), BIND_TIMEOUT_MS)
           : undefined;
 
-      const process = new DemoProcess(`${DEMOS_DIR}${this.manifest.name}/${spec.script}`, args, {
-        onReports: (batch) => {
-          this.#correlator.reports(nodeId, batch);
-          for (const report of batch.reports) {
-            const pending = report.kind === "bound" ? awaitingBind.findIndex(({ address }) => address === report.requested) : -1;
-            if (report.kind === "bound" && pending !== -1) {
-              this.endpoints[awaitingBind[pending]!.name] = report.endpoint;
-              awaitingBind.splice(pending, 1);
-              if (awaitingBind.length === 0) settle();
+      const edited = this.#edited?.role === roleName ? this.#edited : undefined;
+      const script = edited?.script ?? `${DEMOS_DIR}${this.manifest.name}/${spec.script}`;
+      const process = new DemoProcess(
+        script,
+        args,
+        {
+          onReports: (batch) => {
+            this.#correlator.reports(nodeId, batch);
+            for (const report of batch.reports) {
+              const pending = report.kind === "bound" ? awaitingBind.findIndex(({ address }) => address === report.requested) : -1;
+              if (report.kind === "bound" && pending !== -1) {
+                this.endpoints[awaitingBind[pending]!.name] = report.endpoint;
+                awaitingBind.splice(pending, 1);
+                if (awaitingBind.length === 0) settle();
+              }
             }
-          }
+          },
+          onLine: (stream, text) => this.#correlator.line(nodeId, stream, edited ? edited.rewriteLine(text) : text),
+          onExit: (code, signal) => {
+            this.#correlator.exited(nodeId, code, signal);
+            settle(new RunFailed(`${nodeId} exited before it was ready (${signal ?? `code ${code}`})`));
+            this.#afterExit();
+          },
         },
-        onLine: (stream, text) => this.#correlator.line(nodeId, stream, text),
-        onExit: (code, signal) => {
-          this.#correlator.exited(nodeId, code, signal);
-          settle(new RunFailed(`${nodeId} exited before it was ready (${signal ?? `code ${code}`})`));
-          this.#afterExit();
-        },
-      });
+        edited?.execArgv,
+      );
       this.#processes.set(nodeId, process);
       this.#nodeRoles.set(nodeId, roleName);
-      this.#correlator.spawned(nodeId, roleName, index, process.pid, monotonicMs(), connectsTo);
+      this.#correlator.spawned(nodeId, roleName, index, process.pid, monotonicMs(), connectsTo, edited !== undefined);
       if (awaitingBind.length === 0) settle();
     });
   }

@@ -59,13 +59,14 @@ export const REPORT_FD = 4;
 /**
  * How a demo process is started: forked detached, so it leads its own process group (and
  * session), and told to the orphan reaper, which ends the group should the bridge die first.
+ * `execArgv` is DEMO_EXEC_ARGV, or those and a sandbox's (role-code/sandbox.ts).
  */
-export function forkDemoProcess(script: string, args: string[]): ChildProcess {
+export function forkDemoProcess(script: string, args: string[], execArgv: readonly string[] = DEMO_EXEC_ARGV): ChildProcess {
   const child = fork(script, args, {
     detached: true,
     stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
     env: { ...process.env, ZMQ_REPORT_FD: String(REPORT_FD) },
-    execArgv: DEMO_EXEC_ARGV,
+    execArgv: [...execArgv],
     serialization: "json",
   });
   const { pid } = child;
@@ -100,6 +101,8 @@ function yieldToTheDiagram(pid: number): void {
 }
 
 export class WarmPool {
+  /** Node's options of every host of this pool. */
+  readonly execArgv: readonly string[];
   readonly #size: number;
   readonly #ready: ChildProcess[] = [];
   readonly #starting = new Set<ChildProcess>();
@@ -108,7 +111,8 @@ export class WarmPool {
   #refillTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(size: number) {
+  constructor(size: number, execArgv: readonly string[] = DEMO_EXEC_ARGV) {
+    this.execArgv = execArgv;
     this.#size = size;
     this.#refill();
   }
@@ -154,7 +158,7 @@ export class WarmPool {
   }
 
   #startHost(): void {
-    const host = forkDemoProcess(HOST_SCRIPT, []);
+    const host = forkDemoProcess(HOST_SCRIPT, [], this.execArgv);
     this.#starting.add(host);
     const onMessage = (message: unknown) => {
       if ((message as { hostReady?: boolean } | null)?.hostReady !== true) return;
@@ -183,25 +187,39 @@ export class WarmPool {
 }
 
 let shared: WarmPool | undefined;
+/** Hosts waiting in a sandbox, for learners' edited roles: started once a page sends code. */
+let sandboxed: WarmPool | undefined;
 
 /** Starts the bridge's pool of `size` waiting hosts. */
 export function startWarmPool(size: number): void {
   shared ??= new WarmPool(size);
 }
 
+/**
+ * Starts a pool of `size` hosts waiting under `execArgv` (a sandbox's), where the bridge keeps
+ * hosts waiting at all: a command-line run (scripts/demo.ts) starts its processes cold.
+ */
+export function startSandboxedWarmPool(size: number, execArgv: readonly string[]): void {
+  if (shared && !sandboxed) sandboxed = new WarmPool(size, execArgv);
+}
+
 /** Ends the waiting hosts; demo processes already handed out are their runs' business. */
 export function stopWarmPool(): void {
   shared?.close();
   shared = undefined;
+  sandboxed?.close();
+  sandboxed = undefined;
 }
 
 /**
  * Starts `script` with `args` as a demo process: a warm host becomes it when one is waiting,
- * otherwise a fresh process is forked.
+ * otherwise a fresh process is forked. With `execArgv` (a sandbox's), only a host started
+ * with exactly those options may become it.
  */
-export function startDemoProcess(script: string, args: string[]): ChildProcess {
-  const host = shared?.take();
-  if (!host) return forkDemoProcess(script, args);
+export function startDemoProcess(script: string, args: string[], execArgv?: readonly string[]): ChildProcess {
+  const pool = execArgv === undefined ? shared : sandboxed?.execArgv === execArgv ? sandboxed : undefined;
+  const host = pool?.take();
+  if (!host) return forkDemoProcess(script, args, execArgv);
   host.send({ assign: { script, args } });
   return host;
 }

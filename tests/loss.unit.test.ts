@@ -16,6 +16,8 @@ class Judge {
   readonly tracker: LossTracker;
   /** When an outside peer is connected to the sender: [from, to]. */
   outside: [number, number][] = [];
+  /** Sends (by seq) a receive reported but not yet paired by the matcher may be. */
+  readonly unpaired = new Set<number>();
 
   /** `heardAhead`: the sender has been heard long past every send here (its monitor read), as a running one soon is. */
   constructor(sender: string, type: "PUSH" | "PUB", heardAhead = true) {
@@ -39,6 +41,7 @@ class Judge {
       topology: this.topology,
       outsideDuring: (_binder, from, to) => this.outside.some(([start, end]) => start <= to && from <= end),
       judgedPerMessage: () => true,
+      mayHaveReceived: (send) => this.unpaired.has(send.seq),
     });
     this.#start(sender, "sender", -1000, type);
     if (heardAhead) this.tracker.heard(sender, 1e9);
@@ -64,7 +67,7 @@ class Judge {
   }
 
   delivered(delivery: DeliverEvent): Verdict[] {
-    return this.tracker.delivered(delivery);
+    return this.tracker.delivered([delivery]);
   }
 
   heard(node: string, t: number): Verdict[] {
@@ -172,6 +175,56 @@ describe("waiting for the sender's own news", () => {
     );
     assert.deepEqual(tracker.heard("v", 600), [], "nor long enough past it");
     assert.deepEqual(settled(tracker.heard("v", 700)), [[2, "w1", "receiver-gone"]]);
+  });
+});
+
+describe("receives not yet paired, and sends that waited", () => {
+  it("a worker idle just after taking a task whose receive is not yet paired: the task is not lost", () => {
+    const tracker = pushPull(["w0"]);
+    tracker.sent(send("v", 1, 0));
+    // w0 took it at 50 and said it was idle at 1000; the matcher still waits on a peer to be heard past 50.
+    tracker.unpaired.add(1);
+    assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 1000), [], "its receive may be task 1");
+    tracker.unpaired.delete(1);
+    assert.deepEqual(tracker.delivered(deliver("v", "w0", 1, 50, 0)), [], "paired at last: received, not lost");
+  });
+
+  it("deliveries the matcher made together are all taken in before any send is judged", () => {
+    const tracker = pushPull(["w0"]);
+    tracker.sent(send("v", 1, 0));
+    tracker.sent(send("v", 2, 10));
+    tracker.unpaired.add(1).add(2);
+    assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 1000), []);
+    // The matcher pairs both receives at once (the peer they waited on was heard): neither is lost.
+    tracker.unpaired.clear();
+    assert.deepEqual(tracker.tracker.delivered([deliver("v", "w0", 1, 20, 0), deliver("v", "w0", 2, 30, 10)]), []);
+  });
+
+  it("a connecting sender's send left once its connection was made: an idle report from before then says nothing about it", () => {
+    const tracker = pushPull(["w0"]);
+    tracker.topology.connecting("v", 0, "tcp://127.0.0.1:5555");
+    tracker.sent(send("v", 1, 0));
+    assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 400), [], "v has not connected: task 1 waits in its own pipe");
+    tracker.tracker.connected("v", 0, 500);
+    assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 550), [], "w0 was idle before task 1 could reach it");
+    assert.deepEqual(
+      settled(tracker.tracker.receiveIdle("w0", 0, 700)),
+      [[1, undefined, "receiver-gone"]],
+      "idle well after, w0 never took it",
+    );
+  });
+
+  it("a send that waited for a peer left when the wait ended: an idle report from before then says nothing about it", () => {
+    const tracker = pushPull(["w0"]);
+    tracker.tracker.sendWaitOver("v", 0, 2000);
+    tracker.sent(send("v", 1, 0));
+    assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 1500), [], "w0 was idle before task 1 left v");
+    assert.deepEqual(tracker.tracker.receiveIdle("w0", 0, 2050), [], "nor just after: it may still be on its way");
+    assert.deepEqual(
+      settled(tracker.tracker.receiveIdle("w0", 0, 2200)),
+      [[1, undefined, "receiver-gone"]],
+      "idle well after it left, w0 never took it",
+    );
   });
 });
 

@@ -175,9 +175,9 @@ describe("the deck", () => {
     const { REPO_ROOT } = await import("../server/http.js");
     const page = await openSlide("req-rep-client");
     const blocks = await page.locator(".code-block").evaluateAll((elements) =>
+      // innerText: the code as a reader sees it on the slide, not the markup's text.
       elements.map((element) => ({
         source: (element as HTMLElement).dataset.source!,
-        // innerText: the code as a reader sees it on the slide, not the markup's text.
         // biome-ignore lint/performance/useDomNodeTextContent: what is asserted is what is shown
         text: (element.querySelector("code") as HTMLElement).innerText,
       })),

@@ -53,10 +53,11 @@ const filters = (node: string, list: string[]): RunEvent => ({ kind: "filters", 
 const log = (node: string, text: string): RunEvent => ({ kind: "log", t: ++clock, node, stream: "stdout", text });
 
 describe("tutorial exercises", () => {
-  it("every exercise sits on a step, names a demo, and has a goal and a hint", () => {
+  it("every exercise sits on a step, names a demo, and has a goal and hints", () => {
     assert.ok(exercises.length >= 8);
     assert.equal(new Set(exercises.map((candidate) => candidate.id)).size, exercises.length, "ids are unique");
-    for (const candidate of exercises) assert.ok(candidate.step && candidate.demo && candidate.goal && candidate.hint, candidate.id);
+    for (const candidate of exercises)
+      assert.ok(candidate.step && candidate.demo && candidate.goal && candidate.hints.length > 0, candidate.id);
     assert.ok(new Set(exercises.map((candidate) => candidate.demo)).size >= 5, "the exercises span the patterns");
   });
 

@@ -104,6 +104,19 @@ async function shutdown(exitCode: number): Promise<never> {
   process.exit(exitCode);
 }
 
+/**
+ * The frames of a failure's stack that point into the demo's code (or a learner's edit of it):
+ * where it happened, which the one-line message does not say. Node's own frames are left out.
+ */
+function whereItFailed(error: unknown): string[] {
+  const stack = (error as { stack?: unknown } | null)?.stack;
+  if (typeof stack !== "string") return [];
+  return stack
+    .split("\n")
+    .filter((line) => /^\s+at /.test(line) && !line.includes("(node:") && !/at node:/.test(line))
+    .slice(0, 6);
+}
+
 /** Carries out what the bridge asks of this process; anything unknown is ignored. */
 function onBridgeMessage(message: unknown): void {
   if (!isRoleCommand(message)) return;
@@ -141,7 +154,8 @@ export function runRole<M extends DemoManifest, R extends keyof M["roles"] & str
       if (shuttingDown) return;
       const { code, message } = error as { code?: string; message?: string };
       report({ kind: "error", t: monotonicMs(), code: code ?? "ERROR", message: String(message ?? error) });
-      console.error(`${roleName} failed: ${message ?? error}`);
+      console.error(`${roleName} failed: ${code ? `${code}: ` : ""}${message ?? error}`);
+      for (const frame of whereItFailed(error)) console.error(frame);
       void shutdown(1);
     },
   );

@@ -13,6 +13,9 @@
  *  - first-load: gzip bytes of the JS and CSS the deck's page loads, and bytes of the upright
  *    fonts its stylesheet names (woff2 is compressed already; the italic face loads only on
  *    the slide that quotes).
+ *  - edit-run-to-first-message (edit-run.ts): a learner's edit of the Request/Reply server
+ *    sent with Run; time until the first message their sandboxed process sent is streamed;
+ *    unchecked (Run before the editor's check came back) and checked (after it).
  *  - traced vs untraced throughput (throughput.ts), events a second to the browser and frames
  *    per second at ~1,000 messages a second (browser.ts), memory (memory.ts).
  */
@@ -23,6 +26,7 @@ import { gzipSync } from "node:zlib";
 import { startBridge } from "../../harness/bridge.js";
 import { REPO_ROOT } from "../../server/http.js";
 import { eventsToBrowser, framesPerSecond } from "./browser.js";
+import { editToFirstMessage } from "./edit-run.js";
 import { runToFirstMessage } from "./first-message.js";
 import { memory } from "./memory.js";
 import { type Figure, printFigures, summarise } from "./stats.js";
@@ -110,6 +114,10 @@ async function attempt(name: string, measure: () => Promise<Figure | Figure[]>):
       },
     ];
   }
+}
+for (const mode of ["unchecked", "checked"] as const) {
+  const name = `edit-run-to-first-message (${mode})`;
+  figures.push(...(await attempt(name, async () => summarise(name, "ms", await editToFirstMessage(mode), { target: "median ≤ 300 ms" }))));
 }
 figures.push(...(await attempt("bridge→browser events", eventsToBrowser)));
 figures.push(...(await attempt("frames per second", framesPerSecond)));

@@ -3,7 +3,7 @@
  * the code on a slide is cut from the file that runs, at build time, never pasted.
  */
 import { readFileSync } from "node:fs";
-import ts from "typescript";
+import { extractSymbol } from "../../server/role-code/cut.js";
 
 /** What a slide names: a file under the repository, and a function (or a line range) in it. */
 export interface CodeReference {
@@ -30,31 +30,6 @@ export function parseCodeReference(text: string): CodeReference {
   if (!parsed || (!parsed[1] && !parsed[2])) throw new Error(`"${anchor}" is neither a name, a line range (L3-L9) nor both (name:L3-L9)`);
   const [, symbol, from, to] = parsed;
   return { file, ...(symbol ? { symbol } : {}), ...(from ? { lines: { from: Number(from), to: Number(to) } } : {}) };
-}
-
-function declaredName(statement: ts.Statement): string[] {
-  if (
-    ts.isFunctionDeclaration(statement) ||
-    ts.isClassDeclaration(statement) ||
-    ts.isInterfaceDeclaration(statement) ||
-    ts.isTypeAliasDeclaration(statement)
-  ) {
-    return statement.name ? [statement.name.text] : [];
-  }
-  if (ts.isVariableStatement(statement)) {
-    return statement.declarationList.declarations.flatMap((declaration) =>
-      ts.isIdentifier(declaration.name) ? [declaration.name.text] : [],
-    );
-  }
-  return [];
-}
-
-/** The source text of a top-level declaration, with its doc comment left out. */
-export function extractSymbol(source: string, fileName: string, symbol: string): string {
-  const sourceFile = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const statement = sourceFile.statements.find((candidate) => declaredName(candidate).includes(symbol));
-  if (!statement) throw new Error(`${fileName} has no top-level ${symbol}`);
-  return source.slice(statement.getStart(sourceFile), statement.getEnd());
 }
 
 /** Lines with their common indentation taken off, so a range cut from a loop body sits at the left. */

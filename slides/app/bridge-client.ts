@@ -8,7 +8,7 @@
  *
  * Lifecycle: connect() opens and keeps the connection; destroy() lets it go for good.
  */
-import type { AccessRole, ErrorCode, RunEvent, ServerMessage, StopReason } from "../../protocol/messages.js";
+import type { AccessRole, CodeDiagnostic, ErrorCode, RunEvent, ServerMessage, StopReason } from "../../protocol/messages.js";
 import { BINARY_EVENTS_PROTOCOL, decodeEvents } from "../../protocol/event-codec.js";
 import { shareToken } from "./page-mode.js";
 
@@ -16,7 +16,13 @@ import { shareToken } from "./page-mode.js";
  * What went wrong on this side of the connection: the bridge is not there, or it sent events
  * this page could not read (so its counters could no longer be trusted).
  */
-export type ClientErrorCode = "unreachable" | "bad-events";
+export type ClientErrorCode = "unreachable" | "bad-events" | "code-problems";
+
+/** A learner's version of one role's function, run in place of the demo's own. */
+export interface EditedCode {
+  role: string;
+  source: string;
+}
 
 export interface RunListener {
   onEvents(events: RunEvent[]): void;
@@ -40,6 +46,8 @@ export class BridgeError extends Error {
   constructor(
     readonly code: ErrorCode | ClientErrorCode,
     message: string,
+    /** For "code-problems": what the checker found in the edited code (nothing started). */
+    readonly diagnostics: CodeDiagnostic[] = [],
   ) {
     super(message);
   }
@@ -69,6 +77,8 @@ export class BridgeClient {
   readonly #runOfRequest = new Map<string, string>();
   /** Actions sent and not yet answered, by requestId. */
   readonly #pendingActions = new Map<string, { resolve(node: string): void; reject(error: BridgeError): void }>();
+  /** Checks of edited code sent and not yet answered, by requestId. */
+  readonly #pendingChecks = new Map<string, { resolve(diagnostics: CodeDiagnostic[]): void; reject(error: BridgeError): void }>();
   /** Watches by the requestId that asked for them; asked again after each reconnect. */
   readonly #watches = new Map<string, { demo: string; listener: WatchListener }>();
   readonly #statusListeners = new Set<(status: BridgeStatus) => void>();
@@ -137,13 +147,27 @@ export class BridgeClient {
     this.#statusListeners.clear();
   }
 
-  /** Starts a run of `demo`; resolves with its runId once the bridge has accepted it. */
-  async run(demo: string, params: Record<string, number>, listener: RunListener): Promise<string> {
+  /**
+   * Starts a run of `demo`, with `code` in place of one role's function if given; resolves with
+   * its runId once the bridge has accepted it. Edited code with errors rejects with
+   * "code-problems" and its diagnostics: nothing started.
+   */
+  async run(demo: string, params: Record<string, number>, listener: RunListener, code?: EditedCode): Promise<string> {
     const socket = await this.#open();
     const requestId = `q${++this.#requestCounter}`;
     return new Promise((resolve, reject) => {
       this.#pending.set(requestId, { resolve, reject, listener });
-      socket.send(JSON.stringify({ type: "run", requestId, demo, params }));
+      socket.send(JSON.stringify({ type: "run", requestId, demo, params, ...(code ? { code } : {}) }));
+    });
+  }
+
+  /** Asks the bridge what is wrong with an edit of `role`'s function (nothing starts); resolves with the problems, none when it may run. */
+  async check(demo: string, code: EditedCode): Promise<CodeDiagnostic[]> {
+    const socket = await this.#open();
+    const requestId = `c${++this.#requestCounter}`;
+    return new Promise((resolve, reject) => {
+      this.#pendingChecks.set(requestId, { resolve, reject });
+      socket.send(JSON.stringify({ type: "check", requestId, demo, role: code.role, source: code.source }));
     });
   }
 
@@ -215,11 +239,12 @@ export class BridgeClient {
 
   /** The bridge is gone (or had no room: `full` says why), so are its processes: every run this page had has ended. Try again, later and later. */
   #onClosed(full: string | undefined): void {
-    for (const request of [...this.#pending.values(), ...this.#pendingActions.values()]) {
+    for (const request of [...this.#pending.values(), ...this.#pendingActions.values(), ...this.#pendingChecks.values()]) {
       request.reject(new BridgeError("unreachable", "the connection to the bridge closed"));
     }
     this.#pending.clear();
     this.#pendingActions.clear();
+    this.#pendingChecks.clear();
     for (const listener of this.#runs.values()) listener.onStopped("bridge-exit");
     this.#runs.clear();
     this.#runOfRequest.clear();
@@ -285,12 +310,35 @@ export class BridgeClient {
       case "events":
         this.#runs.get(message.runId)?.onEvents(message.events);
         return;
+      case "code-problems": {
+        const check = this.#pendingChecks.get(message.requestId);
+        this.#pendingChecks.delete(message.requestId);
+        check?.resolve(message.diagnostics);
+        const request = this.#pending.get(message.requestId);
+        if (!request) return;
+        this.#pending.delete(message.requestId);
+        const errors = message.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
+        request.reject(
+          new BridgeError(
+            "code-problems",
+            `your code has ${errors === 1 ? "an error" : `${errors} errors`}: nothing was started`,
+            message.diagnostics,
+          ),
+        );
+        return;
+      }
       case "stopped":
         this.#runs.get(message.runId)?.onStopped(message.reason);
         this.#runs.delete(message.runId);
         for (const [requestId, runId] of this.#runOfRequest) if (runId === message.runId) this.#runOfRequest.delete(requestId);
         return;
       case "error": {
+        const check = message.requestId ? this.#pendingChecks.get(message.requestId) : undefined;
+        if (check) {
+          this.#pendingChecks.delete(message.requestId!);
+          check.reject(new BridgeError(message.code, message.message));
+          return;
+        }
         const action = message.requestId ? this.#pendingActions.get(message.requestId) : undefined;
         if (action) {
           this.#pendingActions.delete(message.requestId!);

@@ -14,13 +14,18 @@
  * Besides `zmq-demo-state` ({state, status}), the widget dispatches two bubbling events others
  * may follow without reaching into it: `zmq-demo-reset` ({params}) when a run (or replay) begins
  * afresh with those parameters, and `zmq-demo-events` ({events, live}) with every batch of its
- * events; `live` is false for a replay's recorded events.
+ * events; `live` is false for a replay's recorded events. `zmq-demo-code-problems` ({diagnostics})
+ * says a run's edited code had errors and nothing started.
+ *
+ * A page's editor hands the widget a learner's version of one role's function (useCode): from
+ * then on its runs start that role with it (the speaker view's Run, driving this widget, too).
  */
 import { manifests } from "../../protocol/manifests.js";
 import type { DemoManifest, ParamValues } from "../../protocol/manifest.js";
 import type { DeliverEvent, LostEvent, RunEvent } from "../../protocol/messages.js";
 import { presetValues } from "../../protocol/trace-format.js";
 import { type ActionChoice, ActionBar } from "./action-bar.js";
+import type { EditedCode } from "./bridge-client.js";
 import { actionWords, refusalWords } from "./action-words.js";
 import { keepControlKeysFromDeck } from "./deck-keys.js";
 import { type DemoEvent, type DemoState, isActive, nextState, shownState } from "./demo-state.js";
@@ -89,6 +94,8 @@ export class ZmqDemo extends HTMLElement {
   #keysKept = false;
   /** A still frame's moment, on the page's clock: its diagram's time stands there. */
   #stillAt = Number.NaN;
+  /** The learner's version of a role's function its runs use, if an editor gave one. */
+  #code: (() => EditedCode) | undefined;
   readonly #onClick = () => this.toggle();
 
   /** What the widget's source tells it (see sources/run-source.ts). */
@@ -100,6 +107,8 @@ export class ZmqDemo extends HTMLElement {
     adopt: (state, status) => this.#enter(state, status),
     restore: (snapshot) => this.#restore(snapshot),
     freeze: (inFlight, status) => void this.#freeze(inFlight, status),
+    codeProblems: (diagnostics) =>
+      this.dispatchEvent(new CustomEvent("zmq-demo-code-problems", { bubbles: true, detail: { diagnostics } })),
   };
 
   /** The state and the status line, for the speaker view's previews. */
@@ -244,7 +253,17 @@ export class ZmqDemo extends HTMLElement {
 
   run(): void {
     if (!this.#source?.canRun || this.isActive || !this.#params) return;
-    this.#source.run(this.#params.values());
+    this.#source.run(this.#params.values(), this.#code?.());
+  }
+
+  /** Runs from now on start a learner's version of a role's function, read at each Run (`undefined`: the demo's own again). */
+  useCode(code: (() => EditedCode) | undefined): void {
+    this.#code = code;
+  }
+
+  /** Whether this page may run here (not a viewer's, not a still frame). */
+  get canRun(): boolean {
+    return this.#source?.canRun ?? false;
   }
 
   /** Ends the run or the replay, if there is one (a viewer's widget ends nothing). */

@@ -41,6 +41,8 @@ interface NodeView {
   detail: SVGTextElement | undefined;
   /** The stack of messages waiting at the node's socket, beside its socket strip. */
   queue: SVGGElement | undefined;
+  /** "yours": shown while the process runs the learner's edited code. */
+  yours: SVGTextElement;
 }
 
 /** One line between two processes: its lanes (forward, and back when two-way) and its rate. */
@@ -310,6 +312,10 @@ export class DiagramView implements Panel {
       setData(group, "lossesKnown", String(node.unsettled.length === 0));
       setData(group, "status", node.status);
       group.classList.toggle("has-losses", node.lost > 0 || node.missed > 0);
+      // A process running the learner's own code: marked, and labelled "yours".
+      if (node.edited) setData(group, "edited", "true");
+      else delete group.dataset.edited;
+      view.yours.style.display = node.edited ? "" : "none";
       if (view.queue) this.#drawQueue(view, view.queue, model.traffic.queued(node.id), node.waitingSends.length);
       // Fewer words rather than smaller letters: the first wording that fits the node.
       const room = layout.width - (layout.density === "tiny" ? 8 : 12);
@@ -578,6 +584,15 @@ export class DiagramView implements Panel {
     const counters = text(FONTS.counters, { class: "node-counters", x: middle, y: rows.counters, "text-anchor": "middle" });
     if (detail) group.append(detail);
     group.append(counters);
+    // In the socket strip's right end, clear of the centred socket type: inside the node, so never cut off.
+    const yours = text(
+      FONTS.detail,
+      { class: "node-yours", x: width - 8, y: strip.y + strip.height / 2 + FONTS.detail.size * 0.35, "text-anchor": "end" },
+      "yours",
+    );
+    yours.setAttribute("aria-label", "runs your code");
+    yours.style.display = "none";
+    group.append(yours);
     let queue: SVGGElement | undefined;
     if (placed.queue) {
       // Out of the socket, beside its lanes, growing away from the node.
@@ -596,7 +611,7 @@ export class DiagramView implements Panel {
       group.append(queue);
     }
     layer.append(group);
-    return { layout: placed, group, counters, detail, queue };
+    return { layout: placed, group, counters, detail, queue, yours };
   }
 
   #drawEdge(layer: SVGGElement, edge: EdgeLayout): void {

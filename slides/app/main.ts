@@ -2,7 +2,8 @@
  * Boots the deck: the slides rendered at build time, reveal.js, the demo widgets, and the
  * keys and slide changes that start and stop runs; on a phone, the reading layout; for a
  * viewer of a shared deck, following the presenter's slide. The widgets' code loads once the
- * first slide is on screen: no slide needs it to be drawn.
+ * first slide is on screen: no slide needs it to be drawn; the code editor (E on a code slide)
+ * only when it is first opened.
  */
 import Reveal from "reveal.js";
 import Notes from "reveal.js/plugin/notes";
@@ -21,6 +22,14 @@ import { ThemeSwitch, applyTheme, keptTheme } from "./theme-switch.js";
 import { loadTrace } from "./trace-player.js";
 
 const live = pageMode === "live";
+
+function browserStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
 /** Narrower than this (a phone), the deck reads as a column (reading-layout.ts); the tutorial narrows its demos at the same width. */
 const READING_QUERY = "(max-width: 700px)";
 // A phone reads the deck as a column; the speaker view's small previews stay slides.
@@ -125,11 +134,35 @@ if (live) {
   }
 }
 
-deck.addKeyBinding({ keyCode: 82, key: "R", description: "Run or stop this slide's demo" }, () => {
-  for (const widget of deck.getCurrentSlide()?.querySelectorAll<ZmqDemo>("zmq-demo") ?? []) widget.toggle();
+/** The demo an open editor on a code slide runs (set once the editor's buttons are loaded). */
+let editedWidgetOn: (slide: Element | undefined) => ZmqDemo | undefined = () => undefined;
+deck.addKeyBinding({ keyCode: 82, key: "R", description: "Run or stop this slide's demo (with your code on an edited code slide)" }, () => {
+  const slide = deck.getCurrentSlide();
+  const widgets = [...(slide?.querySelectorAll<ZmqDemo>("zmq-demo") ?? [])];
+  const edited = editedWidgetOn(slide);
+  for (const widget of widgets.length > 0 ? widgets : edited ? [edited] : []) widget.toggle();
 });
 
 await import("./demo-widget.js");
+// The presenter may edit a role's function on its code slide and run it (a viewer never sends code).
+if (live && shareToken() === undefined) {
+  const edits = await import("./code-edit/edit-buttons.js");
+  editedWidgetOn = edits.editedWidgetOn;
+  edits.addEditButtons(slidesElement, {
+    storage: browserStorage(),
+    // The demo's widget whose run spans this slide; else the demo's first, made to span it too.
+    widgetFor(block, demo) {
+      const slideId = block.closest("section")?.id ?? "";
+      const candidates = widgets().filter((widget) => widget.getAttribute("demo") === demo);
+      const widget = candidates.find((candidate) => candidate.livesOn(slideId)) ?? candidates[0];
+      if (widget && !widget.livesOn(slideId)) widget.setAttribute("spans", `${widget.getAttribute("spans") ?? ""} ${slideId}`.trim());
+      return widget;
+    },
+  });
+  deck.addKeyBinding({ keyCode: 69, key: "E", description: "Edit this slide's code and run your version with R" }, () =>
+    edits.editOn(deck.getCurrentSlide()),
+  );
+}
 if (pageMode !== "print") {
   const { RunDock } = await import("./run-dock.js");
   const dock = new RunDock({ list: live });

@@ -60,6 +60,8 @@ export interface NodeState {
   exitCode?: number | null;
   exitSignal?: string | null;
   lastError?: string;
+  /** It runs a learner's edited version of its role's function. */
+  edited?: boolean;
 }
 
 function pushBounded<T>(list: T[], item: T): void {
@@ -223,6 +225,7 @@ export class RunModel {
           endpoints: [],
           exitCode: undefined,
           exitSignal: undefined,
+          edited: event.edited === true,
         });
         this.#forgetBound(node.id);
         node.rateWindow = { t: event.t, sent: 0, received: 0 };

@@ -21,6 +21,7 @@ export const queueDemo = defineDemo({
       label: "Queue",
       socket: "ROUTER · DEALER",
       script: "queue.js",
+      code: { file: "demos/queue/queue.ts", symbol: "queue" },
       count: { default: 1, min: 1, max: 1 },
       endpoints: [{ bind: "frontend" }, { bind: "backend" }],
       params: [],

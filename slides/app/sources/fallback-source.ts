@@ -5,7 +5,7 @@
  */
 import type { ParamValues } from "../../../protocol/manifest.js";
 import type { ActionChoice } from "../action-bar.js";
-import { BridgeClient, BridgeError } from "../bridge-client.js";
+import { BridgeClient, BridgeError, type EditedCode } from "../bridge-client.js";
 import { LiveSource } from "./live-source.js";
 import { ReplaySource } from "./replay-source.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
@@ -17,6 +17,8 @@ export class FallbackSource implements RunSource {
   readonly #live: LiveSource;
   readonly #replay: ReplaySource;
   #stopFollowing: (() => void) | undefined;
+  /** Where to say that a learner's code needs the live server. */
+  #sink: RunSink | undefined;
 
   constructor(context: SourceContext) {
     this.#live = new LiveSource(context);
@@ -33,6 +35,7 @@ export class FallbackSource implements RunSource {
   }
 
   connect(sink: RunSink): void {
+    this.#sink = sink;
     this.#live.connect(sink);
     this.#replay.connect(sink);
     // The bridge's comings and goings, said where the presenter looks: on the demo.
@@ -48,10 +51,13 @@ export class FallbackSource implements RunSource {
     });
   }
 
-  run(params: ParamValues): void {
+  run(params: ParamValues, code?: EditedCode): void {
     if (this.#live.active || this.#replay.active) return;
-    this.#live.start(params).catch((error: unknown) => {
-      if (error instanceof BridgeError && error.code === "unreachable") void this.#replay.play();
+    this.#live.start(params, code).catch((error: unknown) => {
+      if (!(error instanceof BridgeError && error.code === "unreachable")) return;
+      // A recording is of the demo's own code: it cannot stand in for the learner's.
+      if (code) this.#sink?.notice("Your code runs only on the live server: start it with `npm start`");
+      else void this.#replay.play();
     });
   }
 

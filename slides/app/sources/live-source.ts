@@ -7,7 +7,7 @@
 import type { ParamValues } from "../../../protocol/manifest.js";
 import type { StopReason } from "../../../protocol/messages.js";
 import type { ActionChoice } from "../action-bar.js";
-import { BridgeClient, BridgeError } from "../bridge-client.js";
+import { BridgeClient, BridgeError, type EditedCode } from "../bridge-client.js";
 import type { RunSink, RunSource, SourceContext } from "./run-source.js";
 
 const STOP_WORDS: Record<StopReason, string> = {
@@ -46,12 +46,12 @@ export class LiveSource implements RunSource {
     this.#sink = sink;
   }
 
-  run(params: ParamValues): void {
-    void this.start(params).catch(() => {});
+  run(params: ParamValues, code?: EditedCode): void {
+    void this.start(params, code).catch(() => {});
   }
 
   /** Starts a run; rejects (changing nothing) only when no bridge answers. */
-  async start(params: ParamValues): Promise<void> {
+  async start(params: ParamValues, code?: EditedCode): Promise<void> {
     const sink = this.#sink;
     if (!sink || this.active) return;
     this.#starting = true;
@@ -62,22 +62,28 @@ export class LiveSource implements RunSource {
       await this.#client.open();
       sink.begin(params);
       sink.transition("run");
-      runId = await this.#client.run(this.#context.demo, params, {
-        onEvents: (events) => sink.events(events, true),
-        onStopped: (reason) => {
-          this.#runId = undefined;
-          sink.transition(reason === "failed" ? "failed" : "stopped", STOP_WORDS[reason]);
+      runId = await this.#client.run(
+        this.#context.demo,
+        params,
+        {
+          onEvents: (events) => sink.events(events, true),
+          onStopped: (reason) => {
+            this.#runId = undefined;
+            sink.transition(reason === "failed" ? "failed" : "stopped", STOP_WORDS[reason]);
+          },
+          onError: (code, message) => {
+            // Events this page could not read: the client has had the bridge end the run and forgotten it.
+            if (code === "bad-events") this.#runId = undefined;
+            sink.transition("failed", `${code}: ${message}`);
+          },
         },
-        onError: (code, message) => {
-          // Events this page could not read: the client has had the bridge end the run and forgotten it.
-          if (code === "bad-events") this.#runId = undefined;
-          sink.transition("failed", `${code}: ${message}`);
-        },
-      });
+        code,
+      );
     } catch (error) {
       this.#starting = false;
       if (error instanceof BridgeError && error.code === "unreachable") throw error;
       sink.transition("failed", error instanceof BridgeError ? `${error.code}: ${error.message}` : String(error));
+      if (error instanceof BridgeError && error.code === "code-problems") sink.codeProblems(error.diagnostics);
       return;
     }
     this.#starting = false;

@@ -9,8 +9,9 @@
  * - still: the PDF's print view shows a frame of a recorded run (still-source.ts).
  */
 import type { ParamValues } from "../../../protocol/manifest.js";
-import type { DeliverEvent, RunEvent } from "../../../protocol/messages.js";
+import type { CodeDiagnostic, DeliverEvent, RunEvent } from "../../../protocol/messages.js";
 import type { ActionChoice } from "../action-bar.js";
+import type { EditedCode } from "../bridge-client.js";
 import type { DemoEvent, DemoState } from "../demo-state.js";
 import type { RunSnapshot } from "../run-model.js";
 
@@ -29,6 +30,8 @@ export interface RunSink {
   restore(snapshot: RunSnapshot): void;
   /** For a still frame: these messages are drawn on their way, standing still; the frame is done. */
   freeze(inFlight: DeliverEvent[], status: string): void;
+  /** The bridge found errors in the edited code of a run: nothing started; these are where. */
+  codeProblems(diagnostics: CodeDiagnostic[]): void;
 }
 
 /**
@@ -48,8 +51,8 @@ export interface RunSource {
   readonly mirrored: boolean;
   /** Starts feeding `sink`: a watch asks the bridge, a mirror asks the main window, a still draws. */
   connect(sink: RunSink): void;
-  /** Starts a run with these parameters. */
-  run(params: ParamValues): void;
+  /** Starts a run with these parameters, and with `code` in place of one role's function if given. */
+  run(params: ParamValues, code?: EditedCode): void;
   /** Ends the run or the replay, if there is one. */
   stop(): void;
   /** Asks for an action on the live run; resolves with the node it concerned, rejects with the reason it was refused. */

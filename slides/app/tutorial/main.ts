@@ -27,7 +27,12 @@ const followWidth = () => document.documentElement.classList.toggle("narrow", na
 followWidth();
 narrow.addEventListener("change", followWidth);
 
-const reader = new TutorialReader(document.querySelector<HTMLElement>("#tutorial")!, slidesHtml, new ProgressStore(browserStorage()));
+const reader = new TutorialReader(
+  document.querySelector<HTMLElement>("#tutorial")!,
+  slidesHtml,
+  new ProgressStore(browserStorage()),
+  browserStorage(),
+);
 reader.render();
 reader.bind();
 reader.update();

@@ -9,7 +9,9 @@
  * Lifecycle: render() builds the page, bind()/unbind() attach the keys and the address,
  * update() shows the current step, destroy() lets it go.
  */
+import { type EditHost, addEditButtons, editableRole, editorFor } from "../code-edit/edit-buttons.js";
 import type { ZmqDemo } from "../demo-widget.js";
+import { shareToken } from "../page-mode.js";
 import { ExercisePanel } from "./exercise-panel.js";
 import { exercises } from "./exercises.js";
 import type { ProgressStore } from "./progress.js";
@@ -46,10 +48,37 @@ export class TutorialReader {
     event.preventDefault();
   };
 
-  constructor(root: HTMLElement, slidesHtml: string, progress: ProgressStore) {
+  /** Where a step's editor runs the learner's code: the step's own widget of that demo, or one made beside the editor. */
+  readonly #editHost: EditHost;
+
+  constructor(root: HTMLElement, slidesHtml: string, progress: ProgressStore, storage: Storage | undefined) {
     this.#root = root;
     this.#slidesHtml = slidesHtml;
     this.#progress = progress;
+    this.#editHost = {
+      storage,
+      widgetFor: (block, demo) => {
+        const step = block.closest("section");
+        const present = step?.querySelector<ZmqDemo>(`zmq-demo[demo="${demo}"]`);
+        if (present) return present;
+        // The step's live diagram, beside the editor; with the parameters its code exercise picks.
+        const widget = document.createElement("zmq-demo") as ZmqDemo;
+        widget.setAttribute("demo", demo);
+        const picked = exercises.find((exercise) => exercise.step === step?.id && exercise.demo === demo && exercise.params)?.params;
+        if (picked)
+          widget.setAttribute(
+            "params",
+            Object.entries(picked)
+              .map(([name, value]) => `${name}=${value}`)
+              .join(" "),
+          );
+        const pair = document.createElement("div");
+        pair.className = "edit-with-demo";
+        block.before(pair);
+        pair.append(block, widget);
+        return widget;
+      },
+    };
   }
 
   /** Builds the header, the steps (slides with narration and exercises) and the navigation. */
@@ -185,16 +214,39 @@ export class TutorialReader {
       narration.append(...notes.childNodes);
       notes.replaceWith(narration);
     }
+    // A viewer of a shared deck sends no code, so it gets no editor.
+    if (shareToken() === undefined) addEditButtons(step, this.#editHost);
     const widget = step.querySelector<HTMLElement>("zmq-demo");
     for (const exercise of exercises.filter((candidate) => candidate.step === step.id)) {
-      const target = widget?.getAttribute("demo") === exercise.demo ? widget : undefined;
+      // A code exercise follows whichever widget of its demo the step's editor runs.
+      const target = exercise.role ? step : widget?.getAttribute("demo") === exercise.demo ? widget : undefined;
       if (!target) continue;
-      const panel = new ExercisePanel(exercise, target, this.#progress);
+      const block = exercise.role ? this.#listingOf(step, exercise.demo, exercise.role) : undefined;
+      const startFrom = block ? (source: string) => void this.#startFrom(block, source) : undefined;
+      const panel = new ExercisePanel(exercise, target, this.#progress, startFrom);
       panel.render();
       panel.setBridgeLive(this.#bridgeLive);
       step.append(panel.element);
       this.#panels.push(panel);
     }
+  }
+
+  /** The step's listing of `demo`'s `role`, the one its Edit opens. */
+  #listingOf(step: HTMLElement, demo: string, role: string): HTMLElement | undefined {
+    return [...step.querySelectorAll<HTMLElement>(".code-block[data-source]")].find((block) => {
+      const editable = editableRole(block);
+      return editable?.demo === demo && editable.role === role;
+    });
+  }
+
+  /** Opens the listing's editor and puts an exercise's starting point in it (their edit kept only if they agree). */
+  async #startFrom(block: HTMLElement, source: string): Promise<void> {
+    const editor = await editorFor(block, this.#editHost);
+    if (!editor) return;
+    if (editor.edited && editor.source !== source && !confirm("Replace your code with the exercise's skeleton? (Undo brings it back.)"))
+      return;
+    editor.setSource(source);
+    editor.focus();
   }
 
   #link(anchor: HTMLAnchorElement, step: HTMLElement | undefined, words: string): void {
