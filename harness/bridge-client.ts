@@ -89,9 +89,9 @@ export class BridgeClient {
   }
 
   /** Sends a request and resolves with the bridge's answer to it ("started", "acted", "watching", "shown" or "error"). */
-  async request(body: Record<string, unknown>): Promise<ServerMessage> {
+  async request(body: Record<string, unknown>, timeoutMs = 20_000): Promise<ServerMessage> {
     const requestId = this.newRequestId();
-    const answer = this.waitFor((message) => "requestId" in message && message.requestId === requestId);
+    const answer = this.waitFor((message) => "requestId" in message && message.requestId === requestId, timeoutMs);
     this.send({ ...body, requestId });
     return answer;
   }

@@ -11,7 +11,7 @@ import type { Browser } from "playwright-core";
 import { launchChromium } from "../harness/browser.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";
-import { BridgeClient as BridgePage } from "../harness/bridge-client.js";
+import { BridgeClient as BridgeClient } from "../harness/bridge-client.js";
 import { demoProcessesOf } from "../harness/processes.js";
 
 const elsewhere = otherLocalAddress();
@@ -90,7 +90,7 @@ describe("a viewer of a shared deck and code", {
   });
 
   it("the bridge refuses a viewer's run with code and its check as read-only, and starts nothing", async () => {
-    const page = await BridgePage.open(`http://${elsewhere}:${bridge.port}`, { token, localAddress: elsewhere });
+    const page = await BridgeClient.open(`http://${elsewhere}:${bridge.port}`, { token, localAddress: elsewhere });
     try {
       const run = page.newRequestId();
       page.send({ type: "run", requestId: run, demo: "req-rep", code: { role: "server", source: SOURCE } });

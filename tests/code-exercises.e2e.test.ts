@@ -10,14 +10,14 @@ import { after, before, describe, it } from "node:test";
 import type { ServerMessage } from "../protocol/messages.js";
 import { exercises } from "../slides/app/tutorial/exercises.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";
-import { BridgeClient as BridgePage } from "../harness/bridge-client.js";
+import { BridgeClient as BridgeClient } from "../harness/bridge-client.js";
 
 let bridge: RunningBridge;
-let page: BridgePage;
+let page: BridgeClient;
 
 before(async () => {
   bridge = await startBridge();
-  page = await BridgePage.open(bridge.url);
+  page = await BridgeClient.open(bridge.url);
 });
 after(async () => {
   page?.socket.close();

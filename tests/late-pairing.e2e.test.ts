@@ -11,17 +11,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { RunEvent } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";
-import { RunClient } from "./helpers/run-client.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 import { deliveries, frameText, linesByLife, losses } from "./helpers/run-facts.js";
 
 let bridge: RunningBridge;
-let client: RunClient;
+let client: BridgeClient;
 
 before(async () => {
   bridge = await startBridge();
 });
 beforeEach(async () => {
-  client = await RunClient.open(bridge.url);
+  client = await BridgeClient.open(bridge.url, { origin: null });
 });
 afterEach(() => client?.close());
 after(async () => {
@@ -41,25 +41,25 @@ function printedTasks(events: readonly RunEvent[]): string[] {
 describe("a receive paired late", () => {
   it(`STREAMER at its defaults with a producer held still a moment: no task a worker printed is declared lost, and each is drawn through the streamer (${ROUNDS} runs)`, async () => {
     for (let round = 1; round <= ROUNDS; round++) {
-      const runId = await client.run("streamer", {});
-      await client.waitUntil(() => printedTasks(client.events).length >= 2, 20_000, "the workers at work");
+      const runId = await client.start("streamer", {});
+      await client.waitUntil(() => printedTasks(client.events()).length >= 2, 20_000, "the workers at work");
       // Held still, producer-2 is heard from by no one: every task the streamer takes meanwhile
       // (producer-1's) waits to be paired, as it may have been producer-2's, while the streamer
       // goes idle between tasks and producer-1 runs on.
-      const producer2 = client.events.find((event) => event.kind === "spawn" && event.node === "producer-2") as { pid: number };
+      const producer2 = client.events().find((event) => event.kind === "spawn" && event.node === "producer-2") as { pid: number };
       process.kill(producer2.pid, "SIGSTOP");
       try {
         await sleep(1500);
       } finally {
         process.kill(producer2.pid, "SIGCONT");
       }
-      const printedAtResume = printedTasks(client.events).length;
-      await client.waitUntil(() => printedTasks(client.events).length >= printedAtResume + 4, 20_000, "tasks printed after the pause");
+      const printedAtResume = printedTasks(client.events()).length;
+      await client.waitUntil(() => printedTasks(client.events()).length >= printedAtResume + 4, 20_000, "tasks printed after the pause");
       // Long enough for a verdict on what was taken during the pause to have come.
       await sleep(1000);
       await client.stop(runId);
 
-      const events = client.events;
+      const events = client.events();
       const printed = printedTasks(events);
       assert.ok(
         printed.some((task) => task.endsWith("producer-1")),

@@ -16,7 +16,7 @@ import { MAX_CODE_BYTES, type ServerMessage, type SpawnEvent } from "../protocol
 import { extractSymbol } from "../server/role-code/cut.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { waitUntilNotRunning } from "../harness/processes.js";
-import { RunClient } from "./helpers/run-client.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 
 /** The REP server's function exactly as its slide shows it. */
 const SERVER = extractSymbol(readFileSync(`${REPO_ROOT}demos/req-rep/server.ts`, "utf8"), "server.ts", "startServer");
@@ -34,17 +34,17 @@ const FAST = { work: 0, interval: 100 };
  */
 const FIRST_CHECK_MS = 90_000;
 /** A page opens the editor on the REP server: its first check answers once the checker is loaded. */
-async function openEditor(page: RunClient): Promise<void> {
+async function openEditor(page: BridgeClient): Promise<void> {
   const reply = await page.request({ type: "check", demo: "req-rep", role: "server", source: SERVER }, FIRST_CHECK_MS);
   assert.equal(reply.type === "code-problems" && reply.diagnostics.length, 0, JSON.stringify(reply));
 }
 
 let bridge: RunningBridge;
-let client: RunClient;
+let client: BridgeClient;
 let scratch: string;
 before(async () => {
   bridge = await startBridge();
-  client = await RunClient.open(bridge.url);
+  client = await BridgeClient.open(bridge.url, { origin: null });
   scratch = mkdtempSync(join(tmpdir(), "role-code-run-"));
   await openEditor(client);
 });
@@ -64,9 +64,11 @@ function runFolders(): string[] {
   );
 }
 
-const spawnOf = (node: string) => client.events.find((event): event is SpawnEvent => event.kind === "spawn" && event.node === node);
+const spawnOf = (node: string) => client.events().find((event): event is SpawnEvent => event.kind === "spawn" && event.node === node);
 const exitOf = (node: string) =>
-  client.events.find((event) => event.kind === "exit" && event.node === node) as { code: number | null; signal: string | null } | undefined;
+  client.events().find((event) => event.kind === "exit" && event.node === node) as
+    | { code: number | null; signal: string | null }
+    | undefined;
 
 async function runEdited(source: string, params: Record<string, number> = FAST): Promise<{ reply: ServerMessage; runId?: string }> {
   const reply = await client.request({ type: "run", demo: "req-rep", params, code: { role: "server", source } }, 30_000);
@@ -82,7 +84,7 @@ describe("running a learner's edited role", () => {
       30_000,
       "the edited reply at the client",
     );
-    const delivered = client.events.find((event) => event.kind === "deliver" && event.node === "client-1" && event.from === "server-1");
+    const delivered = client.events().find((event) => event.kind === "deliver" && event.node === "client-1" && event.from === "server-1");
     assert.ok(delivered, "the diagram draws the reply from the learner's server to the client");
     assert.equal(spawnOf("server-1")?.edited, true);
     assert.equal(spawnOf("client-1")?.edited, undefined, "the client runs the demo's own code");
@@ -204,7 +206,7 @@ describe("running a learner's edited role", () => {
 describe("a bridge killed with kill -9 while a learner's role loops", () => {
   it("leaves no process of it running", async () => {
     const doomed = await startBridge();
-    const page = await RunClient.open(doomed.url);
+    const page = await BridgeClient.open(doomed.url, { origin: null });
     try {
       await openEditor(page);
       const source = SERVER.replace(
@@ -214,7 +216,10 @@ describe("a bridge killed with kill -9 while a learner's role loops", () => {
       const reply = await page.request({ type: "run", demo: "req-rep", params: FAST, code: { role: "server", source } }, 30_000);
       assert.equal(reply.type, "started", JSON.stringify(reply));
       await page.waitUntil(() => page.output("server-1").includes("looping on Hello"), 30_000, "the server looping");
-      const pids = page.events.filter((event): event is SpawnEvent => event.kind === "spawn").map((event) => event.pid);
+      const pids = page
+        .events()
+        .filter((event): event is SpawnEvent => event.kind === "spawn")
+        .map((event) => event.pid);
       await doomed.stop("SIGKILL");
       assert.deepEqual(await waitUntilNotRunning(pids, 10_000), [], "the orphan reaper ended the looping process and its peer");
     } finally {
@@ -237,9 +242,9 @@ describe("a shared deck's viewer", () => {
     for (let tries = 0; tries < 100 && !/\?token=[\w-]+\n/.test(shared.output()); tries++)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const token = /\?token=([\w-]+)/.exec(shared.output())?.[1] ?? "";
-    const viewer = await RunClient.open(shared.url, { origin: shared.url, token });
+    const viewer = await BridgeClient.open(shared.url, { origin: shared.url, token });
     try {
-      const hello = await viewer.waitForMessage((message) => message.type === "hello");
+      const hello = await viewer.waitFor((message) => message.type === "hello");
       assert.equal(hello.type === "hello" && hello.role, "viewer");
       for (const body of [
         { type: "run", demo: "req-rep", code: { role: "server", source: SERVER } },
