@@ -79,11 +79,11 @@ describe("losses on the diagram", () => {
     }, widget);
     await page.getByRole("button", { name: "Run" }).click();
     const publisher = page.locator(`${widget} [data-node="publisher-1"]`);
-    await page.waitForFunction(
-      (selector) => Number(document.querySelector(`${selector} [data-node="publisher-1"]`)?.getAttribute("data-lost")) >= 1,
-      widget,
-      { timeout: 20_000 },
-    );
+    // The first losses may be slow joiners' (a subscriber connected, its subscription not yet
+    // there), drawn towards it; the topics no subscriber filters for are dropped for nobody.
+    await page
+      .waitForFunction(() => (window as unknown as { drops: string[] }).drops.includes("publisher-1→"), undefined, { timeout: 20_000 })
+      .catch(() => {});
     const drops = await page.evaluate(() => (window as unknown as { drops: string[] }).drops);
     assert.ok(
       drops.includes("publisher-1→"),
