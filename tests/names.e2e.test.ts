@@ -75,6 +75,22 @@ describe("one name per process, on every demo's slide", () => {
       const page = await harness.openSlide(slide);
       const widget = page.locator(`section#${slide} zmq-demo[data-demo="${name}"]`);
       const nodes = defaultNodes(manifest);
+      // Every line the output shows, as it is shown: the panel keeps only the latest that fit, and
+      // a busy process's lines (the adder's sink) scroll the others' away before a viewer reads.
+      await page.evaluate((selector) => {
+        const seen: { printedBy: string; prefix: string; text: string }[] = [];
+        (window as unknown as { printed: typeof seen }).printed = seen;
+        new MutationObserver((changes) => {
+          for (const change of changes)
+            for (const item of change.addedNodes)
+              if (item instanceof HTMLLIElement)
+                seen.push({
+                  printedBy: item.getAttribute("data-printed-by")!,
+                  prefix: item.querySelector(".output-node")?.textContent ?? "",
+                  text: item.lastChild?.textContent ?? "",
+                });
+        }).observe(document.querySelector(`${selector} .demo-output`)!, { childList: true });
+      }, `section#${slide} zmq-demo[data-demo="${name}"]`);
       await widget.locator("button.demo-run").click();
       // Every process started, then a while to print: what a viewer waits for before reading.
       await page.waitForFunction(
@@ -107,12 +123,19 @@ describe("one name per process, on every demo's slide", () => {
 
       await widget.locator("button.demo-run").click();
       await page.locator(`section#${slide} zmq-demo[data-state="stopped"]`).waitFor({ timeout: 15_000 });
-      const lines = await widget.locator(".demo-output li").evaluateAll((items) =>
-        items.map((item) => ({
-          printedBy: item.getAttribute("data-printed-by")!,
-          prefix: item.querySelector(".output-node")?.textContent ?? "",
-          text: item.lastChild?.textContent ?? "",
-        })),
+      // Each process's last lines (its totals, printed as Stop ends it) reach the panel a moment after.
+      await page
+        .waitForFunction(
+          (ids) => {
+            const printed = (window as unknown as { printed: { printedBy: string }[] }).printed;
+            return ids.every((id) => printed.some((line) => line.printedBy === id));
+          },
+          nodes,
+          { timeout: 5000 },
+        )
+        .catch(() => {});
+      const lines = await page.evaluate(
+        () => (window as unknown as { printed: { printedBy: string; prefix: string; text: string }[] }).printed,
       );
       assert.ok(lines.length > 0, "the processes printed");
       const printers = new Set<string>();
