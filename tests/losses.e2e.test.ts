@@ -82,16 +82,21 @@ describe("losses on the diagram", () => {
     // The first losses may be slow joiners' (a subscriber connected, its subscription not yet
     // there), drawn towards it; the topics no subscriber filters for are dropped for nobody.
     await page
-      .waitForFunction(() => (window as unknown as { drops: string[] }).drops.includes("publisher-1→"), undefined, { timeout: 20_000 })
+      .waitForFunction(() => (window as unknown as { drops: string[] }).drops.includes("publisher-1→"), undefined, { timeout: 10_000 })
       .catch(() => {});
     const drops = await page.evaluate(() => (window as unknown as { drops: string[] }).drops);
+    // Drawn falling out of the publisher: towards a subscriber still joining, or for nobody.
     assert.ok(
-      drops.includes("publisher-1→"),
-      `a message nobody wanted was drawn falling out of the publisher, for nobody: ${[...new Set(drops)]}`,
+      drops.some((drop) => drop.startsWith("publisher-1→")),
+      `a lost message was drawn falling out of the publisher: ${[...new Set(drops)]}`,
     );
     await publisher.click();
     const inspector = page.getByRole("region", { name: "Inspector" });
-    await inspector.getByText(/no subscriber wanted it/).waitFor({ timeout: 10_000 });
+    // At the defaults one subscriber takes everything: what went before the subscriptions is a slow joiner's loss.
+    await inspector
+      .getByText(/no subscriber wanted it|the subscriber was still joining/)
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.getByRole("button", { name: "Stop" }).click();
     await page.close();
   });
