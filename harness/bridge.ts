@@ -17,6 +17,27 @@ export interface RunningBridge {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Bridges this process started and has not seen end: ended with it, however it ends. */
+const running = new Set<ChildProcess>();
+let handlersInstalled = false;
+
+/**
+ * A test process stopped by a signal (the runner killed, Ctrl-C) runs no `after` hook, and its
+ * bridges, with their demo processes, would live on: each is ended before this process goes.
+ */
+function endBridgesWithThisProcess(): void {
+  const endAll = () => {
+    for (const child of running) child.kill("SIGTERM");
+  };
+  process.once("exit", endAll);
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      endAll();
+      process.exit(128 + (signal === "SIGTERM" ? 15 : signal === "SIGINT" ? 2 : 1));
+    });
+  }
+}
+
 /** Starts the bridge on `port` (a free one by default), `env` added to its environment (and so to its demo processes'). */
 export async function startBridge(
   extraArgs: string[] = [],
@@ -26,6 +47,12 @@ export async function startBridge(
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...env },
   });
+  if (!handlersInstalled) {
+    handlersInstalled = true;
+    endBridgesWithThisProcess();
+  }
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
