@@ -76,6 +76,43 @@ export interface RunSnapshot {
   layoutVersion: number;
 }
 
+/**
+ * What a process's life starts with: its counts, losses, sockets and endpoints. A planned node
+ * and a restarted one both take it, so a field added here is never forgotten at a restart.
+ */
+function freshLife(): Pick<
+  NodeState,
+  | "sent"
+  | "received"
+  | "lost"
+  | "missed"
+  | "lostBecause"
+  | "unknown"
+  | "unknownBecause"
+  | "uncounted"
+  | "unsettled"
+  | "filters"
+  | "waitingSends"
+  | "socketTypes"
+  | "endpoints"
+> {
+  return {
+    sent: 0,
+    received: 0,
+    lost: 0,
+    missed: 0,
+    lostBecause: {},
+    unknown: 0,
+    unknownBecause: {},
+    uncounted: [],
+    unsettled: [],
+    filters: [],
+    waitingSends: [],
+    socketTypes: [],
+    endpoints: [],
+  };
+}
+
 export class RunModel {
   readonly manifest: DemoManifest;
   readonly nodes = new Map<string, NodeState>();
@@ -112,22 +149,10 @@ export class RunModel {
       role,
       index,
       status: "planned",
-      sent: 0,
-      received: 0,
+      ...freshLife(),
       sendRate: 0,
       receiveRate: 0,
       rateWindow: { t: 0, sent: 0, received: 0 },
-      lost: 0,
-      missed: 0,
-      lostBecause: {},
-      unknown: 0,
-      unknownBecause: {},
-      uncounted: [],
-      unsettled: [],
-      filters: [],
-      waitingSends: [],
-      socketTypes: [],
-      endpoints: [],
       monitor: [],
       output: [],
       recent: [],
@@ -210,19 +235,7 @@ export class RunModel {
         Object.assign(node, {
           pid: event.pid,
           status: "running",
-          sent: 0,
-          received: 0,
-          lost: 0,
-          missed: 0,
-          lostBecause: {},
-          unknown: 0,
-          unknownBecause: {},
-          uncounted: [],
-          unsettled: [],
-          filters: [],
-          waitingSends: [],
-          socketTypes: [],
-          endpoints: [],
+          ...freshLife(),
           exitCode: undefined,
           exitSignal: undefined,
           edited: event.edited === true,
