@@ -18,6 +18,7 @@ import {
   type ActionRequest,
   type AccessRole,
   type CheckRequest,
+  type ClientMessage,
   type ErrorCode,
   PROTOCOL_VERSION,
   type RunEvent,
@@ -234,10 +235,15 @@ class Connection implements Watcher, Follower {
           return this.#check(request);
       }
     } catch (error) {
-      if (error instanceof RequestError || error instanceof ActionRefused) return this.#error(error.code, error.message, request.requestId);
-      this.#context.log(`bridge: ${request.type} failed: ${(error as Error).stack ?? error}`);
-      this.#error("internal-error", `the bridge could not ${request.type} that: ${(error as Error).message}`, request.requestId);
+      this.#refused(request, error);
     }
+  }
+
+  /** The one answer to a request that failed: its own error, or an internal one, logged. */
+  #refused(request: ClientMessage, error: unknown): void {
+    if (error instanceof RequestError || error instanceof ActionRefused) return this.#error(error.code, error.message, request.requestId);
+    this.#context.log(`bridge: ${request.type} failed: ${(error as Error).stack ?? error}`);
+    this.#error("internal-error", `the bridge could not ${request.type} that: ${(error as Error).message}`, request.requestId);
   }
 
   #run(request: RunRequest): void {
@@ -375,6 +381,23 @@ class Connection implements Watcher, Follower {
   #act(request: ActionRequest): void {
     const run = this.#runs.get(request.runId);
     if (!run) throw new RequestError("unknown-run", `this page has no run ${request.runId}`);
+    if (!run.started) {
+      // Pressed as the run starts (Run, then at once Filter or Kill): carried out once its
+      // processes are all there, rather than refused while the diagram already shows them.
+      void run.whenStarted().then((started) => {
+        if (!started) return this.#error("unknown-run", `the run ${run.id} stopped before its processes had started`, request.requestId);
+        try {
+          this.#actOn(run, request);
+        } catch (error) {
+          this.#refused(request, error);
+        }
+      });
+      return;
+    }
+    this.#actOn(run, request);
+  }
+
+  #actOn(run: Run, request: ActionRequest): void {
     const grow = this.#growRun.get(run.id)!;
     const adds = request.action === "add";
     // An add or a restart starts a process, as a run does: a storm of them is held to the same pace.

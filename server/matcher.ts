@@ -484,8 +484,12 @@ export class DeliveryMatcher {
       const to = this.#requestTo.get(request);
       if (to === undefined) {
         // Its request was taken before this reply (lockstep): once every possible taker has
-        // been heard past the reply, its receive has arrived, and went unpaired.
+        // been heard past the reply, its receive has arrived. It went unpaired unless it still
+        // waits to be settled (a ROUTER's receive waits until every client that could have sent
+        // it has been heard past it, and a client blocked on its reply is heard only so often).
         if (!this.#othersHeardPast(recv, undefined)) return "waiting";
+        const taken = this.#requests.get(request);
+        if (taken && this.mayHaveReceived(taken.event)) return "waiting";
         this.#requestTo.set(request, null);
         this.#forgetRequest(recv.key, event.seq);
         return this.#settleReceive(recv, "not-known", undefined, deliveries);
@@ -493,6 +497,8 @@ export class DeliveryMatcher {
       if (to === null) return this.#settleReceive(recv, "not-known", undefined, deliveries);
       const send = this.#oldestFrom(recv, to);
       if (send) return this.#pair(send, recv, deliveries);
+      // A ROUTER's reply may still wait to learn whose its envelope's identity is.
+      if (this.#awaitsIdentity(to, event.digest)) return "waiting";
       return this.#heardPast(nodeOfKey(to), event.t) || this.#topology.lifeOf(nodeOfKey(to))?.ended !== undefined
         ? this.#settleReceive(recv, "not-known", undefined, deliveries)
         : "waiting";
@@ -620,9 +626,12 @@ export class DeliveryMatcher {
       const identity = `${recv.key}|${recv.identity}`;
       if (!this.#identities.has(identity) || (from && this.#identities.get(identity) === null)) this.#identities.set(identity, from);
       const sends = this.#sendsAwaitingIdentity.get(identity);
-      if (sends && !this.#receivesFromIdentityWaiting(recv.key, recv.identity)) {
+      // Once the identity is known to be a peer's, its sends go their way at once; while it is
+      // not known, a receive from it still waiting may yet tell.
+      const known = this.#identities.get(identity);
+      if (sends && (known || !this.#receivesFromIdentityWaiting(recv.key, recv.identity))) {
         this.#sendsAwaitingIdentity.delete(identity);
-        const peer = this.#identities.get(identity)!;
+        const peer = known;
         for (const send of sends) {
           if (!peer) continue;
           send.route = peer;
@@ -631,6 +640,13 @@ export class DeliveryMatcher {
       }
     }
     return how;
+  }
+
+  /** Whether a send of this ROUTER socket with this payload waits to learn whose its identity is. */
+  #awaitsIdentity(key: string, digest: string): boolean {
+    for (const [waiting, sends] of this.#sendsAwaitingIdentity)
+      if (waiting.startsWith(`${key}|`) && sends.some((send) => send.event.digest === digest)) return true;
+    return false;
   }
 
   /** Whether a receive of this ROUTER socket from this identity still waits. */

@@ -82,6 +82,9 @@ export class Run {
   #stopReason: StopReason | undefined;
   /** Whether every process of the run's first start has been started: actions wait for it. */
   #started = false;
+  /** Settles once the first start is over: true when every process started, false when the run stopped first. */
+  readonly #startOver: Promise<boolean>;
+  #endStart!: (started: boolean) => void;
 
   constructor(id: string, manifest: DemoManifest, params: ParamValues, observer: RunObserver, options: RunOptions = {}) {
     this.id = id;
@@ -91,6 +94,20 @@ export class Run {
     this.params = params;
     this.#observer = observer;
     this.#correlator = new Correlator(manifest, { emit: (event) => this.#observer.onEvent(this.id, event), now: monotonicMs });
+    this.#startOver = new Promise((resolve) => (this.#endStart = resolve));
+  }
+
+  /** Whether every process of the run's first start has been started. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /**
+   * Resolves once the run's first start is over: true when its processes all started (actions
+   * may be carried out), false when it stopped or failed first.
+   */
+  whenStarted(): Promise<boolean> {
+    return this.#startOver;
   }
 
   /** The run's processes, as the diagram names them. */
@@ -120,7 +137,9 @@ export class Run {
       await Promise.all(binders.map(([name, spec]) => this.#startRole(name, spec)));
       await Promise.all(connectors.map(([name, spec]) => this.#startRole(name, spec)));
       this.#started = true;
+      this.#endStart(true);
     } catch (error) {
+      this.#endStart(false);
       // Stopped on purpose while starting (Stop, the page closed, the bridge exiting): not a failure.
       if (this.#stopReason !== undefined && this.#stopReason !== "finished") return;
       await this.stop("failed");
@@ -134,6 +153,7 @@ export class Run {
    */
   stop(reason: StopReason): Promise<void> {
     this.#stopReason ??= reason;
+    this.#endStart(false);
     this.#correlator.stopping();
     this.#stopping ??= Promise.all([...this.#processes.values()].map((process) => process.stop())).then(() => {
       this.#correlator.dispose();

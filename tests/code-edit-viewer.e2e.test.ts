@@ -11,7 +11,7 @@ import type { Browser } from "playwright-core";
 import { launchChromium } from "../harness/browser.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";
 import { otherLocalAddress } from "./helpers/network.js";
-import { BridgeClient as BridgeClient } from "../harness/bridge-client.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 import { demoProcessesOf } from "../harness/processes.js";
 
 const elsewhere = otherLocalAddress();

@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import type { ServerMessage } from "../protocol/messages.js";
 import { exercises } from "../slides/app/tutorial/exercises.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";
-import { BridgeClient as BridgeClient } from "../harness/bridge-client.js";
+import { BridgeClient } from "../harness/bridge-client.js";
 
 let bridge: RunningBridge;
 let page: BridgeClient;

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { DemoManifest } from "../protocol/manifest.js";
 import { pubSub } from "../protocol/demos/pub-sub/manifest.js";
+import { queueDemo } from "../protocol/demos/queue/manifest.js";
 import { reqRep } from "../protocol/demos/req-rep/manifest.js";
 import type { FramePreview, MessageReport } from "../protocol/report-types.js";
 import type { RunEvent } from "../protocol/messages.js";
@@ -145,6 +146,91 @@ describe("correlation, from hand-made reports", () => {
         [],
       );
       assert.ok(events.some((event) => event.kind === "exit"));
+    } finally {
+      correlator.dispose();
+    }
+  });
+
+  it("a client's reply waits while the device's receipt of its request waits on the other client: both clients' replies are drawn", () => {
+    // The QUEUE device's ROUTER cannot pair a request until every client that could have sent
+    // it has been heard past it; a client blocked on its reply is heard only every so often. A
+    // reply that comes back before then must wait for its request's receipt, not give up on it.
+    const { correlator, events, at } = stage(queueDemo);
+    const FRONTEND = "tcp://127.0.0.1:40001";
+    const BACKEND = "tcp://127.0.0.1:40002";
+    const enveloped = (kind: "send" | "recv", t: number, seq: number, socket: number, identity: string, text: string): MessageReport => ({
+      kind,
+      t,
+      socket,
+      seq,
+      digest: `d-${text}`,
+      size: 5 + text.length,
+      frames: [{ text: identity, binary: true, size: 5 }, { text: "", binary: false, size: 0 }, ...frames(text)],
+    });
+    try {
+      correlator.spawned("queue-1", "queue", 1, 301, 0, []);
+      correlator.spawned("client-1", "client", 1, 302, 0, [FRONTEND]);
+      correlator.spawned("client-2", "client", 2, 303, 0, [FRONTEND]);
+      correlator.spawned("worker-1", "worker", 1, 304, 0, [BACKEND]);
+      correlator.reports("queue-1", {
+        reports: [
+          { kind: "socket", t: 1, socket: 0, type: "ROUTER" },
+          { kind: "bound", t: 1, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: FRONTEND },
+          { kind: "socket", t: 1, socket: 1, type: "DEALER" },
+          { kind: "bound", t: 1, socket: 1, requested: "tcp://127.0.0.1:*", endpoint: BACKEND },
+        ],
+        heardUntil: 2,
+      });
+      for (const [node, t] of [
+        ["client-1", 3],
+        ["client-2", 3],
+        ["worker-1", 3],
+      ] as const) {
+        correlator.reports(node, {
+          reports: [
+            { kind: "socket", t, socket: 0, type: node.startsWith("client") ? "REQ" : "REP" },
+            { kind: "connecting", t, socket: 0, endpoint: node.startsWith("client") ? FRONTEND : BACKEND },
+          ],
+          heardUntil: 4,
+        });
+      }
+      const request = "Hello 1 from client-1";
+      const reply = "World from worker-1, for Hello 1 from client-1";
+      correlator.reports("client-1", { reports: [message("send", 10, 1, request)], heardUntil: 11 });
+      // The device takes it and passes it on; client-2 has not been heard past it yet.
+      correlator.reports("queue-1", {
+        reports: [enveloped("recv", 12, 1, 0, "006b8b4567", request), enveloped("send", 12.5, 1, 1, "006b8b4567", request)],
+        heardUntil: 13,
+      });
+      correlator.reports("worker-1", {
+        reports: [
+          { ...message("recv", 13, 1, request), frames: [{ text: "", binary: false, size: 0 }, ...frames(request)] },
+          message("send", 20, 1, reply),
+        ],
+        heardUntil: 21,
+      });
+      correlator.reports("queue-1", {
+        reports: [enveloped("recv", 21, 1, 1, "006b8b4567", reply), enveloped("send", 21.5, 1, 0, "006b8b4567", reply)],
+        heardUntil: 22,
+      });
+      // Its reply in hand, client-1 asks again, and the device takes that too: two receives from
+      // its identity now wait, and the reply to the first waits to learn whose the identity is.
+      const second = "Hello 2 from client-1";
+      correlator.reports("client-1", { reports: [message("recv", 23, 1, reply), message("send", 24, 2, second)], heardUntil: 25 });
+      correlator.reports("queue-1", { reports: [enveloped("recv", 26, 2, 0, "006b8b4567", second)], heardUntil: 27 });
+      // The device is heard past the reply before client-2 is heard past the requests.
+      at(30);
+      correlator.reports("queue-1", { reports: [], heardUntil: 30 });
+      correlator.reports("client-2", { reports: [], heardUntil: 30 });
+
+      const deliveries = events.filter((event) => event.kind === "deliver").map(({ node, from, sendSeq }) => `${from}#${sendSeq}→${node}`);
+      assert.deepEqual(deliveries.sort(), [
+        "client-1#1→queue-1",
+        "client-1#2→queue-1",
+        "queue-1#1→client-1",
+        "queue-1#1→worker-1",
+        "worker-1#1→queue-1",
+      ]);
     } finally {
       correlator.dispose();
     }

@@ -309,13 +309,15 @@ describe("request-reply extras", () => {
 describe("devices and transports", () => {
   for (const [demo, params, checks] of [
     ["queue", {}, ["client-1", "client-2", "worker-1", "worker-2"]],
+    // Replies as quick as a client is heard: one may come back before the device's receipt of its request is settled.
+    ["queue", { clients: 2, workers: 3, interval: 100, work: 100 }, ["client-1", "client-2", "worker-1", "worker-2", "worker-3"]],
     ["streamer", {}, ["worker-1", "worker-2", "worker-3"]],
     ["forwarder", {}, ["subscriber-1", "subscriber-2", "subscriber-3"]],
     ["pub-logger", {}, ["watcher-1"]],
     ["transports", {}, ["inproc-1", "ipc-receiver-1", "tcp-receiver-1"]],
     ["push-pull", { transport: 1 }, ["worker-1", "worker-2", "worker-3"]],
   ] as const) {
-    it(`${demo}${"transport" in params ? " over ipc" : ""}: messages get through, and every one received is matched to its send`, async () => {
+    it(`${demo}${"transport" in params ? " over ipc" : ""}${"work" in params ? ` with ${params.work} ms of work` : ""}: messages get through, and every one received is matched to its send`, async () => {
       const runId = await client.start(demo, params);
       await client.waitUntil(() => checks.every((node) => client.count(node, "recv") >= 2), 20_000, `messages at ${checks.join(", ")}`);
       await client.stop(runId);

@@ -349,6 +349,7 @@ function traced<S extends ZeroMQ.Socket>(Base: SocketClass<S>, type: string): So
       const added = prefixes.length === 0 ? [""] : prefixes.map(String);
       trace.filters = [...new Set([...trace.filters, ...added])];
       report({ kind: "filters", t, socket: trace.id, filters: trace.filters });
+      applyAwaitedFilter();
     }
 
     unsubscribe(...prefixes: Array<Buffer | string>): void {
@@ -444,16 +445,34 @@ export function peersConnected(socket: ZeroMQ.Socket, count: number): Promise<vo
   });
 }
 
+/**
+ * A filter the bridge asked for before this process had subscribed (Filter pressed as the run
+ * starts): applied once its program makes its own first subscription, so it is not lost.
+ */
+let filterAwaited: string | undefined;
+
 /** The bridge's `filter` command: every SUB of this process now takes `filter` only. */
 export function replaceFilters(filter: string): void {
+  let replaced = false;
   for (const socket of openSockets) {
     const trace = traceOf(socket);
-    if (trace.type !== "SUB" || socket.closed) continue;
+    if (trace.type !== "SUB" || socket.closed || trace.filters.length === 0) continue;
     const subscriber = socket as ZeroMQ.Subscriber;
-    if (trace.filters.length > 0) subscriber.unsubscribe(...trace.filters);
+    subscriber.unsubscribe(...trace.filters);
     subscriber.subscribe(filter);
     console.log(`Subscribed to ${filter === "" ? "everything" : `"${filter}"`}`);
+    replaced = true;
   }
+  filterAwaited = replaced ? undefined : filter;
+}
+
+/** After a program's first subscription: the filter the bridge asked for meanwhile, if any, replaces it. */
+function applyAwaitedFilter(): void {
+  if (filterAwaited === undefined) return;
+  // After the program's own code has gone on (it may print what it subscribed to), so the last word is the bridge's.
+  setImmediate(() => {
+    if (filterAwaited !== undefined) replaceFilters(filterAwaited);
+  });
 }
 
 /** How long the send-twice command waits for the REQ to be between request and reply. */
