@@ -77,6 +77,8 @@ describe("one name per process, on every demo's slide", () => {
       const nodes = defaultNodes(manifest);
       // Every line the output shows, as it is shown: the panel keeps only the latest that fit, and
       // a busy process's lines (the adder's sink) scroll the others' away before a viewer reads.
+      // The panel is there once the widget has set itself up, which may be after the slide shows.
+      await widget.locator(".demo-output").waitFor({ state: "attached" });
       await page.evaluate((selector) => {
         const seen: { printedBy: string; prefix: string; text: string }[] = [];
         (window as unknown as { printed: typeof seen }).printed = seen;
