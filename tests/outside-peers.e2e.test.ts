@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { RunEvent } from "../protocol/messages.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";
-import { EVERY_MESSAGE_REPORTED, exitOf, kill, taskOf } from "./helpers/kill-scenarios.js";
+import { EVERY_MESSAGE_REPORTED, exitOf, kill, receivedByVictims, settled, taskOf } from "./helpers/kill-scenarios.js";
 import { python } from "./helpers/peers.js";
 import { BridgeClient } from "../harness/bridge-client.js";
-import { boundBy, frameText, losses, printedNumbers } from "./helpers/run-facts.js";
+import { boundBy, frameText, losses, printedNumbers, unaccountedTasks } from "./helpers/run-facts.js";
 import { monotonicMs } from "../protocol/clock.js";
 
 let bridge: RunningBridge;
@@ -50,16 +50,13 @@ describe("a Python worker that came and went", () => {
       const victim = workers.find((node) => printed(node).length >= 20)!;
       await kill(client, runId, victim);
       await client.waitUntil(() => exitOf(client.events(), victim) !== undefined, 10_000, "the kill");
-      const settled = () =>
-        client
-          .events()
-          .filter((event) => event.kind === "lost" || event.kind === "unknown")
-          .map(taskOf);
-      await client.waitUntil(
-        () => new Set([...workers.flatMap(printed), ...pythonTook, ...settled()]).size === tasks,
-        90_000,
-        "every task printed or settled",
-      );
+      const accounted = () =>
+        new Set([...workers.flatMap(printed), ...pythonTook, ...receivedByVictims(client.events(), [victim]), ...settled(client.events())]);
+      await client
+        .waitUntil(() => accounted().size === tasks, 90_000, "every task printed, received by the killed worker, or settled")
+        .catch((error: Error) => {
+          throw new Error(`${error.message}: ${unaccountedTasks(client.events(), accounted(), tasks)}`);
+        });
       await client.stop(runId);
 
       const events = client.events();

@@ -54,3 +54,23 @@ export function boundBy(events: readonly RunEvent[], node: string): string {
 export function frameText(event: RunEvent, index = -1): string {
   return "frames" in event ? (event.frames?.at(index)?.text ?? "") : "";
 }
+
+/**
+ * What the events say of each of tasks 1..`tasks` not in `seen`: who reported sending or
+ * receiving it, and any verdict. For a test that timed out waiting for every task to be
+ * accounted for: the message it fails with says which tasks and how far each got.
+ */
+export function unaccountedTasks(events: readonly RunEvent[], seen: ReadonlySet<number>, tasks: number, limit = 10): string {
+  const missing = Array.from({ length: tasks }, (_, index) => index + 1).filter((task) => !seen.has(task));
+  const histories = missing.slice(0, limit).map((task) => {
+    const said = events.flatMap((event) => {
+      if (!("frames" in event) || !event.frames) return [];
+      const text = event.frames.map((frame) => frame.text).join(" ");
+      if (Number(/task (\d+)/.exec(text)?.[1]) !== task) return [];
+      const extra = event.kind === "lost" || event.kind === "unknown" ? ` (${event.reason})` : "";
+      return [`${event.kind}@${event.node}${extra}`];
+    });
+    return `task ${task}: ${said.join(", ") || "nothing reported"}`;
+  });
+  return `${missing.length} not accounted for; ${histories.join("; ")}`;
+}
