@@ -242,6 +242,8 @@ describe("Write it yourself, in the deck", { timeout: 120_000 }, () => {
   it("E on the server's code slide opens the editor, and R runs the demo with the edited server", async () => {
     const deck = await harness.openSlide("req-rep-server");
     await deck.evaluate(() => localStorage.clear());
+    // E is bound once the deck has set up editing: its Edit button says so (a presenter sees it too).
+    await deck.locator("section#req-rep-server .code-edit-button").waitFor();
     await deck.keyboard.press("e");
     const content = deck.locator(`section#req-rep-server [data-editor="req-rep/server"] .cm-content`);
     await content.waitFor();
