@@ -175,3 +175,6 @@ if (pageMode !== "print") {
   document.addEventListener("zmq-demo-state", () => dock.update());
   dock.update(currentSlideId());
 }
+// Every widget, key binding and panel is in place: what scripts driving the deck wait for
+// (a slide shows before then, and E, R or a widget's legend may not work yet).
+document.documentElement.dataset.deck = "ready";

@@ -36,6 +36,8 @@ export function useBridgeAndBrowser(): BridgeAndBrowser {
       const page = await browser!.newPage({ viewport: { width: 1280, height: 720 } });
       await page.goto(`${bridge!.url}/#/${id}`);
       await page.locator(`section#${id}.present`).waitFor();
+      // The deck has set up its widgets and keys (the slide shows before).
+      await page.locator('html[data-deck="ready"]').waitFor({ state: "attached" });
       return page;
     },
   };
