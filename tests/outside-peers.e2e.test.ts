@@ -118,12 +118,33 @@ describe("a Python subscriber that came and went", () => {
       assert.equal(peer.code, 0, peer.output);
       const left = monotonicMs();
       const pythonTook = new Set([...peer.output.matchAll(/python got (.+)/g)].map((match) => match[1]));
+      const unwanted = (event: RunEvent) => !frameText(event, 0).startsWith("weather");
+      // What was sent in a window well after it left, and the losses declared so far.
+      const sentAfter = () =>
+        client
+          .events()
+          .filter(
+            (event) =>
+              event.kind === "send" &&
+              event.node === "publisher-1" &&
+              event.t > left + GONE_MS &&
+              unwanted(event) &&
+              event.t < left + GONE_MS * 1.25,
+          );
+      const nobodysNow = () => losses(client.events()).filter((event) => event.reason === "no-subscriber");
       await new Promise((resolve) => setTimeout(resolve, GONE_MS * 1.5));
+      // A send is judged once its publisher has been heard half a second past it: on a busy
+      // machine, a while after. Stop ends judgement, so it waits for it (the assertion below says what was not judged).
+      await client
+        .waitUntil(() => {
+          const settled = new Set(nobodysNow().map((event) => event.sendSeq));
+          return sentAfter().every((event) => event.kind === "send" && settled.has(event.seq));
+        }, 10_000)
+        .catch(() => {});
       await client.stop(runId);
 
       const events = client.events();
       const sends = events.filter((event) => event.kind === "send" && event.node === "publisher-1");
-      const unwanted = (event: RunEvent) => !frameText(event, 0).startsWith("weather");
       const nobodys = losses(events).filter((event) => event.reason === "no-subscriber");
       assert.deepEqual(
         nobodys.filter((event) => pythonTook.has(frameText(event, 1))).map((event) => frameText(event, 1)),
@@ -131,7 +152,7 @@ describe("a Python subscriber that came and went", () => {
         "nothing the Python subscriber printed is called lost",
       );
       const settledAfter = new Set(nobodys.map((event) => event.sendSeq));
-      const after = sends.filter((event) => event.t > left + GONE_MS && unwanted(event) && event.t < left + GONE_MS * 1.25);
+      const after = sentAfter();
       assert.ok(after.length > 0);
       assert.deepEqual(
         after.filter((event) => !settledAfter.has((event as { seq: number }).seq)).map((event) => frameText(event, 1)),
