@@ -631,12 +631,12 @@ export class DeliveryMatcher {
       const known = this.#identities.get(identity);
       if (sends && (known || !this.#receivesFromIdentityWaiting(recv.key, recv.identity))) {
         this.#sendsAwaitingIdentity.delete(identity);
-        const peer = known;
-        for (const send of sends) {
-          if (!peer) continue;
-          send.route = peer;
-          this.#placeSend(send, deliveries);
-        }
+        // An identity that stays unknown: where its sends went is not known, and they are dropped.
+        if (known)
+          for (const send of sends) {
+            send.route = known;
+            this.#placeSend(send, deliveries);
+          }
       }
     }
     return how;

@@ -192,15 +192,16 @@ export const exercises: Exercise[] = [
       // Sports messages in a row: a message the publisher sent before it had the new filter may
       // still arrive just after the switch (at a thousand a second, one always does), and only
       // a streak tells that from a subscriber that still takes other topics.
+      const delivered = deliveries(events);
       const counts = [...since].map(([node, from]) => {
         let inARow = 0;
-        let best = 0;
-        for (const event of deliveries(events)) {
+        let longest = 0;
+        for (const event of delivered) {
           if (event.node !== node || event.t <= from) continue;
           inARow = event.frames[0]?.text.startsWith("sports") ? inARow + 1 : 0;
-          best = Math.max(best, inARow);
+          longest = Math.max(longest, inARow);
         }
-        return best;
+        return longest;
       });
       const best = Math.max(0, ...counts);
       return {
