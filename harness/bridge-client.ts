@@ -33,6 +33,8 @@ export class BridgeClient {
   #requests = 0;
   /** The run this client started last. */
   #latestRun: string | undefined;
+  /** Each run's events as they came, kept apart so reading one run's costs nothing of the others'. */
+  readonly #eventsByRun = new Map<string, RunEvent[]>();
 
   private constructor(socket: WebSocket) {
     this.socket = socket;
@@ -43,6 +45,11 @@ export class BridgeClient {
         : (JSON.parse(String(data)) as ServerMessage);
       this.messages.push(message);
       if (message.type === "started") this.#latestRun = message.runId;
+      if (message.type === "events") {
+        const events = this.#eventsByRun.get(message.runId);
+        if (events) events.push(...message.events);
+        else this.#eventsByRun.set(message.runId, [...message.events]);
+      }
       for (const listener of this.#listeners) listener(message);
       const waiting = this.#waiters;
       this.#waiters = [];
@@ -123,9 +130,14 @@ export class BridgeClient {
   waitFor(matches: (message: ServerMessage) => boolean, timeoutMs = 20_000): Promise<ServerMessage> {
     const seen = this.messages.find(matches);
     if (seen) return Promise.resolve(seen);
+    return this.#waitForNext(matches, timeoutMs);
+  }
+
+  /** The next message to come that `matches`. */
+  #waitForNext(matches: (message: ServerMessage) => boolean, timeoutMs: number): Promise<ServerMessage> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no matching message within ${timeoutMs} ms; last: ${JSON.stringify(this.messages.slice(-3))}`)),
+        () => reject(new Error(`no matching message within ${timeoutMs} ms; last: ${JSON.stringify(this.messages.slice(-3)).slice(0, 1000)}`)),
         timeoutMs,
       );
       this.#waiters.push({
@@ -141,7 +153,8 @@ export class BridgeClient {
   /** Waits until the events of `runId` satisfy `done`. */
   async waitForEvents(runId: string, done: (events: RunEvent[]) => boolean, timeoutMs = 20_000): Promise<void> {
     if (done(this.events(runId))) return;
-    await this.waitFor((message) => message.type === "events" && message.runId === runId && done(this.events(runId)), timeoutMs);
+    // Only events still to come can change the answer: the ones received are judged above.
+    await this.#waitForNext((message) => message.type === "events" && message.runId === runId && done(this.events(runId)), timeoutMs);
   }
 
   /** Waits for the bridge to say `runId` has stopped; resolves with the reason. */
@@ -152,7 +165,7 @@ export class BridgeClient {
 
   /** Every event of one run (by default the one this client started last), in order. */
   events(runId = this.#latestRun): RunEvent[] {
-    return this.messages.flatMap((message) => (message.type === "events" && message.runId === runId ? message.events : []));
+    return runId === undefined ? [] : [...(this.#eventsByRun.get(runId) ?? [])];
   }
 
   /** Waits until `condition` holds, checking every 50 ms. */

@@ -32,7 +32,7 @@ const settledEdges = (events: readonly RunEvent[], node: string) =>
   events.filter((event): event is CountedEdgeEvent => event.kind === "counted-edge" && event.node === node && event.settled);
 
 describe("an edge counted in flows", () => {
-  it("a worker killed while its ventilator counts: once the edge is quiet, exactly the tasks no worker printed are declared lost at the ventilator (5 runs)", async () => {
+  it("a worker killed while its ventilator counts: once the edge is quiet, exactly the tasks no worker printed (or the killed one received) are declared lost at the ventilator (5 runs)", async () => {
     for (let round = 1; round <= 5; round++) {
       const tasks = 1500;
       const workers = ["worker-1", "worker-2", "worker-3", "worker-4"];
@@ -66,7 +66,10 @@ describe("an edge counted in flows", () => {
         );
       }
       const everyPrinted = new Set(workers.flatMap(printed));
-      const unprinted = tasks - everyPrinted.size;
+      // A kill can land after the victim reported a receive and before it printed the task:
+      // that task was delivered, neither printed nor lost.
+      const receivedUnprinted = counted(events, victim, "recv") - printed(victim).length;
+      const unprinted = tasks - everyPrinted.size - receivedUnprinted;
       const verdicts = countVerdicts(events);
       assert.ok(
         verdicts.every((verdict) => verdict.node === "ventilator-1" && verdict.as === "sender" && verdict.reason === "receiver-gone"),
@@ -74,7 +77,7 @@ describe("an edge counted in flows", () => {
       );
       const byCount = verdicts.reduce((total, verdict) => total + verdict.count, 0);
       const oneByOne = losses(events).filter((event) => event.node === "ventilator-1").length;
-      assert.equal(byCount + oneByOne, unprinted, "lost: exactly as many tasks as no worker printed");
+      assert.equal(byCount + oneByOne, unprinted, "lost: exactly as many tasks as no worker printed or the killed one received");
       assert.deepEqual(
         events.filter((event) => event.kind === "unknown"),
         [],

@@ -36,12 +36,26 @@ async function start(demo: string, params: Record<string, number>): Promise<stri
   return (answer as Extract<ServerMessage, { type: "started" }>).runId;
 }
 
-/** Waits until the run's events pass exercise `id`'s check, then stops the run. */
+/**
+ * Waits until the run's events pass exercise `id`'s check, then stops the run (stopped also when
+ * the check never passes, so the next test starts on a quiet bridge, and the failure says how far
+ * the exercise got).
+ */
 async function passes(id: string, runId: string, params: Record<string, number>): Promise<void> {
   const check = checkOf(id);
-  await page.waitForEvents(runId, (events) => check({ params, events }).done, 30_000);
-  page.stop(runId);
-  await page.stopped(runId);
+  try {
+    await page.waitForEvents(runId, (events) => check({ params, events }).done, 30_000);
+  } catch (error) {
+    await page.stop(runId).catch(() => {});
+    const bridgeState =
+      bridge.process.exitCode === null && bridge.process.signalCode === null
+        ? `the bridge is up, the page ${page.isOpen ? "connected" : "disconnected"}`
+        : `the bridge exited: ${bridge.output().slice(-2000)}`;
+    throw new Error(
+      `${id} not passed: ${check({ params, events: page.events(runId) }).progress}; ${bridgeState}; ${(error as Error).message.slice(0, 500)}`,
+    );
+  }
+  await page.stop(runId);
 }
 
 function act(runId: string, action: string, node: string, filter?: string): void {
