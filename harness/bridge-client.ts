@@ -137,7 +137,8 @@ export class BridgeClient {
   #waitForNext(matches: (message: ServerMessage) => boolean, timeoutMs: number): Promise<ServerMessage> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no matching message within ${timeoutMs} ms; last: ${JSON.stringify(this.messages.slice(-3)).slice(0, 1000)}`)),
+        () =>
+          reject(new Error(`no matching message within ${timeoutMs} ms; last: ${JSON.stringify(this.messages.slice(-3)).slice(0, 1000)}`)),
         timeoutMs,
       );
       this.#waiters.push({
