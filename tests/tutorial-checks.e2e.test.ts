@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { ServerMessage } from "../protocol/messages.js";
 import { type RunRecord, exercises } from "../slides/app/tutorial/exercises.js";
 import { type RunningBridge, startBridge } from "../harness/bridge.js";
@@ -99,6 +99,16 @@ describe("tutorial exercises, not done by a run with the defaults", () => {
 });
 
 describe("tutorial exercises, done for real", () => {
+  // A page of its own per exercise, as a learner's tab would be: what one run did to its page
+  // (however many events it sent) is not carried into the next.
+  beforeEach(async () => {
+    page?.socket.close();
+    page = await BridgeClient.open(bridge.url);
+  });
+  afterEach(() => {
+    page.socket.close();
+  });
+
   it("three round trips over ipc: the same code, another endpoint", async () => {
     const params = { transport: 1 };
     await passes("req-rep-over-ipc", await start("req-rep", params), params);
