@@ -503,11 +503,12 @@ export class DeliveryMatcher {
         ? this.#settleReceive(recv, "not-known", undefined, deliveries)
         : "waiting";
     }
-    // A ROUTER's message from an identity already known is from that peer.
+    // A ROUTER's message from an identity already known is from that peer. One whose earlier
+    // messages could not be told (null) is tried as any other: this one may tell, and then its
+    // replies go their way again (one unclear message must not blind the rest of the run).
     if (recv.identity !== undefined) {
       const peer = this.#identities.get(`${recv.key}|${recv.identity}`);
-      if (peer === null) return this.#settleReceive(recv, "not-known", undefined, deliveries);
-      if (peer !== undefined) {
+      if (peer) {
         const send = this.#oldestFrom(recv, peer);
         if (send) return this.#pair(send, recv, deliveries);
         return this.#heardPast(nodeOfKey(peer), event.t) ? this.#settleReceive(recv, "not-known", undefined, deliveries) : "waiting";

@@ -291,6 +291,10 @@ export class Run {
 
       const edited = this.#edited?.role === roleName ? this.#edited : undefined;
       const script = edited?.script ?? `${DEMOS_DIR}${this.manifest.name}/${spec.script}`;
+      // Its life starts before it is handed its role: a warm process runs it at once, and on a
+      // busy machine the bridge may be descheduled before its next line, while the process
+      // already sends. Stamped after, its first messages would predate its life (unpairable).
+      const startedAt = monotonicMs();
       const process = new DemoProcess(
         script,
         args,
@@ -317,7 +321,7 @@ export class Run {
       );
       this.#processes.set(nodeId, process);
       this.#nodeRoles.set(nodeId, roleName);
-      this.#correlator.spawned(nodeId, roleName, index, process.pid, monotonicMs(), connectsTo, edited !== undefined);
+      this.#correlator.spawned(nodeId, roleName, index, process.pid, startedAt, connectsTo, edited !== undefined);
       if (awaitingBind.length === 0) settle();
     });
   }

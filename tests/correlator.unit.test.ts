@@ -40,6 +40,52 @@ function stage(manifest: DemoManifest) {
   };
 }
 
+/**
+ * A QUEUE run set up by hand: queue-1 (ROUTER frontend, DEALER backend), client-1 and client-2
+ * (REQ) and worker-1 (REP), all started at 0 and heard until 4.
+ */
+function queueRun() {
+  const { correlator, events, at } = stage(queueDemo);
+  const FRONTEND = "tcp://127.0.0.1:40001";
+  const BACKEND = "tcp://127.0.0.1:40002";
+  const enveloped = (kind: "send" | "recv", t: number, seq: number, socket: number, identity: string, text: string): MessageReport => ({
+    kind,
+    t,
+    socket,
+    seq,
+    digest: `d-${text}`,
+    size: 5 + text.length,
+    frames: [{ text: identity, binary: true, size: 5 }, { text: "", binary: false, size: 0 }, ...frames(text)],
+  });
+  correlator.spawned("queue-1", "queue", 1, 301, 0, []);
+  correlator.spawned("client-1", "client", 1, 302, 0, [FRONTEND]);
+  correlator.spawned("client-2", "client", 2, 303, 0, [FRONTEND]);
+  correlator.spawned("worker-1", "worker", 1, 304, 0, [BACKEND]);
+  correlator.reports("queue-1", {
+    reports: [
+      { kind: "socket", t: 1, socket: 0, type: "ROUTER" },
+      { kind: "bound", t: 1, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: FRONTEND },
+      { kind: "socket", t: 1, socket: 1, type: "DEALER" },
+      { kind: "bound", t: 1, socket: 1, requested: "tcp://127.0.0.1:*", endpoint: BACKEND },
+    ],
+    heardUntil: 2,
+  });
+  for (const [node, t] of [
+    ["client-1", 3],
+    ["client-2", 3],
+    ["worker-1", 3],
+  ] as const) {
+    correlator.reports(node, {
+      reports: [
+        { kind: "socket", t, socket: 0, type: node.startsWith("client") ? "REQ" : "REP" },
+        { kind: "connecting", t, socket: 0, endpoint: node.startsWith("client") ? FRONTEND : BACKEND },
+      ],
+      heardUntil: 4,
+    });
+  }
+  return { correlator, events, at, enveloped };
+}
+
 describe("correlation, from hand-made reports", () => {
   it("pairs a request with its receipt: one delivery from the client to the server, its latency the two clocks' difference", () => {
     const { correlator, events, at } = stage(reqRep);
@@ -155,45 +201,8 @@ describe("correlation, from hand-made reports", () => {
     // The QUEUE device's ROUTER cannot pair a request until every client that could have sent
     // it has been heard past it; a client blocked on its reply is heard only every so often. A
     // reply that comes back before then must wait for its request's receipt, not give up on it.
-    const { correlator, events, at } = stage(queueDemo);
-    const FRONTEND = "tcp://127.0.0.1:40001";
-    const BACKEND = "tcp://127.0.0.1:40002";
-    const enveloped = (kind: "send" | "recv", t: number, seq: number, socket: number, identity: string, text: string): MessageReport => ({
-      kind,
-      t,
-      socket,
-      seq,
-      digest: `d-${text}`,
-      size: 5 + text.length,
-      frames: [{ text: identity, binary: true, size: 5 }, { text: "", binary: false, size: 0 }, ...frames(text)],
-    });
+    const { correlator, events, at, enveloped } = queueRun();
     try {
-      correlator.spawned("queue-1", "queue", 1, 301, 0, []);
-      correlator.spawned("client-1", "client", 1, 302, 0, [FRONTEND]);
-      correlator.spawned("client-2", "client", 2, 303, 0, [FRONTEND]);
-      correlator.spawned("worker-1", "worker", 1, 304, 0, [BACKEND]);
-      correlator.reports("queue-1", {
-        reports: [
-          { kind: "socket", t: 1, socket: 0, type: "ROUTER" },
-          { kind: "bound", t: 1, socket: 0, requested: "tcp://127.0.0.1:*", endpoint: FRONTEND },
-          { kind: "socket", t: 1, socket: 1, type: "DEALER" },
-          { kind: "bound", t: 1, socket: 1, requested: "tcp://127.0.0.1:*", endpoint: BACKEND },
-        ],
-        heardUntil: 2,
-      });
-      for (const [node, t] of [
-        ["client-1", 3],
-        ["client-2", 3],
-        ["worker-1", 3],
-      ] as const) {
-        correlator.reports(node, {
-          reports: [
-            { kind: "socket", t, socket: 0, type: node.startsWith("client") ? "REQ" : "REP" },
-            { kind: "connecting", t, socket: 0, endpoint: node.startsWith("client") ? FRONTEND : BACKEND },
-          ],
-          heardUntil: 4,
-        });
-      }
       const request = "Hello 1 from client-1";
       const reply = "World from worker-1, for Hello 1 from client-1";
       correlator.reports("client-1", { reports: [message("send", 10, 1, request)], heardUntil: 11 });
@@ -231,6 +240,44 @@ describe("correlation, from hand-made reports", () => {
         "queue-1#1→worker-1",
         "worker-1#1→queue-1",
       ]);
+    } finally {
+      correlator.dispose();
+    }
+  });
+
+  it("a message from a client's identity that cannot be told does not blind the device to that client for the rest of the run", () => {
+    const { correlator, events, enveloped } = queueRun();
+    try {
+      // The device takes a message from an identity that no client sent (say, it came from a
+      // process before its life was known): where it came from is not known.
+      correlator.reports("queue-1", { reports: [enveloped("recv", 5, 1, 0, "006b8b4567", "Hello 0")], heardUntil: 6 });
+      for (const node of ["client-1", "client-2", "worker-1"]) correlator.reports(node, { reports: [], heardUntil: 7 });
+      // Then client-1, behind that identity, asks, and the device takes it and passes it on.
+      const request = "Hello 1 from client-1";
+      const reply = "World from worker-1, for Hello 1 from client-1";
+      correlator.reports("client-1", { reports: [message("send", 10, 1, request)], heardUntil: 11 });
+      correlator.reports("queue-1", {
+        reports: [enveloped("recv", 12, 2, 0, "006b8b4567", request), enveloped("send", 12.5, 1, 1, "006b8b4567", request)],
+        heardUntil: 13,
+      });
+      correlator.reports("client-2", { reports: [], heardUntil: 14 });
+      correlator.reports("worker-1", {
+        reports: [
+          { ...message("recv", 13, 1, request), frames: [{ text: "", binary: false, size: 0 }, ...frames(request)] },
+          message("send", 20, 1, reply),
+        ],
+        heardUntil: 21,
+      });
+      correlator.reports("queue-1", {
+        reports: [enveloped("recv", 21, 1, 1, "006b8b4567", reply), enveloped("send", 21.5, 2, 0, "006b8b4567", reply)],
+        heardUntil: 22,
+      });
+      correlator.reports("client-1", { reports: [message("recv", 23, 1, reply)], heardUntil: 25 });
+      correlator.reports("client-2", { reports: [], heardUntil: 25 });
+      correlator.reports("queue-1", { reports: [], heardUntil: 25 });
+
+      const deliveries = events.filter((event) => event.kind === "deliver").map(({ node, from, sendSeq }) => `${from}#${sendSeq}→${node}`);
+      assert.deepEqual(deliveries.sort(), ["client-1#1→queue-1", "queue-1#1→worker-1", "queue-1#2→client-1", "worker-1#1→queue-1"]);
     } finally {
       correlator.dispose();
     }
