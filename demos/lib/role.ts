@@ -6,6 +6,7 @@
  * started it goes away.
  */
 import { parseArgs } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type DemoManifest, type ParamValues, type RoleParams, endpointName, endpointOption } from "../../protocol/manifest.js";
 import { helpLines, optionValue, paramDescription, readParam } from "./command-line.js";
 import { isRoleCommand } from "../../protocol/commands.js";
@@ -100,8 +101,22 @@ async function shutdown(exitCode: number): Promise<never> {
     console.log(`sent ${sent}, received ${received}`);
     closeAllSockets();
     flushNow();
+    // The bridge reads stdout and stderr from sockets, which Node writes asynchronously: lines
+    // still queued (a sink's last thousands, its total among them) would die with exit.
+    await Promise.race([Promise.all([drained(process.stdout), drained(process.stderr)]), sleep(OUTPUT_DRAIN_MS)]);
   }
   process.exit(exitCode);
+}
+
+/** How long an ending process waits for its queued output to be taken: the bridge may be gone. */
+const OUTPUT_DRAIN_MS = 2000;
+
+/** Resolves once everything written to `stream` so far has been handed to the system. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.writableLength === 0) resolve();
+    else stream.write("", () => resolve());
+  });
 }
 
 /**
