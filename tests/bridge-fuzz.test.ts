@@ -63,7 +63,12 @@ const valid = () => JSON.stringify({ type: "run", requestId: `q${integer(1e6)}`,
 
 /** Every kind of bad message, each with the answers it deserves. */
 const makers: (() => FuzzCase)[] = [
-  () => ({ kind: "truncated JSON", data: valid().slice(0, 1 + integer(valid().length - 2)), binary: false, expect: ["bad-json"] }),
+  () => {
+    // One request, cut short: two calls would differ in length (their requestIds), and a cut
+    // measured on the longer could leave the shorter whole, a valid request that starts a run.
+    const request = valid();
+    return { kind: "truncated JSON", data: request.slice(0, 1 + integer(request.length - 2)), binary: false, expect: ["bad-json"] };
+  },
   () => ({ kind: "garbage text", data: `{${text(1 + integer(200)).replaceAll("}", "")}`, binary: false, expect: ["bad-json"] }),
   () => ({
     kind: "wrong types",

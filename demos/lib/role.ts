@@ -92,19 +92,28 @@ function readCommandLine(manifest: DemoManifest, roleName: string): RoleContext 
   return { endpoint: first ? endpoints[endpointName(first).name]! : "", endpoints, params, index, name: `${roleName}-${index}` };
 }
 
-/** Ends the process: report and print this process's totals, close every socket, exit. */
-async function shutdown(exitCode: number): Promise<never> {
-  if (!shuttingDown) {
-    shuttingDown = true;
-    const { sent, received } = messageTotals();
-    report({ kind: "tally", t: monotonicMs(), sent, received });
-    console.log(`sent ${sent}, received ${received}`);
-    closeAllSockets();
-    flushNow();
-    // The bridge reads stdout and stderr from sockets, which Node writes asynchronously: lines
-    // still queued (a sink's last thousands, its total among them) would die with exit.
-    await Promise.race([Promise.all([drained(process.stdout), drained(process.stderr)]), sleep(OUTPUT_DRAIN_MS)]);
-  }
+/** Ends the process: close every socket, report and print this process's totals, exit. */
+function shutdown(exitCode: number): Promise<never> {
+  // Once begun, it runs to its end: the role's main may finish meanwhile (its sockets closed),
+  // and must not exit before the totals are out.
+  ending ??= endProcess(exitCode);
+  return ending;
+}
+let ending: Promise<never> | undefined;
+
+async function endProcess(exitCode: number): Promise<never> {
+  shuttingDown = true;
+  // Closed first, then a turn of the event loop: a message libzmq handed over just before is
+  // reported and counted before the totals are taken, and none can come after them.
+  closeAllSockets();
+  await new Promise((resolve) => setImmediate(resolve));
+  const { sent, received } = messageTotals();
+  report({ kind: "tally", t: monotonicMs(), sent, received });
+  console.log(`sent ${sent}, received ${received}`);
+  flushNow();
+  // The bridge reads stdout and stderr from sockets, which Node writes asynchronously: lines
+  // still queued (a sink's last thousands, its total among them) would die with exit.
+  await Promise.race([Promise.all([drained(process.stdout), drained(process.stderr)]), sleep(OUTPUT_DRAIN_MS)]);
   process.exit(exitCode);
 }
 
