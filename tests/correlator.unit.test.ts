@@ -83,7 +83,22 @@ function queueRun() {
       heardUntil: 4,
     });
   }
-  return { correlator, events, at, enveloped };
+  /** worker-1 takes its first request from the device at 13 and answers it at 20. */
+  const workerAnswers = (request: string, reply: string) =>
+    correlator.reports("worker-1", {
+      reports: [
+        { ...message("recv", 13, 1, request), frames: [{ text: "", binary: false, size: 0 }, ...frames(request)] },
+        message("send", 20, 1, reply),
+      ],
+      heardUntil: 21,
+    });
+  /** Every delivery drawn so far, as sender#seq→receiver, sorted. */
+  const deliveries = () =>
+    events
+      .filter((event) => event.kind === "deliver")
+      .map(({ node, from, sendSeq }) => `${from}#${sendSeq}→${node}`)
+      .sort();
+  return { correlator, at, enveloped, workerAnswers, deliveries };
 }
 
 describe("correlation, from hand-made reports", () => {
@@ -201,7 +216,7 @@ describe("correlation, from hand-made reports", () => {
     // The QUEUE device's ROUTER cannot pair a request until every client that could have sent
     // it has been heard past it; a client blocked on its reply is heard only every so often. A
     // reply that comes back before then must wait for its request's receipt, not give up on it.
-    const { correlator, events, at, enveloped } = queueRun();
+    const { correlator, at, enveloped, workerAnswers, deliveries } = queueRun();
     try {
       const request = "Hello 1 from client-1";
       const reply = "World from worker-1, for Hello 1 from client-1";
@@ -211,13 +226,7 @@ describe("correlation, from hand-made reports", () => {
         reports: [enveloped("recv", 12, 1, 0, "006b8b4567", request), enveloped("send", 12.5, 1, 1, "006b8b4567", request)],
         heardUntil: 13,
       });
-      correlator.reports("worker-1", {
-        reports: [
-          { ...message("recv", 13, 1, request), frames: [{ text: "", binary: false, size: 0 }, ...frames(request)] },
-          message("send", 20, 1, reply),
-        ],
-        heardUntil: 21,
-      });
+      workerAnswers(request, reply);
       correlator.reports("queue-1", {
         reports: [enveloped("recv", 21, 1, 1, "006b8b4567", reply), enveloped("send", 21.5, 1, 0, "006b8b4567", reply)],
         heardUntil: 22,
@@ -232,8 +241,7 @@ describe("correlation, from hand-made reports", () => {
       correlator.reports("queue-1", { reports: [], heardUntil: 30 });
       correlator.reports("client-2", { reports: [], heardUntil: 30 });
 
-      const deliveries = events.filter((event) => event.kind === "deliver").map(({ node, from, sendSeq }) => `${from}#${sendSeq}→${node}`);
-      assert.deepEqual(deliveries.sort(), [
+      assert.deepEqual(deliveries(), [
         "client-1#1→queue-1",
         "client-1#2→queue-1",
         "queue-1#1→client-1",
@@ -246,7 +254,7 @@ describe("correlation, from hand-made reports", () => {
   });
 
   it("a message from a client's identity that cannot be told does not blind the device to that client for the rest of the run", () => {
-    const { correlator, events, enveloped } = queueRun();
+    const { correlator, enveloped, workerAnswers, deliveries } = queueRun();
     try {
       // The device takes a message from an identity that no client sent (say, it came from a
       // process before its life was known): where it came from is not known.
@@ -261,13 +269,7 @@ describe("correlation, from hand-made reports", () => {
         heardUntil: 13,
       });
       correlator.reports("client-2", { reports: [], heardUntil: 14 });
-      correlator.reports("worker-1", {
-        reports: [
-          { ...message("recv", 13, 1, request), frames: [{ text: "", binary: false, size: 0 }, ...frames(request)] },
-          message("send", 20, 1, reply),
-        ],
-        heardUntil: 21,
-      });
+      workerAnswers(request, reply);
       correlator.reports("queue-1", {
         reports: [enveloped("recv", 21, 1, 1, "006b8b4567", reply), enveloped("send", 21.5, 2, 0, "006b8b4567", reply)],
         heardUntil: 22,
@@ -276,8 +278,7 @@ describe("correlation, from hand-made reports", () => {
       correlator.reports("client-2", { reports: [], heardUntil: 25 });
       correlator.reports("queue-1", { reports: [], heardUntil: 25 });
 
-      const deliveries = events.filter((event) => event.kind === "deliver").map(({ node, from, sendSeq }) => `${from}#${sendSeq}→${node}`);
-      assert.deepEqual(deliveries.sort(), ["client-1#1→queue-1", "queue-1#1→worker-1", "queue-1#2→client-1", "worker-1#1→queue-1"]);
+      assert.deepEqual(deliveries(), ["client-1#1→queue-1", "queue-1#1→worker-1", "queue-1#2→client-1", "worker-1#1→queue-1"]);
     } finally {
       correlator.dispose();
     }
